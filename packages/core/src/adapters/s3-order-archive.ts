@@ -1,0 +1,45 @@
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { OrderArchive } from "../ports.ts";
+import { guarded } from "./dependency-errors.ts";
+
+/** How long a presigned download stays valid. */
+export const DOWNLOAD_URL_SECONDS = 15 * 60;
+
+/** `OrderArchive` over one private S3 bucket. */
+export class S3OrderArchive implements OrderArchive {
+  readonly #client: S3Client;
+  readonly #bucket: string;
+
+  constructor(client: S3Client, bucket: string) {
+    this.#client = client;
+    this.#bucket = bucket;
+  }
+
+  put(key: string, json: string): Promise<void> {
+    return guarded("bucket", "store order", async () => {
+      await this.#client.send(
+        new PutObjectCommand({ Bucket: this.#bucket, Key: key, Body: json, ContentType: "application/json" }),
+      );
+    });
+  }
+
+  downloadUrl(key: string): Promise<string | undefined> {
+    return guarded("bucket", "sign download", async () => {
+      try {
+        await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key }));
+      } catch (error) {
+        if ((error as { name?: string }).name === "NotFound") return undefined;
+        throw error;
+      }
+      const get = new GetObjectCommand({ Bucket: this.#bucket, Key: key });
+      return getSignedUrl(this.#client, get, { expiresIn: DOWNLOAD_URL_SECONDS });
+    });
+  }
+
+  ping(): Promise<void> {
+    return guarded("bucket", "ping", async () => {
+      await this.#client.send(new HeadBucketCommand({ Bucket: this.#bucket }));
+    });
+  }
+}

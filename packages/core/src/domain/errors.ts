@@ -1,0 +1,85 @@
+/**
+ * Domain errors. Every error that may reach a caller is a `DomainError` with a
+ * stable `code`; the HTTP layer maps classes to status codes in one table and
+ * the queue layer records the code as the failure reason.
+ */
+export interface ErrorDetail {
+  field: string;
+  code: string;
+  message: string;
+}
+
+interface DomainErrorOptions {
+  cause?: unknown;
+  details?: ErrorDetail[];
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  readonly details: ErrorDetail[] | undefined;
+
+  constructor(message: string, options: DomainErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.details = options.details;
+  }
+}
+
+/** The request body is not parseable JSON. */
+export class MalformedJsonError extends DomainError {
+  readonly code = "INVALID_JSON";
+  override readonly name = "MalformedJsonError";
+}
+
+/** The request body is JSON but not a JSON object. */
+export class BodyNotObjectError extends DomainError {
+  readonly code = "BODY_NOT_OBJECT";
+  override readonly name = "BodyNotObjectError";
+}
+
+/** The request is not `application/json`. */
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly code = "UNSUPPORTED_MEDIA_TYPE";
+  override readonly name = "UnsupportedMediaTypeError";
+}
+
+/** The request body is over the size limit. */
+export class PayloadTooLargeError extends DomainError {
+  readonly code = "PAYLOAD_TOO_LARGE";
+  override readonly name = "PayloadTooLargeError";
+}
+
+/** An input field (an order id, a header) breaks its format rules. */
+export class InvalidInputError extends DomainError {
+  readonly code = "INVALID_INPUT";
+  override readonly name = "InvalidInputError";
+}
+
+/** No processed order has this id (it may still be queued). */
+export class OrderNotFoundError extends DomainError {
+  readonly code = "ORDER_NOT_FOUND";
+  override readonly name = "OrderNotFoundError";
+}
+
+/** A queue message can never be processed, whatever the retries. */
+export class PoisonMessageError extends DomainError {
+  readonly code = "POISON_MESSAGE";
+  override readonly name = "PoisonMessageError";
+}
+
+export type Dependency = "table" | "bucket" | "queue";
+
+/**
+ * A dependency (table, bucket, queue) failed. Adapters wrap SDK errors in it so
+ * that no SDK error crosses a port; retrying may succeed.
+ */
+export class DependencyError extends DomainError {
+  readonly code: string;
+  readonly dependency: Dependency;
+  override readonly name = "DependencyError";
+
+  constructor(dependency: Dependency, message: string, options: DomainErrorOptions = {}) {
+    super(message, options);
+    this.dependency = dependency;
+    this.code = `${dependency.toUpperCase()}_UNAVAILABLE`;
+  }
+}

@@ -1,0 +1,67 @@
+import { z } from "zod";
+import type { ErrorDetail } from "./errors.ts";
+
+/** Channels an order may come from. `api` is the default for direct callers. */
+export const CHANNELS = ["web", "mobile", "atm", "api"] as const;
+export const ChannelSchema = z.enum(CHANNELS);
+export type Channel = z.infer<typeof ChannelSchema>;
+
+/**
+ * An order id is the one identifier that becomes a DynamoDB key and an S3 key,
+ * so it is held to a strict alphabet: no `/`, no spaces, no unicode.
+ */
+export const ORDER_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+export const OrderIdSchema = z
+  .string({ error: "id must be a string" })
+  .regex(ORDER_ID_PATTERN, { error: "id must be 1-64 characters of A-Z a-z 0-9 . _ : -" });
+
+/**
+ * The body `POST /orders` accepts: any JSON object with a well-formed id.
+ * Business fields are judged later by the processor, so they pass through.
+ */
+export const SubmitOrderBodySchema = z.looseObject({ id: OrderIdSchema }).meta({
+  id: "SubmitOrderBody",
+  description: "An order as sent by a channel. Only `id` is checked on submission.",
+  examples: [
+    { id: "order-001", amount: 2580, fromAccount: "1111111", toAccount: "7777777", channel: "web" },
+  ],
+});
+export type SubmittedOrder = z.infer<typeof SubmitOrderBodySchema>;
+
+/** What travels on OrdersQueue: one submission of one order. */
+export const OrderMessageSchema = z.object({
+  submissionId: z.uuid(),
+  receivedAt: z.iso.datetime(),
+  channel: ChannelSchema,
+  order: SubmitOrderBodySchema,
+});
+export type OrderMessage = z.infer<typeof OrderMessageSchema>;
+
+export type OrderStatus = "ACCEPTED" | "REJECTED" | "DUPLICATE";
+
+/** The audit record kept for every submission, valid or not, original or not. */
+export interface OrderRecord {
+  orderId: string;
+  submissionId: string;
+  channel: Channel;
+  /** The order as submitted, as JSON text. */
+  payload: string;
+  amount?: number;
+  fromAccount?: string;
+  toAccount?: string;
+  valid: boolean;
+  isDuplicate: boolean;
+  /** Duplicates only: whether the payload equals the original's. */
+  sameAsOriginal?: boolean;
+  errors: ErrorDetail[];
+  status: OrderStatus;
+  /** Valid originals only: where the JSON is archived. */
+  s3Key?: string;
+  receivedAt: string;
+  processedAt: string;
+}
+
+/** The S3 key of a valid original. The id has passed `OrderIdSchema`. */
+export function archiveKeyFor(orderId: string): string {
+  return `orders/${orderId}.json`;
+}

@@ -1,0 +1,25 @@
+import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import { orderRecordAttributes } from "./order-record-attributes.ts";
+
+/**
+ * A later submission of an order id that already has an original. One record
+ * per submission: redelivering the same submission finds its record in place.
+ */
+export const orderDuplicateSchema = {
+  model: { entity: "orderDuplicate", version: "1", service: "orders" },
+  attributes: orderRecordAttributes,
+  indexes: {
+    byOrderId: {
+      collection: "orderHistory",
+      pk: { field: "pk", composite: ["orderId"] },
+      sk: { field: "sk", composite: ["submissionId"] },
+    },
+  },
+} as const;
+
+export const OrderDuplicate = new Entity(orderDuplicateSchema);
+export type OrderDuplicateItem = EntityItem<typeof OrderDuplicate>;
+
+export function orderDuplicateEntity(config: EntityConfiguration) {
+  return new Entity(orderDuplicateSchema, config);
+}

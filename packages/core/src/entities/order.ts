@@ -1,0 +1,25 @@
+import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import { orderRecordAttributes } from "./order-record-attributes.ts";
+
+/**
+ * The original record of an order id. Its sort key has no submission id, so a
+ * conditional create on it lets exactly one submission become the original.
+ */
+export const orderSchema = {
+  model: { entity: "order", version: "1", service: "orders" },
+  attributes: orderRecordAttributes,
+  indexes: {
+    byOrderId: {
+      collection: "orderHistory",
+      pk: { field: "pk", composite: ["orderId"] },
+      sk: { field: "sk", composite: [] },
+    },
+  },
+} as const;
+
+export const Order = new Entity(orderSchema);
+export type OrderItem = EntityItem<typeof Order>;
+
+export function orderEntity(config: EntityConfiguration) {
+  return new Entity(orderSchema, config);
+}

@@ -1,0 +1,49 @@
+import { orderDuplicateSchema } from "./order-duplicate.ts";
+import { orderSchema } from "./order.ts";
+
+/**
+ * The physical design of the one table, derived from the entities' indexes so
+ * that `infra/` and the local runtime cannot disagree with ElectroDB.
+ */
+export interface TableDesign {
+  /** Every key attribute, all strings. */
+  fields: Record<string, "string">;
+  primaryIndex: { hashKey: string; rangeKey: string };
+  globalIndexes: Record<string, { hashKey: string; rangeKey: string }>;
+}
+
+interface IndexShape {
+  index?: string;
+  pk: { field: string };
+  sk?: { field: string };
+}
+
+interface SchemaShape {
+  indexes: Record<string, IndexShape>;
+}
+
+export const tableSchemas: readonly SchemaShape[] = [orderSchema, orderDuplicateSchema];
+
+/** Reads the table design off entity schemas; throws if two entities disagree. */
+export function tableDesign(schemas: readonly SchemaShape[] = tableSchemas): TableDesign {
+  const fields: TableDesign["fields"] = {};
+  let primaryIndex: TableDesign["primaryIndex"] | undefined;
+  const globalIndexes: TableDesign["globalIndexes"] = {};
+
+  for (const schema of schemas) {
+    for (const [accessPattern, index] of Object.entries(schema.indexes)) {
+      if (!index.sk) throw new Error(`Index ${accessPattern} needs a sort key: every table index has one`);
+      const keys = { hashKey: index.pk.field, rangeKey: index.sk.field };
+      fields[keys.hashKey] = "string";
+      fields[keys.rangeKey] = "string";
+      const existing = index.index === undefined ? primaryIndex : globalIndexes[index.index];
+      if (existing && (existing.hashKey !== keys.hashKey || existing.rangeKey !== keys.rangeKey)) {
+        throw new Error(`Entities disagree on the keys of index ${index.index ?? "primary"}`);
+      }
+      if (index.index === undefined) primaryIndex = keys;
+      else globalIndexes[index.index] = keys;
+    }
+  }
+  if (!primaryIndex) throw new Error("No entity defines the primary index");
+  return { fields, primaryIndex, globalIndexes };
+}

@@ -1,0 +1,45 @@
+import { duplicateRecord, originalRecord } from "../domain/order-records.ts";
+import type { OrderMessage, OrderRecord } from "../domain/order.ts";
+import type { OrderValidator } from "../domain/validation.ts";
+import type { Clock, OrderArchive, OrderRepository } from "../ports.ts";
+
+export interface ProcessOrderDeps {
+  repository: OrderRepository;
+  archive: OrderArchive;
+  validate: OrderValidator;
+  clock?: Clock;
+}
+
+export type ProcessOutcome = "original" | "redelivered" | "duplicate";
+
+export interface ProcessOrderResult {
+  outcome: ProcessOutcome;
+  record: OrderRecord;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * Validates one submission and records it. The first submission of an id is
+ * claimed as the original with a conditional write; later submissions get
+ * records of their own flagged as duplicates. Processing the same submission
+ * again (an at-least-once redelivery) writes no new record; it only repeats
+ * the idempotent archive write, in case the first attempt failed after the
+ * record was written.
+ */
+export async function processOrder(message: OrderMessage, deps: ProcessOrderDeps): Promise<ProcessOrderResult> {
+  const verdict = deps.validate(message.order);
+  const now = (deps.clock ?? systemClock).now();
+  const candidate = originalRecord(message, verdict, now);
+  const claim = await deps.repository.claimOriginal(candidate);
+
+  if (claim.outcome === "claimed" || claim.existing.submissionId === message.submissionId) {
+    const record = claim.outcome === "claimed" ? candidate : claim.existing;
+    if (record.s3Key) await deps.archive.put(record.s3Key, record.payload);
+    return { outcome: claim.outcome === "claimed" ? "original" : "redelivered", record };
+  }
+
+  const duplicate = duplicateRecord(message, verdict, claim.existing, now);
+  await deps.repository.saveDuplicate(duplicate);
+  return { outcome: "duplicate", record: duplicate };
+}

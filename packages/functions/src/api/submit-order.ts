@@ -1,0 +1,27 @@
+import middy from "@middy/core";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { submitOrder } from "@orders/core/use-cases/submit-order";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { logger, orderQueue } from "../composition.ts";
+import type { SubmitAccepted } from "../http/contract.ts";
+import { httpErrors, jsonBody } from "../http/middleware.ts";
+import { type HttpResponse, json } from "../http/responses.ts";
+
+/** The largest order body accepted, in bytes. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const deps = { queue: orderQueue() };
+
+/** POST /orders: queue an order and answer 202 once SQS has it. */
+export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(httpErrors({ logger }))
+  .use(jsonBody({ maxBytes: MAX_BODY_BYTES }))
+  .handler(async (event) => {
+    const accepted: SubmitAccepted = await submitOrder(
+      { body: event.body, channelHeader: event.headers?.["x-channel"] },
+      deps,
+    );
+    logger.info("order queued", { orderId: accepted.id, submissionId: accepted.submissionId });
+    return json(202, accepted, { location: `/orders/${encodeURIComponent(accepted.id)}` });
+  });

@@ -1,0 +1,80 @@
+import { ChannelSchema, SubmitOrderBodySchema } from "@orders/core/domain/order";
+import { z } from "zod";
+
+/**
+ * The API's request and response shapes. Handlers type their responses with
+ * these, and the OpenAPI document is generated from them, so the two agree.
+ */
+
+const ErrorDetailSchema = z.object({ field: z.string(), code: z.string(), message: z.string() });
+
+export const ErrorBodySchema = z
+  .object({
+    error: z.string().meta({ description: "A stable error code, e.g. INVALID_JSON" }),
+    message: z.string(),
+    details: z.array(ErrorDetailSchema).optional(),
+  })
+  .meta({ id: "Error" });
+
+export const SubmitAcceptedSchema = z
+  .object({ id: z.string(), submissionId: z.uuid(), status: z.literal("QUEUED") })
+  .meta({ id: "SubmitAccepted" });
+
+export const OrderViewSchema = z
+  .object({
+    id: z.string(),
+    submissionId: z.uuid(),
+    channel: ChannelSchema,
+    amount: z.unknown().meta({ description: "As submitted; a number when valid" }),
+    fromAccount: z.unknown(),
+    toAccount: z.unknown(),
+    status: z.enum(["ACCEPTED", "REJECTED", "DUPLICATE"]),
+    valid: z.boolean(),
+    isDuplicate: z.boolean(),
+    errors: z.array(ErrorDetailSchema),
+    s3Key: z.string().optional(),
+    receivedAt: z.iso.datetime(),
+    processedAt: z.iso.datetime(),
+  })
+  .meta({ id: "OrderView" });
+
+export const DuplicateViewSchema = z
+  .object({
+    submissionId: z.uuid(),
+    receivedAt: z.iso.datetime(),
+    sameAsOriginal: z.boolean(),
+    valid: z.boolean(),
+  })
+  .meta({ id: "DuplicateView" });
+
+export const OrderLookupSchema = z
+  .object({
+    order: OrderViewSchema,
+    duplicates: z.array(DuplicateViewSchema),
+    jsonUrl: z.url().optional().meta({ description: "Presigned S3 GET of the archived JSON, valid 15 minutes" }),
+  })
+  .meta({ id: "OrderLookup" });
+
+const CheckSchema = z.enum(["ok", "error"]);
+export const HealthSchema = z
+  .object({
+    status: CheckSchema,
+    checks: z.object({
+      table: CheckSchema,
+      bucket: CheckSchema,
+      queue: CheckSchema,
+      dlq: z.union([
+        z.object({ status: z.literal("ok"), depth: z.number().int() }),
+        z.object({ status: z.literal("error") }),
+      ]),
+    }),
+    failing: z.array(z.string()),
+  })
+  .meta({ id: "Health" });
+
+export { SubmitOrderBodySchema };
+
+export type SubmitAccepted = z.infer<typeof SubmitAcceptedSchema>;
+export type OrderView = z.infer<typeof OrderViewSchema>;
+export type OrderLookupBody = z.infer<typeof OrderLookupSchema>;
+export type HealthBody = z.infer<typeof HealthSchema>;

@@ -1,0 +1,43 @@
+import {
+  BodyNotObjectError,
+  DependencyError,
+  type DomainError,
+  InvalidInputError,
+  MalformedJsonError,
+  OrderNotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from "@orders/core/domain/errors";
+import { type HttpResponse, json } from "./responses.ts";
+
+type ErrorClass = abstract new (...args: never[]) => DomainError;
+
+/** The one place where error classes become HTTP status codes. */
+export const STATUS_BY_ERROR: ReadonlyArray<readonly [ErrorClass, number]> = [
+  [MalformedJsonError, 400],
+  [BodyNotObjectError, 400],
+  [InvalidInputError, 400],
+  [OrderNotFoundError, 404],
+  [PayloadTooLargeError, 413],
+  [UnsupportedMediaTypeError, 415],
+  [DependencyError, 503],
+];
+
+export interface ErrorBody {
+  error: string;
+  message: string;
+  details?: DomainError["details"];
+}
+
+/**
+ * The response for any error. A mapped domain error shows its code, message
+ * and details; anything else is a 500 that says nothing of its internals.
+ */
+export function errorResponse(error: unknown): HttpResponse {
+  const mapped = STATUS_BY_ERROR.find(([type]) => error instanceof type);
+  if (!mapped) return json(500, { error: "INTERNAL", message: "Internal error" } satisfies ErrorBody);
+  const domainError = error as DomainError;
+  const body: ErrorBody = { error: domainError.code, message: domainError.message };
+  if (domainError.details) body.details = domainError.details;
+  return json(mapped[1], body, mapped[1] === 503 ? { "retry-after": "5" } : {});
+}

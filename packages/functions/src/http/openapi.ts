@@ -1,0 +1,88 @@
+import { z } from "zod";
+import {
+  ErrorBodySchema,
+  HealthSchema,
+  OrderLookupSchema,
+  SubmitAcceptedSchema,
+  SubmitOrderBodySchema,
+} from "./contract.ts";
+
+// Importing the schemas registers them (with their ids) in zod's global registry.
+void [SubmitOrderBodySchema, SubmitAcceptedSchema, OrderLookupSchema, HealthSchema, ErrorBodySchema];
+
+const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${z.globalRegistry.get(schema)?.id}` });
+const jsonContent = (schema: z.ZodType) => ({ "application/json": { schema: ref(schema) } });
+const error = (description: string) => ({ description, content: jsonContent(ErrorBodySchema) });
+
+/** The OpenAPI 3.1 document of the public API, built from the zod schemas. */
+export function openApiDocument() {
+  const { schemas } = z.toJSONSchema(z.globalRegistry, {
+    target: "draft-2020-12",
+    io: "input",
+    unrepresentable: "any",
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  const components = Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _, id: __, ...schema }]) => [id, schema]),
+  );
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "orders",
+      version: "1.0.0",
+      description: "Submit orders for asynchronous processing and read back what became of them.",
+    },
+    paths: {
+      "/orders": {
+        post: {
+          summary: "Submit an order",
+          parameters: [
+            {
+              name: "X-Channel",
+              in: "header",
+              required: false,
+              schema: { type: "string", enum: ["web", "mobile", "atm", "api"] },
+            },
+          ],
+          requestBody: { required: true, content: jsonContent(SubmitOrderBodySchema) },
+          responses: {
+            "202": {
+              description: "Queued for processing",
+              headers: { Location: { schema: { type: "string" } } },
+              content: jsonContent(SubmitAcceptedSchema),
+            },
+            "400": error("Not JSON, not an object, or a missing or malformed id"),
+            "413": error("Body over 64 KB"),
+            "415": error("Content-Type is not application/json"),
+            "503": error("The queue is unavailable; retry"),
+          },
+        },
+      },
+      "/orders/{id}": {
+        get: {
+          summary: "Read an order, its duplicates and its archived JSON",
+          parameters: [
+            { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[A-Za-z0-9._:-]{1,64}$" } },
+          ],
+          responses: {
+            "200": { description: "The order", content: jsonContent(OrderLookupSchema) },
+            "400": error("Malformed id"),
+            "404": error("Not processed yet (it may still be queued)"),
+            "503": error("A dependency is unavailable; retry"),
+          },
+        },
+      },
+      "/health": {
+        get: {
+          summary: "Check the table, bucket, queue and dead-letter queue",
+          responses: {
+            "200": { description: "Healthy", content: jsonContent(HealthSchema) },
+            "503": { description: "A check failed", content: jsonContent(HealthSchema) },
+          },
+        },
+      },
+      "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
+    },
+    components: { schemas: components },
+  };
+}

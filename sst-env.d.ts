@@ -1,0 +1,18 @@
+/* The shape of the resources this app links, as `sst dev` and `sst deploy` generate it. */
+import "sst";
+declare module "sst" {
+  export interface Resource {
+    OrdersBucket: { name: string; type: "sst.aws.Bucket" };
+    OrdersConfig: {
+      maxAmount: number;
+      maxReceiveCount: number;
+      retryBaseSeconds: number;
+      retryMaxSeconds: number;
+      type: "sst.sst.Linkable";
+    };
+    OrdersDlq: { url: string; type: "sst.aws.Queue" };
+    OrdersQueue: { url: string; type: "sst.aws.Queue" };
+    OrdersTable: { name: string; type: "sst.aws.Dynamo" };
+  }
+}
+export {};
