@@ -13,7 +13,7 @@ export function parseOrderMessage(body: string): OrderMessage {
   } catch (cause) {
     throw new PoisonMessageError("The message body is not JSON", { cause });
   }
-  const parsed = OrderMessageSchema.safeParse(json);
+  const parsed = OrderMessageSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) {
     throw new PoisonMessageError("The message is not an order submission", {
       details: parsed.error.issues.map(toDetail),

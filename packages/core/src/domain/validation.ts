@@ -65,7 +65,7 @@ export type OrderValidator = (order: unknown) => ValidationResult;
 export function createOrderValidator(limits: ValidationLimits = DEFAULT_LIMITS): OrderValidator {
   const schema = orderRulesSchema(limits);
   return function validateOrder(order) {
-    const parsed = schema.safeParse(order);
+    const parsed = schema.safeParse(order, { reportInput: true });
     const errors = parsed.success ? [] : parsed.error.issues.map(toDetail);
     const accounts = order as { fromAccount?: unknown; toAccount?: unknown } | null;
     if (typeof accounts?.fromAccount === "string" && accounts.fromAccount === accounts.toAccount) {

@@ -18,7 +18,7 @@ export interface OrderLookup extends OrderHistory {
  * link for the archived JSON when there is one.
  */
 export async function getOrder(rawId: string, deps: GetOrderDeps): Promise<OrderLookup> {
-  const id = OrderIdSchema.safeParse(rawId);
+  const id = OrderIdSchema.safeParse(rawId, { reportInput: true });
   if (!id.success) {
     throw new InvalidInputError("The order id is malformed", { details: id.error.issues.map(toDetail) });
   }

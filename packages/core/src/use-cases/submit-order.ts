@@ -36,7 +36,7 @@ export async function submitOrder(input: SubmitOrderInput, deps: SubmitOrderDeps
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw new BodyNotObjectError("The request body must be a JSON object");
   }
-  const parsed = SubmitOrderBodySchema.safeParse(body);
+  const parsed = SubmitOrderBodySchema.safeParse(body, { reportInput: true });
   if (!parsed.success) {
     throw new InvalidInputError("The order id is missing or malformed", {
       details: parsed.error.issues.map(toDetail),

@@ -1,0 +1,101 @@
+/**
+ * The one table of resources, routes and queue subscriptions. Plain data with
+ * no SST globals: `infra/` loops over it to declare the cloud stage, and the
+ * local runtime loops over it to serve the same handlers offline, so the two
+ * cannot drift.
+ */
+
+export type LinkName = "OrdersTable" | "OrdersBucket" | "OrdersQueue" | "OrdersDlq" | "OrdersConfig";
+
+export interface FunctionSpec {
+  /** SST handler string: file path from the repo root, then the export. */
+  handler: string;
+  /** Exactly the resources the function uses: least privilege. */
+  links: readonly LinkName[];
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export interface RouteSpec extends FunctionSpec {
+  method: "GET" | "POST";
+  /** API Gateway path syntax: `{name}` is a path parameter. */
+  path: string;
+}
+
+export interface SubscriptionSpec extends FunctionSpec {
+  /** The logical name of the function. */
+  name: string;
+  queue: "OrdersQueue";
+  batchSize: number;
+}
+
+/** Lambda settings every function shares. */
+export const runtime = { runtime: "nodejs24.x", architecture: "arm64" } as const;
+
+/** Knobs the processor reads through the linked `OrdersConfig`. */
+export const ordersConfig = {
+  /** The largest order amount accepted. */
+  maxAmount: 1_000_000,
+  /** Receives before SQS moves a message to OrdersDlq. */
+  maxReceiveCount: 3,
+  /** Retry n waits about base × 2^n seconds, with jitter. */
+  retryBaseSeconds: 1,
+  retryMaxSeconds: 300,
+} as const;
+
+const PROCESSOR_TIMEOUT_SECONDS = 30;
+
+export const queues = {
+  OrdersDlq: { retentionDays: 14 },
+  OrdersQueue: {
+    dlq: "OrdersDlq",
+    maxReceiveCount: ordersConfig.maxReceiveCount,
+    // AWS's advice for a Lambda event source: at least six times the timeout.
+    visibilityTimeoutSeconds: 6 * PROCESSOR_TIMEOUT_SECONDS,
+  },
+} as const;
+
+export const subscriptions: readonly SubscriptionSpec[] = [
+  {
+    name: "OrdersProcessor",
+    queue: "OrdersQueue",
+    handler: "packages/functions/src/queue/process-orders.handler",
+    links: ["OrdersTable", "OrdersBucket", "OrdersQueue", "OrdersConfig"],
+    batchSize: 10,
+    timeoutSeconds: PROCESSOR_TIMEOUT_SECONDS,
+    memoryMb: 1024,
+  },
+];
+
+const apiFunction = { timeoutSeconds: 10, memoryMb: 512 } as const;
+
+export const routes: readonly RouteSpec[] = [
+  {
+    method: "POST",
+    path: "/orders",
+    handler: "packages/functions/src/api/submit-order.handler",
+    links: ["OrdersQueue"],
+    ...apiFunction,
+  },
+  {
+    method: "GET",
+    path: "/orders/{id}",
+    handler: "packages/functions/src/api/get-order.handler",
+    links: ["OrdersTable", "OrdersBucket"],
+    ...apiFunction,
+  },
+  {
+    method: "GET",
+    path: "/health",
+    handler: "packages/functions/src/api/health.handler",
+    links: ["OrdersTable", "OrdersBucket", "OrdersQueue", "OrdersDlq"],
+    ...apiFunction,
+  },
+  {
+    method: "GET",
+    path: "/openapi.json",
+    handler: "packages/functions/src/api/openapi.handler",
+    links: [],
+    ...apiFunction,
+  },
+];

@@ -1,0 +1,126 @@
+import { randomUUID } from "node:crypto";
+import type { OrderMessage } from "@orders/core/domain/order";
+import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from "aws-lambda";
+
+let counter = 0;
+
+/** An order id no other test uses. */
+export function uniqueOrderId(prefix = "order"): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}-${randomUUID().slice(0, 8)}`;
+}
+
+/** A valid order as a channel sends it, like the seed's example. */
+export function anOrder(overrides: Record<string, unknown> = {}): Record<string, unknown> & { id: string } {
+  return {
+    id: uniqueOrderId(),
+    amount: 2580,
+    fromAccount: "1111111",
+    toAccount: "7777777",
+    channel: "web",
+    ...overrides,
+  } as Record<string, unknown> & { id: string };
+}
+
+/** The message `POST /orders` puts on the queue for `order`. */
+export function anOrderMessage(
+  order: Record<string, unknown> & { id: string } = anOrder(),
+  overrides: Partial<OrderMessage> = {},
+): OrderMessage {
+  return {
+    submissionId: randomUUID(),
+    receivedAt: new Date().toISOString(),
+    channel: "web",
+    order,
+    ...overrides,
+  };
+}
+
+interface ApiEventInput {
+  method: string;
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+  pathParameters?: Record<string, string>;
+  isBase64Encoded?: boolean;
+}
+
+/** An API Gateway HTTP API (payload 2.0) event. */
+export function apiEvent(input: ApiEventInput): APIGatewayProxyEventV2 {
+  const headers = Object.fromEntries(Object.entries(input.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  return {
+    version: "2.0",
+    routeKey: `${input.method} ${input.path}`,
+    rawPath: input.path,
+    rawQueryString: "",
+    headers,
+    requestContext: {
+      accountId: "000000000000",
+      apiId: "local",
+      domainName: "localhost",
+      domainPrefix: "localhost",
+      http: { method: input.method, path: input.path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "test" },
+      requestId: randomUUID(),
+      routeKey: `${input.method} ${input.path}`,
+      stage: "$default",
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+    isBase64Encoded: input.isBase64Encoded ?? false,
+    ...(input.body === undefined ? {} : { body: input.body }),
+    ...(input.pathParameters ? { pathParameters: input.pathParameters } : {}),
+  };
+}
+
+/** A JSON POST event. */
+export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
+  return apiEvent({
+    method: "POST",
+    path,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+/** One SQS record carrying `body`, received `receiveCount` times. */
+export function sqsRecord(body: string, receiveCount = 1): SQSRecord {
+  const messageId = randomUUID();
+  return {
+    messageId,
+    receiptHandle: `receipt-${messageId}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: String(receiveCount),
+      SentTimestamp: String(Date.now()),
+      SenderId: "local",
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: "",
+    eventSource: "aws:sqs",
+    eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:OrdersQueue",
+    awsRegion: "us-east-1",
+  };
+}
+
+export function sqsEvent(records: SQSRecord[]): SQSEvent {
+  return { Records: records };
+}
+
+/** A Lambda context good enough for handlers and Powertools. */
+export function lambdaContext(functionName = "test"): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: "512",
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: "local",
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,76 @@
+import type { OrderMessage, OrderRecord } from "@orders/core/domain/order";
+import type {
+  ClaimResult,
+  DeadLetterQueue,
+  OrderArchive,
+  OrderHistory,
+  OrderQueue,
+  OrderRepository,
+} from "@orders/core/ports";
+
+/** An in-memory `OrderRepository` with the same conditional-write semantics. */
+export class InMemoryOrderRepository implements OrderRepository {
+  readonly originals = new Map<string, OrderRecord>();
+  readonly duplicates = new Map<string, OrderRecord>();
+
+  async claimOriginal(record: OrderRecord): Promise<ClaimResult> {
+    const existing = this.originals.get(record.orderId);
+    if (existing) return { outcome: "exists", existing: structuredClone(existing) };
+    this.originals.set(record.orderId, structuredClone(record));
+    return { outcome: "claimed" };
+  }
+
+  async saveDuplicate(record: OrderRecord): Promise<void> {
+    const key = `${record.orderId}/${record.submissionId}`;
+    if (!this.duplicates.has(key)) this.duplicates.set(key, structuredClone(record));
+  }
+
+  async findHistory(orderId: string): Promise<OrderHistory | undefined> {
+    const original = this.originals.get(orderId);
+    if (!original) return undefined;
+    const duplicates = [...this.duplicates.values()].filter((record) => record.orderId === orderId);
+    return { original, duplicates };
+  }
+
+  async ping(): Promise<void> {}
+}
+
+export class InMemoryOrderArchive implements OrderArchive {
+  readonly objects = new Map<string, string>();
+  puts = 0;
+
+  async put(key: string, json: string): Promise<void> {
+    this.puts += 1;
+    this.objects.set(key, json);
+  }
+
+  async downloadUrl(key: string): Promise<string | undefined> {
+    return this.objects.has(key) ? `https://archive.test/${key}?signed` : undefined;
+  }
+
+  async ping(): Promise<void> {}
+}
+
+export class InMemoryOrderQueue implements OrderQueue, DeadLetterQueue {
+  readonly messages: OrderMessage[] = [];
+
+  async enqueue(message: OrderMessage): Promise<void> {
+    this.messages.push(structuredClone(message));
+  }
+
+  async ping(): Promise<void> {}
+
+  async depth(): Promise<number> {
+    return this.messages.length;
+  }
+}
+
+/** Wraps an object so that the named method rejects. */
+export function failing<T extends object>(target: T, method: keyof T, error = new Error("boom")): T {
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      if (property === method) return () => Promise.reject(error);
+      return Reflect.get(object, property, receiver);
+    },
+  });
+}

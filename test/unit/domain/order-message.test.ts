@@ -1,0 +1,35 @@
+import { PoisonMessageError } from "@orders/core/domain/errors";
+import { parseOrderMessage } from "@orders/core/domain/order-message";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { anOrderMessage } from "../../helpers/factories.ts";
+
+describe("queue message parsing", () => {
+  it("reads a message the API wrote", () => {
+    const message = anOrderMessage();
+    expect(parseOrderMessage(JSON.stringify(message))).toEqual(message);
+  });
+
+  it.each([
+    ["not JSON", "{not json"],
+    ["no submission id", JSON.stringify({ ...anOrderMessage(), submissionId: undefined })],
+    ["no order id", JSON.stringify({ ...anOrderMessage(), order: { amount: 1 } })],
+    ["an id with a slash", JSON.stringify(anOrderMessage({ id: "../etc/passwd" }))],
+    ["a JSON array", "[]"],
+  ])("calls a message with %s poison", (_name, body) => {
+    expect(() => parseOrderMessage(body)).toThrow(PoisonMessageError);
+  });
+
+  it("either parses or throws PoisonMessageError for any string", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.json()), (body) => {
+        try {
+          parseOrderMessage(body);
+          return true;
+        } catch (error) {
+          return error instanceof PoisonMessageError;
+        }
+      }),
+    );
+  });
+});

@@ -1,0 +1,110 @@
+import { createOrderValidator } from "@orders/core/domain/validation";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { anOrder } from "../../helpers/factories.ts";
+
+const validate = createOrderValidator({ maxAmount: 1_000_000 });
+
+const account = fc.stringMatching(/^\d{7,20}$/);
+const cents = fc.integer({ min: 1, max: 100_000_000 }).map((n) => n / 100);
+const validOrder = fc
+  .record({
+    id: fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/),
+    amount: cents,
+    fromAccount: account,
+    toAccount: account,
+    channel: fc.constantFrom("web", "mobile", "atm", "api"),
+  })
+  .filter((order) => order.fromAccount !== order.toAccount);
+
+function codesOf(order: unknown) {
+  const result = validate(order);
+  return result.valid ? [] : result.errors.map((error) => `${error.field}:${error.code}`);
+}
+
+describe("order validation", () => {
+  it("accepts the documents' example order", () => {
+    // Arrange
+    const order = { id: "order-001", amount: 2580, fromAccount: "1111111", toAccount: "7777777", channel: "web" };
+    // Act
+    const result = validate(order);
+    // Assert
+    expect(result).toEqual({ valid: true, order });
+  });
+
+  it.each([
+    ["negative amount", { amount: -5 }, ["amount:too_small"]],
+    ["zero amount", { amount: 0 }, ["amount:too_small"]],
+    ["three decimals", { amount: 10.125 }, ["amount:too_many_decimals"]],
+    ["amount over the maximum", { amount: 1_000_000.01 }, ["amount:too_big"]],
+    ["amount as a string", { amount: "12" }, ["amount:invalid_type"]],
+    ["missing amount", { amount: undefined }, ["amount:required"]],
+    ["short account", { fromAccount: "123" }, ["fromAccount:invalid_format"]],
+    ["account with letters", { toAccount: "12345a7" }, ["toAccount:invalid_format"]],
+    ["account as a number", { toAccount: 7777777 }, ["toAccount:invalid_type"]],
+    ["missing account", { fromAccount: undefined }, ["fromAccount:required"]],
+    ["same accounts", { toAccount: "1111111" }, ["toAccount:same_account"]],
+    ["unknown channel", { channel: "fax" }, ["channel:invalid_value"]],
+  ])("rejects %s with its reason", (_name, change, expected) => {
+    expect(codesOf(anOrder(change))).toEqual(expected);
+  });
+
+  it("accepts exactly the maximum amount and amounts with two decimals", () => {
+    expect(validate(anOrder({ amount: 1_000_000 })).valid).toBe(true);
+    expect(validate(anOrder({ amount: 25.8 })).valid).toBe(true);
+    expect(validate(anOrder({ amount: 0.01 })).valid).toBe(true);
+  });
+
+  it("honours a configured maximum", () => {
+    const strict = createOrderValidator({ maxAmount: 100 });
+    expect(strict(anOrder({ amount: 100.01 }))).toMatchObject({ valid: false });
+    expect(strict(anOrder({ amount: 100 }))).toMatchObject({ valid: true });
+  });
+
+  it("gives every failing rule a field, a code and a message", () => {
+    const result = validate({ id: "x", amount: Number.NaN, fromAccount: 1, toAccount: null });
+    expect(result.valid).toBe(false);
+    if (result.valid) return;
+    expect(result.errors.map((error) => error.field).sort()).toEqual(["amount", "fromAccount", "toAccount"]);
+    for (const error of result.errors) {
+      expect(error.code).toMatch(/^[a-z_]+$/);
+      expect(error.message.length).toBeGreaterThan(0);
+    }
+  });
+
+  describe("properties", () => {
+    it("accepts every well-formed order", () => {
+      fc.assert(fc.property(validOrder, (order) => validate(order).valid));
+    });
+
+    it("rejects any amount with more than two decimals", () => {
+      const tooPrecise = fc
+        .integer({ min: 1, max: 10_000_000 })
+        .filter((n) => n % 10 !== 0)
+        .map((n) => n / 1000);
+      fc.assert(
+        fc.property(validOrder, tooPrecise, (order, amount) =>
+          codesOf({ ...order, amount }).includes("amount:too_many_decimals"),
+        ),
+      );
+    });
+
+    it("rejects any account that is not 7 to 20 digits", () => {
+      const badAccount = fc.string().filter((text) => !/^\d{7,20}$/.test(text));
+      fc.assert(
+        fc.property(validOrder, badAccount, (order, fromAccount) =>
+          codesOf({ ...order, fromAccount }).some((code) => code.startsWith("fromAccount:")),
+        ),
+      );
+    });
+
+    it("never throws, whatever it is given", () => {
+      fc.assert(
+        fc.property(fc.anything(), (input) => {
+          const result = validate(input);
+          return typeof result.valid === "boolean";
+        }),
+      );
+    });
+  });
+});

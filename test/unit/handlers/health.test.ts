@@ -1,0 +1,49 @@
+import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { handler } from "@orders/functions/api/health";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { apiEvent, lambdaContext } from "../../helpers/factories.ts";
+import { linked } from "../../helpers/linked-resources.ts";
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const s3 = mockClient(S3Client);
+const sqs = mockClient(SQSClient);
+
+beforeEach(() => {
+  dynamo.on(GetCommand).resolves({});
+  s3.on(HeadBucketCommand).resolves({});
+  sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: "0" } });
+  sqs.on(GetQueueAttributesCommand, { QueueUrl: linked.OrdersDlq.url }).resolves({
+    Attributes: { ApproximateNumberOfMessages: "7" },
+  });
+});
+afterEach(() => {
+  dynamo.reset();
+  s3.reset();
+  sqs.reset();
+});
+
+const check = () => handler(apiEvent({ method: "GET", path: "/health" }), lambdaContext("health"));
+
+describe("GET /health handler", () => {
+  it("answers 200 with every check and the DLQ depth", async () => {
+    const response = await check();
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body ?? "null")).toEqual({
+      status: "ok",
+      checks: { table: "ok", bucket: "ok", queue: "ok", dlq: { status: "ok", depth: 7 } },
+      failing: [],
+    });
+  });
+
+  it("answers 503 naming the failing check, and no internals", async () => {
+    s3.on(HeadBucketCommand).rejects(new Error("AccessDenied arn:aws:s3:::secret"));
+    const response = await check();
+    expect(response.statusCode).toBe(503);
+    const body = JSON.parse(response.body ?? "null");
+    expect(body.failing).toEqual(["bucket"]);
+    expect(response.body).not.toContain("secret");
+  });
+});

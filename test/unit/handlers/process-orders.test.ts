@@ -1,0 +1,130 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { ChangeMessageVisibilityCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { marshall } from "@aws-sdk/util-dynamodb";
+import { handler } from "@orders/functions/queue/process-orders";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { anOrder, anOrderMessage, lambdaContext, sqsEvent, sqsRecord } from "../../helpers/factories.ts";
+import { linked } from "../../helpers/linked-resources.ts";
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const s3 = mockClient(S3Client);
+const sqs = mockClient(SQSClient);
+
+beforeEach(() => {
+  dynamo.on(PutCommand).resolves({});
+  s3.on(PutObjectCommand).resolves({});
+  sqs.on(ChangeMessageVisibilityCommand).resolves({});
+});
+afterEach(() => {
+  dynamo.reset();
+  s3.reset();
+  sqs.reset();
+});
+
+const run = (...records: ReturnType<typeof sqsRecord>[]) => handler(sqsEvent(records), lambdaContext("processor"));
+const putItems = () => dynamo.commandCalls(PutCommand).map((call) => call.args[0].input.Item);
+
+describe("OrdersProcessor handler", () => {
+  it("writes one record and one S3 object for a valid order, and nothing else", async () => {
+    // Arrange
+    const message = anOrderMessage();
+    // Act
+    const result = await run(sqsRecord(JSON.stringify(message)));
+    // Assert
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(dynamo).toHaveReceivedCommandTimes(PutCommand, 1);
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, { TableName: linked.OrdersTable.name });
+    expect(putItems()[0]).toMatchObject({ orderId: message.order.id, valid: true, isDuplicate: false });
+    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 1);
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: linked.OrdersBucket.name,
+      Key: `orders/${message.order.id}.json`,
+      Body: JSON.stringify(message.order),
+    });
+    expect(dynamo.calls()).toHaveLength(1);
+  });
+
+  it("writes a rejected record with reasons and no S3 object for an invalid order", async () => {
+    const message = anOrderMessage(anOrder({ amount: -5 }));
+    const result = await run(sqsRecord(JSON.stringify(message)));
+    expect(result.batchItemFailures).toEqual([]);
+    expect(putItems()[0]).toMatchObject({ valid: false, status: "REJECTED" });
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+  });
+
+  it("writes a duplicate record when the original is taken, using the item DynamoDB returns", async () => {
+    // Arrange
+    const order = anOrder();
+    const original = {
+      orderId: order.id,
+      submissionId: "11111111-1111-4111-8111-111111111111",
+      channel: "web",
+      payload: JSON.stringify(order),
+      valid: true,
+      isDuplicate: false,
+      errors: [],
+      status: "ACCEPTED",
+      receivedAt: "2026-01-01T00:00:00.000Z",
+      processedAt: "2026-01-01T00:00:00.000Z",
+      __edb_e__: "order",
+      __edb_v__: "1",
+    };
+    dynamo
+      .on(PutCommand)
+      .rejectsOnce(
+        new ConditionalCheckFailedException({ message: "taken", $metadata: {}, Item: marshall(original) }),
+      )
+      .resolves({});
+    // Act
+    const result = await run(sqsRecord(JSON.stringify(anOrderMessage({ ...order }))));
+    // Assert
+    expect(result.batchItemFailures).toEqual([]);
+    expect(dynamo).toHaveReceivedCommandTimes(PutCommand, 2);
+    expect(putItems()[1]).toMatchObject({ isDuplicate: true, status: "DUPLICATE", sameAsOriginal: true });
+    expect(dynamo.calls()).toHaveLength(2);
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+  });
+
+  it("fails only the record whose S3 write fails, and delays its retry", async () => {
+    // Arrange
+    const good = anOrderMessage();
+    const bad = anOrderMessage();
+    s3.on(PutObjectCommand, { Key: `orders/${bad.order.id}.json` }).rejects(new Error("SlowDown"));
+    const badRecord = sqsRecord(JSON.stringify(bad), 1);
+    // Act
+    const result = await run(sqsRecord(JSON.stringify(good)), badRecord);
+    // Assert
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: badRecord.messageId }]);
+    expect(sqs).toHaveReceivedCommandTimes(ChangeMessageVisibilityCommand, 1);
+    const delay = sqs.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input;
+    expect(delay).toMatchObject({ QueueUrl: linked.OrdersQueue.url, ReceiptHandle: badRecord.receiptHandle });
+    expect(delay?.VisibilityTimeout).toBeGreaterThanOrEqual(1);
+    expect(delay?.VisibilityTimeout).toBeLessThanOrEqual(2);
+  });
+
+  it.each([
+    ["not JSON", "not json"],
+    ["no order id", JSON.stringify({ ...anOrderMessage(), order: { amount: 1 } })],
+    ["an empty body", ""],
+  ])("fails a poison message (%s) at once, without writes, so it reaches the DLQ", async (_name, body) => {
+    const poison = sqsRecord(body);
+    const result = await run(poison, sqsRecord(JSON.stringify(anOrderMessage())));
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: poison.messageId }]);
+    expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, {
+      ReceiptHandle: poison.receiptHandle,
+      VisibilityTimeout: 0,
+    });
+    expect(dynamo).toHaveReceivedCommandTimes(PutCommand, 1);
+  });
+
+  it("still reports the failure when delaying the retry fails too", async () => {
+    dynamo.on(PutCommand).rejects(new Error("ProvisionedThroughputExceeded"));
+    sqs.on(ChangeMessageVisibilityCommand).rejects(new Error("down"));
+    const record = sqsRecord(JSON.stringify(anOrderMessage()));
+    const result = await run(record);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+  });
+});

@@ -1,0 +1,39 @@
+import { checkHealth } from "@orders/core/use-cases/check-health";
+import { describe, expect, it } from "vitest";
+import { failing, InMemoryOrderArchive, InMemoryOrderQueue, InMemoryOrderRepository } from "../../helpers/fakes.ts";
+
+function deps() {
+  const queue = new InMemoryOrderQueue();
+  return {
+    repository: new InMemoryOrderRepository(),
+    archive: new InMemoryOrderArchive(),
+    queue,
+    deadLetters: queue,
+  };
+}
+
+describe("checkHealth", () => {
+  it("is ok when every dependency answers, with the DLQ depth", async () => {
+    const report = await checkHealth(deps());
+    expect(report).toEqual({
+      status: "ok",
+      checks: { table: "ok", bucket: "ok", queue: "ok", dlq: { status: "ok", depth: 0 } },
+      failing: [],
+    });
+  });
+
+  it("names the failing check and hides why", async () => {
+    const healthy = deps();
+    const report = await checkHealth({ ...healthy, archive: failing(healthy.archive, "ping", new Error("secret")) });
+    expect(report.status).toBe("error");
+    expect(report.failing).toEqual(["bucket"]);
+    expect(JSON.stringify(report)).not.toContain("secret");
+  });
+
+  it("fails a check that hangs", async () => {
+    const healthy = deps();
+    const hanging = { ...healthy.repository, ping: () => new Promise<void>(() => undefined) };
+    const report = await checkHealth({ ...healthy, repository: hanging as never, timeoutMs: 20 });
+    expect(report.failing).toEqual(["table"]);
+  });
+});

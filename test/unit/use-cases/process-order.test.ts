@@ -1,0 +1,127 @@
+import { processOrder } from "@orders/core/use-cases/process-order";
+import { createOrderValidator } from "@orders/core/domain/validation";
+import { describe, expect, it } from "vitest";
+import { anOrder, anOrderMessage } from "../../helpers/factories.ts";
+import { failing, InMemoryOrderArchive, InMemoryOrderRepository } from "../../helpers/fakes.ts";
+
+function setup() {
+  const repository = new InMemoryOrderRepository();
+  const archive = new InMemoryOrderArchive();
+  const deps = { repository, archive, validate: createOrderValidator() };
+  return { repository, archive, deps };
+}
+
+describe("processOrder", () => {
+  it("records a valid first submission as the accepted original and archives its JSON", async () => {
+    // Arrange
+    const { repository, archive, deps } = setup();
+    const message = anOrderMessage();
+    // Act
+    const result = await processOrder(message, deps);
+    // Assert
+    expect(result.outcome).toBe("original");
+    const saved = repository.originals.get(message.order.id);
+    expect(saved).toMatchObject({
+      submissionId: message.submissionId,
+      valid: true,
+      isDuplicate: false,
+      status: "ACCEPTED",
+      errors: [],
+      amount: 2580,
+      s3Key: `orders/${message.order.id}.json`,
+    });
+    expect(JSON.parse(archive.objects.get(`orders/${message.order.id}.json`) ?? "null")).toEqual(message.order);
+  });
+
+  it("records an invalid order as rejected, with its reasons, and archives nothing", async () => {
+    const { repository, archive, deps } = setup();
+    const message = anOrderMessage(anOrder({ amount: -5 }));
+    await processOrder(message, deps);
+    const saved = repository.originals.get(message.order.id);
+    expect(saved).toMatchObject({ valid: false, isDuplicate: false, status: "REJECTED", amount: -5 });
+    expect(saved?.errors).toEqual([expect.objectContaining({ field: "amount", code: "too_small" })]);
+    expect(saved?.s3Key).toBeUndefined();
+    expect(archive.objects.size).toBe(0);
+  });
+
+  it("records a later submission of the same id as a duplicate, saying whether it matches", async () => {
+    const { repository, archive, deps } = setup();
+    const order = anOrder();
+    await processOrder(anOrderMessage(order), deps);
+    const same = anOrderMessage({ ...order });
+    const changed = anOrderMessage({ ...order, amount: 99 });
+    // Act
+    const first = await processOrder(same, deps);
+    const second = await processOrder(changed, deps);
+    // Assert
+    expect(first.outcome).toBe("duplicate");
+    expect(second.outcome).toBe("duplicate");
+    const history = await repository.findHistory(order.id);
+    expect(history?.duplicates).toHaveLength(2);
+    expect(first.record).toMatchObject({ isDuplicate: true, status: "DUPLICATE", sameAsOriginal: true });
+    expect(second.record).toMatchObject({ isDuplicate: true, status: "DUPLICATE", sameAsOriginal: false });
+    expect(archive.puts).toBe(1);
+    expect(JSON.parse(archive.objects.get(`orders/${order.id}.json`) ?? "null")).toEqual(order);
+  });
+
+  it("treats key order as the same payload", async () => {
+    const { deps } = setup();
+    const order = anOrder();
+    await processOrder(anOrderMessage(order), deps);
+    const reordered = Object.fromEntries(Object.entries(order).reverse()) as typeof order;
+    const result = await processOrder(anOrderMessage(reordered), deps);
+    expect(result.record.sameAsOriginal).toBe(true);
+  });
+
+  it("changes no record when the same submission is delivered again", async () => {
+    const { repository, deps } = setup();
+    const message = anOrderMessage();
+    await processOrder(message, deps);
+    const before = structuredClone(repository.originals.get(message.order.id));
+    // Act
+    const again = await processOrder(message, { ...deps, clock: { now: () => new Date(Date.now() + 60_000) } });
+    // Assert
+    expect(again.outcome).toBe("redelivered");
+    expect(repository.originals.get(message.order.id)).toEqual(before);
+    expect(repository.duplicates.size).toBe(0);
+  });
+
+  it("redelivery of a duplicate adds no second duplicate record", async () => {
+    const { repository, deps } = setup();
+    const order = anOrder();
+    await processOrder(anOrderMessage(order), deps);
+    const duplicate = anOrderMessage({ ...order });
+    await processOrder(duplicate, deps);
+    await processOrder(duplicate, deps);
+    expect(repository.duplicates.size).toBe(1);
+  });
+
+  it("finishes the archive on redelivery when the first attempt failed after the record", async () => {
+    // Arrange
+    const { repository, archive, deps } = setup();
+    const message = anOrderMessage();
+    await expect(processOrder(message, { ...deps, archive: failing(archive, "put") })).rejects.toThrow();
+    expect(repository.originals.has(message.order.id)).toBe(true);
+    expect(archive.objects.size).toBe(0);
+    // Act
+    const retry = await processOrder(message, deps);
+    // Assert
+    expect(retry.outcome).toBe("redelivered");
+    expect(archive.objects.has(`orders/${message.order.id}.json`)).toBe(true);
+  });
+
+  it("lets a table failure propagate so the message is retried", async () => {
+    const { repository, deps } = setup();
+    await expect(processOrder(anOrderMessage(), { ...deps, repository: failing(repository, "claimOriginal") })).rejects.toThrow(
+      "boom",
+    );
+  });
+
+  it("makes exactly one original out of concurrent submissions of one id", async () => {
+    const { repository, deps } = setup();
+    const order = anOrder();
+    const results = await Promise.all(Array.from({ length: 20 }, () => processOrder(anOrderMessage({ ...order }), deps)));
+    expect(results.filter((result) => result.outcome === "original")).toHaveLength(1);
+    expect(repository.duplicates.size).toBe(19);
+  });
+});
