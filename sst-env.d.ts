@@ -1,5 +1,6 @@
 /* The shape of the resources this app links, as `sst dev` and `sst deploy` generate it. */
 import "sst";
+
 declare module "sst" {
   export interface Resource {
     OrdersBucket: { name: string; type: "sst.aws.Bucket" };
@@ -15,4 +16,3 @@ declare module "sst" {
     OrdersTable: { name: string; type: "sst.aws.Dynamo" };
   }
 }
-export {};

@@ -74,9 +74,7 @@ describe("OrdersProcessor handler", () => {
     };
     dynamo
       .on(PutCommand)
-      .rejectsOnce(
-        new ConditionalCheckFailedException({ message: "taken", $metadata: {}, Item: marshall(original) }),
-      )
+      .rejectsOnce(new ConditionalCheckFailedException({ message: "taken", $metadata: {}, Item: marshall(original) }))
       .resolves({});
     // Act
     const result = await run(sqsRecord(JSON.stringify(anOrderMessage({ ...order }))));

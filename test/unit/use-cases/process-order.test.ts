@@ -1,5 +1,5 @@
-import { processOrder } from "@orders/core/use-cases/process-order";
 import { createOrderValidator } from "@orders/core/domain/validation";
+import { processOrder } from "@orders/core/use-cases/process-order";
 import { describe, expect, it } from "vitest";
 import { anOrder, anOrderMessage } from "../../helpers/factories.ts";
 import { failing, InMemoryOrderArchive, InMemoryOrderRepository } from "../../helpers/fakes.ts";
@@ -112,15 +112,17 @@ describe("processOrder", () => {
 
   it("lets a table failure propagate so the message is retried", async () => {
     const { repository, deps } = setup();
-    await expect(processOrder(anOrderMessage(), { ...deps, repository: failing(repository, "claimOriginal") })).rejects.toThrow(
-      "boom",
-    );
+    await expect(
+      processOrder(anOrderMessage(), { ...deps, repository: failing(repository, "claimOriginal") }),
+    ).rejects.toThrow("boom");
   });
 
   it("makes exactly one original out of concurrent submissions of one id", async () => {
     const { repository, deps } = setup();
     const order = anOrder();
-    const results = await Promise.all(Array.from({ length: 20 }, () => processOrder(anOrderMessage({ ...order }), deps)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => processOrder(anOrderMessage({ ...order }), deps)),
+    );
     expect(results.filter((result) => result.outcome === "original")).toHaveLength(1);
     expect(repository.duplicates.size).toBe(19);
   });

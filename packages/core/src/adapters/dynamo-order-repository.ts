@@ -23,8 +23,7 @@ export class DynamoOrderRepository implements OrderRepository {
       if (!result.rejected) return { outcome: "claimed" };
       // DynamoDB returns the item that blocked the write; an emulator that
       // does not gets one strongly consistent read instead.
-      const existing =
-        result.data ?? (await order.get({ orderId: record.orderId }).go({ consistent: true })).data;
+      const existing = result.data ?? (await order.get({ orderId: record.orderId }).go({ consistent: true })).data;
       if (!existing) throw new Error("The original vanished between the write and the read");
       return { outcome: "exists", existing: toRecord(existing) };
     });

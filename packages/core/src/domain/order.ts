@@ -22,9 +22,7 @@ export const OrderIdSchema = z
 export const SubmitOrderBodySchema = z.looseObject({ id: OrderIdSchema }).meta({
   id: "SubmitOrderBody",
   description: "An order as sent by a channel. Only `id` is checked on submission.",
-  examples: [
-    { id: "order-001", amount: 2580, fromAccount: "1111111", toAccount: "7777777", channel: "web" },
-  ],
+  examples: [{ id: "order-001", amount: 2580, fromAccount: "1111111", toAccount: "7777777", channel: "web" }],
 });
 export type SubmittedOrder = z.infer<typeof SubmitOrderBodySchema>;
 

@@ -1,5 +1,5 @@
-import { orderDuplicateSchema } from "./order-duplicate.ts";
 import { orderSchema } from "./order.ts";
+import { orderDuplicateSchema } from "./order-duplicate.ts";
 
 /**
  * The physical design of the one table, derived from the entities' indexes so

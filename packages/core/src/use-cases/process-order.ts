@@ -1,5 +1,5 @@
-import { duplicateRecord, originalRecord } from "../domain/order-records.ts";
 import type { OrderMessage, OrderRecord } from "../domain/order.ts";
+import { duplicateRecord, originalRecord } from "../domain/order-records.ts";
 import type { OrderValidator } from "../domain/validation.ts";
 import type { Clock, OrderArchive, OrderRepository } from "../ports.ts";
 

@@ -1,5 +1,5 @@
-import middy from "@middy/core";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
 import type { OrderRecord } from "@orders/core/domain/order";
 import { getOrder } from "@orders/core/use-cases/get-order";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";

@@ -1,5 +1,5 @@
-import middy from "@middy/core";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
 import { checkHealth } from "@orders/core/use-cases/check-health";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { deadLetterQueue, logger, orderArchive, orderQueue, orderRepository } from "../composition.ts";

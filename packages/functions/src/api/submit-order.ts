@@ -1,5 +1,5 @@
-import middy from "@middy/core";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
 import { submitOrder } from "@orders/core/use-cases/submit-order";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { logger, orderQueue } from "../composition.ts";

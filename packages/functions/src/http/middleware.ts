@@ -1,8 +1,8 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
 import type { MiddlewareObj, Request } from "@middy/core";
 import httpJsonBodyParser from "@middy/http-json-body-parser";
 import { MalformedJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from "@orders/core/domain/errors";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import type { Logger } from "@aws-lambda-powertools/logger";
 import { errorResponse, STATUS_BY_ERROR } from "./errors.ts";
 import type { HttpResponse } from "./responses.ts";
 

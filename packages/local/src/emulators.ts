@@ -1,0 +1,85 @@
+import { mkdirSync } from "node:fs";
+import type { Server } from "node:http";
+import { join } from "node:path";
+import dynalite from "dynalite";
+import { startFauxqs } from "fauxqs";
+
+export interface EmulatorOptions {
+  /** Where state lives between runs; omit for memory only (tests). */
+  dataDir?: string;
+  /** 0 picks a free port. */
+  sqsS3Port: number;
+  dynamoPort: number;
+}
+
+export interface Emulators {
+  /** One endpoint serves both SQS and S3. */
+  sqsS3Endpoint: string;
+  dynamoEndpoint: string;
+  stop(): Promise<void>;
+}
+
+/** Thrown when a port is already taken, so the caller can say which. */
+export class PortInUseError extends Error {
+  readonly port: number;
+  override readonly name = "PortInUseError";
+
+  constructor(port: number, what: string) {
+    super(`Port ${port} (${what}) is already in use`);
+    this.port = port;
+  }
+}
+
+function listen(server: Server, port: number, what: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new PortInUseError(port, what) : error),
+    );
+    server.listen(port, "127.0.0.1", () => {
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
+}
+
+/**
+ * Starts dynalite (DynamoDB) on 127.0.0.1 and fauxqs (SQS and S3) in this
+ * process. fauxqs binds every interface whatever it is told; see the README.
+ */
+export async function startEmulators(options: EmulatorOptions): Promise<Emulators> {
+  const dirs = options.dataDir
+    ? { dynamo: join(options.dataDir, "dynamodb"), sqs: join(options.dataDir, "sqs"), s3: join(options.dataDir, "s3") }
+    : undefined;
+  if (dirs) for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+
+  const dynamo: Server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(dirs ? { path: dirs.dynamo } : {}),
+  });
+  const dynamoPort = await listen(dynamo, options.dynamoPort, "DynamoDB emulator");
+  const closeDynamo = () => new Promise<void>((resolve) => dynamo.close(() => resolve()));
+
+  let fauxqs: Awaited<ReturnType<typeof startFauxqs>>;
+  try {
+    fauxqs = await startFauxqs({
+      port: options.sqsS3Port,
+      host: "127.0.0.1",
+      logger: false,
+      ...(dirs ? { dataDir: dirs.sqs, s3StorageDir: dirs.s3 } : {}),
+    });
+  } catch (error) {
+    await closeDynamo();
+    const code = (error as NodeJS.ErrnoException).code;
+    throw code === "EADDRINUSE" ? new PortInUseError(options.sqsS3Port, "SQS and S3 emulator") : error;
+  }
+
+  return {
+    sqsS3Endpoint: `http://127.0.0.1:${fauxqs.port}`,
+    dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
+    async stop() {
+      await Promise.allSettled([fauxqs.stop(), closeDynamo()]);
+    },
+  };
+}

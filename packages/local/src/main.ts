@@ -1,0 +1,62 @@
+/**
+ * `npm start`: the whole system on this machine, offline.
+ * Settings come from environment variables; see the README.
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { PortInUseError } from "./emulators.ts";
+import { repoRoot } from "./handlers.ts";
+import { startLocalSystem } from "./runtime.ts";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string" },
+    "data-dir": { type: "string" },
+    "in-memory": { type: "boolean", default: false },
+  },
+});
+
+const env = process.env;
+const port = Number(values.port ?? env.PORT ?? 3000);
+const dataDir = values["in-memory"]
+  ? undefined
+  : (values["data-dir"] ?? env.ORDERS_DATA_DIR ?? join(repoRoot, ".local-data"));
+const time = () => new Date().toISOString().slice(11, 23);
+const log = (line: string) => process.stdout.write(`${time()} ${line}\n`);
+
+try {
+  const started = Date.now();
+  const system = await startLocalSystem({
+    stage: env.ORDERS_STAGE ?? "local",
+    host: "127.0.0.1",
+    port,
+    sqsS3Port: Number(env.ORDERS_SQS_S3_PORT ?? 4566),
+    dynamoPort: Number(env.ORDERS_DYNAMO_PORT ?? 8000),
+    pollers: Number(env.ORDERS_POLLERS ?? 2),
+    ...(dataDir ? { dataDir } : {}),
+    log,
+  });
+  log(`orders is running at ${system.url} (ready in ${Date.now() - started}ms)`);
+  log(`  SQS + S3 emulator ${system.emulators.sqsS3Endpoint} · DynamoDB emulator ${system.emulators.dynamoEndpoint}`);
+  log(`  data: ${dataDir ?? "in memory"} · stop with Ctrl-C`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: finishing batches in flight and stopping…`);
+    await system.stop();
+    log("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+} catch (error) {
+  if (error instanceof PortInUseError) {
+    log(
+      `${error.message}. Stop whatever is using it, or choose another port (PORT, ORDERS_SQS_S3_PORT, ORDERS_DYNAMO_PORT).`,
+    );
+    process.exit(2);
+  }
+  throw error;
+}

@@ -1,0 +1,125 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-dynamodb";
+import { CreateBucketCommand, HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueDoesNotExist,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import { type TableDesign, tableDesign } from "@orders/core/entities/table-design";
+import { queues } from "../../../infra/manifest.ts";
+
+export interface ProvisionClients {
+  dynamo: DynamoDBClient;
+  s3: S3Client;
+  sqs: SQSClient;
+}
+
+export interface QueueRef {
+  url: string;
+  arn: string;
+}
+
+export interface LocalResources {
+  table: string;
+  bucket: string;
+  queue: QueueRef;
+  dlq: QueueRef;
+}
+
+/** Names for one local stage; a stage keeps its resources apart from others. */
+export function resourceNames(stage: string) {
+  return {
+    table: `orders-${stage}-OrdersTable`,
+    bucket: `orders-${stage}-ordersbucket`.toLowerCase(),
+    queue: `orders-${stage}-OrdersQueue`,
+    dlq: `orders-${stage}-OrdersDlq`,
+  };
+}
+
+/** The CreateTable input for a table design: on demand, every index projecting all. */
+export function createTableInput(name: string, design: TableDesign) {
+  const keySchema = (keys: { hashKey: string; rangeKey: string }) => [
+    { AttributeName: keys.hashKey, KeyType: "HASH" as const },
+    { AttributeName: keys.rangeKey, KeyType: "RANGE" as const },
+  ];
+  const globalIndexes = Object.entries(design.globalIndexes);
+  return {
+    TableName: name,
+    BillingMode: "PAY_PER_REQUEST" as const,
+    AttributeDefinitions: Object.keys(design.fields).map((field) => ({
+      AttributeName: field,
+      AttributeType: "S" as const,
+    })),
+    KeySchema: keySchema(design.primaryIndex),
+    ...(globalIndexes.length
+      ? {
+          GlobalSecondaryIndexes: globalIndexes.map(([indexName, keys]) => ({
+            IndexName: indexName,
+            KeySchema: keySchema(keys),
+            Projection: { ProjectionType: "ALL" as const },
+          })),
+        }
+      : {}),
+  };
+}
+
+async function ensureTable(dynamo: DynamoDBClient, name: string): Promise<void> {
+  try {
+    await dynamo.send(new DescribeTableCommand({ TableName: name }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await dynamo.send(new CreateTableCommand(createTableInput(name, tableDesign())));
+  }
+}
+
+async function ensureBucket(s3: S3Client, name: string): Promise<void> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: name }));
+  } catch {
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+  }
+}
+
+/** Creates the queue if needed, then applies the manifest's attributes. */
+async function ensureQueue(sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<QueueRef> {
+  let url: string | undefined;
+  try {
+    url = (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
+  } catch (error) {
+    if (!(error instanceof QueueDoesNotExist)) throw error;
+    url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl;
+  }
+  if (!url) throw new Error(`No URL for queue ${name}`);
+  await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes }));
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }));
+  if (!Attributes?.QueueArn) throw new Error(`No ARN for queue ${name}`);
+  return { url, arn: Attributes.QueueArn };
+}
+
+/**
+ * Creates what `infra/` declares, from the same manifest and table design:
+ * the table, the bucket, OrdersDlq, and OrdersQueue redriving to it.
+ * Idempotent: a restart on the same data finds everything in place.
+ */
+export async function provision(clients: ProvisionClients, stage: string): Promise<LocalResources> {
+  const names = resourceNames(stage);
+  const { OrdersDlq, OrdersQueue } = queues;
+  const [, , dlq] = await Promise.all([
+    ensureTable(clients.dynamo, names.table),
+    ensureBucket(clients.s3, names.bucket),
+    ensureQueue(clients.sqs, names.dlq, { MessageRetentionPeriod: String(OrdersDlq.retentionDays * 86_400) }),
+  ]);
+  const queue = await ensureQueue(clients.sqs, names.queue, {
+    VisibilityTimeout: String(OrdersQueue.visibilityTimeoutSeconds),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: OrdersQueue.maxReceiveCount }),
+  });
+  return { table: names.table, bucket: names.bucket, queue, dlq };
+}

@@ -1,0 +1,133 @@
+import { createServer, type Server } from "node:http";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { routes, subscriptions } from "../../../infra/manifest.ts";
+import { readBody, routeMatcher, toApiEvent, writeGatewayError, writeResult } from "./api-gateway.ts";
+import { type Emulators, PortInUseError, startEmulators } from "./emulators.ts";
+import { lambdaEnvironment, localCredentials } from "./environment.ts";
+import { QueueEventSource } from "./event-source.ts";
+import { type Handler, invocationContext, loadHandler } from "./handlers.ts";
+import { type LocalResources, provision } from "./provision.ts";
+
+export interface LocalSystemOptions {
+  stage: string;
+  host: string;
+  port: number;
+  sqsS3Port: number;
+  dynamoPort: number;
+  dataDir?: string;
+  pollers: number;
+  log: (line: string) => void;
+}
+
+export interface LocalSystem {
+  url: string;
+  resources: LocalResources;
+  emulators: Emulators;
+  stop(): Promise<void>;
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new PortInUseError(port, "API") : error),
+    );
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
+}
+
+/**
+ * Runs the whole system offline: emulators, the resources `infra/` declares,
+ * the API routes on a local HTTP server, and OrdersProcessor fed from
+ * OrdersQueue, all calling the very same handlers as Lambda.
+ */
+export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const { log } = options;
+  // Claim the API port first, so a taken port fails before anything starts.
+  const server = createServer();
+  const apiPort = await listen(server, options.host, options.port);
+  const emulators = await startEmulators({
+    sqsS3Port: options.sqsS3Port,
+    dynamoPort: options.dynamoPort,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+  }).catch(async (error: unknown) => {
+    server.close();
+    throw error;
+  });
+
+  Object.assign(process.env, localCredentials());
+  const clients = {
+    dynamo: new DynamoDBClient({ endpoint: emulators.dynamoEndpoint }),
+    s3: new S3Client({ endpoint: emulators.sqsS3Endpoint, forcePathStyle: true }),
+    sqs: new SQSClient({ endpoint: emulators.sqsS3Endpoint, useQueueUrlAsEndpoint: false }),
+  };
+  const resources = await provision(clients, options.stage);
+  Object.assign(process.env, lambdaEnvironment(options.stage, emulators, resources));
+
+  const match = routeMatcher(routes);
+  const routeHandlers = new Map<string, Handler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>>();
+  for (const route of routes) routeHandlers.set(route.handler, await loadHandler(route.handler));
+
+  server.on("request", async (request, response) => {
+    const started = Date.now();
+    const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    const matched = match(request.method ?? "GET", path);
+    const done = () => log(`${request.method} ${request.url} → ${response.statusCode} ${Date.now() - started}ms`);
+    response.on("finish", done);
+    if (!matched) return writeGatewayError(response, 404, "Not Found");
+    const body = await readBody(request);
+    if (body === "too-large") return writeGatewayError(response, 413, "Request Entity Too Large");
+    const handler = routeHandlers.get(matched.route.handler);
+    try {
+      const context = invocationContext(matched.route.handler, matched.route.timeoutSeconds);
+      writeResult(
+        response,
+        await (handler as Handler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>)(
+          toApiEvent(request, body, matched),
+          context,
+        ),
+      );
+    } catch (error) {
+      log(`handler ${matched.route.handler} threw: ${(error as Error).message}`);
+      writeGatewayError(response, 500, "Internal Server Error");
+    }
+  });
+
+  const sources: QueueEventSource[] = [];
+  for (const subscription of subscriptions) {
+    const source = new QueueEventSource({
+      client: clients.sqs,
+      queueUrl: resources.queue.url,
+      queueArn: resources.queue.arn,
+      functionName: subscription.name,
+      handler: await loadHandler<SQSEvent, SQSBatchResponse | undefined>(subscription.handler),
+      batchSize: subscription.batchSize,
+      timeoutSeconds: subscription.timeoutSeconds,
+      concurrency: options.pollers,
+      onBatch: ({ functionName, received, failed, ms }) =>
+        log(`${functionName} batch of ${received}: ${received - failed} ok, ${failed} failed, ${ms}ms`),
+      onError: (error) => log(`${subscription.name} poll error: ${(error as Error).message}`),
+    });
+    source.start();
+    sources.push(source);
+  }
+
+  return {
+    url: `http://${options.host}:${apiPort}`,
+    resources,
+    emulators,
+    async stop() {
+      await Promise.all(sources.map((source) => source.stop()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await emulators.stop();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { OrderLookupSchema } from "@orders/functions/http/contract";
+import { openApiDocument } from "@orders/functions/http/openapi";
+import { describe, expect, it } from "vitest";
+import { routes } from "../../../infra/manifest.ts";
+
+const document = openApiDocument();
+
+function refsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refsIn);
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([key, inner]) =>
+      key === "$ref" && typeof inner === "string" ? [inner] : refsIn(inner),
+    );
+  }
+  return [];
+}
+
+describe("OpenAPI document", () => {
+  it("is OpenAPI 3.1 and documents every public route of the manifest", () => {
+    expect(document.openapi).toBe("3.1.0");
+    for (const route of routes.filter((r) => !r.path.startsWith("/admin"))) {
+      const path = document.paths[route.path as keyof typeof document.paths];
+      expect(path, route.path).toBeDefined();
+      expect(path).toHaveProperty(route.method.toLowerCase());
+    }
+  });
+
+  it("resolves every $ref to a component", () => {
+    const refs = refsIn(document);
+    expect(refs.length).toBeGreaterThan(5);
+    for (const ref of refs) {
+      const name = ref.replace("#/components/schemas/", "");
+      expect(document.components.schemas, ref).toHaveProperty(name);
+    }
+  });
+
+  it("is generated from the zod schemas, so a schema change shows in it", () => {
+    const lookup = document.components.schemas.OrderLookup as unknown as { required?: string[]; properties: object };
+    expect(Object.keys(lookup.properties).sort()).toEqual(Object.keys(OrderLookupSchema.shape).sort());
+    expect(lookup.required).toEqual(["order", "duplicates"]);
+    const submit = document.components.schemas.SubmitOrderBody as unknown as {
+      properties: { id: { pattern: string } };
+    };
+    expect(submit.properties.id.pattern).toBe("^[A-Za-z0-9._:-]{1,64}$");
+  });
+});
