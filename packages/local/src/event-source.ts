@@ -12,7 +12,7 @@ export interface EventSourceOptions {
   timeoutSeconds: number;
   /** Pollers working at once, like the event source mapping's concurrency. */
   concurrency: number;
-  /** Called after each batch, for the one log line per batch. */
+  /** Called after each batch the pollers run, for the one log line per batch. */
   onBatch: (summary: BatchSummary) => void;
   onError: (error: unknown) => void;
 }
@@ -96,7 +96,8 @@ export class QueueEventSource {
     const { signal } = this.#abort;
     while (!signal.aborted) {
       try {
-        await this.#pollOnce();
+        const summary = await this.pollOnce();
+        if (summary) this.#options.onBatch(summary);
       } catch (error) {
         if (signal.aborted) return;
         this.#options.onError(error);
@@ -105,7 +106,8 @@ export class QueueEventSource {
     }
   }
 
-  async #pollOnce(): Promise<void> {
+  /** Receives one batch, runs the function on it, deletes what succeeded. */
+  async pollOnce(): Promise<BatchSummary | undefined> {
     const { client, queueUrl, queueArn, batchSize, handler, functionName, timeoutSeconds } = this.#options;
     const { Messages = [] } = await client.send(
       new ReceiveMessageCommand({
@@ -119,7 +121,7 @@ export class QueueEventSource {
         MessageAttributeNames: ["All"],
       }),
     );
-    if (Messages.length === 0) return;
+    if (Messages.length === 0) return undefined;
     const started = Date.now();
     const records = Messages.map((message) => toRecord(message, queueArn));
     let response: SQSBatchResponse | undefined;
@@ -139,11 +141,6 @@ export class QueueEventSource {
         }),
       );
     }
-    this.#options.onBatch({
-      functionName,
-      received: records.length,
-      failed: records.length - done.length,
-      ms: Date.now() - started,
-    });
+    return { functionName, received: records.length, failed: records.length - done.length, ms: Date.now() - started };
   }
 }

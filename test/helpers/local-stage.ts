@@ -1,0 +1,43 @@
+import { randomUUID } from "node:crypto";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { type Endpoints, lambdaEnvironment, localCredentials } from "../../packages/local/src/environment.ts";
+import { type LocalResources, provision } from "../../packages/local/src/provision.ts";
+
+/** Integration tests talk to emulators on this machine and nothing else. */
+export function assertLoopback(endpoint: string): void {
+  const { hostname } = new URL(endpoint);
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(hostname)) {
+    throw new Error(`Refusing to run integration tests against ${endpoint}: only loopback emulators are allowed`);
+  }
+}
+
+export interface LocalStage {
+  stage: string;
+  resources: LocalResources;
+  clients: { dynamo: DynamoDBClient; document: DynamoDBDocumentClient; s3: S3Client; sqs: SQSClient };
+}
+
+/**
+ * Provisions a fresh, uniquely named stage on the emulators and puts its
+ * linked resources in this process's environment, as Lambda would. Import
+ * handlers only after this resolves.
+ */
+export async function localStage(endpoints: Endpoints): Promise<LocalStage> {
+  assertLoopback(endpoints.sqsS3Endpoint);
+  assertLoopback(endpoints.dynamoEndpoint);
+  Object.assign(process.env, localCredentials());
+  const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamoEndpoint });
+  const clients = {
+    dynamo,
+    document: DynamoDBDocumentClient.from(dynamo),
+    s3: new S3Client({ endpoint: endpoints.sqsS3Endpoint, forcePathStyle: true }),
+    sqs: new SQSClient({ endpoint: endpoints.sqsS3Endpoint, useQueueUrlAsEndpoint: false }),
+  };
+  const stage = `it-${randomUUID().slice(0, 8)}`;
+  const resources = await provision(clients, stage);
+  Object.assign(process.env, lambdaEnvironment(stage, endpoints, resources), { POWERTOOLS_LOG_LEVEL: "SILENT" });
+  return { stage, resources, clients };
+}

@@ -1,0 +1,17 @@
+import type { TestProject } from "vitest/node";
+import { startEmulators } from "../../packages/local/src/emulators.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    sqsS3Endpoint: string;
+    dynamoEndpoint: string;
+  }
+}
+
+/** One pair of in-memory emulators on free loopback ports for the whole tier. */
+export default async function setup(project: TestProject) {
+  const emulators = await startEmulators({ sqsS3Port: 0, dynamoPort: 0 });
+  project.provide("sqsS3Endpoint", emulators.sqsS3Endpoint);
+  project.provide("dynamoEndpoint", emulators.dynamoEndpoint);
+  return () => emulators.stop();
+}
