@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { join } from "node:path";
+
+const root = join(import.meta.dirname, "../..");
+
+/** A port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningSystem {
+  url: string;
+  process: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Starts `npm start`'s program as a child process on free ports, the way a
+ * user runs it, and resolves once it says it is running.
+ */
+export async function startSystem(
+  args: string[] = ["--in-memory"],
+  env: Record<string, string> = {},
+): Promise<RunningSystem> {
+  const [port, sqsS3Port, dynamoPort] = [await freePort(), await freePort(), await freePort()];
+  const child = spawn(process.execPath, ["packages/local/src/main.ts", ...args], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      ORDERS_SQS_S3_PORT: String(sqsS3Port),
+      ORDERS_DYNAMO_PORT: String(dynamoPort),
+      POWERTOOLS_LOG_LEVEL: "WARN",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    output += chunk;
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the local system did not start:\n${output}`)), 30_000);
+    child.stdout.on("data", () => {
+      const match = /running at (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the local system exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url,
+    process: child,
+    output: () => output,
+    stop: (signal = "SIGINT") =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once("exit", (code) => resolve(code));
+        child.kill(signal);
+      }),
+  };
+}
