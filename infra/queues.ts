@@ -1,0 +1,44 @@
+import { ordersConfig, queues, runtime, subscriptions } from "./manifest.ts";
+import { bucket, table } from "./storage.ts";
+
+const { OrdersDlq, OrdersQueue } = queues;
+
+/** Where orders go after `maxReceiveCount` failed receives. */
+export const dlq = new sst.aws.Queue("OrdersDlq", {
+  transform: {
+    queue: (args) => {
+      args.messageRetentionSeconds = OrdersDlq.retentionDays * 86_400;
+    },
+  },
+});
+
+export const queue = new sst.aws.Queue("OrdersQueue", {
+  dlq: { queue: dlq.arn, retry: OrdersQueue.maxReceiveCount },
+  visibilityTimeout: `${OrdersQueue.visibilityTimeoutSeconds} seconds`,
+});
+
+/** Processor settings, read by handlers as `Resource.OrdersConfig`. */
+export const config = new sst.Linkable("OrdersConfig", { properties: { ...ordersConfig } });
+
+/** Every linkable resource by the name the manifest uses. */
+export const linkables = {
+  OrdersTable: table,
+  OrdersBucket: bucket,
+  OrdersQueue: queue,
+  OrdersDlq: dlq,
+  OrdersConfig: config,
+};
+
+for (const subscription of subscriptions) {
+  queue.subscribe(
+    {
+      name: subscription.name,
+      handler: subscription.handler,
+      link: subscription.links.map((name) => linkables[name]),
+      timeout: `${subscription.timeoutSeconds} seconds`,
+      memory: `${subscription.memoryMb} MB`,
+      ...runtime,
+    },
+    { batch: { size: subscription.batchSize, partialResponses: true } },
+  );
+}
