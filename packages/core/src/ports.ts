@@ -1,3 +1,4 @@
+import type { AuditEntry, DeadLetter, FailureRecord, FailureReport } from "./domain/dead-letter.ts";
 import type { OrderMessage, OrderRecord } from "./domain/order.ts";
 
 /**
@@ -53,4 +54,36 @@ export interface Clock {
 export interface RetryScheduler {
   /** Makes a received message visible again after `seconds`. */
   retryAfter(receiptHandle: string, seconds: number): Promise<void>;
+}
+
+export interface FailureLog {
+  /** Adds one failed attempt to the message's failure record. */
+  record(report: FailureReport): Promise<void>;
+  /** The failure records of these message keys, by key. */
+  find(messageKeys: string[]): Promise<Map<string, FailureRecord>>;
+}
+
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  list(options: {
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ entries: AuditEntry[]; cursor?: string | undefined }>;
+}
+
+export interface DeadLetterStore {
+  /** Every message in the queue (up to `max`), received briefly and released again. */
+  scan(max: number): Promise<DeadLetter[]>;
+  /** Receives and holds these messages, so that they can be deleted; missing ids are left out. */
+  take(messageIds: string[]): Promise<DeadLetter[]>;
+  /** Makes a held message visible again. */
+  release(letter: DeadLetter): Promise<void>;
+  delete(letter: DeadLetter): Promise<void>;
+  depth(): Promise<number>;
+}
+
+export interface MessageSender {
+  /** Sends a body to OrdersQueue as is; returns the new message id. */
+  send(body: string, messageAttributes: Record<string, string>): Promise<string>;
 }

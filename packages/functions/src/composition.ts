@@ -10,6 +10,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoAuditLog } from "@orders/core/adapters/dynamo-audit-log";
+import { DynamoFailureLog } from "@orders/core/adapters/dynamo-failure-log";
 import { DynamoOrderRepository } from "@orders/core/adapters/dynamo-order-repository";
 import { S3OrderArchive } from "@orders/core/adapters/s3-order-archive";
 import { SqsDeadLetterQueue, SqsOrderQueue } from "@orders/core/adapters/sqs-order-queue";
@@ -35,9 +37,11 @@ const s3 = once(() => new S3Client({}));
 // is what AWS does anyway and lets emulators use URLs that do not resolve.
 const sqs = once(() => new SQSClient({ useQueueUrlAsEndpoint: false }));
 
-export const orderRepository = once(
-  () => new DynamoOrderRepository(ordersService({ client: dynamo(), table: Resource.OrdersTable.name })),
-);
+const service = once(() => ordersService({ client: dynamo(), table: Resource.OrdersTable.name }));
+
+export const orderRepository = once(() => new DynamoOrderRepository(service()));
+export const failureLog = once(() => new DynamoFailureLog(service()));
+export const auditLog = once(() => new DynamoAuditLog(service()));
 export const orderArchive = once(() => new S3OrderArchive(s3(), Resource.OrdersBucket.name));
 export const orderQueue = once(() => new SqsOrderQueue(sqs(), Resource.OrdersQueue.url));
 export const deadLetterQueue = once(() => new SqsDeadLetterQueue(sqs(), Resource.OrdersDlq.url));

@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 describe("table design", () => {
   it("derives generic pk/sk keys from the entities", () => {
     expect(tableDesign()).toEqual({
-      fields: { pk: "string", sk: "string" },
+      fields: { pk: "string", sk: "string", gsi1pk: "string", gsi1sk: "string" },
       primaryIndex: { hashKey: "pk", rangeKey: "sk" },
-      globalIndexes: {},
+      globalIndexes: { gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk" } },
     });
   });
 

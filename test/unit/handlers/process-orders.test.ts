@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ChangeMessageVisibilityCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { handler } from "@orders/functions/queue/process-orders";
 import { mockClient } from "aws-sdk-client-mock";
@@ -101,6 +101,14 @@ describe("OrdersProcessor handler", () => {
     expect(delay).toMatchObject({ QueueUrl: linked.OrdersQueue.url, ReceiptHandle: badRecord.receiptHandle });
     expect(delay?.VisibilityTimeout).toBeGreaterThanOrEqual(1);
     expect(delay?.VisibilityTimeout).toBeLessThanOrEqual(2);
+    // The reason is recorded under the submission id, which survives redrives.
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    const failure = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(JSON.stringify(failure?.Key)).toContain(bad.submissionId);
+    expect(failure?.ExpressionAttributeValues).toMatchObject({
+      ":code_u0": "BUCKET_UNAVAILABLE",
+      ":message_u0": "bucket: store order failed (Error)",
+    });
   });
 
   it.each([

@@ -83,3 +83,21 @@ export class DependencyError extends DomainError {
     this.code = `${dependency.toUpperCase()}_UNAVAILABLE`;
   }
 }
+
+/** The admin bearer token is missing or wrong. */
+export class UnauthorizedError extends DomainError {
+  readonly code = "UNAUTHORIZED";
+  override readonly name = "UnauthorizedError";
+}
+
+/** No dead-letter message has this id (it may have been redriven or discarded). */
+export class DeadLetterNotFoundError extends DomainError {
+  readonly code = "DEAD_LETTER_NOT_FOUND";
+  override readonly name = "DeadLetterNotFoundError";
+}
+
+/** An edited order breaks the processor's rules; nothing was moved. */
+export class OrderRejectedError extends DomainError {
+  readonly code = "ORDER_REJECTED";
+  override readonly name = "OrderRejectedError";
+}

@@ -1,4 +1,6 @@
 import { type EntityConfiguration, Service } from "electrodb";
+import { auditEntryEntity } from "./audit-entry.ts";
+import { failureEntity } from "./failure.ts";
 import { orderEntity } from "./order.ts";
 import { orderDuplicateEntity } from "./order-duplicate.ts";
 
@@ -7,6 +9,8 @@ export function ordersService(config: Required<Pick<EntityConfiguration, "client
   return new Service({
     order: orderEntity(config),
     orderDuplicate: orderDuplicateEntity(config),
+    failure: failureEntity(config),
+    auditEntry: auditEntryEntity(config),
   });
 }
 

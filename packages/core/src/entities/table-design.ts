@@ -1,3 +1,5 @@
+import { auditEntrySchema } from "./audit-entry.ts";
+import { failureSchema } from "./failure.ts";
 import { orderSchema } from "./order.ts";
 import { orderDuplicateSchema } from "./order-duplicate.ts";
 
@@ -22,7 +24,12 @@ interface SchemaShape {
   indexes: Record<string, IndexShape>;
 }
 
-export const tableSchemas: readonly SchemaShape[] = [orderSchema, orderDuplicateSchema];
+export const tableSchemas: readonly SchemaShape[] = [
+  orderSchema,
+  orderDuplicateSchema,
+  failureSchema,
+  auditEntrySchema,
+];
 
 /** Reads the table design off entity schemas; throws if two entities disagree. */
 export function tableDesign(schemas: readonly SchemaShape[] = tableSchemas): TableDesign {

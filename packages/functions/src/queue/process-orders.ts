@@ -1,29 +1,26 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { parseOrderMessage } from "@orders/core/domain/order-message";
-import { retryDelaySeconds } from "@orders/core/domain/retry-policy";
+import { handleFailedAttempt } from "@orders/core/use-cases/handle-failed-attempt";
 import { processOrder } from "@orders/core/use-cases/process-order";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { logger, orderArchive, orderRepository, orderValidator, retryPolicy, retryScheduler } from "../composition.ts";
+import * as compose from "../composition.ts";
 
-const deps = { repository: orderRepository(), archive: orderArchive(), validate: orderValidator() };
-const retries = retryScheduler();
-const policy = retryPolicy();
+const { logger } = compose;
+const deps = {
+  repository: compose.orderRepository(),
+  archive: compose.orderArchive(),
+  validate: compose.orderValidator(),
+};
+const onFailure = { failures: compose.failureLog(), retries: compose.retryScheduler(), policy: compose.retryPolicy() };
 const processor = new BatchProcessor(EventType.SQS);
 
-/**
- * Before a failed record goes back to the queue, hide it for a backoff delay
- * (none for a poison message), so transient faults get time to clear.
- */
-async function scheduleRetry(record: SQSRecord, error: unknown): Promise<void> {
+/** Records why the record failed and delays its retry; the failure still goes back to SQS. */
+async function reportFailure(record: SQSRecord, error: unknown): Promise<void> {
   const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
-  const delay = retryDelaySeconds(attempt, error, policy);
-  logger.warn("order processing failed", { messageId: record.messageId, attempt, retryInSeconds: delay, error });
-  try {
-    await retries.retryAfter(record.receiptHandle, delay);
-  } catch (scheduleError) {
-    // The queue's own visibility timeout still brings the message back.
-    logger.error("could not delay the retry", { messageId: record.messageId, error: scheduleError });
-  }
+  const failed = { body: record.body, receiptHandle: record.receiptHandle, attempt, error };
+  const { report, retryInSeconds, problems } = await handleFailedAttempt(failed, onFailure);
+  logger.warn("order processing failed", { messageId: record.messageId, attempt, retryInSeconds, ...report, error });
+  for (const problem of problems) logger.error("could not record the failure or delay the retry", { error: problem });
 }
 
 async function processRecord(record: SQSRecord): Promise<void> {
@@ -37,7 +34,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
       status: saved.status,
     });
   } catch (error) {
-    await scheduleRetry(record, error);
+    await reportFailure(record, error);
     throw error;
   }
 }

@@ -1,0 +1,44 @@
+import type { FailureRecord, FailureReport } from "../domain/dead-letter.ts";
+import type { OrdersService } from "../entities/service.ts";
+import type { FailureLog } from "../ports.ts";
+import { guarded } from "./dependency-errors.ts";
+
+/** `FailureLog` in the one table: one item per message, counting its attempts. */
+export class DynamoFailureLog implements FailureLog {
+  readonly #service: OrdersService;
+
+  constructor(service: OrdersService) {
+    this.#service = service;
+  }
+
+  record(report: FailureReport): Promise<void> {
+    return guarded("table", "record failure", async () => {
+      await this.#service.entities.failure
+        .upsert({
+          messageKey: report.messageKey,
+          code: report.code,
+          message: report.message,
+          lastFailedAt: report.at,
+          ...(report.orderId ? { orderId: report.orderId } : {}),
+          ...(report.submissionId ? { submissionId: report.submissionId } : {}),
+        })
+        .ifNotExists({ firstFailedAt: report.at })
+        .add({ attempts: 1 })
+        .go();
+    });
+  }
+
+  find(messageKeys: string[]): Promise<Map<string, FailureRecord>> {
+    return guarded("table", "read failures", async () => {
+      const unique = [...new Set(messageKeys)];
+      if (unique.length === 0) return new Map();
+      const { data } = await this.#service.entities.failure.get(unique.map((messageKey) => ({ messageKey }))).go();
+      return new Map(
+        data.map((item) => [
+          item.messageKey,
+          { ...item, attempts: item.attempts ?? 1, firstFailedAt: item.firstFailedAt ?? item.lastFailedAt },
+        ]),
+      );
+    });
+  }
+}

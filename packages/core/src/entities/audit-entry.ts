@@ -1,0 +1,32 @@
+import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+
+/** One operator action on the DLQ. All entries share a partition, newest last. */
+export const auditEntrySchema = {
+  model: { entity: "auditEntry", version: "1", service: "orders" },
+  attributes: {
+    auditId: { type: "string", required: true, readOnly: true },
+    at: { type: "string", required: true, readOnly: true },
+    action: { type: ["REDRIVE", "EDIT", "DISCARD"] as const, required: true },
+    actor: { type: "string", required: true },
+    oldMessageId: { type: "string", required: true },
+    newMessageId: { type: "string" },
+    orderId: { type: "string" },
+    submissionId: { type: "string" },
+    result: { type: ["OK", "FAILED"] as const, required: true },
+    detail: { type: "string" },
+    body: { type: "string" },
+  },
+  indexes: {
+    byTime: {
+      pk: { field: "pk", composite: [] },
+      sk: { field: "sk", composite: ["at", "auditId"] },
+    },
+  },
+} as const;
+
+export const AuditEntryEntity = new Entity(auditEntrySchema);
+export type AuditEntryItem = EntityItem<typeof AuditEntryEntity>;
+
+export function auditEntryEntity(config: EntityConfiguration) {
+  return new Entity(auditEntrySchema, config);
+}

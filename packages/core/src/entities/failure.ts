@@ -1,0 +1,37 @@
+import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+
+/**
+ * Why a message failed, keyed by its stable identity (submission id or body
+ * hash), so the reason survives the DLQ and every redrive.
+ */
+export const failureSchema = {
+  model: { entity: "failure", version: "1", service: "orders" },
+  attributes: {
+    messageKey: { type: "string", required: true, readOnly: true },
+    code: { type: "string", required: true },
+    message: { type: "string", required: true },
+    attempts: { type: "number" },
+    firstFailedAt: { type: "string" },
+    lastFailedAt: { type: "string", required: true },
+    orderId: { type: "string" },
+    submissionId: { type: "string" },
+  },
+  indexes: {
+    byMessage: {
+      pk: { field: "pk", composite: ["messageKey"] },
+      sk: { field: "sk", composite: [] },
+    },
+    byReason: {
+      index: "gsi1",
+      pk: { field: "gsi1pk", composite: ["code"] },
+      sk: { field: "gsi1sk", composite: ["lastFailedAt"] },
+    },
+  },
+} as const;
+
+export const Failure = new Entity(failureSchema);
+export type FailureItem = EntityItem<typeof Failure>;
+
+export function failureEntity(config: EntityConfiguration) {
+  return new Entity(failureSchema, config);
+}
