@@ -3,6 +3,7 @@ import "sst";
 
 declare module "sst" {
   export interface Resource {
+    AdminToken: { value: string; type: "sst.sst.Secret" };
     OrdersBucket: { name: string; type: "sst.aws.Bucket" };
     OrdersConfig: {
       maxAmount: number;

@@ -1,3 +1,3 @@
 export { api } from "./api.ts";
-export { config, dlq, queue } from "./queues.ts";
+export { adminToken, config, dlq, queue } from "./queues.ts";
 export { bucket, table } from "./storage.ts";

@@ -5,7 +5,7 @@
  * cannot drift.
  */
 
-export type LinkName = "OrdersTable" | "OrdersBucket" | "OrdersQueue" | "OrdersDlq" | "OrdersConfig";
+export type LinkName = "OrdersTable" | "OrdersBucket" | "OrdersQueue" | "OrdersDlq" | "OrdersConfig" | "AdminToken";
 
 export interface FunctionSpec {
   /** SST handler string: file path from the repo root, then the export. */
@@ -98,4 +98,38 @@ export const routes: readonly RouteSpec[] = [
     links: [],
     ...apiFunction,
   },
+  {
+    method: "GET",
+    path: "/console",
+    handler: "packages/functions/src/api/console.handler",
+    links: [],
+    ...apiFunction,
+  },
+  ...adminRoutes(),
 ];
+
+/** The DLQ admin API: every route behind the bearer token, linked to the queues and table only. */
+function adminRoutes(): RouteSpec[] {
+  const admin = (method: RouteSpec["method"], path: string, file: string, links: LinkName[]): RouteSpec => ({
+    method,
+    path,
+    handler: `packages/functions/src/admin/${file}.handler`,
+    links: ["AdminToken", ...links],
+    ...apiFunction,
+    // Redrives send and delete one message at a time.
+    timeoutSeconds: 29,
+  });
+  return [
+    admin("GET", "/admin/dlq", "list-dead-letters", ["OrdersDlq", "OrdersTable"]),
+    admin("POST", "/admin/dlq/redrive", "redrive-dead-letters", ["OrdersDlq", "OrdersQueue", "OrdersTable"]),
+    admin("POST", "/admin/dlq/{id}/edit", "edit-dead-letter", [
+      "OrdersDlq",
+      "OrdersQueue",
+      "OrdersTable",
+      "OrdersConfig",
+    ]),
+    admin("POST", "/admin/dlq/{id}/dry-run", "dry-run-dead-letter", ["OrdersDlq", "OrdersTable", "OrdersConfig"]),
+    admin("POST", "/admin/dlq/{id}/discard", "discard-dead-letter", ["OrdersDlq", "OrdersTable"]),
+    admin("GET", "/admin/audit", "list-audit", ["OrdersTable"]),
+  ];
+}

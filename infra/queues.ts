@@ -20,8 +20,12 @@ export const queue = new sst.aws.Queue("OrdersQueue", {
 /** Processor settings, read by handlers as `Resource.OrdersConfig`. */
 export const config = new sst.Linkable("OrdersConfig", { properties: { ...ordersConfig } });
 
+/** The admin API's bearer token: `npx sst secret set AdminToken <value> --stage <stage>`. */
+export const adminToken = new sst.Secret("AdminToken");
+
 /** Every linkable resource by the name the manifest uses. */
 export const linkables = {
+  AdminToken: adminToken,
   OrdersTable: table,
   OrdersBucket: bucket,
   OrdersQueue: queue,

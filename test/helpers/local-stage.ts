@@ -14,6 +14,9 @@ export function assertLoopback(endpoint: string): void {
   }
 }
 
+/** The admin token of every test stage. */
+export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
+
 export interface LocalStage {
   stage: string;
   resources: LocalResources;
@@ -38,6 +41,8 @@ export async function localStage(endpoints: Endpoints): Promise<LocalStage> {
   };
   const stage = `it-${randomUUID().slice(0, 8)}`;
   const resources = await provision(clients, stage);
-  Object.assign(process.env, lambdaEnvironment(stage, endpoints, resources), { POWERTOOLS_LOG_LEVEL: "SILENT" });
+  Object.assign(process.env, lambdaEnvironment(stage, endpoints, resources, TEST_ADMIN_TOKEN), {
+    POWERTOOLS_LOG_LEVEL: "SILENT",
+  });
   return { stage, resources, clients };
 }

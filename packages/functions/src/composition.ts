@@ -37,6 +37,13 @@ const s3 = once(() => new S3Client({}));
 // is what AWS does anyway and lets emulators use URLs that do not resolve.
 const sqs = once(() => new SQSClient({ useQueueUrlAsEndpoint: false }));
 
+/**
+ * The SDK clients every adapter shares. Exposed so that a host (the local
+ * runtime, a test harness) can add SDK middleware, e.g. fault injection,
+ * without any branch in handler code.
+ */
+export const sdkClients = () => ({ dynamo: dynamo(), s3: s3(), sqs: sqs() });
+
 const service = once(() => ordersService({ client: dynamo(), table: Resource.OrdersTable.name }));
 
 export const orderRepository = once(() => new DynamoOrderRepository(service()));
@@ -46,6 +53,7 @@ export const orderArchive = once(() => new S3OrderArchive(s3(), Resource.OrdersB
 export const orderQueue = once(() => new SqsOrderQueue(sqs(), Resource.OrdersQueue.url));
 export const deadLetterQueue = once(() => new SqsDeadLetterQueue(sqs(), Resource.OrdersDlq.url));
 export const retryScheduler = once(() => new SqsRetryScheduler(sqs(), Resource.OrdersQueue.url));
+export const adminToken = once(() => Resource.AdminToken.value);
 export const orderValidator = once(() => createOrderValidator({ maxAmount: Resource.OrdersConfig.maxAmount }));
 export const retryPolicy = once(
   (): RetryPolicy => ({

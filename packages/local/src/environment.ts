@@ -15,9 +15,11 @@ export function lambdaEnvironment(
   stage: string,
   endpoints: Endpoints,
   resources: LocalResources,
+  adminToken: string,
 ): Record<string, string> {
   const linked = {
     App: { name: "orders", stage },
+    AdminToken: { value: adminToken, type: "sst.sst.Secret" },
     OrdersTable: { name: resources.table, type: "sst.aws.Dynamo" },
     OrdersBucket: { name: resources.bucket, type: "sst.aws.Bucket" },
     OrdersQueue: { url: resources.queue.url, type: "sst.aws.Queue" },

@@ -2,9 +2,11 @@
  * `npm start`: the whole system on this machine, offline.
  * Settings come from environment variables; see the README.
  */
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PortInUseError } from "./emulators.ts";
+import { parseFaultRules } from "./faults.ts";
 import { repoRoot } from "./handlers.ts";
 import { startLocalSystem } from "./runtime.ts";
 
@@ -21,6 +23,8 @@ const port = Number(values.port ?? env.PORT ?? 3000);
 const dataDir = values["in-memory"]
   ? undefined
   : (values["data-dir"] ?? env.ORDERS_DATA_DIR ?? join(repoRoot, ".local-data"));
+const givenToken = env.ORDERS_ADMIN_TOKEN?.trim();
+const adminToken = givenToken || randomBytes(24).toString("base64url");
 const time = () => new Date().toISOString().slice(11, 23);
 const log = (line: string) => process.stdout.write(`${time()} ${line}\n`);
 
@@ -33,12 +37,16 @@ try {
     sqsS3Port: Number(env.ORDERS_SQS_S3_PORT ?? 4566),
     dynamoPort: Number(env.ORDERS_DYNAMO_PORT ?? 8000),
     pollers: Number(env.ORDERS_POLLERS ?? 2),
+    adminToken,
+    faults: parseFaultRules(env.ORDERS_FAULTS ?? ""),
     ...(dataDir ? { dataDir } : {}),
     log,
   });
   log(`orders is running at ${system.url} (ready in ${Date.now() - started}ms)`);
   log(`  SQS + S3 emulator ${system.emulators.sqsS3Endpoint} · DynamoDB emulator ${system.emulators.dynamoEndpoint}`);
   log(`  data: ${dataDir ?? "in memory"} · stop with Ctrl-C`);
+  log(`  DLQ console ${system.url}/console · admin token ${givenToken ? "from ORDERS_ADMIN_TOKEN" : adminToken}`);
+  if (system.faults.rules.length) log(`  faults on: ${system.faults.rules.join(", ")}`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,4 +1,6 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -8,7 +10,8 @@ import { readBody, routeMatcher, toApiEvent, writeGatewayError, writeResult } fr
 import { type Emulators, PortInUseError, startEmulators } from "./emulators.ts";
 import { lambdaEnvironment, localCredentials } from "./environment.ts";
 import { QueueEventSource } from "./event-source.ts";
-import { type Handler, invocationContext, loadHandler } from "./handlers.ts";
+import { type FaultRule, FaultSwitch, parseFaultRules } from "./faults.ts";
+import { type Handler, invocationContext, loadHandler, repoRoot } from "./handlers.ts";
 import { type LocalResources, provision } from "./provision.ts";
 
 export interface LocalSystemOptions {
@@ -19,14 +22,42 @@ export interface LocalSystemOptions {
   dynamoPort: number;
   dataDir?: string;
   pollers: number;
+  /** The bearer token of the admin API. */
+  adminToken: string;
+  /** AWS calls to fail from the start, e.g. `["S3:PutObject"]`. */
+  faults: FaultRule[];
   log: (line: string) => void;
 }
 
 export interface LocalSystem {
   url: string;
+  faults: FaultSwitch;
   resources: LocalResources;
   emulators: Emulators;
   stop(): Promise<void>;
+}
+
+/** Local only, not in the route table: read or set the fault switch. */
+export const FAULTS_PATH = "/_local/faults";
+
+function serveFaults(method: string, body: Buffer, faults: FaultSwitch, response: ServerResponse): void {
+  const reply = (status: number, payload: unknown) => {
+    response.writeHead(status, { "content-type": "application/json" });
+    response.end(JSON.stringify(payload));
+  };
+  if (method === "PUT") {
+    try {
+      const { rules } = JSON.parse(body.toString("utf8") || "{}") as { rules?: unknown };
+      faults.set(parseFaultRules(Array.isArray(rules) ? rules.join(",") : ""));
+    } catch (error) {
+      reply(400, { error: "INVALID_INPUT", message: (error as Error).message });
+      return;
+    }
+  } else if (method !== "GET") {
+    reply(405, { error: "METHOD_NOT_ALLOWED", message: "GET or PUT" });
+    return;
+  }
+  reply(200, { rules: faults.rules });
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {
@@ -67,11 +98,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     sqs: new SQSClient({ endpoint: emulators.sqsS3Endpoint, useQueueUrlAsEndpoint: false }),
   };
   const resources = await provision(clients, options.stage);
-  Object.assign(process.env, lambdaEnvironment(options.stage, emulators, resources));
+  Object.assign(process.env, lambdaEnvironment(options.stage, emulators, resources, options.adminToken));
 
   const match = routeMatcher(routes);
   const routeHandlers = new Map<string, Handler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>>();
   for (const route of routes) routeHandlers.set(route.handler, await loadHandler(route.handler));
+
+  // The handlers' own SDK clients get the fault switch as middleware.
+  const faults = new FaultSwitch();
+  faults.set(options.faults);
+  const { sdkClients } = (await import(
+    pathToFileURL(join(repoRoot, "packages/functions/src/composition.ts")).href
+  )) as typeof import("@orders/functions/composition");
+  const shared = sdkClients();
+  faults.attach("DynamoDB", shared.dynamo);
+  faults.attach("S3", shared.s3);
+  faults.attach("SQS", shared.sqs);
 
   server.on("request", async (request, response) => {
     const started = Date.now();
@@ -79,9 +121,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const matched = match(request.method ?? "GET", path);
     const done = () => log(`${request.method} ${request.url} → ${response.statusCode} ${Date.now() - started}ms`);
     response.on("finish", done);
-    if (!matched) return writeGatewayError(response, 404, "Not Found");
     const body = await readBody(request);
     if (body === "too-large") return writeGatewayError(response, 413, "Request Entity Too Large");
+    if (path === FAULTS_PATH) return serveFaults(request.method ?? "GET", body, faults, response);
+    if (!matched) return writeGatewayError(response, 404, "Not Found");
     const handler = routeHandlers.get(matched.route.handler);
     try {
       const context = invocationContext(matched.route.handler, matched.route.timeoutSeconds);
@@ -119,6 +162,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
   return {
     url: `http://${options.host}:${apiPort}`,
+    faults,
     resources,
     emulators,
     async stop() {

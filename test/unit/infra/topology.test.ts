@@ -32,6 +32,7 @@ describe("infrastructure topology", () => {
   it("declares exactly the stage's resources", () => {
     expect([...infra.values()].map((r) => `${r.type} ${r.name}`).sort()).toEqual([
       "sst.Linkable OrdersConfig",
+      "sst.Secret AdminToken",
       "sst.aws.ApiGatewayV2 OrdersApi",
       "sst.aws.Bucket OrdersBucket",
       "sst.aws.Dynamo OrdersTable",
@@ -105,6 +106,13 @@ describe("infrastructure topology", () => {
       "GET /orders/{id}": ["OrdersBucket", "OrdersTable"],
       "GET /health": ["OrdersBucket", "OrdersDlq", "OrdersQueue", "OrdersTable"],
       "GET /openapi.json": [],
+      "GET /console": [],
+      "GET /admin/dlq": ["AdminToken", "OrdersDlq", "OrdersTable"],
+      "POST /admin/dlq/redrive": ["AdminToken", "OrdersDlq", "OrdersQueue", "OrdersTable"],
+      "POST /admin/dlq/{id}/edit": ["AdminToken", "OrdersConfig", "OrdersDlq", "OrdersQueue", "OrdersTable"],
+      "POST /admin/dlq/{id}/dry-run": ["AdminToken", "OrdersConfig", "OrdersDlq", "OrdersTable"],
+      "POST /admin/dlq/{id}/discard": ["AdminToken", "OrdersDlq", "OrdersTable"],
+      "GET /admin/audit": ["AdminToken", "OrdersTable"],
     });
     for (const route of api.routes) {
       expect(route.handler).toMatchObject({ runtime: "nodejs24.x", architecture: "arm64" });

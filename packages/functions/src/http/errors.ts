@@ -1,11 +1,14 @@
 import {
   BodyNotObjectError,
+  DeadLetterNotFoundError,
   DependencyError,
   type DomainError,
   InvalidInputError,
   MalformedJsonError,
   OrderNotFoundError,
+  OrderRejectedError,
   PayloadTooLargeError,
+  UnauthorizedError,
   UnsupportedMediaTypeError,
 } from "@orders/core/domain/errors";
 import { type HttpResponse, json } from "./responses.ts";
@@ -17,9 +20,12 @@ export const STATUS_BY_ERROR: ReadonlyArray<readonly [ErrorClass, number]> = [
   [MalformedJsonError, 400],
   [BodyNotObjectError, 400],
   [InvalidInputError, 400],
+  [UnauthorizedError, 401],
   [OrderNotFoundError, 404],
+  [DeadLetterNotFoundError, 404],
   [PayloadTooLargeError, 413],
   [UnsupportedMediaTypeError, 415],
+  [OrderRejectedError, 422],
   [DependencyError, 503],
 ];
 
@@ -39,5 +45,8 @@ export function errorResponse(error: unknown): HttpResponse {
   const domainError = error as DomainError;
   const body: ErrorBody = { error: domainError.code, message: domainError.message };
   if (domainError.details) body.details = domainError.details;
-  return json(mapped[1], body, mapped[1] === 503 ? { "retry-after": "5" } : {});
+  const headers: Record<string, string> = {};
+  if (mapped[1] === 503) headers["retry-after"] = "5";
+  if (mapped[1] === 401) headers["www-authenticate"] = "Bearer";
+  return json(mapped[1], body, headers);
 }

@@ -81,6 +81,12 @@ export function openApiDocument() {
           },
         },
       },
+      "/console": {
+        get: {
+          summary: "The DLQ console (HTML); its calls to /admin/* need the admin bearer token",
+          responses: { "200": { description: "The console page", content: { "text/html": {} } } },
+        },
+      },
       "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
     },
     components: { schemas: components },

@@ -1,0 +1,74 @@
+import { type DeadLetterView, messageKeyOf, orderIdOf, submissionIdOf } from "../../domain/dead-letter.ts";
+import { OrderIdSchema, type OrderRecord } from "../../domain/order.ts";
+import type { DeadLetterStore, FailureLog, OrderRepository } from "../../ports.ts";
+
+export interface ListDeadLettersInput {
+  /** Only messages whose recorded reason has this code; `NONE` for those with none. */
+  reason?: string | undefined;
+  limit: number;
+  /** Opaque: from the previous page. */
+  cursor?: string | undefined;
+}
+
+export interface ListDeadLettersDeps {
+  deadLetters: DeadLetterStore;
+  failures: FailureLog;
+  repository: OrderRepository;
+  /** The most messages one listing reads from the queue. */
+  scanMax?: number;
+}
+
+export interface DeadLetterPage {
+  depth: number;
+  /** Message count per reason code over the whole queue, for grouping. */
+  reasons: Record<string, number>;
+  /** Without receipt handles: those belong to the receive that listed them. */
+  messages: Omit<DeadLetterView, "receiptHandle">[];
+  cursor?: string | undefined;
+}
+
+/** The record this very submission produced, if processing got that far. */
+async function orderRecordOf(body: string, repository: OrderRepository): Promise<OrderRecord | undefined> {
+  const orderId = OrderIdSchema.safeParse(orderIdOf(body));
+  if (!orderId.success) return undefined;
+  const history = await repository.findHistory(orderId.data);
+  if (!history) return undefined;
+  const submissionId = submissionIdOf(body);
+  return [history.original, ...history.duplicates].find((record) => record.submissionId === submissionId);
+}
+
+/**
+ * Lists the dead-letter queue without consuming it: each message with its
+ * recorded failure reason and the order record it produced, if any. Oldest
+ * first, filterable by reason code, paginated.
+ */
+export async function listDeadLetters(input: ListDeadLettersInput, deps: ListDeadLettersDeps): Promise<DeadLetterPage> {
+  const letters = await deps.deadLetters.scan(deps.scanMax ?? 500);
+  const keyed = letters.map((letter) => ({ ...letter, messageKey: messageKeyOf(letter.body) }));
+  const failures = await deps.failures.find(keyed.map((letter) => letter.messageKey));
+  const all = keyed
+    .map((letter) => ({ ...letter, failure: failures.get(letter.messageKey) }))
+    .sort((a, b) => a.sentAt.localeCompare(b.sentAt) || a.messageId.localeCompare(b.messageId));
+
+  const reasons: Record<string, number> = {};
+  for (const letter of all) {
+    const code = letter.failure?.code ?? "NONE";
+    reasons[code] = (reasons[code] ?? 0) + 1;
+  }
+  const matching = input.reason ? all.filter((letter) => (letter.failure?.code ?? "NONE") === input.reason) : all;
+  const start = Math.max(0, Number.parseInt(input.cursor ?? "0", 10) || 0);
+  const page = matching.slice(start, start + input.limit);
+  const messages = await Promise.all(
+    page.map(async ({ receiptHandle: _, ...letter }) => ({
+      ...letter,
+      order: await orderRecordOf(letter.body, deps.repository),
+    })),
+  );
+  const next = start + input.limit;
+  return {
+    depth: await deps.deadLetters.depth(),
+    reasons,
+    messages,
+    ...(next < matching.length ? { cursor: String(next) } : {}),
+  };
+}

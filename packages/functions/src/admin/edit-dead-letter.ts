@@ -1,0 +1,15 @@
+import { EditRequestSchema, parseOrThrow } from "@orders/core/domain/admin";
+import { editDeadLetter } from "@orders/core/use-cases/dlq/edit-dead-letter";
+import { auditLog, deadLetterQueue, orderQueue, orderValidator } from "../composition.ts";
+import { actorOf } from "../http/admin-auth.ts";
+import { adminRoute } from "../http/admin-route.ts";
+import { json } from "../http/responses.ts";
+
+const deps = { deadLetters: deadLetterQueue(), sender: orderQueue(), audit: auditLog(), validate: orderValidator() };
+
+/** POST /admin/dlq/{id}/edit `{order}`: 422 with reasons if invalid, else redrive the edited message. */
+export const handler = adminRoute({ body: true }, async (event) => {
+  const { order } = parseOrThrow(EditRequestSchema, event.body, "The edit request");
+  const messageId = event.pathParameters?.id ?? "";
+  return json(200, await editDeadLetter({ messageId, order, actor: actorOf(event) }, deps));
+});

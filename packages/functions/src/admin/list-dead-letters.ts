@@ -1,0 +1,13 @@
+import { DeadLetterQuerySchema, parseOrThrow } from "@orders/core/domain/admin";
+import { listDeadLetters } from "@orders/core/use-cases/dlq/list-dead-letters";
+import { deadLetterQueue, failureLog, orderRepository } from "../composition.ts";
+import { adminRoute } from "../http/admin-route.ts";
+import { json } from "../http/responses.ts";
+
+const deps = { deadLetters: deadLetterQueue(), failures: failureLog(), repository: orderRepository() };
+
+/** GET /admin/dlq: peek at the DLQ with reasons and order records; `?reason=&limit=&cursor=`. */
+export const handler = adminRoute({ body: false }, async (event) => {
+  const query = parseOrThrow(DeadLetterQuerySchema, event.queryStringParameters ?? {}, "The query");
+  return json(200, await listDeadLetters(query, deps), { "cache-control": "no-store" });
+});

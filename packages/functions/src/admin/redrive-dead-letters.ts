@@ -1,0 +1,16 @@
+import { parseOrThrow, RedriveRequestSchema } from "@orders/core/domain/admin";
+import { redriveDeadLetters } from "@orders/core/use-cases/dlq/redrive-dead-letters";
+import { auditLog, deadLetterQueue, logger, orderQueue } from "../composition.ts";
+import { actorOf } from "../http/admin-auth.ts";
+import { adminRoute } from "../http/admin-route.ts";
+import { json } from "../http/responses.ts";
+
+const deps = { deadLetters: deadLetterQueue(), sender: orderQueue(), audit: auditLog() };
+
+/** POST /admin/dlq/redrive `{ids?, all?, maxPerSecond?, limit?}`: send back, then delete; result per message. */
+export const handler = adminRoute({ body: true }, async (event) => {
+  const request = parseOrThrow(RedriveRequestSchema, event.body, "The redrive request");
+  const results = await redriveDeadLetters({ ...request, actor: actorOf(event) }, deps);
+  logger.info("dead letters redriven", { results });
+  return json(200, { results });
+});

@@ -1,0 +1,23 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { adminToken, logger } from "../composition.ts";
+import { adminAuth } from "./admin-auth.ts";
+import { httpErrors, jsonBody } from "./middleware.ts";
+import type { HttpResponse } from "./responses.ts";
+
+/** Admin bodies are small: an order, a list of ids or a reason. */
+const MAX_ADMIN_BODY_BYTES = 256 * 1024;
+
+/** An admin route: logged, authenticated, errors mapped, and a JSON body when it takes one. */
+export function adminRoute(
+  options: { body: boolean },
+  handler: (event: APIGatewayProxyEventV2) => Promise<HttpResponse>,
+) {
+  const route = middy<APIGatewayProxyEventV2, HttpResponse>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpErrors({ logger }))
+    .use(adminAuth({ token: adminToken }));
+  if (options.body) route.use(jsonBody({ maxBytes: MAX_ADMIN_BODY_BYTES }));
+  return route.handler(handler);
+}
