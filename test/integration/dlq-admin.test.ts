@@ -1,0 +1,217 @@
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { FaultSwitch } from "../../packages/local/src/faults.ts";
+import { anOrder, apiEvent, lambdaContext, postJson, uniqueOrderId } from "../helpers/factories.ts";
+import { localStage, TEST_ADMIN_TOKEN } from "../helpers/local-stage.ts";
+import { queueDepth, queuePump } from "../helpers/queue-pump.ts";
+
+const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });
+const load = async (file: string) =>
+  (await import(/* @vite-ignore */ `../../packages/functions/src/${file}.ts`)).handler as (
+    event: APIGatewayProxyEventV2,
+    context: ReturnType<typeof lambdaContext>,
+  ) => Promise<{ statusCode: number; body?: string }>;
+const submit = await load("api/submit-order");
+const processBatch = (await import("@orders/functions/queue/process-orders")).handler;
+const admin = {
+  list: await load("admin/list-dead-letters"),
+  redrive: await load("admin/redrive-dead-letters"),
+  edit: await load("admin/edit-dead-letter"),
+  dryRun: await load("admin/dry-run-dead-letter"),
+  discard: await load("admin/discard-dead-letter"),
+  audit: await load("admin/list-audit"),
+};
+const { orderRepository, sdkClients } = await import("@orders/functions/composition");
+
+const { sqs } = stage.clients;
+const { queue, dlq } = stage.resources;
+const pump = queuePump(sqs, queue, processBatch);
+const faults = new FaultSwitch();
+faults.attach("S3", sdkClients().s3);
+
+const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "x-operator": "integration test" };
+type Letter = {
+  messageId: string;
+  failure?: { code: string; attempts: number };
+  messageAttributes: Record<string, string>;
+};
+
+async function call(handler: (typeof admin)[keyof typeof admin], event: APIGatewayProxyEventV2) {
+  const response = await handler(event, lambdaContext());
+  return { status: response.statusCode, body: JSON.parse(response.body ?? "null") };
+}
+const get = (path: string, headers: Record<string, string> = auth) => {
+  const [rawPath, query = ""] = path.split("?");
+  const event = apiEvent({ method: "GET", path: rawPath ?? path, headers });
+  return { ...event, rawQueryString: query, queryStringParameters: Object.fromEntries(new URLSearchParams(query)) };
+};
+const post = (path: string, body: unknown, id?: string, headers: Record<string, string> = auth) => ({
+  ...postJson(path, body, headers),
+  ...(id ? { pathParameters: { id } } : {}),
+});
+
+async function deadLetters(): Promise<Letter[]> {
+  const { body } = await call(admin.list, get("/admin/dlq?limit=100"));
+  return body.messages;
+}
+
+async function letterOf(orderId: string): Promise<Letter> {
+  const letter = (await deadLetters()).find((l) => l.messageAttributes.orderId === orderId);
+  if (!letter) throw new Error(`${orderId} is not in the DLQ`);
+  return letter;
+}
+
+async function recordedOnce(orderId: string) {
+  const history = await orderRepository().findHistory(orderId);
+  return history && history.duplicates.length === 0 ? history.original : undefined;
+}
+
+const sentOrders = new Map<string, unknown>();
+
+/** Submits orders while S3 is failing, and waits until all of them are dead letters. */
+async function failOrders(count: number): Promise<string[]> {
+  faults.set(["S3:PutObject"]);
+  const ids = Array.from({ length: count }, () => uniqueOrderId("dlq"));
+  for (const id of ids) {
+    const order = anOrder({ id });
+    sentOrders.set(id, order);
+    await submit(postJson("/orders", order), lambdaContext());
+  }
+  await pump.until(async () => (await queueDepth(sqs, queue.url)) === 0);
+  faults.set([]);
+  return ids;
+}
+
+let failed: string[] = [];
+beforeAll(async () => {
+  failed = await failOrders(4);
+});
+
+describe("the DLQ admin API against the emulators", () => {
+  it("shows each failed order in the DLQ with its recorded reason and order record", async () => {
+    const { status, body } = await call(admin.list, get("/admin/dlq"));
+    expect(status).toBe(200);
+    expect(body.depth).toBeGreaterThanOrEqual(4);
+    expect(body.reasons.BUCKET_UNAVAILABLE).toBeGreaterThanOrEqual(4);
+    const letter = await letterOf(failed[0] ?? "");
+    expect(letter.failure).toMatchObject({ code: "BUCKET_UNAVAILABLE", attempts: 3 });
+    const filtered = await call(admin.list, get("/admin/dlq?reason=TABLE_UNAVAILABLE"));
+    expect(filtered.body.messages).toEqual([]);
+  });
+
+  it("redrives selected messages: each order ends recorded exactly once, even when redriven twice", async () => {
+    // Arrange
+    const [first] = failed;
+    const letter = await letterOf(first ?? "");
+    // Act
+    const { body } = await call(admin.redrive, post("/admin/dlq/redrive", { ids: [letter.messageId] }));
+    const again = await call(admin.redrive, post("/admin/dlq/redrive", { ids: [letter.messageId] }));
+    await pump.until(async () => (await queueDepth(sqs, queue.url)) === 0);
+    // Assert
+    expect(body.results).toEqual([expect.objectContaining({ messageId: letter.messageId, status: "REDRIVEN" })]);
+    expect(again.body.results).toEqual([{ messageId: letter.messageId, status: "NOT_FOUND" }]);
+    const record = await recordedOnce(first ?? "");
+    expect(record?.status).toBe("ACCEPTED");
+    const object = await stage.clients.s3.send(
+      new GetObjectCommand({ Bucket: stage.resources.bucket, Key: `orders/${first}.json` }),
+    );
+    expect(JSON.parse((await object.Body?.transformToString()) ?? "null")).toEqual(sentOrders.get(first ?? ""));
+  });
+
+  it("refuses an invalid edit with the reasons, and moves nothing", async () => {
+    const letter = await letterOf(failed[1] ?? "");
+    const before = (await deadLetters()).length;
+    const { status, body } = await call(
+      admin.edit,
+      post(
+        `/admin/dlq/${letter.messageId}/edit`,
+        { order: { id: failed[1], amount: -1, fromAccount: "1" } },
+        letter.messageId,
+      ),
+    );
+    expect(status).toBe(422);
+    expect(body.error).toBe("ORDER_REJECTED");
+    expect(body.details.map((d: { field: string }) => d.field)).toEqual(
+      expect.arrayContaining(["amount", "fromAccount", "toAccount"]),
+    );
+    expect((await deadLetters()).length).toBe(before);
+  });
+
+  it("dry-runs a message with no side effect", async () => {
+    const letter = await letterOf(failed[1] ?? "");
+    const before = await deadLetters();
+    const { status, body } = await call(
+      admin.dryRun,
+      post(`/admin/dlq/${letter.messageId}/dry-run`, undefined, letter.messageId),
+    );
+    expect(status).toBe(200);
+    // The record was written before S3 failed, so processing again is a redelivery that writes S3.
+    expect(body).toMatchObject({ readable: true, valid: true, wouldBe: "redelivery", wouldWriteS3: true });
+    expect((await deadLetters()).map((l) => l.messageId).sort()).toEqual(before.map((l) => l.messageId).sort());
+  });
+
+  it("edits and redrives a valid correction", async () => {
+    const letter = await letterOf(failed[1] ?? "");
+    const corrected = anOrder({ id: failed[1], amount: 99.5 });
+    const { status, body } = await call(
+      admin.edit,
+      post(`/admin/dlq/${letter.messageId}/edit`, { order: corrected }, letter.messageId),
+    );
+    expect(status).toBe(200);
+    expect(body.status).toBe("REDRIVEN");
+    await pump.until(async () => (await queueDepth(sqs, queue.url)) === 0);
+    expect((await recordedOnce(failed[1] ?? ""))?.status).toBe("ACCEPTED");
+  });
+
+  it("redrives all, at a rate", async () => {
+    const { body } = await call(admin.redrive, post("/admin/dlq/redrive", { all: true, maxPerSecond: 20 }));
+    expect(body.results.length).toBeGreaterThanOrEqual(1);
+    await pump.until(async () => (await queueDepth(sqs, queue.url)) === 0);
+    expect(await recordedOnce(failed[2] ?? "")).toBeDefined();
+    expect(await recordedOnce(failed[3] ?? "")).toBeDefined();
+  });
+
+  it("discards a message, keeping its body in the audit", async () => {
+    const body = `poison ${uniqueOrderId()}`;
+    await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: body }));
+    await pump.until(async () => (await queueDepth(sqs, queue.url)) === 0);
+    const letter = (await deadLetters()).find((l) => l.failure?.code === "POISON_MESSAGE");
+    expect(letter).toBeDefined();
+    const id = letter?.messageId ?? "";
+    const discarded = await call(admin.discard, post(`/admin/dlq/${id}/discard`, { reason: "test poison" }, id));
+    expect(discarded.body).toEqual({ messageId: id, status: "DISCARDED" });
+    expect((await deadLetters()).some((l) => l.messageId === id)).toBe(false);
+    const { body: audit } = await call(admin.audit, get("/admin/audit"));
+    expect(audit.entries[0]).toMatchObject({
+      action: "DISCARD",
+      oldMessageId: id,
+      detail: "test poison",
+      body,
+      actor: "integration test",
+    });
+    expect(audit.entries.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(["REDRIVE", "EDIT"]));
+  });
+
+  it.each([
+    ["no token", {}],
+    ["a wrong token", { authorization: "Bearer wrong-token-of-another-length" }],
+    ["a wrong token of the right length", { authorization: `Bearer ${"x".repeat(TEST_ADMIN_TOKEN.length)}` }],
+    ["another scheme", { authorization: `Basic ${TEST_ADMIN_TOKEN}` }],
+  ])("answers 401 on every admin route with %s", async (_name, headers) => {
+    const events: [keyof typeof admin, APIGatewayProxyEventV2][] = [
+      ["list", get("/admin/dlq", headers)],
+      ["redrive", post("/admin/dlq/redrive", { all: true }, undefined, headers)],
+      ["edit", post("/admin/dlq/x/edit", { order: {} }, "x", headers)],
+      ["dryRun", post("/admin/dlq/x/dry-run", undefined, "x", headers)],
+      ["discard", post("/admin/dlq/x/discard", { reason: "nope" }, "x", headers)],
+      ["audit", get("/admin/audit", headers)],
+    ];
+    for (const [name, event] of events) {
+      const { status, body } = await call(admin[name], event);
+      expect(status, name).toBe(401);
+      expect(body.error).toBe("UNAUTHORIZED");
+    }
+  });
+});
