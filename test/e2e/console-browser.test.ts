@@ -1,0 +1,102 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { anOrder, uniqueOrderId } from "../helpers/factories.ts";
+import { type RunningSystem, startSystem } from "../helpers/local-system.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const TOKEN = "console-test-token-4f2a9c";
+const SCREENSHOT = "test-results/console.png";
+
+// CI installs Debian's chromium and must run this test; elsewhere a missing
+// browser is said plainly rather than failing the developer's run.
+if (!existsSync(CHROMIUM) && process.env.CI) {
+  throw new Error(`CI expects Debian's chromium at ${CHROMIUM} (apt-get install chromium), and it is missing`);
+}
+
+let system: RunningSystem;
+let browser: Browser;
+const orders = [anOrder({ id: uniqueOrderId("console") }), anOrder({ id: uniqueOrderId("console") })];
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const dlqDepth = async () => (await (await fetch(`${system.url}/health`)).json()).checks.dlq.depth as number;
+const orderStatus = async (id: string) => (await fetch(`${system.url}/orders/${id}`)).status;
+
+describe.skipIf(!existsSync(CHROMIUM))("the DLQ console in a real browser", () => {
+  beforeAll(async () => {
+    // Arrange: S3 is failing, so both orders end in the DLQ; then S3 recovers.
+    system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: TOKEN, ORDERS_FAULTS: "S3:PutObject" });
+    for (const order of orders) {
+      await fetch(`${system.url}/orders`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(order),
+      });
+    }
+    await waitFor(async () => (await dlqDepth()) === orders.length);
+    await fetch(`${system.url}/_local/faults`, { method: "PUT", body: JSON.stringify({ rules: [] }) });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  it("shows the failures and their reason, redrives them, and the orders get recorded", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${system.url}/console`);
+
+    // Sign in once; the token is kept for the tab.
+    await page.getByLabel("Admin token").fill(TOKEN);
+    await page.getByRole("button", { name: "Open the console" }).click();
+
+    // Each failed message is listed under its reason.
+    await expect.poll(() => page.getByText("BUCKET_UNAVAILABLE · 2").count()).toBe(1);
+    await expect.poll(() => page.getByRole("cell", { name: orders[0]?.id }).count()).toBe(1);
+    await expect.poll(() => page.locator("#depth").textContent()).toBe("2");
+    mkdirSync("test-results", { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    // The detail view explains the failure.
+    await page.getByRole("button", { name: /Details of/ }).first().click();
+    await expect.poll(() => page.locator("#detail-reason").textContent()).toContain("attempts 3");
+    await page.getByRole("button", { name: "Close" }).click();
+
+    // Select one order and redrive it.
+    const row = page.getByRole("row").filter({ hasText: orders[0]?.id ?? "" });
+    await row.getByRole("checkbox").check();
+    await page.getByRole("button", { name: "Redrive selected" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("Redriven 1 of 1");
+    await waitFor(async () => (await orderStatus(orders[0]?.id ?? "")) === 200);
+
+    // Redrive the rest, at a rate.
+    await page.getByLabel("Rate (messages/s)").fill("5");
+    await page.getByRole("button", { name: "Redrive all" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("Redriven 1 of 1");
+    await waitFor(async () => (await orderStatus(orders[1]?.id ?? "")) === 200);
+    await expect.poll(() => page.getByText("The dead-letter queue is empty").isVisible()).toBe(true);
+
+    // The audit shows both redrives.
+    await page.getByRole("tab", { name: "Audit" }).click();
+    await expect.poll(() => page.getByRole("cell", { name: "REDRIVE", exact: true }).count()).toBe(2);
+    await page.screenshot({ path: "test-results/console-audit.png", fullPage: true });
+
+    // Every order is recorded exactly once.
+    for (const order of orders) {
+      const body = await (await fetch(`${system.url}/orders/${order.id}`)).json();
+      expect(body.order).toMatchObject({ valid: true, isDuplicate: false });
+      expect(body.duplicates).toEqual([]);
+    }
+  });
+});
