@@ -69,7 +69,10 @@ describe.skipIf(!existsSync(CHROMIUM))("the DLQ console in a real browser", () =
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     // The detail view explains the failure.
-    await page.getByRole("button", { name: /Details of/ }).first().click();
+    await page
+      .getByRole("button", { name: /Details of/ })
+      .first()
+      .click();
     await expect.poll(() => page.locator("#detail-reason").textContent()).toContain("attempts 3");
     await page.getByRole("button", { name: "Close" }).click();
 

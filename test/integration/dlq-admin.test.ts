@@ -26,7 +26,7 @@ const admin = {
 const { orderRepository, sdkClients } = await import("@orders/functions/composition");
 
 const { sqs } = stage.clients;
-const { queue, dlq } = stage.resources;
+const { queue } = stage.resources;
 const pump = queuePump(sqs, queue, processBatch);
 const faults = new FaultSwitch();
 faults.attach("S3", sdkClients().s3);

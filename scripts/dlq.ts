@@ -1,0 +1,192 @@
+/**
+ * `npm run dlq -- <command>`: the DLQ from a terminal, against the local
+ * system or a deployed stage.
+ *
+ *   list [--reason CODE]            the dead letters, with their reasons
+ *   show <id>                       one message: body, reason, order record
+ *   dry-run <id>                    what processing it would do, changing nothing
+ *   redrive <id…> | --all [--rate N] send back to OrdersQueue
+ *   discard <id> --reason "…"       delete, keeping the body in the audit
+ *   audit                           every action taken
+ *
+ * ORDERS_API_URL (default http://localhost:3000) and ORDERS_ADMIN_TOKEN, or
+ * --url and --token.
+ */
+import { parseArgs } from "node:util";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    url: { type: "string" },
+    token: { type: "string" },
+    reason: { type: "string" },
+    all: { type: "boolean", default: false },
+    rate: { type: "string" },
+  },
+});
+
+const baseUrl = (values.url ?? process.env.ORDERS_API_URL ?? "http://localhost:3000").replace(/\/$/, "");
+const token = values.token ?? process.env.ORDERS_ADMIN_TOKEN;
+const [command, ...args] = positionals;
+const out = (text: string) => process.stdout.write(`${text}\n`);
+
+function fail(message: string): never {
+  process.stderr.write(`dlq: ${message}\n`);
+  process.exit(1);
+}
+
+interface Letter {
+  messageId: string;
+  body: string;
+  sentAt: string;
+  messageAttributes: Record<string, string>;
+  failure?: { code: string; message: string; attempts: number; lastFailedAt: string };
+  order?: unknown;
+}
+
+async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  if (!token) fail("set ORDERS_ADMIN_TOKEN (npm start prints it) or pass --token");
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "x-operator": "dlq-cli" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  }).catch((error: Error) => fail(`cannot reach ${baseUrl}: ${error.message}`));
+  const payload = (await response.json().catch(() => ({}))) as T & {
+    error?: string;
+    message?: string;
+    details?: unknown;
+  };
+  if (!response.ok) {
+    const details = payload.details ? `\n${JSON.stringify(payload.details, null, 2)}` : "";
+    fail(`${response.status} ${payload.error ?? ""}: ${payload.message ?? "request failed"}${details}`);
+  }
+  return payload;
+}
+
+async function allLetters(reason?: string): Promise<{ depth: number; messages: Letter[] }> {
+  const messages: Letter[] = [];
+  let cursor: string | undefined;
+  let depth = 0;
+  do {
+    const query = new URLSearchParams({ limit: "100", ...(reason ? { reason } : {}), ...(cursor ? { cursor } : {}) });
+    const page = await api<{ depth: number; messages: Letter[]; cursor?: string }>("GET", `/admin/dlq?${query}`);
+    messages.push(...page.messages);
+    depth = page.depth;
+    cursor = page.cursor;
+  } while (cursor);
+  return { depth, messages };
+}
+
+function progress(done: number, total: number): void {
+  const width = 30;
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  const line = `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total}`;
+  if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
+  else process.stderr.write(`${line}\n`);
+}
+
+type Result = { messageId: string; status: string; newMessageId?: string; error?: string };
+
+async function redrive(): Promise<void> {
+  const rate = values.rate ? Number(values.rate) : undefined;
+  if (rate !== undefined && !(rate > 0)) fail("--rate must be a positive number of messages per second");
+  const results: Result[] = [];
+  if (values.all) {
+    const { depth } = await allLetters();
+    // Small calls keep each request well inside the API's time limit and let the bar move.
+    for (let moved = -1; moved !== 0; ) {
+      const { results: batch } = await api<{ results: Result[] }>("POST", "/admin/dlq/redrive", {
+        all: true,
+        limit: 10,
+        ...(rate ? { maxPerSecond: rate } : {}),
+      });
+      results.push(...batch);
+      moved = batch.filter((result) => result.status === "REDRIVEN").length;
+      progress(results.length, Math.max(depth, results.length));
+    }
+    if (process.stderr.isTTY) process.stderr.write("\n");
+  } else {
+    if (args.length === 0) fail("name message ids, or use --all");
+    for (let i = 0; i < args.length; i += 10) {
+      const ids = args.slice(i, i + 10);
+      const { results: batch } = await api<{ results: Result[] }>("POST", "/admin/dlq/redrive", {
+        ids,
+        ...(rate ? { maxPerSecond: rate } : {}),
+      });
+      results.push(...batch);
+      progress(results.length, args.length);
+    }
+    if (process.stderr.isTTY) process.stderr.write("\n");
+  }
+  for (const result of results) {
+    out(
+      `${result.messageId}  ${result.status}${result.newMessageId ? ` → ${result.newMessageId}` : ""}${result.error ? `  ${result.error}` : ""}`,
+    );
+  }
+  const failed = results.filter((result) => result.status !== "REDRIVEN").length;
+  out(`${results.length - failed} redriven, ${failed} not`);
+  if (failed > 0) process.exitCode = 1;
+}
+
+switch (command) {
+  case "list": {
+    const { depth, messages } = await allLetters(values.reason);
+    out(`DLQ depth ${depth}${values.reason ? `, reason ${values.reason}` : ""}`);
+    if (messages.length === 0) out("The dead-letter queue is empty.");
+    for (const letter of messages) {
+      const reason = letter.failure ? `${letter.failure.code} ×${letter.failure.attempts}` : "no recorded reason";
+      out(
+        `${letter.messageId}  ${letter.messageAttributes.orderId ?? "-"}  ${reason}  ${letter.failure?.message ?? ""}`,
+      );
+    }
+    break;
+  }
+  case "show": {
+    const id = args[0] ?? fail("show needs a message id");
+    const letter = (await allLetters()).messages.find((m) => m.messageId === id) ?? fail(`no message ${id} in the DLQ`);
+    out(
+      JSON.stringify(
+        {
+          ...letter,
+          body: (() => {
+            try {
+              return JSON.parse(letter.body);
+            } catch {
+              return letter.body;
+            }
+          })(),
+        },
+        null,
+        2,
+      ),
+    );
+    break;
+  }
+  case "dry-run": {
+    const id = args[0] ?? fail("dry-run needs a message id");
+    out(JSON.stringify(await api("POST", `/admin/dlq/${encodeURIComponent(id)}/dry-run`), null, 2));
+    break;
+  }
+  case "redrive":
+    await redrive();
+    break;
+  case "discard": {
+    const id = args[0] ?? fail("discard needs a message id");
+    if (!values.reason) fail('discard needs --reason "why"');
+    out(JSON.stringify(await api("POST", `/admin/dlq/${encodeURIComponent(id)}/discard`, { reason: values.reason })));
+    break;
+  }
+  case "audit": {
+    const { entries } = await api<{ entries: Record<string, string>[] }>("GET", "/admin/audit?limit=100");
+    for (const entry of entries) {
+      out(
+        `${entry.at}  ${entry.action}  ${entry.actor}  ${entry.oldMessageId} → ${entry.newMessageId ?? "-"}  ${entry.orderId ?? "-"}  ${entry.result}  ${entry.detail ?? ""}`,
+      );
+    }
+    break;
+  }
+  default:
+    fail(
+      "usage: npm run dlq -- list [--reason CODE] | show <id> | dry-run <id> | redrive [--all | <ids…>] [--rate N] | discard <id> --reason … | audit",
+    );
+}

@@ -1,0 +1,71 @@
+import { spawnSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { anOrder, uniqueOrderId } from "../helpers/factories.ts";
+import { type RunningSystem, startSystem } from "../helpers/local-system.ts";
+
+const TOKEN = "cli-test-token-93b1";
+let system: RunningSystem;
+const orders = [anOrder({ id: uniqueOrderId("cli") }), anOrder({ id: uniqueOrderId("cli") })];
+
+function dlq(...args: string[]) {
+  const result = spawnSync(process.execPath, ["scripts/dlq.ts", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, ORDERS_API_URL: system.url, ORDERS_ADMIN_TOKEN: TOKEN },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+beforeAll(async () => {
+  system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: TOKEN, ORDERS_FAULTS: "DynamoDB:PutItem" });
+  for (const order of orders) {
+    await fetch(`${system.url}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(order),
+    });
+  }
+  await until(async () => (await (await fetch(`${system.url}/health`)).json()).checks.dlq.depth === 2);
+  await fetch(`${system.url}/_local/faults`, { method: "PUT", body: JSON.stringify({ rules: [] }) });
+});
+afterAll(async () => {
+  await system?.stop();
+});
+
+describe("npm run dlq", () => {
+  it("lists the dead letters with their reason", () => {
+    const { code, stdout } = dlq("list");
+    expect(code).toBe(0);
+    expect(stdout).toContain("DLQ depth 2");
+    for (const order of orders) expect(stdout).toMatch(new RegExp(`${order.id}\\s+TABLE_UNAVAILABLE ×3`));
+  });
+
+  it("refuses to run without a token, and says how to get one", () => {
+    const result = spawnSync(process.execPath, ["scripts/dlq.ts", "list"], {
+      encoding: "utf8",
+      env: { ...process.env, ORDERS_API_URL: system.url, ORDERS_ADMIN_TOKEN: "" },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("ORDERS_ADMIN_TOKEN");
+  });
+
+  it("redrives everything with a progress display, and every order gets recorded once", async () => {
+    const { code, stdout, stderr } = dlq("redrive", "--all", "--rate", "20");
+    expect(code).toBe(0);
+    expect(stdout).toContain("2 redriven, 0 not");
+    expect(stderr).toContain("2/2");
+    for (const order of orders) {
+      await until(async () => (await fetch(`${system.url}/orders/${order.id}`)).status === 200);
+      const body = await (await fetch(`${system.url}/orders/${order.id}`)).json();
+      expect(body.duplicates).toEqual([]);
+    }
+    expect(dlq("audit").stdout.match(/REDRIVE/g)).toHaveLength(2);
+  });
+});
