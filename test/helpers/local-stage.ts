@@ -43,6 +43,7 @@ export async function localStage(endpoints: Endpoints): Promise<LocalStage> {
   const resources = await provision(clients, stage);
   Object.assign(process.env, lambdaEnvironment(stage, endpoints, resources, TEST_ADMIN_TOKEN), {
     POWERTOOLS_LOG_LEVEL: "SILENT",
+    POWERTOOLS_METRICS_DISABLED: "true",
   });
   return { stage, resources, clients };
 }

@@ -9,6 +9,7 @@ import { PortInUseError } from "./emulators.ts";
 import { parseFaultRules } from "./faults.ts";
 import { repoRoot } from "./handlers.ts";
 import { startLocalSystem } from "./runtime.ts";
+import { LocalTelemetry } from "./telemetry.ts";
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +29,9 @@ const adminToken = givenToken || randomBytes(24).toString("base64url");
 const time = () => new Date().toISOString().slice(11, 23);
 const log = (line: string) => process.stdout.write(`${time()} ${line}\n`);
 
+const telemetry = new LocalTelemetry();
+telemetry.install();
+
 try {
   const started = Date.now();
   const system = await startLocalSystem({
@@ -39,6 +43,7 @@ try {
     pollers: Number(env.ORDERS_POLLERS ?? 2),
     adminToken,
     faults: parseFaultRules(env.ORDERS_FAULTS ?? ""),
+    telemetry,
     ...(dataDir ? { dataDir } : {}),
     log,
   });
@@ -54,6 +59,7 @@ try {
     stopping = true;
     log(`${signal}: finishing batches in flight and stopping…`);
     await system.stop();
+    log(`metrics: ${JSON.stringify(telemetry.counters)}`);
     log("stopped");
     process.exit(0);
   };

@@ -13,6 +13,7 @@ import { QueueEventSource } from "./event-source.ts";
 import { type FaultRule, FaultSwitch, parseFaultRules } from "./faults.ts";
 import { type Handler, invocationContext, loadHandler, repoRoot } from "./handlers.ts";
 import { type LocalResources, provision } from "./provision.ts";
+import type { LocalTelemetry } from "./telemetry.ts";
 
 export interface LocalSystemOptions {
   stage: string;
@@ -24,6 +25,8 @@ export interface LocalSystemOptions {
   pollers: number;
   /** The bearer token of the admin API. */
   adminToken: string;
+  /** Counts the handlers' metrics, when installed. */
+  telemetry?: LocalTelemetry;
   /** AWS calls to fail from the start, e.g. `["S3:PutObject"]`. */
   faults: FaultRule[];
   log: (line: string) => void;
@@ -39,6 +42,8 @@ export interface LocalSystem {
 
 /** Local only, not in the route table: read or set the fault switch. */
 export const FAULTS_PATH = "/_local/faults";
+/** Local only: the metric counters the handlers emitted. */
+export const METRICS_PATH = "/_local/metrics";
 
 function serveFaults(method: string, body: Buffer, faults: FaultSwitch, response: ServerResponse): void {
   const reply = (status: number, payload: unknown) => {
@@ -124,6 +129,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const body = await readBody(request);
     if (body === "too-large") return writeGatewayError(response, 413, "Request Entity Too Large");
     if (path === FAULTS_PATH) return serveFaults(request.method ?? "GET", body, faults, response);
+    if (path === METRICS_PATH) {
+      response.writeHead(200, { "content-type": "application/json" });
+      return response.end(JSON.stringify({ counters: options.telemetry?.counters ?? {} }));
+    }
     if (!matched) return writeGatewayError(response, 404, "Not Found");
     const handler = routeHandlers.get(matched.route.handler);
     try {

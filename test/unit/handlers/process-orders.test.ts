@@ -3,9 +3,10 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ChangeMessageVisibilityCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
+import { metrics } from "@orders/functions/metrics";
 import { handler } from "@orders/functions/queue/process-orders";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { anOrder, anOrderMessage, lambdaContext, sqsEvent, sqsRecord } from "../../helpers/factories.ts";
 import { linked } from "../../helpers/linked-resources.ts";
 
@@ -19,6 +20,7 @@ beforeEach(() => {
   sqs.on(ChangeMessageVisibilityCommand).resolves({});
 });
 afterEach(() => {
+  vi.restoreAllMocks();
   dynamo.reset();
   s3.reset();
   sqs.reset();
@@ -109,6 +111,18 @@ describe("OrdersProcessor handler", () => {
       ":code_u0": "BUCKET_UNAVAILABLE",
       ":message_u0": "bucket: store order failed (Error)",
     });
+  });
+
+  it("counts accepted, rejected and failed orders as metrics", async () => {
+    const counted = vi.spyOn(metrics, "addMetric");
+    s3.on(PutObjectCommand).rejectsOnce(new Error("SlowDown")).resolves({});
+    await run(
+      sqsRecord(JSON.stringify(anOrderMessage())),
+      sqsRecord(JSON.stringify(anOrderMessage())),
+      sqsRecord(JSON.stringify(anOrderMessage(anOrder({ amount: 0 })))),
+    );
+    const names = counted.mock.calls.map(([name]) => name).sort();
+    expect(names).toEqual(["OrdersAccepted", "OrdersRejected", "ProcessingFailures"]);
   });
 
   it.each([

@@ -4,6 +4,7 @@ import { auditLog, deadLetterQueue } from "../composition.ts";
 import { actorOf } from "../http/admin-auth.ts";
 import { adminRoute } from "../http/admin-route.ts";
 import { json } from "../http/responses.ts";
+import { countDlqActions } from "../metrics.ts";
 
 const deps = { deadLetters: deadLetterQueue(), audit: auditLog() };
 
@@ -11,5 +12,7 @@ const deps = { deadLetters: deadLetterQueue(), audit: auditLog() };
 export const handler = adminRoute({ body: true }, async (event) => {
   const { reason } = parseOrThrow(DiscardRequestSchema, event.body, "The discard request");
   const messageId = event.pathParameters?.id ?? "";
-  return json(200, await discardDeadLetter({ messageId, reason, actor: actorOf(event) }, deps));
+  const result = await discardDeadLetter({ messageId, reason, actor: actorOf(event) }, deps);
+  countDlqActions(0, 1);
+  return json(200, result);
 });

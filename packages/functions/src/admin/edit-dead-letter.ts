@@ -4,6 +4,7 @@ import { auditLog, deadLetterQueue, orderQueue, orderValidator } from "../compos
 import { actorOf } from "../http/admin-auth.ts";
 import { adminRoute } from "../http/admin-route.ts";
 import { json } from "../http/responses.ts";
+import { countDlqActions } from "../metrics.ts";
 
 const deps = { deadLetters: deadLetterQueue(), sender: orderQueue(), audit: auditLog(), validate: orderValidator() };
 
@@ -11,5 +12,7 @@ const deps = { deadLetters: deadLetterQueue(), sender: orderQueue(), audit: audi
 export const handler = adminRoute({ body: true }, async (event) => {
   const { order } = parseOrThrow(EditRequestSchema, event.body, "The edit request");
   const messageId = event.pathParameters?.id ?? "";
-  return json(200, await editDeadLetter({ messageId, order, actor: actorOf(event) }, deps));
+  const result = await editDeadLetter({ messageId, order, actor: actorOf(event) }, deps);
+  countDlqActions(result.status === "REDRIVEN" ? 1 : 0, 0);
+  return json(200, result);
 });

@@ -4,6 +4,7 @@ import { auditLog, deadLetterQueue, logger, orderQueue } from "../composition.ts
 import { actorOf } from "../http/admin-auth.ts";
 import { adminRoute } from "../http/admin-route.ts";
 import { json } from "../http/responses.ts";
+import { countDlqActions } from "../metrics.ts";
 
 const deps = { deadLetters: deadLetterQueue(), sender: orderQueue(), audit: auditLog() };
 
@@ -12,5 +13,6 @@ export const handler = adminRoute({ body: true }, async (event) => {
   const request = parseOrThrow(RedriveRequestSchema, event.body, "The redrive request");
   const results = await redriveDeadLetters({ ...request, actor: actorOf(event) }, deps);
   logger.info("dead letters redriven", { results });
+  countDlqActions(results.filter((result) => result.status === "REDRIVEN").length, 0);
   return json(200, { results });
 });

@@ -1,7 +1,12 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { MiddlewareObj, Request } from "@middy/core";
 import httpJsonBodyParser from "@middy/http-json-body-parser";
-import { MalformedJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from "@orders/core/domain/errors";
+import {
+  type DomainError,
+  MalformedJsonError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from "@orders/core/domain/errors";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { errorResponse, STATUS_BY_ERROR } from "./errors.ts";
 import type { HttpResponse } from "./responses.ts";
@@ -49,8 +54,12 @@ export function httpErrors(options: { logger: Logger }): MiddlewareObj<APIGatewa
     onError: async function respondWithError(request: HttpRequest) {
       const { error } = request;
       const mapped = STATUS_BY_ERROR.some(([type]) => error instanceof type);
-      if (mapped) options.logger.warn("request refused", { error });
-      else options.logger.error("unexpected error", { error });
+      if (mapped) {
+        const { code, message } = error as DomainError;
+        options.logger.warn("request refused", { code, reason: message });
+      } else {
+        options.logger.error("unexpected error", { error });
+      }
       request.response = errorResponse(error);
     },
   };

@@ -4,6 +4,7 @@ import { handleFailedAttempt } from "@orders/core/use-cases/handle-failed-attemp
 import { processOrder } from "@orders/core/use-cases/process-order";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import * as compose from "../composition.ts";
+import { countFailure, countProcessed, metrics } from "../metrics.ts";
 
 const { logger } = compose;
 const deps = {
@@ -19,6 +20,7 @@ async function reportFailure(record: SQSRecord, error: unknown): Promise<void> {
   const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
   const failed = { body: record.body, receiptHandle: record.receiptHandle, attempt, error };
   const { report, retryInSeconds, problems } = await handleFailedAttempt(failed, onFailure);
+  countFailure();
   logger.warn("order processing failed", { messageId: record.messageId, attempt, retryInSeconds, ...report, error });
   for (const problem of problems) logger.error("could not record the failure or delay the retry", { error: problem });
 }
@@ -27,6 +29,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
   try {
     const message = parseOrderMessage(record.body);
     const { outcome, record: saved } = await processOrder(message, deps);
+    countProcessed(outcome, saved.status);
     logger.info("order processed", {
       orderId: saved.orderId,
       submissionId: saved.submissionId,
@@ -45,5 +48,10 @@ async function processRecord(record: SQSRecord): Promise<void> {
  */
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   logger.addContext(context);
-  return processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
+  const response = await processPartialResponse(event, processRecord, processor, {
+    context,
+    throwOnFullBatchFailure: false,
+  });
+  metrics.publishStoredMetrics();
+  return response;
 }

@@ -1,0 +1,28 @@
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { OrderStatus } from "@orders/core/domain/order";
+import type { ProcessOutcome } from "@orders/core/use-cases/process-order";
+
+/** CloudWatch EMF metrics of the pipeline, namespace `orders`. */
+export const metrics = new Metrics({ namespace: "orders", serviceName: "orders" });
+
+const METRIC_BY_STATUS: Record<OrderStatus, string> = {
+  ACCEPTED: "OrdersAccepted",
+  REJECTED: "OrdersRejected",
+  DUPLICATE: "OrdersDuplicate",
+};
+
+/** Counts a processed submission; a redelivery was counted the first time. */
+export function countProcessed(outcome: ProcessOutcome, status: OrderStatus): void {
+  if (outcome !== "redelivered") metrics.addMetric(METRIC_BY_STATUS[status], MetricUnit.Count, 1);
+}
+
+export function countFailure(): void {
+  metrics.addMetric("ProcessingFailures", MetricUnit.Count, 1);
+}
+
+/** Counts DLQ actions, then flushes: admin handlers emit only when they did something. */
+export function countDlqActions(redriven: number, discarded: number): void {
+  if (redriven > 0) metrics.addMetric("DlqRedriven", MetricUnit.Count, redriven);
+  if (discarded > 0) metrics.addMetric("DlqDiscarded", MetricUnit.Count, discarded);
+  if (redriven + discarded > 0) metrics.publishStoredMetrics();
+}
