@@ -21,6 +21,18 @@ for (const [command, args] of [
   }
 }
 
+// Terraform cannot download its providers here, so formatting is what can be
+// checked; it runs wherever the binary is installed, and says so when not.
+if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status === 0) {
+  if (run("terraform", ["fmt", "-check", "-recursive", "stacks"]) !== 0) {
+    process.stdout.write("\nterraform fmt -check failed: run terraform fmt -recursive stacks\n");
+    process.exit(1);
+  }
+  process.stdout.write("terraform fmt -check: stacks/ is formatted\n");
+} else {
+  process.stdout.write("NOTE: no terraform binary on this machine: stacks/ formatting was NOT checked\n");
+}
+
 mkdirSync("test-results", { recursive: true });
 rmSync(report, { force: true });
 const status = run("vitest", [
