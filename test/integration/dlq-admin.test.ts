@@ -23,7 +23,8 @@ const admin = {
   discard: await load("admin/discard-dead-letter"),
   audit: await load("admin/list-audit"),
 };
-const { orderRepository, sdkClients } = await import("@orders/functions/composition");
+const { orderRepository } = await import("@orders/functions/composition/table");
+const { sdkClients } = await import("@orders/functions/composition/sdk-clients");
 
 const { sqs } = stage.clients;
 const { queue } = stage.resources;

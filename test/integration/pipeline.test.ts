@@ -9,7 +9,7 @@ const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoE
 const { handler: submit } = await import("@orders/functions/api/submit-order");
 const { handler: processBatch } = await import("@orders/functions/queue/process-orders");
 const { handler: get } = await import("@orders/functions/api/get-order");
-const { orderRepository } = await import("@orders/functions/composition");
+const { orderRepository } = await import("@orders/functions/composition/table");
 
 const { sqs, s3 } = stage.clients;
 const pump = queuePump(sqs, stage.resources.queue, processBatch);

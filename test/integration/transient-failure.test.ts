@@ -8,7 +8,7 @@ import { queueDepth, queuePump } from "../helpers/queue-pump.ts";
 const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });
 const { handler: submit } = await import("@orders/functions/api/submit-order");
 const { handler: processBatch } = await import("@orders/functions/queue/process-orders");
-const { orderRepository } = await import("@orders/functions/composition");
+const { orderRepository } = await import("@orders/functions/composition/table");
 const { sqs, s3 } = stage.clients;
 const { queue, dlq, bucket } = stage.resources;
 const pump = queuePump(sqs, queue, processBatch);

@@ -113,8 +113,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const faults = new FaultSwitch();
   faults.set(options.faults);
   const { sdkClients } = (await import(
-    pathToFileURL(join(repoRoot, "packages/functions/src/composition.ts")).href
-  )) as typeof import("@orders/functions/composition");
+    pathToFileURL(join(repoRoot, "packages/functions/src/composition/sdk-clients.ts")).href
+  )) as typeof import("@orders/functions/composition/sdk-clients");
   const shared = sdkClients();
   faults.attach("DynamoDB", shared.dynamo);
   faults.attach("S3", shared.s3);

@@ -39,13 +39,26 @@ export function readableLog(log: PowertoolsLog): string {
   return `${time} ${log.level.padEnd(5)} ${log.message}${fields.length ? ` ${fields.join(" ")}` : ""}`;
 }
 
+export interface TelemetryOptions {
+  /** Print the readable log lines (else only count metrics). */
+  echo?: boolean;
+  streams?: NodeJS.WriteStream[];
+}
+
 export class LocalTelemetry {
   readonly counters: Record<string, number> = {};
+  readonly #echo: boolean;
+  readonly #streams: NodeJS.WriteStream[];
   #restore: (() => void) | undefined;
+
+  constructor(options: TelemetryOptions = {}) {
+    this.#echo = options.echo ?? true;
+    this.#streams = options.streams ?? [process.stdout, process.stderr];
+  }
 
   /** Takes over stdout and stderr (Powertools writes warnings and errors there) until `uninstall`. */
   install(): void {
-    const restores = [process.stdout, process.stderr].map((stream) => this.#wrap(stream));
+    const restores = this.#streams.map((stream) => this.#wrap(stream));
     this.#restore = () => {
       for (const restore of restores) restore();
     };
@@ -85,7 +98,7 @@ export class LocalTelemetry {
       return undefined;
     }
     if (typeof document.level === "string" && typeof document.message === "string" && document.timestamp) {
-      return readableLog(document as PowertoolsLog);
+      return this.#echo ? readableLog(document as PowertoolsLog) : undefined;
     }
     return line;
   }

@@ -47,6 +47,16 @@ describe("architecture", () => {
     const readers = sourceFiles("packages/functions/src").filter((file) =>
       importsOf(file).some((spec) => spec === "sst"),
     );
-    expect(readers).toEqual(["packages/functions/src/composition.ts"]);
+    expect(readers.length).toBeGreaterThan(0);
+    for (const file of readers) expect(file).toMatch(/^packages\/functions\/src\/composition\//);
+  });
+
+  it("keeps the SDK-clients aggregate out of handlers, so each bundles only the clients it uses", () => {
+    const handlers = [...sourceFiles("packages/functions/src/api"), ...sourceFiles("packages/functions/src/admin")];
+    for (const file of handlers)
+      expect(
+        importsOf(file).some((spec) => spec.includes("sdk-clients")),
+        file,
+      ).toBe(false);
   });
 });

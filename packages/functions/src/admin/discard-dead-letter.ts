@@ -1,6 +1,7 @@
 import { DiscardRequestSchema, parseOrThrow } from "@orders/core/domain/admin";
 import { discardDeadLetter } from "@orders/core/use-cases/dlq/discard-dead-letter";
-import { auditLog, deadLetterQueue } from "../composition.ts";
+import { deadLetterQueue } from "../composition/queues.ts";
+import { auditLog } from "../composition/table.ts";
 import { actorOf } from "../http/admin-auth.ts";
 import { adminRoute } from "../http/admin-route.ts";
 import { json } from "../http/responses.ts";

@@ -1,5 +1,7 @@
 import { dryRunDeadLetter } from "@orders/core/use-cases/dlq/dry-run-dead-letter";
-import { deadLetterQueue, orderRepository, orderValidator } from "../composition.ts";
+import { deadLetterQueue } from "../composition/queues.ts";
+import { orderValidator } from "../composition/settings.ts";
+import { orderRepository } from "../composition/table.ts";
 import { adminRoute } from "../http/admin-route.ts";
 import { json } from "../http/responses.ts";
 

@@ -1,6 +1,8 @@
 import { EditRequestSchema, parseOrThrow } from "@orders/core/domain/admin";
 import { editDeadLetter } from "@orders/core/use-cases/dlq/edit-dead-letter";
-import { auditLog, deadLetterQueue, orderQueue, orderValidator } from "../composition.ts";
+import { deadLetterQueue, orderQueue } from "../composition/queues.ts";
+import { orderValidator } from "../composition/settings.ts";
+import { auditLog } from "../composition/table.ts";
 import { actorOf } from "../http/admin-auth.ts";
 import { adminRoute } from "../http/admin-route.ts";
 import { json } from "../http/responses.ts";

@@ -1,6 +1,6 @@
 import { AuditQuerySchema, parseOrThrow } from "@orders/core/domain/admin";
 import { listAudit } from "@orders/core/use-cases/dlq/list-audit";
-import { auditLog } from "../composition.ts";
+import { auditLog } from "../composition/table.ts";
 import { adminRoute } from "../http/admin-route.ts";
 import { json } from "../http/responses.ts";
 

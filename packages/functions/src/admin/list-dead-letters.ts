@@ -1,6 +1,7 @@
 import { DeadLetterQuerySchema, parseOrThrow } from "@orders/core/domain/admin";
 import { listDeadLetters } from "@orders/core/use-cases/dlq/list-dead-letters";
-import { deadLetterQueue, failureLog, orderRepository } from "../composition.ts";
+import { deadLetterQueue } from "../composition/queues.ts";
+import { failureLog, orderRepository } from "../composition/table.ts";
 import { adminRoute } from "../http/admin-route.ts";
 import { json } from "../http/responses.ts";
 

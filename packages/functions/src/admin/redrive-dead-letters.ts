@@ -1,6 +1,8 @@
 import { parseOrThrow, RedriveRequestSchema } from "@orders/core/domain/admin";
 import { redriveDeadLetters } from "@orders/core/use-cases/dlq/redrive-dead-letters";
-import { auditLog, deadLetterQueue, logger, orderQueue } from "../composition.ts";
+import { logger } from "../composition/logger.ts";
+import { deadLetterQueue, orderQueue } from "../composition/queues.ts";
+import { auditLog } from "../composition/table.ts";
 import { actorOf } from "../http/admin-auth.ts";
 import { adminRoute } from "../http/admin-route.ts";
 import { json } from "../http/responses.ts";

@@ -1,7 +1,8 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { adminToken, logger } from "../composition.ts";
+import { logger } from "../composition/logger.ts";
+import { adminToken } from "../composition/settings.ts";
 import { adminAuth } from "./admin-auth.ts";
 import { httpErrors, jsonBody } from "./middleware.ts";
 import type { HttpResponse } from "./responses.ts";

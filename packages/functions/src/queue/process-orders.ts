@@ -3,16 +3,15 @@ import { parseOrderMessage } from "@orders/core/domain/order-message";
 import { handleFailedAttempt } from "@orders/core/use-cases/handle-failed-attempt";
 import { processOrder } from "@orders/core/use-cases/process-order";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import * as compose from "../composition.ts";
+import { orderArchive } from "../composition/bucket.ts";
+import { logger } from "../composition/logger.ts";
+import { retryScheduler } from "../composition/queues.ts";
+import { orderValidator, retryPolicy } from "../composition/settings.ts";
+import { failureLog, orderRepository } from "../composition/table.ts";
 import { countFailure, countProcessed, metrics } from "../metrics.ts";
 
-const { logger } = compose;
-const deps = {
-  repository: compose.orderRepository(),
-  archive: compose.orderArchive(),
-  validate: compose.orderValidator(),
-};
-const onFailure = { failures: compose.failureLog(), retries: compose.retryScheduler(), policy: compose.retryPolicy() };
+const deps = { repository: orderRepository(), archive: orderArchive(), validate: orderValidator() };
+const onFailure = { failures: failureLog(), retries: retryScheduler(), policy: retryPolicy() };
 const processor = new BatchProcessor(EventType.SQS);
 
 /** Records why the record failed and delays its retry; the failure still goes back to SQS. */

@@ -1,0 +1,113 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { median, round } from "./stats.ts";
+
+const root = join(import.meta.dirname, "..");
+const out = join(root, "bench/.build");
+
+/** Bundled the way SST bundles a Node function: ESM, minified, for Node 24, everything inlined. */
+async function bundle(name: string, entry: string): Promise<string> {
+  const outfile = join(out, `${name}.mjs`);
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node24",
+    minify: true,
+    logLevel: "silent",
+    // What SST adds so bundled CommonJS can `require`.
+    banner: {
+      js: "import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);",
+    },
+  });
+  return outfile;
+}
+
+const HANDLERS = {
+  submit: { file: "packages/functions/src/api/submit-order.ts", clients: ["sqs"], budgetKb: 150 },
+  get: { file: "packages/functions/src/api/get-order.ts", clients: ["dynamo", "s3"], budgetKb: 300 },
+  processor: {
+    file: "packages/functions/src/queue/process-orders.ts",
+    clients: ["dynamo", "s3", "sqs"],
+    budgetKb: 450,
+  },
+} as const;
+
+const CLIENT_SOURCE = {
+  dynamo: `import { DynamoDBClient } from "@aws-sdk/client-dynamodb"; import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb"; globalThis.d = DynamoDBDocumentClient.from(new DynamoDBClient({}));`,
+  s3: `import { S3Client } from "@aws-sdk/client-s3"; import { getSignedUrl } from "@aws-sdk/s3-request-presigner"; globalThis.s = [new S3Client({}), getSignedUrl];`,
+  sqs: `import { SQSClient } from "@aws-sdk/client-sqs"; globalThis.q = new SQSClient({});`,
+} as const;
+
+const ENV = {
+  SST_RESOURCE_App: JSON.stringify({ name: "orders", stage: "bench" }),
+  SST_RESOURCE_OrdersTable: JSON.stringify({ name: "t" }),
+  SST_RESOURCE_OrdersBucket: JSON.stringify({ name: "b" }),
+  SST_RESOURCE_OrdersQueue: JSON.stringify({ url: "https://sqs.us-east-1.amazonaws.com/0/q" }),
+  SST_RESOURCE_OrdersDlq: JSON.stringify({ url: "https://sqs.us-east-1.amazonaws.com/0/d" }),
+  SST_RESOURCE_OrdersConfig: JSON.stringify({
+    maxAmount: 1e6,
+    maxReceiveCount: 3,
+    retryBaseSeconds: 1,
+    retryMaxSeconds: 300,
+  }),
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: "x",
+  AWS_SECRET_ACCESS_KEY: "x",
+};
+
+// Loaded before the bundle: any socket opened or name looked up during init is counted.
+const GUARD = `import net from "node:net"; import dns from "node:dns";
+globalThis.__network = 0;
+const connect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (...a) { globalThis.__network++; return connect.apply(this, a); };
+const lookup = dns.lookup; dns.lookup = function (...a) { globalThis.__network++; return lookup.apply(this, a); };`;
+
+/** Median time to import and initialise a bundle in a fresh Node process, and the network calls it made. */
+function initTimes(file: string, runs: number): { ms: number; networkCalls: number } {
+  const samples: number[] = [];
+  let networkCalls = 0;
+  const script = `const t = performance.now(); await import(${JSON.stringify(`file://${file}`)}); const ms = performance.now() - t; await new Promise((r) => setTimeout(r, 50)); console.log(JSON.stringify({ ms, network: globalThis.__network }));`;
+  for (let i = 0; i < runs; i++) {
+    const result = spawnSync(
+      process.execPath,
+      ["--import", `data:text/javascript,${encodeURIComponent(GUARD)}`, "--input-type=module", "-e", script],
+      {
+        env: { ...process.env, ...ENV, POWERTOOLS_LOG_LEVEL: "SILENT" },
+        encoding: "utf8",
+      },
+    );
+    const line = result.stdout.trim().split("\n").pop() ?? "{}";
+    const { ms, network } = JSON.parse(line) as { ms: number; network: number };
+    samples.push(ms);
+    networkCalls = Math.max(networkCalls, network);
+  }
+  return { ms: round(median(samples)), networkCalls };
+}
+
+export async function coldStart(runs: number) {
+  mkdirSync(out, { recursive: true });
+  const results: Record<string, object> = {};
+  for (const [name, spec] of Object.entries(HANDLERS)) {
+    const handlerFile = await bundle(name, join(root, spec.file));
+    const referenceEntry = join(out, `${name}-reference.ts`);
+    writeFileSync(referenceEntry, spec.clients.map((client) => CLIENT_SOURCE[client]).join("\n"));
+    const referenceFile = await bundle(`${name}-reference`, referenceEntry);
+    const handler = initTimes(handlerFile, runs);
+    const reference = initTimes(referenceFile, runs);
+    results[name] = {
+      bundleKb: round(statSync(handlerFile).size / 1024),
+      budgetKb: spec.budgetKb,
+      referenceKb: round(statSync(referenceFile).size / 1024),
+      initMs: handler.ms,
+      referenceInitMs: reference.ms,
+      initRatio: round(handler.ms / reference.ms, 2),
+      networkCallsDuringInit: handler.networkCalls,
+    };
+  }
+  return results;
+}

@@ -1,0 +1,204 @@
+/**
+ * `npm run bench`: every performance figure of the pipeline, each against a
+ * reference measured in the same run, printed as a table and written to
+ * bench/results/latest.json with a chart, bench/results/latest.svg.
+ *
+ *   --orders N        end-to-end orders, flat out (default 5000)
+ *   --concurrency N   POSTs in flight (default 32)
+ *   --rate N          the fixed offered load, orders/s (default 100), for --seconds (default 10)
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { routes, subscriptions } from "../infra/manifest.ts";
+import type { CallsByOutcome } from "./calls-per-order.ts";
+import { barChart } from "./chart.ts";
+import { costPerMillion, floorPerMillion, type Pricing } from "./cost.ts";
+import type { EndToEndResult } from "./end-to-end.ts";
+import { round } from "./stats.ts";
+
+const { values } = parseArgs({
+  options: {
+    orders: { type: "string", default: "5000" },
+    concurrency: { type: "string", default: "32" },
+    rate: { type: "string", default: "100" },
+    seconds: { type: "string", default: "10" },
+  },
+});
+const options = {
+  orders: Number(values.orders),
+  concurrency: Number(values.concurrency),
+  rate: Number(values.rate),
+  seconds: Number(values.seconds),
+};
+const root = join(import.meta.dirname, "..");
+const results = join(root, "bench/results");
+mkdirSync(results, { recursive: true });
+
+function phase<T>(name: string, extra: object = {}): T {
+  process.stderr.write(`\n▶ ${name}\n`);
+  const out = join(results, `${name}.tmp`);
+  const run = spawnSync(
+    process.execPath,
+    [join(root, "bench/phase.ts"), name, out, JSON.stringify({ ...options, ...extra })],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: "INFO" },
+    },
+  );
+  if (run.status !== 0) throw new Error(`bench phase ${name} failed (exit ${run.status})`);
+  return JSON.parse(readFileSync(out, "utf8")) as T;
+}
+
+const started = Date.now();
+const e2e = phase<EndToEndResult>("end-to-end");
+const ceiling = phase<{ ordersPerSecond: number }>("ceiling");
+const calls = phase<CallsByOutcome>("calls");
+const cpu = phase<{ handlerPerSecond: number; barePerSecond: number; ratio: number }>("processor-cpu", {
+  records: 5000,
+});
+const cold = phase<
+  Record<
+    string,
+    {
+      bundleKb: number;
+      budgetKb: number;
+      referenceKb: number;
+      initMs: number;
+      referenceInitMs: number;
+      initRatio: number;
+      networkCallsDuringInit: number;
+    }
+  >
+>("cold-start", { runs: 7 });
+
+const pricing = JSON.parse(readFileSync(join(root, "bench/pricing.json"), "utf8")) as Pricing & {
+  date: string;
+  source: string;
+};
+const [processor] = subscriptions;
+const submitRoute = routes.find((route) => route.method === "POST" && route.path === "/orders");
+const cost = costPerMillion(
+  {
+    calls: calls.validOriginal,
+    batchSize: processor?.batchSize ?? 10,
+    apiLambda: { ms: e2e.fixedLoad.acceptP50, memoryMb: submitRoute?.memoryMb ?? 512 },
+    processorLambda: { msPerOrder: 1000 / cpu.handlerPerSecond, memoryMb: processor?.memoryMb ?? 1024 },
+  },
+  pricing,
+);
+const total = Object.values(cost).reduce((sum, value) => sum + value, 0);
+const floor = floorPerMillion(pricing, processor?.batchSize ?? 10);
+const dominant = Object.entries(cost).sort((a, b) => b[1] - a[1])[0];
+const ratio = round(e2e.processedPerSecond / ceiling.ordersPerSecond, 2);
+
+const report = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: round(totalmem() / 2 ** 30), node: process.version },
+  options,
+  endToEnd: { ...e2e, ceilingOrdersPerSecond: ceiling.ordersPerSecond, ratioToCeiling: ratio },
+  callsPerOrder: calls,
+  costPerMillionValidOrders: {
+    lines: Object.fromEntries(Object.entries(cost).map(([name, value]) => [name, round(value, 3)])),
+    total: round(total, 2),
+    floor: round(floor, 2),
+    overFloorPercent: round(((total - floor) / floor) * 100, 1),
+    dominant: dominant?.[0],
+    pricing: { date: pricing.date, source: pricing.source },
+  },
+  processorCpu: cpu,
+  coldStart: cold,
+  seconds: round((Date.now() - started) / 1000),
+};
+writeFileSync(join(results, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+
+const goal = (ok: boolean) => (ok ? "✓" : "✗");
+const rows: [string, string, string][] = [
+  ["accepted (POST 202) per second", `${e2e.acceptedPerSecond}`, ""],
+  ["processed per second (pipeline)", `${e2e.processedPerSecond}`, ""],
+  ["processed per second (emulator ceiling)", `${ceiling.ordersPerSecond}`, ""],
+  ["pipeline / ceiling", `${ratio}`, `${goal(ratio >= 0.8)} ≥ 0.8`],
+  [
+    `latency at ${options.rate}/s p50 / p95 / p99 (ms)`,
+    `${e2e.fixedLoad.p50} / ${e2e.fixedLoad.p95} / ${e2e.fixedLoad.p99}`,
+    `${goal(e2e.fixedLoad.p99 <= 100)} p99 ≤ 100`,
+  ],
+  ["latency flat out p50 / p95 / p99 (ms)", `${e2e.flatOut.p50} / ${e2e.flatOut.p95} / ${e2e.flatOut.p99}`, ""],
+  [
+    "calls, valid original",
+    Object.entries(calls.validOriginal)
+      .map(([k, v]) => `${k}×${v}`)
+      .join(" "),
+    "",
+  ],
+  [
+    "calls, invalid",
+    Object.entries(calls.invalid)
+      .map(([k, v]) => `${k}×${v}`)
+      .join(" "),
+    "",
+  ],
+  [
+    "calls, duplicate",
+    Object.entries(calls.duplicate)
+      .map(([k, v]) => `${k}×${v}`)
+      .join(" "),
+    "",
+  ],
+  [
+    "$ per million valid orders",
+    `${round(total, 2)} (floor ${round(floor, 2)}, +${report.costPerMillionValidOrders.overFloorPercent}%)`,
+    `${goal(total <= floor * 1.05)} ≤ +5%; dominant: ${dominant?.[0]}`,
+  ],
+  [
+    "processor CPU: handler / bare loop (orders/s)",
+    `${cpu.handlerPerSecond} / ${cpu.barePerSecond} (${cpu.ratio})`,
+    "",
+  ],
+  ...Object.entries(cold).map(([name, c]): [string, string, string] => [
+    `cold start ${name}: bundle KB, init ms (reference)`,
+    `${c.bundleKb} KB, ${c.initMs} ms (${c.referenceKb} KB, ${c.referenceInitMs} ms; ×${c.initRatio})`,
+    `${goal(c.bundleKb <= c.budgetKb)} ≤ ${c.budgetKb} KB, ${goal(c.initRatio <= 1.5)} ≤ ×1.5, network ${c.networkCallsDuringInit}`,
+  ]),
+];
+const width = Math.max(...rows.map(([label]) => label.length));
+process.stdout.write(
+  `\norders benchmark (${report.machine.cpus} cores, ${report.machine.cpu}, Node ${process.version})\n\n`,
+);
+for (const [label, value, note] of rows)
+  process.stdout.write(`${label.padEnd(width)}  ${value}${note ? `   ${note}` : ""}\n`);
+
+writeFileSync(
+  join(results, "latest.svg"),
+  barChart("orders: npm run bench", [
+    {
+      title: "Throughput (orders/s)",
+      bars: [
+        { label: "pipeline, processed", value: e2e.processedPerSecond, unit: "/s" },
+        { label: "emulator ceiling", value: ceiling.ordersPerSecond, unit: "/s" },
+      ],
+    },
+    {
+      title: `Latency at ${options.rate} orders/s (ms)`,
+      bars: [
+        { label: "p50", value: e2e.fixedLoad.p50, unit: "ms", goal: 100 },
+        { label: "p95", value: e2e.fixedLoad.p95, unit: "ms", goal: 100 },
+        { label: "p99", value: e2e.fixedLoad.p99, unit: "ms", goal: 100 },
+      ],
+    },
+    {
+      title: "Bundle size (KB)",
+      bars: Object.entries(cold).map(([name, c]) => ({ label: name, value: c.bundleKb, unit: "KB", goal: c.budgetKb })),
+    },
+    {
+      title: "$ per million valid orders",
+      bars: [
+        { label: "this pipeline", value: round(total, 2), unit: "$", goal: round(floor * 1.05, 2) },
+        { label: "architecture floor", value: round(floor, 2), unit: "$" },
+      ],
+    },
+  ]),
+);
+process.stdout.write(`\nwrote bench/results/latest.json and latest.svg in ${report.seconds}s\n`);

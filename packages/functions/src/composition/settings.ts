@@ -1,0 +1,16 @@
+import type { RetryPolicy } from "@orders/core/domain/retry-policy";
+import { createOrderValidator } from "@orders/core/domain/validation";
+import { Resource } from "sst";
+import { once } from "./once.ts";
+
+export const orderValidator = once(() => createOrderValidator({ maxAmount: Resource.OrdersConfig.maxAmount }));
+
+export const retryPolicy = once(
+  (): RetryPolicy => ({
+    baseSeconds: Resource.OrdersConfig.retryBaseSeconds,
+    maxSeconds: Resource.OrdersConfig.retryMaxSeconds,
+    maxReceiveCount: Resource.OrdersConfig.maxReceiveCount,
+  }),
+);
+
+export const adminToken = once(() => Resource.AdminToken.value);

@@ -1,0 +1,17 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoAuditLog } from "@orders/core/adapters/dynamo-audit-log";
+import { DynamoFailureLog } from "@orders/core/adapters/dynamo-failure-log";
+import { DynamoOrderRepository } from "@orders/core/adapters/dynamo-order-repository";
+import { ordersService } from "@orders/core/entities/service";
+import { Resource } from "sst";
+import { once } from "./once.ts";
+
+/** The DynamoDB client of every table adapter. */
+export const dynamoClient = once(() => DynamoDBDocumentClient.from(new DynamoDBClient({})));
+
+const service = once(() => ordersService({ client: dynamoClient(), table: Resource.OrdersTable.name }));
+
+export const orderRepository = once(() => new DynamoOrderRepository(service()));
+export const failureLog = once(() => new DynamoFailureLog(service()));
+export const auditLog = once(() => new DynamoAuditLog(service()));
