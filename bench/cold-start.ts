@@ -2,12 +2,18 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { LAMBDA_PROVIDED } from "../infra/manifest.ts";
 import { median, round } from "./stats.ts";
 
 const root = join(import.meta.dirname, "..");
 const out = join(root, "bench/.build");
 
-/** Bundled the way SST bundles a Node function: ESM, minified, for Node 24, everything inlined. */
+/**
+ * Bundled with the options SST's Node builder uses (pkg/runtime/node/build.go):
+ * ESM, ES2024 for nodejs24.x, keepNames, main fields module then main, its
+ * `require` banner, minified; plus `external`, as infra/ sets it: the AWS SDK
+ * v3 that the Lambda runtime provides.
+ */
 async function bundle(name: string, entry: string): Promise<string> {
   const outfile = join(out, `${name}.mjs`);
   await build({
@@ -16,10 +22,12 @@ async function bundle(name: string, entry: string): Promise<string> {
     bundle: true,
     format: "esm",
     platform: "node",
-    target: "node24",
+    target: "es2024",
+    keepNames: true,
+    mainFields: ["module", "main"],
     minify: true,
+    external: [...LAMBDA_PROVIDED],
     logLevel: "silent",
-    // What SST adds so bundled CommonJS can `require`.
     banner: {
       js: "import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);",
     },

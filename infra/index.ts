@@ -1,3 +1,4 @@
+export { dashboard } from "./alarms.ts";
 export { api } from "./api.ts";
-export { adminToken, config, dlq, queue } from "./queues.ts";
+export { adminToken, config, dlq, processor, queue } from "./queues.ts";
 export { bucket, table } from "./storage.ts";

@@ -33,16 +33,17 @@ export const linkables = {
   OrdersConfig: config,
 };
 
-for (const subscription of subscriptions) {
-  queue.subscribe(
-    {
-      name: subscription.name,
-      handler: subscription.handler,
-      link: subscription.links.map((name) => linkables[name]),
-      timeout: `${subscription.timeoutSeconds} seconds`,
-      memory: `${subscription.memoryMb} MB`,
-      ...runtime,
-    },
-    { batch: { size: subscription.batchSize, partialResponses: true } },
-  );
-}
+const [processorSpec] = subscriptions;
+if (!processorSpec) throw new Error("infra/manifest.ts declares no queue subscription");
+
+/** OrdersProcessor. SST names the function per stage (FunctionArgs.name would fix one name for every stage). */
+export const processor = queue.subscribe(
+  {
+    handler: processorSpec.handler,
+    link: processorSpec.links.map((name) => linkables[name]),
+    timeout: `${processorSpec.timeoutSeconds} seconds`,
+    memory: `${processorSpec.memoryMb} MB`,
+    ...runtime,
+  },
+  { batch: { size: processorSpec.batchSize, partialResponses: true } },
+);

@@ -19,11 +19,14 @@ export function installSstFakes(stage: string): Recorded[] {
     readonly arn: string;
     readonly url: string;
 
+    readonly nodes: Record<string, Record<string, string>>;
+
     constructor(type: string, name: string, args: Record<string, unknown> = {}) {
       this.record = { type, name, args, subscriptions: [], routes: [] };
       this.name = `${name}.name`;
       this.arn = `${name}.arn`;
       this.url = `${name}.url`;
+      this.nodes = { queue: { name: `${name}.queueName` }, api: { id: `${name}.apiId` } };
       recorded.push(this.record);
     }
   }
@@ -36,6 +39,7 @@ export function installSstFakes(stage: string): Recorded[] {
   class Queue extends component("sst.aws.Queue") {
     subscribe(subscriber: Record<string, unknown>, args: Record<string, unknown>) {
       this.record.subscriptions.push({ subscriber, args });
+      return { nodes: { function: { name: `${this.record.name}Subscriber.functionName` } } };
     }
   }
   class ApiGatewayV2 extends component("sst.aws.ApiGatewayV2") {
@@ -47,6 +51,15 @@ export function installSstFakes(stage: string): Recorded[] {
   Object.assign(globalThis, {
     $app: { name: "orders", stage },
     $dev: false,
+    $jsonStringify: (value: unknown) => JSON.stringify(value),
+    aws: {
+      cloudwatch: {
+        MetricAlarm: component("aws.cloudwatch.MetricAlarm"),
+        Dashboard: component("aws.cloudwatch.Dashboard"),
+      },
+      ssm: { getParameterOutput: ({ name }: { name: string }) => ({ value: `ssm:${name}` }) },
+      getRegionOutput: () => ({ region: "us-east-1" }),
+    },
     sst: {
       Linkable: component("sst.Linkable"),
       Secret: component("sst.Secret"),

@@ -31,6 +31,13 @@ const get = (name: string) => {
 describe("infrastructure topology", () => {
   it("declares exactly the stage's resources", () => {
     expect([...infra.values()].map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+      "aws.cloudwatch.Dashboard OrdersDashboard",
+      "aws.cloudwatch.MetricAlarm OrdersApi5xxAlarm",
+      "aws.cloudwatch.MetricAlarm OrdersDlqNotEmptyAlarm",
+      "aws.cloudwatch.MetricAlarm OrdersProcessingFailuresAlarm",
+      "aws.cloudwatch.MetricAlarm OrdersProcessorErrorsAlarm",
+      "aws.cloudwatch.MetricAlarm OrdersProcessorThrottlesAlarm",
+      "aws.cloudwatch.MetricAlarm OrdersQueueAgeAlarm",
       "sst.Linkable OrdersConfig",
       "sst.Secret AdminToken",
       "sst.aws.ApiGatewayV2 OrdersApi",
@@ -83,8 +90,8 @@ describe("infrastructure topology", () => {
   it("subscribes OrdersProcessor in batches of 10 with partial responses, linked to what it uses only", () => {
     const [subscription] = get("OrdersQueue").subscriptions;
     expect(subscription?.args).toEqual({ batch: { size: 10, partialResponses: true } });
+    expect(subscription?.subscriber).not.toHaveProperty("name");
     expect(subscription?.subscriber).toMatchObject({
-      name: "OrdersProcessor",
       handler: "packages/functions/src/queue/process-orders.handler",
       runtime: "nodejs24.x",
       architecture: "arm64",
@@ -121,6 +128,63 @@ describe("infrastructure topology", () => {
 
   it("sets an explicit CORS policy", () => {
     expect(get("OrdersApi").args.cors).toMatchObject({ allowMethods: ["GET", "POST"] });
+  });
+
+  it("keeps the bucket's public access block: no transform turns it off", () => {
+    const transform = get("OrdersBucket").args.transform as Record<string, unknown> | undefined;
+    expect(transform?.publicAccessBlock).not.toBe(false);
+  });
+
+  it.each([
+    [
+      "OrdersDlqNotEmptyAlarm",
+      "AWS/SQS",
+      "ApproximateNumberOfMessagesVisible",
+      { QueueName: "OrdersDlq.queueName" },
+      0,
+    ],
+    ["OrdersQueueAgeAlarm", "AWS/SQS", "ApproximateAgeOfOldestMessage", { QueueName: "OrdersQueue.queueName" }, 300],
+    ["OrdersProcessorErrorsAlarm", "AWS/Lambda", "Errors", { FunctionName: "OrdersQueueSubscriber.functionName" }, 0],
+    [
+      "OrdersProcessorThrottlesAlarm",
+      "AWS/Lambda",
+      "Throttles",
+      { FunctionName: "OrdersQueueSubscriber.functionName" },
+      0,
+    ],
+    ["OrdersProcessingFailuresAlarm", "orders", "ProcessingFailures", { service: "orders" }, 10],
+    ["OrdersApi5xxAlarm", "AWS/ApiGateway", "5xx", { ApiId: "OrdersApi.apiId" }, 5],
+  ])("alarms %s on %s %s of what it watches", (name, namespace, metricName, dimensions, threshold) => {
+    const alarm = get(name).args;
+    expect(alarm).toMatchObject({ namespace, metricName, dimensions, threshold, treatMissingData: "notBreaching" });
+    expect(String(alarm.name)).toMatch(/^orders-dev-/);
+  });
+
+  it("points every alarm at the alerts topic Terraform publishes in SSM", () => {
+    const alarms = [...infra.values()].filter((r) => r.type === "aws.cloudwatch.MetricAlarm");
+    for (const alarm of alarms) {
+      expect(alarm.args.alarmActions).toEqual(["ssm:/orders/foundation/alerts-topic-arn"]);
+      expect(alarm.args.okActions).toEqual(["ssm:/orders/foundation/alerts-topic-arn"]);
+    }
+  });
+
+  it("reads the same SSM parameter Terraform writes", async () => {
+    const { readFileSync } = await import("node:fs");
+    const terraform = readFileSync("stacks/foundation/parameters.tf", "utf8");
+    expect(terraform).toContain('name        = "/${var.app_name}/foundation/alerts-topic-arn"');
+  });
+
+  it("puts the queues, the processor and the API on the dashboard", () => {
+    const body = String(get("OrdersDashboard").args.dashboardBody);
+    for (const watched of [
+      "OrdersQueue.queueName",
+      "OrdersDlq.queueName",
+      "OrdersQueueSubscriber.functionName",
+      "OrdersApi.apiId",
+      "OrdersAccepted",
+    ]) {
+      expect(body).toContain(watched);
+    }
   });
 
   it("links the processor settings of the manifest", () => {

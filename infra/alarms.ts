@@ -1,0 +1,171 @@
+import { api } from "./api.ts";
+import { dlq, processor, queue } from "./queues.ts";
+
+/**
+ * Alarms next to what they watch, all notifying the alerts topic whose ARN
+ * Terraform publishes in SSM (stacks/foundation): the one seam between the two.
+ */
+export const alertsTopicParameter = `/${$app.name}/foundation/alerts-topic-arn`;
+const alertsTopicArn = aws.ssm.getParameterOutput({ name: alertsTopicParameter }).value;
+const prefix = `${$app.name}-${$app.stage}`;
+const notify = { alarmActions: [alertsTopicArn], okActions: [alertsTopicArn] };
+
+const dlqName = dlq.nodes.queue.name;
+const queueName = queue.nodes.queue.name;
+const processorName = processor.nodes.function.name;
+const apiId = api.nodes.api.id;
+
+/** Anything in the DLQ needs an operator: the console says why. */
+export const dlqNotEmpty = new aws.cloudwatch.MetricAlarm("OrdersDlqNotEmptyAlarm", {
+  name: `${prefix}-dlq-not-empty`,
+  alarmDescription: "Orders are waiting in OrdersDlq. Open /console to see why and redrive them.",
+  namespace: "AWS/SQS",
+  metricName: "ApproximateNumberOfMessagesVisible",
+  dimensions: { QueueName: dlqName },
+  statistic: "Maximum",
+  period: 60,
+  evaluationPeriods: 1,
+  threshold: 0,
+  comparisonOperator: "GreaterThanThreshold",
+  treatMissingData: "notBreaching",
+  ...notify,
+});
+
+/** Orders waiting over 5 minutes: the processor is down, throttled or too slow. */
+export const queueAge = new aws.cloudwatch.MetricAlarm("OrdersQueueAgeAlarm", {
+  name: `${prefix}-queue-oldest-message-age`,
+  alarmDescription: "The oldest order on OrdersQueue has waited over 5 minutes for 3 minutes.",
+  namespace: "AWS/SQS",
+  metricName: "ApproximateAgeOfOldestMessage",
+  dimensions: { QueueName: queueName },
+  statistic: "Maximum",
+  period: 60,
+  evaluationPeriods: 3,
+  threshold: 300,
+  comparisonOperator: "GreaterThanThreshold",
+  treatMissingData: "notBreaching",
+  ...notify,
+});
+
+/** The processor crashed (not a record failure: those are partial responses). */
+export const processorErrors = new aws.cloudwatch.MetricAlarm("OrdersProcessorErrorsAlarm", {
+  name: `${prefix}-processor-errors`,
+  alarmDescription: "OrdersProcessor invocations failed as a whole (timeouts, crashes).",
+  namespace: "AWS/Lambda",
+  metricName: "Errors",
+  dimensions: { FunctionName: processorName },
+  statistic: "Sum",
+  period: 300,
+  evaluationPeriods: 1,
+  threshold: 0,
+  comparisonOperator: "GreaterThanThreshold",
+  treatMissingData: "notBreaching",
+  ...notify,
+});
+
+export const processorThrottles = new aws.cloudwatch.MetricAlarm("OrdersProcessorThrottlesAlarm", {
+  name: `${prefix}-processor-throttles`,
+  alarmDescription: "OrdersProcessor is being throttled: raise its concurrency or the account limit.",
+  namespace: "AWS/Lambda",
+  metricName: "Throttles",
+  dimensions: { FunctionName: processorName },
+  statistic: "Sum",
+  period: 300,
+  evaluationPeriods: 1,
+  threshold: 0,
+  comparisonOperator: "GreaterThanThreshold",
+  treatMissingData: "notBreaching",
+  ...notify,
+});
+
+/** Records failing and being retried: a dependency is failing before anything reaches the DLQ. */
+export const processingFailures = new aws.cloudwatch.MetricAlarm("OrdersProcessingFailuresAlarm", {
+  name: `${prefix}-processing-failures`,
+  alarmDescription: "10 or more failed processing attempts in 5 minutes.",
+  namespace: "orders",
+  metricName: "ProcessingFailures",
+  dimensions: { service: "orders" },
+  statistic: "Sum",
+  period: 300,
+  evaluationPeriods: 1,
+  threshold: 10,
+  comparisonOperator: "GreaterThanOrEqualToThreshold",
+  treatMissingData: "notBreaching",
+  ...notify,
+});
+
+/** The API answers 5xx: 503 when a dependency is down, 500 for a bug. */
+export const api5xx = new aws.cloudwatch.MetricAlarm("OrdersApi5xxAlarm", {
+  name: `${prefix}-api-5xx`,
+  alarmDescription: "5 or more 5xx answers from the API in 5 minutes.",
+  namespace: "AWS/ApiGateway",
+  metricName: "5xx",
+  dimensions: { ApiId: apiId },
+  statistic: "Sum",
+  period: 300,
+  evaluationPeriods: 1,
+  threshold: 5,
+  comparisonOperator: "GreaterThanOrEqualToThreshold",
+  treatMissingData: "notBreaching",
+  ...notify,
+});
+
+const metric = (namespace: string, name: string, dimensions: Record<string, unknown>, stat = "Sum") => [
+  namespace,
+  name,
+  ...Object.entries(dimensions).flat(),
+  { stat },
+];
+const widget = (title: string, metrics: unknown[][], x: number, y: number) => ({
+  type: "metric",
+  x,
+  y,
+  width: 12,
+  height: 6,
+  properties: { title, metrics, view: "timeSeries", region: aws.getRegionOutput().region, period: 60 },
+});
+
+/** One page for the pipeline: what came in, what became of it, what is stuck. */
+export const dashboard = new aws.cloudwatch.Dashboard("OrdersDashboard", {
+  dashboardName: `${prefix}-pipeline`,
+  dashboardBody: $jsonStringify({
+    widgets: [
+      widget(
+        "Orders by outcome",
+        ["OrdersAccepted", "OrdersRejected", "OrdersDuplicate", "ProcessingFailures"].map((name) =>
+          metric("orders", name, { service: "orders" }),
+        ),
+        0,
+        0,
+      ),
+      widget(
+        "Queues",
+        [
+          metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", { QueueName: queueName }, "Maximum"),
+          metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", { QueueName: dlqName }, "Maximum"),
+          metric("AWS/SQS", "ApproximateAgeOfOldestMessage", { QueueName: queueName }, "Maximum"),
+        ],
+        12,
+        0,
+      ),
+      widget(
+        "OrdersProcessor",
+        ["Invocations", "Errors", "Throttles"].map((name) =>
+          metric("AWS/Lambda", name, { FunctionName: processorName }),
+        ),
+        0,
+        6,
+      ),
+      widget(
+        "API",
+        [
+          metric("AWS/ApiGateway", "Count", { ApiId: apiId }),
+          metric("AWS/ApiGateway", "4xx", { ApiId: apiId }),
+          metric("AWS/ApiGateway", "5xx", { ApiId: apiId }),
+        ],
+        12,
+        6,
+      ),
+    ],
+  }),
+});
