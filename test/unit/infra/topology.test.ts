@@ -171,7 +171,7 @@ describe("infrastructure topology", () => {
   it("reads the same SSM parameter Terraform writes", async () => {
     const { readFileSync } = await import("node:fs");
     const terraform = readFileSync("stacks/foundation/parameters.tf", "utf8");
-    expect(terraform).toContain('name        = "/${var.app_name}/foundation/alerts-topic-arn"');
+    expect(terraform).toMatch(/name\s+=\s+"\/\$\{var\.app_name\}\/foundation\/alerts-topic-arn"/);
   });
 
   it("puts the queues, the processor and the API on the dashboard", () => {

@@ -1,46 +1,49 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { InvalidInputError } from "./errors.ts";
 import { toDetail } from "./validation.ts";
 
 /** SQS message ids are UUIDs; anything else never reaches a queue call. */
-export const MessageIdSchema = z.string().regex(/^[A-Za-z0-9-]{1,128}$/, { error: "not a message id" });
+export const MessageIdSchema = z.string().check(z.regex(/^[A-Za-z0-9-]{1,128}$/, { error: "not a message id" }));
 
 /** Who did it, as the audit shows it. */
 export const ActorSchema = z
   .string()
-  .trim()
-  .regex(/^[\w.@ -]{1,64}$/, { error: "the operator name must be 1-64 letters, digits, spaces or . @ - _" });
+  .check(
+    z.trim(),
+    z.regex(/^[\w.@ -]{1,64}$/, { error: "the operator name must be 1-64 letters, digits, spaces or . @ - _" }),
+  );
 
 /** Parses an identifier or throws a 400 with details. */
-export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+export function parseOrThrow<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value, { reportInput: true });
   if (!parsed.success)
     throw new InvalidInputError(`${what} is malformed`, { details: parsed.error.issues.map(toDetail) });
   return parsed.data;
 }
 
+const pageLimit = z._default(
+  z.coerce.number().check(z.refine(Number.isInteger, { error: "limit must be a whole number" }), z.gte(1), z.lte(100)),
+  50,
+);
+
 /** `GET /admin/dlq` query string. */
 export const DeadLetterQuerySchema = z.object({
-  reason: z
-    .string()
-    .regex(/^[A-Z_]{1,64}$/, { error: "reason must be an error code such as BUCKET_UNAVAILABLE" })
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z
-    .string()
-    .regex(/^\d{1,6}$/, { error: "cursor must come from a previous page" })
-    .optional(),
+  reason: z.optional(
+    z.string().check(z.regex(/^[A-Z_]{1,64}$/, { error: "reason must be an error code such as BUCKET_UNAVAILABLE" })),
+  ),
+  limit: pageLimit,
+  cursor: z.optional(z.string().check(z.regex(/^\d{1,6}$/, { error: "cursor must come from a previous page" }))),
 });
 
 /** `POST /admin/dlq/redrive` body. */
 export const RedriveRequestSchema = z
   .object({
-    ids: z.array(MessageIdSchema).min(1).max(100).optional(),
-    all: z.literal(true).optional(),
-    maxPerSecond: z.number().positive().max(1000).optional(),
-    limit: z.number().int().min(1).max(100).optional(),
+    ids: z.optional(z.array(MessageIdSchema).check(z.minLength(1), z.maxLength(100))),
+    all: z.optional(z.literal(true)),
+    maxPerSecond: z.optional(z.number().check(z.gt(0), z.lte(1000))),
+    limit: z.optional(z.number().check(z.refine(Number.isInteger), z.gte(1), z.lte(100))),
   })
-  .refine((body) => Boolean(body.ids) !== Boolean(body.all), { error: "give either ids or all: true" });
+  .check(z.refine((body) => Boolean(body.ids) !== Boolean(body.all), { error: "give either ids or all: true" }));
 
 /** `POST /admin/dlq/{id}/edit` body. */
 export const EditRequestSchema = z.object({ order: z.record(z.string(), z.unknown()) });
@@ -50,6 +53,6 @@ export const DiscardRequestSchema = z.object({ reason: z.string() });
 
 /** `GET /admin/audit` query string. */
 export const AuditQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(2048).optional(),
+  limit: pageLimit,
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
 });

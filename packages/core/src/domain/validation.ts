@@ -1,4 +1,4 @@
-import { type core, z } from "zod";
+import * as z from "zod/mini";
 import type { ErrorDetail } from "./errors.ts";
 import { ChannelSchema, OrderIdSchema } from "./order.ts";
 
@@ -20,7 +20,7 @@ function decimalPlaces(value: number): number {
 const accountSchema = (field: string) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be a string`) })
-    .regex(ACCOUNT_PATTERN, { error: `${field} must be 7-20 digits` });
+    .check(z.regex(ACCOUNT_PATTERN, { error: `${field} must be 7-20 digits` }));
 
 /** The business rules the processor applies, as one zod schema. */
 export function orderRulesSchema(limits: ValidationLimits = DEFAULT_LIMITS) {
@@ -30,15 +30,17 @@ export function orderRulesSchema(limits: ValidationLimits = DEFAULT_LIMITS) {
       .number({
         error: (issue) => (issue.input === undefined ? "amount is required" : "amount must be a number"),
       })
-      .gt(0, { error: "amount must be greater than 0" })
-      .lte(limits.maxAmount, { error: `amount must be at most ${limits.maxAmount}` })
-      .refine((amount) => decimalPlaces(amount) <= 2, {
-        error: "amount must have at most 2 decimals",
-        params: { code: "too_many_decimals" },
-      }),
+      .check(
+        z.gt(0, { error: "amount must be greater than 0" }),
+        z.lte(limits.maxAmount, { error: `amount must be at most ${limits.maxAmount}` }),
+        z.refine((amount) => decimalPlaces(amount) <= 2, {
+          error: "amount must have at most 2 decimals",
+          params: { code: "too_many_decimals" },
+        }),
+      ),
     fromAccount: accountSchema("fromAccount"),
     toAccount: accountSchema("toAccount"),
-    channel: ChannelSchema.optional(),
+    channel: z.optional(ChannelSchema),
   });
 }
 
@@ -47,7 +49,7 @@ export type ValidOrder = z.infer<ReturnType<typeof orderRulesSchema>>;
 export type ValidationResult = { valid: true; order: ValidOrder } | { valid: false; errors: ErrorDetail[] };
 
 /** One `{field, code, message}` per broken rule, in a vocabulary callers can match on. */
-export function toDetail(issue: core.$ZodIssue): ErrorDetail {
+export function toDetail(issue: z.core.$ZodIssue): ErrorDetail {
   const field = issue.path.join(".") || "order";
   const custom = issue.code === "custom" ? (issue.params?.code as string | undefined) : undefined;
   const missing = issue.code === "invalid_type" && issue.input === undefined;

@@ -1,5 +1,5 @@
 import { ChannelSchema, SubmitOrderBodySchema } from "@orders/core/domain/order";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /**
  * The API's request and response shapes. Handlers type their responses with
@@ -10,33 +10,33 @@ const ErrorDetailSchema = z.object({ field: z.string(), code: z.string(), messag
 
 export const ErrorBodySchema = z
   .object({
-    error: z.string().meta({ description: "A stable error code, e.g. INVALID_JSON" }),
+    error: z.string().register(z.globalRegistry, { description: "A stable error code, e.g. INVALID_JSON" }),
     message: z.string(),
-    details: z.array(ErrorDetailSchema).optional(),
+    details: z.optional(z.array(ErrorDetailSchema)),
   })
-  .meta({ id: "Error" });
+  .register(z.globalRegistry, { id: "Error" });
 
 export const SubmitAcceptedSchema = z
   .object({ id: z.string(), submissionId: z.uuid(), status: z.literal("QUEUED") })
-  .meta({ id: "SubmitAccepted" });
+  .register(z.globalRegistry, { id: "SubmitAccepted" });
 
 export const OrderViewSchema = z
   .object({
     id: z.string(),
     submissionId: z.uuid(),
     channel: ChannelSchema,
-    amount: z.unknown().meta({ description: "As submitted; a number when valid" }),
+    amount: z.unknown().register(z.globalRegistry, { description: "As submitted; a number when valid" }),
     fromAccount: z.unknown(),
     toAccount: z.unknown(),
     status: z.enum(["ACCEPTED", "REJECTED", "DUPLICATE"]),
     valid: z.boolean(),
     isDuplicate: z.boolean(),
     errors: z.array(ErrorDetailSchema),
-    s3Key: z.string().optional(),
+    s3Key: z.optional(z.string()),
     receivedAt: z.iso.datetime(),
     processedAt: z.iso.datetime(),
   })
-  .meta({ id: "OrderView" });
+  .register(z.globalRegistry, { id: "OrderView" });
 
 export const DuplicateViewSchema = z
   .object({
@@ -45,15 +45,17 @@ export const DuplicateViewSchema = z
     sameAsOriginal: z.boolean(),
     valid: z.boolean(),
   })
-  .meta({ id: "DuplicateView" });
+  .register(z.globalRegistry, { id: "DuplicateView" });
 
 export const OrderLookupSchema = z
   .object({
     order: OrderViewSchema,
     duplicates: z.array(DuplicateViewSchema),
-    jsonUrl: z.url().optional().meta({ description: "Presigned S3 GET of the archived JSON, valid 15 minutes" }),
+    jsonUrl: z.optional(
+      z.url().register(z.globalRegistry, { description: "Presigned S3 GET of the archived JSON, valid 15 minutes" }),
+    ),
   })
-  .meta({ id: "OrderLookup" });
+  .register(z.globalRegistry, { id: "OrderLookup" });
 
 const CheckSchema = z.enum(["ok", "error"]);
 export const HealthSchema = z
@@ -63,14 +65,11 @@ export const HealthSchema = z
       table: CheckSchema,
       bucket: CheckSchema,
       queue: CheckSchema,
-      dlq: z.union([
-        z.object({ status: z.literal("ok"), depth: z.number().int() }),
-        z.object({ status: z.literal("error") }),
-      ]),
+      dlq: z.union([z.object({ status: z.literal("ok"), depth: z.int() }), z.object({ status: z.literal("error") })]),
     }),
     failing: z.array(z.string()),
   })
-  .meta({ id: "Health" });
+  .register(z.globalRegistry, { id: "Health" });
 
 export { SubmitOrderBodySchema };
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import {
   ErrorBodySchema,
   HealthSchema,
@@ -10,8 +10,8 @@ import {
 // Importing the schemas registers them (with their ids) in zod's global registry.
 void [SubmitOrderBodySchema, SubmitAcceptedSchema, OrderLookupSchema, HealthSchema, ErrorBodySchema];
 
-const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${z.globalRegistry.get(schema)?.id}` });
-const jsonContent = (schema: z.ZodType) => ({ "application/json": { schema: ref(schema) } });
+const ref = (schema: z.ZodMiniType) => ({ $ref: `#/components/schemas/${z.globalRegistry.get(schema)?.id}` });
+const jsonContent = (schema: z.ZodMiniType) => ({ "application/json": { schema: ref(schema) } });
 const error = (description: string) => ({ description, content: jsonContent(ErrorBodySchema) });
 
 /** The OpenAPI 3.1 document of the public API, built from the zod schemas. */

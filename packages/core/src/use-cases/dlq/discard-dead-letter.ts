@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { parseOrThrow } from "../../domain/admin.ts";
 import { orderIdOf, submissionIdOf } from "../../domain/dead-letter.ts";
 import type { AuditLog, Clock, DeadLetterStore } from "../../ports.ts";
 import { takeOne } from "./take-one.ts";
 
-const ReasonSchema = z.string().trim().min(3, { error: "say why, in at least 3 characters" }).max(500);
+const ReasonSchema = z
+  .string()
+  .check(z.trim(), z.minLength(3, { error: "say why, in at least 3 characters" }), z.maxLength(500));
 
 export interface DiscardInput {
   messageId: string;

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import * as z from "zod/mini";
 import { OrderRejectedError } from "../../domain/errors.ts";
 import { ChannelSchema, type OrderMessage, OrderMessageSchema } from "../../domain/order.ts";
 import type { OrderValidator } from "../../domain/validation.ts";
@@ -27,7 +28,7 @@ function correctedMessage(body: string, order: OrderMessage["order"], clock: Clo
   } catch {
     previous = undefined;
   }
-  const parsed = OrderMessageSchema.omit({ order: true }).safeParse(previous);
+  const parsed = z.omit(OrderMessageSchema, { order: true }).safeParse(previous);
   if (parsed.success) return { ...parsed.data, order };
   const channel = ChannelSchema.safeParse(order.channel);
   return {
