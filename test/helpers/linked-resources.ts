@@ -3,6 +3,7 @@
  * handlers. The SDK clients are mocked, so the names only need to be stable.
  */
 export const linked = {
+  AdminToken: { value: "unit-test-admin-token", type: "sst.sst.Secret" },
   OrdersTable: { name: "orders-test-table", type: "sst.aws.Dynamo" },
   OrdersBucket: { name: "orders-test-bucket", type: "sst.aws.Bucket" },
   OrdersQueue: { url: "https://sqs.us-east-1.amazonaws.com/000000000000/orders-test-queue", type: "sst.aws.Queue" },

@@ -90,6 +90,19 @@ describe("the order pipeline against the emulators", () => {
     expect(bySubmission).toEqual({ [same.submissionId]: true, [changed.submissionId]: false });
   });
 
+  it("treats ids that differ only in case as two orders", async () => {
+    const lower = uniqueOrderId("case");
+    const upper = lower.toUpperCase();
+    await post(anOrder({ id: lower }));
+    await post(anOrder({ id: upper }));
+    await pump.until(processedAll);
+    for (const id of [lower, upper]) {
+      const { body } = await lookup(id);
+      expect(body.order).toMatchObject({ id, isDuplicate: false });
+      expect(body.duplicates).toEqual([]);
+    }
+  });
+
   it("changes nothing when the same message is delivered again", async () => {
     // Arrange: receive a real message and process it twice, as a redelivery would.
     const order = anOrder();

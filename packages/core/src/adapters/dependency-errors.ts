@@ -1,6 +1,13 @@
 import { type Dependency, DependencyError } from "../domain/errors.ts";
 
 /**
+ * ElectroDB option: throw the SDK's own error instead of building a wrapped
+ * one with a captured stack on every call (measurably costly on the hot path).
+ * `guarded` wraps it in a DependencyError anyway.
+ */
+export const RAW_ERRORS = { originalErr: true } as const;
+
+/**
  * Runs one call to a dependency and turns whatever it throws into a
  * `DependencyError`, so that no SDK error crosses a port.
  */

@@ -1,7 +1,7 @@
 import type { FailureRecord, FailureReport } from "../domain/dead-letter.ts";
 import type { OrdersService } from "../entities/service.ts";
 import type { FailureLog } from "../ports.ts";
-import { guarded } from "./dependency-errors.ts";
+import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
 
 /** `FailureLog` in the one table: one item per message, counting its attempts. */
 export class DynamoFailureLog implements FailureLog {
@@ -24,7 +24,7 @@ export class DynamoFailureLog implements FailureLog {
         })
         .ifNotExists({ firstFailedAt: report.at })
         .add({ attempts: 1 })
-        .go();
+        .go(RAW_ERRORS);
     });
   }
 
@@ -32,7 +32,9 @@ export class DynamoFailureLog implements FailureLog {
     return guarded("table", "read failures", async () => {
       const unique = [...new Set(messageKeys)];
       if (unique.length === 0) return new Map();
-      const { data } = await this.#service.entities.failure.get(unique.map((messageKey) => ({ messageKey }))).go();
+      const { data } = await this.#service.entities.failure
+        .get(unique.map((messageKey) => ({ messageKey })))
+        .go(RAW_ERRORS);
       return new Map(
         data.map((item) => [
           item.messageKey,

@@ -18,8 +18,8 @@ export const auditEntrySchema = {
   },
   indexes: {
     byTime: {
-      pk: { field: "pk", composite: [] },
-      sk: { field: "sk", composite: ["at", "auditId"] },
+      pk: { field: "pk", composite: [], casing: "none" },
+      sk: { field: "sk", composite: ["at", "auditId"], casing: "none" },
     },
   },
 } as const;

@@ -18,13 +18,13 @@ export const failureSchema = {
   },
   indexes: {
     byMessage: {
-      pk: { field: "pk", composite: ["messageKey"] },
-      sk: { field: "sk", composite: [] },
+      pk: { field: "pk", composite: ["messageKey"], casing: "none" },
+      sk: { field: "sk", composite: [], casing: "none" },
     },
     byReason: {
       index: "gsi1",
-      pk: { field: "gsi1pk", composite: ["code"] },
-      sk: { field: "gsi1sk", composite: ["lastFailedAt"] },
+      pk: { field: "gsi1pk", composite: ["code"], casing: "none" },
+      sk: { field: "gsi1sk", composite: ["lastFailedAt"], casing: "none" },
     },
   },
 } as const;

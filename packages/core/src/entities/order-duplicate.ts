@@ -11,8 +11,8 @@ export const orderDuplicateSchema = {
   indexes: {
     byOrderId: {
       collection: "orderHistory",
-      pk: { field: "pk", composite: ["orderId"] },
-      sk: { field: "sk", composite: ["submissionId"] },
+      pk: { field: "pk", composite: ["orderId"], casing: "none" },
+      sk: { field: "sk", composite: ["submissionId"], casing: "none" },
     },
   },
 } as const;

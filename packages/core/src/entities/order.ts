@@ -5,14 +5,16 @@ import { orderRecordAttributes } from "./order-record-attributes.ts";
  * The original record of an order id. Its sort key has no submission id, so a
  * conditional create on it lets exactly one submission become the original.
  */
+// Keys keep the case of their values (ElectroDB lowercases by default): order
+// ids are case-sensitive, and "Order-1" must not collide with "order-1".
 export const orderSchema = {
   model: { entity: "order", version: "1", service: "orders" },
   attributes: orderRecordAttributes,
   indexes: {
     byOrderId: {
       collection: "orderHistory",
-      pk: { field: "pk", composite: ["orderId"] },
-      sk: { field: "sk", composite: [] },
+      pk: { field: "pk", composite: ["orderId"], casing: "none" },
+      sk: { field: "sk", composite: [], casing: "none" },
     },
   },
 } as const;

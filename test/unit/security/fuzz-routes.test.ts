@@ -1,0 +1,181 @@
+import { HeadBucketCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  ChangeMessageVisibilityBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { mockClient } from "aws-sdk-client-mock";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { routes } from "../../../infra/manifest.ts";
+import { apiEvent, lambdaContext } from "../../helpers/factories.ts";
+import { linked } from "../../helpers/linked-resources.ts";
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const s3 = mockClient(S3Client);
+const sqs = mockClient(SQSClient);
+
+beforeAll(() => {
+  dynamo.on(QueryCommand).resolves({ Items: [] });
+  dynamo.on(GetCommand).resolves({});
+  dynamo.on(PutCommand).resolves({});
+  dynamo.on(BatchGetCommand).resolves({ Responses: {} });
+  s3.on(HeadBucketCommand).resolves({});
+  s3.on(HeadObjectCommand).resolves({});
+  sqs.on(SendMessageCommand).resolves({ MessageId: "m" });
+  sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: "0" } });
+  sqs.on(ReceiveMessageCommand).resolves({ Messages: [] });
+  sqs.on(ChangeMessageVisibilityBatchCommand).resolves({});
+});
+afterAll(() => {
+  dynamo.restore();
+  s3.restore();
+  sqs.restore();
+});
+
+type Handler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<{ statusCode: number; body?: string }>;
+const handlers = new Map<string, Handler>();
+for (const route of routes) {
+  const dot = route.handler.lastIndexOf(".");
+  const module = await import(/* @vite-ignore */ `../../../${route.handler.slice(0, dot)}.ts`);
+  handlers.set(`${route.method} ${route.path}`, module[route.handler.slice(dot + 1)]);
+}
+
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const nasty = fc.oneof(
+  fc.string(),
+  fc.string({ unit: "binary" }),
+  fc.constantFrom(
+    "../../etc/passwd",
+    "a/b",
+    "%2e%2e%2f",
+    "\u0000",
+    "x".repeat(10_000),
+    "ñandú",
+    "<script>",
+    "' OR 1=1",
+  ),
+  fc.stringMatching(SAFE_ID),
+);
+const jsonish = fc.oneof(
+  fc.json(),
+  fc.string(),
+  fc.constantFrom("NaN", "1e400", '{"id":"a","amount":1e400}', '{"__proto__":{"x":1}}', "null", "[]", '{"id":null}'),
+  fc.record({ id: nasty, amount: fc.oneof(fc.double(), fc.string(), fc.constant(null)) }).map((o) => JSON.stringify(o)),
+);
+const contentType = fc.constantFrom(
+  "application/json",
+  "text/plain",
+  "application/json; charset=utf-8",
+  "",
+  "application/x-www-form-urlencoded",
+  "application/vnd.api+json",
+);
+const token = fc.constantFrom(
+  `Bearer ${linked.AdminToken.value}`,
+  "Bearer wrong",
+  "",
+  "Basic abc",
+  `Bearer ${linked.AdminToken.value} extra`,
+);
+
+const requests = fc.record({
+  route: fc.constantFrom(...routes),
+  id: nasty,
+  body: fc.option(jsonish, { nil: undefined }),
+  contentType,
+  channel: fc.option(nasty, { nil: undefined }),
+  authorization: token,
+  query: fc.dictionary(fc.constantFrom("reason", "limit", "cursor", "x"), nasty, { maxKeys: 3 }),
+  base64: fc.boolean(),
+});
+
+/** Every partition key value and S3 key our code sent during one request. */
+function keysSent(): { dynamo: string[]; s3: string[] } {
+  const partitionKeys: string[] = [];
+  const collect = (value: unknown): void => {
+    if (typeof value === "string" && value.startsWith("$orders")) partitionKeys.push(value);
+    else if (value && typeof value === "object") Object.values(value).forEach(collect);
+  };
+  for (const call of dynamo.calls()) collect(call.args[0].input);
+  const objectKeys = s3
+    .calls()
+    .map((call) => (call.args[0].input as { Key?: string }).Key)
+    .filter((key): key is string => key !== undefined);
+  return { dynamo: partitionKeys, s3: objectKeys };
+}
+
+const WELL_FORMED_PK =
+  /^\$orders(#orderId_[A-Za-z0-9._:-]{1,64}|#messageKey_(submission:[0-9a-f-]{36}|body:[0-9a-f]{64}))?$/;
+const WELL_FORMED_S3_KEY = /^orders\/[A-Za-z0-9._:-]{1,64}\.json$/;
+
+describe("hostile input on every route", () => {
+  it("answers a 2xx or a 4xx with a JSON error, never a 500, never a raw key from unvalidated input", async () => {
+    await fc.assert(
+      fc.asyncProperty(requests, async (request) => {
+        dynamo.resetHistory();
+        s3.resetHistory();
+        const path = request.route.path.replace("{id}", encodeURIComponent(request.id));
+        const headers: Record<string, string> = { authorization: request.authorization };
+        if (request.contentType) headers["content-type"] = request.contentType;
+        if (request.channel !== undefined) headers["x-channel"] = request.channel;
+        const body =
+          request.body === undefined
+            ? undefined
+            : request.base64
+              ? Buffer.from(request.body).toString("base64")
+              : request.body;
+        const event = {
+          ...apiEvent({
+            method: request.route.method,
+            path,
+            headers,
+            isBase64Encoded: request.base64,
+            ...(body === undefined ? {} : { body }),
+          }),
+          ...(request.route.path.includes("{id}") ? { pathParameters: { id: request.id } } : {}),
+          queryStringParameters: request.query,
+        };
+        const handler = handlers.get(`${request.route.method} ${request.route.path}`) as Handler;
+        const response = await handler(event, lambdaContext());
+
+        expect(response.statusCode, path).toBeLessThan(500);
+        if (response.statusCode >= 400) {
+          const parsed = JSON.parse(response.body ?? "null");
+          expect(parsed).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+          expect(response.body).not.toMatch(/at .+\.(ts|js):\d+/); // no stack traces
+        }
+        // A value reaches a key only once it passed the id rules.
+        const keys = keysSent();
+        for (const key of keys.dynamo) expect(key).toMatch(WELL_FORMED_PK);
+        for (const key of keys.s3) expect(key).toMatch(WELL_FORMED_S3_KEY);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("cases the fuzzer found", () => {
+  it.each([
+    " ",
+    "not-base64-json",
+    Buffer.from(JSON.stringify({ pk: "$orders#orderId_x", sk: "y" })).toString("base64url"),
+  ])("answers a malformed audit cursor %j with 400, not 503", async (cursor) => {
+    const handler = handlers.get("GET /admin/audit") as Handler;
+    const event = {
+      ...apiEvent({
+        method: "GET",
+        path: "/admin/audit",
+        headers: { authorization: `Bearer ${linked.AdminToken.value}` },
+      }),
+      queryStringParameters: { cursor },
+    };
+    const response = await handler(event, lambdaContext());
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body ?? "null").error).toBe("INVALID_INPUT");
+  });
+});
