@@ -112,6 +112,7 @@ export async function endToEnd(
     const flat = await latencies(system.url, sent);
 
     // Fixed offered load: one order every 1000/rate ms, not waiting for answers.
+    // (fixedSeconds 0: a repeat run that measures throughput only.)
     const fixedOrders = orderMix(options.fixedRate * options.fixedSeconds, `fixed-${Date.now().toString(36)}`);
     const fixedBase = processedCount(telemetry.counters);
     const fixedSent: Promise<Sent>[] = [];

@@ -86,6 +86,8 @@ export class LocalTelemetry {
   /** The line to print for one line of output, or undefined to print nothing. */
   #transform(line: string): string | undefined {
     if (!line.startsWith("{")) return line;
+    // Not echoing: only metrics matter, and only EMF lines carry "_aws".
+    if (!this.#echo && !line.includes('"_aws"')) return undefined;
     let parsed: unknown;
     try {
       parsed = JSON.parse(line);
