@@ -43,7 +43,9 @@ try {
     pollers: Number(env.ORDERS_POLLERS ?? 2),
     adminToken,
     faults: parseFaultRules(env.ORDERS_FAULTS ?? ""),
+    faultSeed: env.ORDERS_FAULT_SEED ? Number(env.ORDERS_FAULT_SEED) : undefined,
     telemetry,
+    visibilityTimeoutSeconds: env.ORDERS_VISIBILITY_TIMEOUT ? Number(env.ORDERS_VISIBILITY_TIMEOUT) : undefined,
     ...(dataDir ? { dataDir } : {}),
     log,
   });

@@ -109,7 +109,11 @@ async function ensureQueue(sqs: SQSClient, name: string, attributes: Record<stri
  * the table, the bucket, OrdersDlq, and OrdersQueue redriving to it.
  * Idempotent: a restart on the same data finds everything in place.
  */
-export async function provision(clients: ProvisionClients, stage: string): Promise<LocalResources> {
+export async function provision(
+  clients: ProvisionClients,
+  stage: string,
+  overrides: { visibilityTimeoutSeconds?: number | undefined } = {},
+): Promise<LocalResources> {
   const names = resourceNames(stage);
   const { OrdersDlq, OrdersQueue } = queues;
   const [, , dlq] = await Promise.all([
@@ -118,7 +122,7 @@ export async function provision(clients: ProvisionClients, stage: string): Promi
     ensureQueue(clients.sqs, names.dlq, { MessageRetentionPeriod: String(OrdersDlq.retentionDays * 86_400) }),
   ]);
   const queue = await ensureQueue(clients.sqs, names.queue, {
-    VisibilityTimeout: String(OrdersQueue.visibilityTimeoutSeconds),
+    VisibilityTimeout: String(overrides.visibilityTimeoutSeconds ?? OrdersQueue.visibilityTimeoutSeconds),
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: OrdersQueue.maxReceiveCount }),
   });
   return { table: names.table, bucket: names.bucket, queue, dlq };

@@ -3,14 +3,14 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { routes, subscriptions } from "../../../infra/manifest.ts";
 import { readBody, routeMatcher, toApiEvent, writeGatewayError, writeResult } from "./api-gateway.ts";
 import { type Emulators, PortInUseError, startEmulators } from "./emulators.ts";
 import { lambdaEnvironment, localCredentials } from "./environment.ts";
 import { QueueEventSource } from "./event-source.ts";
-import { type FaultRule, FaultSwitch, parseFaultRules } from "./faults.ts";
+import { type FaultRule, FaultSwitch, parseFaultRules, seededRandom } from "./faults.ts";
 import { type Handler, invocationContext, loadHandler, repoRoot } from "./handlers.ts";
 import { type LocalResources, provision } from "./provision.ts";
 import type { LocalTelemetry } from "./telemetry.ts";
@@ -25,8 +25,12 @@ export interface LocalSystemOptions {
   pollers: number;
   /** The bearer token of the admin API. */
   adminToken: string;
+  /** Local only: a shorter visibility timeout, so that a killed batch comes back quickly. */
+  visibilityTimeoutSeconds?: number | undefined;
   /** Counts the handlers' metrics, when installed. */
   telemetry?: LocalTelemetry;
+  /** Seeds the fault switch's randomness, so that a faulty run can be repeated. */
+  faultSeed?: number | undefined;
   /** AWS calls to fail from the start, e.g. `["S3:PutObject"]`. */
   faults: FaultRule[];
   log: (line: string) => void;
@@ -42,8 +46,10 @@ export interface LocalSystem {
 
 /** Local only, not in the route table: read or set the fault switch. */
 export const FAULTS_PATH = "/_local/faults";
-/** Local only: the metric counters the handlers emitted. */
+/** Local only: the metric counters the handlers emitted, and the queue depths. */
 export const METRICS_PATH = "/_local/metrics";
+/** Local only: where the emulated queues are, for tests that bypass the API. */
+export const QUEUES_PATH = "/_local/queues";
 
 function serveFaults(method: string, body: Buffer, faults: FaultSwitch, response: ServerResponse): void {
   const reply = (status: number, payload: unknown) => {
@@ -62,7 +68,20 @@ function serveFaults(method: string, body: Buffer, faults: FaultSwitch, response
     reply(405, { error: "METHOD_NOT_ALLOWED", message: "GET or PUT" });
     return;
   }
-  reply(200, { rules: faults.rules });
+  reply(200, { rules: faults.rules, stats: faults.stats });
+}
+
+/** Messages in a queue, visible and in flight. */
+async function depth(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {
@@ -102,7 +121,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     s3: new S3Client({ endpoint: emulators.sqsS3Endpoint, forcePathStyle: true }),
     sqs: new SQSClient({ endpoint: emulators.sqsS3Endpoint, useQueueUrlAsEndpoint: false }),
   };
-  const resources = await provision(clients, options.stage);
+  const resources = await provision(clients, options.stage, {
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+  });
   Object.assign(process.env, lambdaEnvironment(options.stage, emulators, resources, options.adminToken));
 
   const match = routeMatcher(routes);
@@ -110,7 +131,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   for (const route of routes) routeHandlers.set(route.handler, await loadHandler(route.handler));
 
   // The handlers' own SDK clients get the fault switch as middleware.
-  const faults = new FaultSwitch();
+  const faults = new FaultSwitch(options.faultSeed === undefined ? {} : { random: seededRandom(options.faultSeed) });
   faults.set(options.faults);
   const { sdkClients } = (await import(
     pathToFileURL(join(repoRoot, "packages/functions/src/composition/sdk-clients.ts")).href
@@ -129,9 +150,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const body = await readBody(request);
     if (body === "too-large") return writeGatewayError(response, 413, "Request Entity Too Large");
     if (path === FAULTS_PATH) return serveFaults(request.method ?? "GET", body, faults, response);
-    if (path === METRICS_PATH) {
+    if (path === QUEUES_PATH) {
       response.writeHead(200, { "content-type": "application/json" });
-      return response.end(JSON.stringify({ counters: options.telemetry?.counters ?? {} }));
+      const body = {
+        endpoint: emulators.sqsS3Endpoint,
+        OrdersQueue: resources.queue.url,
+        OrdersDlq: resources.dlq.url,
+      };
+      return response.end(JSON.stringify(body));
+    }
+    if (path === METRICS_PATH) {
+      const queues = {
+        OrdersQueue: await depth(clients.sqs, resources.queue.url),
+        OrdersDlq: await depth(clients.sqs, resources.dlq.url),
+      };
+      response.writeHead(200, { "content-type": "application/json" });
+      return response.end(JSON.stringify({ counters: options.telemetry?.counters ?? {}, queues }));
     }
     if (!matched) return writeGatewayError(response, 404, "Not Found");
     const handler = routeHandlers.get(matched.route.handler);

@@ -140,6 +140,24 @@ describe("OrdersProcessor handler", () => {
     expect(dynamo).toHaveReceivedCommandTimes(PutCommand, 1);
   });
 
+  it("keeps concurrent invocations' failures apart", async () => {
+    // The local runtime runs several invocations at once in one process.
+    const failing = anOrderMessage();
+    // Slow enough that the second invocation starts while the first is still working.
+    s3.on(PutObjectCommand, { Key: `orders/${failing.order.id}.json` }).callsFake(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw new Error("SlowDown");
+    });
+    const bad = sqsRecord(JSON.stringify(failing));
+    const poison = sqsRecord("not json");
+    const [first, second] = await Promise.all([
+      run(bad, sqsRecord(JSON.stringify(anOrderMessage()))),
+      run(poison, sqsRecord(JSON.stringify(anOrderMessage()))),
+    ]);
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: bad.messageId }]);
+    expect(second.batchItemFailures).toEqual([{ itemIdentifier: poison.messageId }]);
+  });
+
   it("still reports the failure when delaying the retry fails too", async () => {
     dynamo.on(PutCommand).rejects(new Error("ProvisionedThroughputExceeded"));
     sqs.on(ChangeMessageVisibilityCommand).rejects(new Error("down"));

@@ -12,7 +12,6 @@ import { countFailure, countProcessed, metrics } from "../metrics.ts";
 
 const deps = { repository: orderRepository(), archive: orderArchive(), validate: orderValidator() };
 const onFailure = { failures: failureLog(), retries: retryScheduler(), policy: retryPolicy() };
-const processor = new BatchProcessor(EventType.SQS);
 
 /** Records why the record failed and delays its retry; the failure still goes back to SQS. */
 async function reportFailure(record: SQSRecord, error: unknown): Promise<void> {
@@ -47,6 +46,9 @@ async function processRecord(record: SQSRecord): Promise<void> {
  */
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   logger.addContext(context);
+  // One processor per invocation: it holds the batch's state, and a host that
+  // runs invocations concurrently in one process (the local runtime) must not share it.
+  const processor = new BatchProcessor(EventType.SQS);
   const response = await processPartialResponse(event, processRecord, processor, {
     context,
     throwOnFullBatchFailure: false,
