@@ -22,6 +22,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: "integration-dynamodb-local",
+          include: ["test/integration/**/*.test.ts"],
+          globalSetup: ["test/integration/global-setup-dynamodb-local.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           testTimeout: 120_000,

@@ -10,6 +10,8 @@ export interface EmulatorOptions {
   /** 0 picks a free port. */
   sqsS3Port: number;
   dynamoPort: number;
+  /** False: start no DynamoDB emulator here (another one, e.g. DynamoDB Local, serves `dynamoEndpoint`). */
+  dynalite?: boolean;
 }
 
 export interface Emulators {
