@@ -3,6 +3,7 @@ import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { LAMBDA_PROVIDED } from "../infra/manifest.ts";
+import { linkedEnvironment } from "../test/helpers/linked-resources.ts";
 import { median, round } from "./stats.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -51,22 +52,7 @@ const CLIENT_SOURCE = {
   sqs: `import { SQSClient } from "@aws-sdk/client-sqs"; globalThis.q = new SQSClient({});`,
 } as const;
 
-const ENV = {
-  SST_RESOURCE_App: JSON.stringify({ name: "orders", stage: "bench" }),
-  SST_RESOURCE_OrdersTable: JSON.stringify({ name: "t" }),
-  SST_RESOURCE_OrdersBucket: JSON.stringify({ name: "b" }),
-  SST_RESOURCE_OrdersQueue: JSON.stringify({ url: "https://sqs.us-east-1.amazonaws.com/0/q" }),
-  SST_RESOURCE_OrdersDlq: JSON.stringify({ url: "https://sqs.us-east-1.amazonaws.com/0/d" }),
-  SST_RESOURCE_OrdersConfig: JSON.stringify({
-    maxAmount: 1e6,
-    maxReceiveCount: 3,
-    retryBaseSeconds: 1,
-    retryMaxSeconds: 300,
-  }),
-  AWS_REGION: "us-east-1",
-  AWS_ACCESS_KEY_ID: "x",
-  AWS_SECRET_ACCESS_KEY: "x",
-};
+const ENV = linkedEnvironment();
 
 // Loaded before the bundle: any socket opened or name looked up during init is counted.
 const GUARD = `import net from "node:net"; import dns from "node:dns";

@@ -3,6 +3,7 @@ import { ChangeMessageVisibilityCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
+import { linkedEnvironment } from "../test/helpers/linked-resources.ts";
 import { round } from "./stats.ts";
 
 /**
@@ -11,21 +12,7 @@ import { round } from "./stats.ts";
  * makes the same calls on the same mocked clients.
  */
 export async function processorCpu(records: number) {
-  Object.assign(process.env, {
-    SST_RESOURCE_App: JSON.stringify({ name: "orders", stage: "bench" }),
-    SST_RESOURCE_OrdersTable: JSON.stringify({ name: "bench-table" }),
-    SST_RESOURCE_OrdersBucket: JSON.stringify({ name: "bench-bucket" }),
-    SST_RESOURCE_OrdersQueue: JSON.stringify({ url: "https://sqs.us-east-1.amazonaws.com/0/bench" }),
-    SST_RESOURCE_OrdersConfig: JSON.stringify({
-      maxAmount: 1e6,
-      maxReceiveCount: 3,
-      retryBaseSeconds: 1,
-      retryMaxSeconds: 300,
-    }),
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "bench",
-    AWS_SECRET_ACCESS_KEY: "bench",
-  });
+  Object.assign(process.env, linkedEnvironment());
   const dynamo = mockClient(DynamoDBDocumentClient);
   const s3 = mockClient(S3Client);
   const sqs = mockClient(SQSClient);
@@ -69,13 +56,17 @@ export async function processorCpu(records: number) {
         const message = JSON.parse(record.body) as { order: { id: string } };
         await document.send(
           new PutCommand({
-            TableName: "bench-table",
+            TableName: "orders-test-table",
             Item: { pk: message.order.id, sk: "o" },
             ConditionExpression: "attribute_not_exists(pk)",
           }),
         );
         await bucket.send(
-          new PutObjectCommand({ Bucket: "bench-bucket", Key: `orders/${message.order.id}.json`, Body: record.body }),
+          new PutObjectCommand({
+            Bucket: "orders-test-bucket",
+            Key: `orders/${message.order.id}.json`,
+            Body: record.body,
+          }),
         );
       }),
     );

@@ -15,10 +15,35 @@ const queueName = queue.nodes.queue.name;
 const processorName = processor.nodes.function.name;
 const apiId = api.nodes.api.id;
 
+interface AlarmSpec {
+  description: string;
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, unknown>;
+  statistic: "Sum" | "Maximum";
+  period: number;
+  evaluationPeriods: number;
+  threshold: number;
+  /** Greater than the threshold by default; at-or-above when set. */
+  orEqual?: boolean;
+}
+
+/** One alarm named `<app>-<stage>-<suffix>`, quiet when there is no data, notifying the alerts topic. */
+function alarm(name: string, suffix: string, spec: AlarmSpec) {
+  const { description, orEqual, ...metric } = spec;
+  return new aws.cloudwatch.MetricAlarm(name, {
+    name: `${prefix}-${suffix}`,
+    alarmDescription: description,
+    ...metric,
+    comparisonOperator: orEqual ? "GreaterThanOrEqualToThreshold" : "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+    ...notify,
+  });
+}
+
 /** Anything in the DLQ needs an operator: the console says why. */
-export const dlqNotEmpty = new aws.cloudwatch.MetricAlarm("OrdersDlqNotEmptyAlarm", {
-  name: `${prefix}-dlq-not-empty`,
-  alarmDescription: "Orders are waiting in OrdersDlq. Open /console to see why and redrive them.",
+export const dlqNotEmpty = alarm("OrdersDlqNotEmptyAlarm", "dlq-not-empty", {
+  description: "Orders are waiting in OrdersDlq. Open /console to see why and redrive them.",
   namespace: "AWS/SQS",
   metricName: "ApproximateNumberOfMessagesVisible",
   dimensions: { QueueName: dlqName },
@@ -26,15 +51,11 @@ export const dlqNotEmpty = new aws.cloudwatch.MetricAlarm("OrdersDlqNotEmptyAlar
   period: 60,
   evaluationPeriods: 1,
   threshold: 0,
-  comparisonOperator: "GreaterThanThreshold",
-  treatMissingData: "notBreaching",
-  ...notify,
 });
 
 /** Orders waiting over 5 minutes: the processor is down, throttled or too slow. */
-export const queueAge = new aws.cloudwatch.MetricAlarm("OrdersQueueAgeAlarm", {
-  name: `${prefix}-queue-oldest-message-age`,
-  alarmDescription: "The oldest order on OrdersQueue has waited over 5 minutes for 3 minutes.",
+export const queueAge = alarm("OrdersQueueAgeAlarm", "queue-oldest-message-age", {
+  description: "The oldest order on OrdersQueue has waited over 5 minutes for 3 minutes.",
   namespace: "AWS/SQS",
   metricName: "ApproximateAgeOfOldestMessage",
   dimensions: { QueueName: queueName },
@@ -42,15 +63,11 @@ export const queueAge = new aws.cloudwatch.MetricAlarm("OrdersQueueAgeAlarm", {
   period: 60,
   evaluationPeriods: 3,
   threshold: 300,
-  comparisonOperator: "GreaterThanThreshold",
-  treatMissingData: "notBreaching",
-  ...notify,
 });
 
 /** The processor crashed (not a record failure: those are partial responses). */
-export const processorErrors = new aws.cloudwatch.MetricAlarm("OrdersProcessorErrorsAlarm", {
-  name: `${prefix}-processor-errors`,
-  alarmDescription: "OrdersProcessor invocations failed as a whole (timeouts, crashes).",
+export const processorErrors = alarm("OrdersProcessorErrorsAlarm", "processor-errors", {
+  description: "OrdersProcessor invocations failed as a whole (timeouts, crashes).",
   namespace: "AWS/Lambda",
   metricName: "Errors",
   dimensions: { FunctionName: processorName },
@@ -58,14 +75,10 @@ export const processorErrors = new aws.cloudwatch.MetricAlarm("OrdersProcessorEr
   period: 300,
   evaluationPeriods: 1,
   threshold: 0,
-  comparisonOperator: "GreaterThanThreshold",
-  treatMissingData: "notBreaching",
-  ...notify,
 });
 
-export const processorThrottles = new aws.cloudwatch.MetricAlarm("OrdersProcessorThrottlesAlarm", {
-  name: `${prefix}-processor-throttles`,
-  alarmDescription: "OrdersProcessor is being throttled: raise its concurrency or the account limit.",
+export const processorThrottles = alarm("OrdersProcessorThrottlesAlarm", "processor-throttles", {
+  description: "OrdersProcessor is being throttled: raise its concurrency or the account limit.",
   namespace: "AWS/Lambda",
   metricName: "Throttles",
   dimensions: { FunctionName: processorName },
@@ -73,15 +86,11 @@ export const processorThrottles = new aws.cloudwatch.MetricAlarm("OrdersProcesso
   period: 300,
   evaluationPeriods: 1,
   threshold: 0,
-  comparisonOperator: "GreaterThanThreshold",
-  treatMissingData: "notBreaching",
-  ...notify,
 });
 
 /** Records failing and being retried: a dependency is failing before anything reaches the DLQ. */
-export const processingFailures = new aws.cloudwatch.MetricAlarm("OrdersProcessingFailuresAlarm", {
-  name: `${prefix}-processing-failures`,
-  alarmDescription: "10 or more failed processing attempts in 5 minutes.",
+export const processingFailures = alarm("OrdersProcessingFailuresAlarm", "processing-failures", {
+  description: "10 or more failed processing attempts in 5 minutes.",
   namespace: "orders",
   metricName: "ProcessingFailures",
   dimensions: { service: "orders" },
@@ -89,15 +98,12 @@ export const processingFailures = new aws.cloudwatch.MetricAlarm("OrdersProcessi
   period: 300,
   evaluationPeriods: 1,
   threshold: 10,
-  comparisonOperator: "GreaterThanOrEqualToThreshold",
-  treatMissingData: "notBreaching",
-  ...notify,
+  orEqual: true,
 });
 
 /** The API answers 5xx: 503 when a dependency is down, 500 for a bug. */
-export const api5xx = new aws.cloudwatch.MetricAlarm("OrdersApi5xxAlarm", {
-  name: `${prefix}-api-5xx`,
-  alarmDescription: "5 or more 5xx answers from the API in 5 minutes.",
+export const api5xx = alarm("OrdersApi5xxAlarm", "api-5xx", {
+  description: "5 or more 5xx answers from the API in 5 minutes.",
   namespace: "AWS/ApiGateway",
   metricName: "5xx",
   dimensions: { ApiId: apiId },
@@ -105,9 +111,7 @@ export const api5xx = new aws.cloudwatch.MetricAlarm("OrdersApi5xxAlarm", {
   period: 300,
   evaluationPeriods: 1,
   threshold: 5,
-  comparisonOperator: "GreaterThanOrEqualToThreshold",
-  treatMissingData: "notBreaching",
-  ...notify,
+  orEqual: true,
 });
 
 const metric = (namespace: string, name: string, dimensions: Record<string, unknown>, stat = "Sum") => [

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { OrderMessage } from "@orders/core/domain/order";
 import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from "aws-lambda";
+import { invocationContext } from "../../packages/local/src/handlers.ts";
 
 let counter = 0;
 
@@ -107,20 +108,7 @@ export function sqsEvent(records: SQSRecord[]): SQSEvent {
   return { Records: records };
 }
 
-/** A Lambda context good enough for handlers and Powertools. */
+/** A Lambda context, as the local runtime makes one. */
 export function lambdaContext(functionName = "test"): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: "512",
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: "local",
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  return invocationContext(functionName, 30);
 }

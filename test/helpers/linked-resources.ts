@@ -17,12 +17,22 @@ export const linked = {
   },
 } as const;
 
-process.env.SST_RESOURCE_App = JSON.stringify({ name: "orders", stage: "test" });
-for (const [name, value] of Object.entries(linked)) {
-  process.env[`SST_RESOURCE_${name}`] = JSON.stringify(value);
+/** The environment Lambda would give a function linked to all of the above. */
+export function linkedEnvironment(): Record<string, string> {
+  return {
+    SST_RESOURCE_App: JSON.stringify({ name: "orders", stage: "test" }),
+    ...Object.fromEntries(
+      Object.entries(linked).map(([name, value]) => [`SST_RESOURCE_${name}`, JSON.stringify(value)]),
+    ),
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+  };
 }
-process.env.AWS_REGION = "us-east-1";
-process.env.AWS_ACCESS_KEY_ID = "test";
-process.env.AWS_SECRET_ACCESS_KEY = "test";
-process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
-process.env.POWERTOOLS_METRICS_DISABLED = "true";
+
+// As a Vitest setup file: unit tests of handlers run with these links.
+if (process.env.VITEST) {
+  Object.assign(process.env, linkedEnvironment());
+  process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
+  process.env.POWERTOOLS_METRICS_DISABLED = "true";
+}
