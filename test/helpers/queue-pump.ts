@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { QueueEventSource } from "../../packages/local/src/event-source.ts";
 import type { Handler } from "../../packages/local/src/handlers.ts";
@@ -30,13 +30,4 @@ export function queuePump(sqs: SQSClient, queue: QueueRef, handler: Handler<SQSE
   };
 }
 
-/** Messages in a queue, visible or in flight. Reading it receives nothing. */
-export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    }),
-  );
-  return Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
-}
+export { queueDepth } from "@orders/core/adapters/sqs-queue-depth";

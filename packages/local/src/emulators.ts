@@ -32,12 +32,13 @@ export class PortInUseError extends Error {
   }
 }
 
-function listen(server: Server, port: number, what: string): Promise<number> {
+/** Listens on 127.0.0.1 (or `host`); resolves with the port, or rejects with PortInUseError. */
+export function listen(server: Server, port: number, what: string, host = "127.0.0.1"): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(error.code === "EADDRINUSE" ? new PortInUseError(port, what) : error),
     );
-    server.listen(port, "127.0.0.1", () => {
+    server.listen(port, host, () => {
       const address = server.address();
       resolve(typeof address === "object" && address ? address.port : port);
     });

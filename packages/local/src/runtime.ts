@@ -1,17 +1,18 @@
-import { createServer, type Server, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { routes, subscriptions } from "../../../infra/manifest.ts";
 import { readBody, routeMatcher, toApiEvent, writeGatewayError, writeResult } from "./api-gateway.ts";
-import { type Emulators, PortInUseError, startEmulators } from "./emulators.ts";
+import { type Emulators, listen, startEmulators } from "./emulators.ts";
 import { lambdaEnvironment, localCredentials } from "./environment.ts";
 import { QueueEventSource } from "./event-source.ts";
-import { type FaultRule, FaultSwitch, parseFaultRules, seededRandom } from "./faults.ts";
+import { type FaultRule, FaultSwitch, seededRandom } from "./faults.ts";
 import { type Handler, invocationContext, loadHandler, repoRoot } from "./handlers.ts";
+import { LOCAL_ENDPOINTS } from "./local-endpoints.ts";
 import { type LocalResources, provision } from "./provision.ts";
 import type { LocalTelemetry } from "./telemetry.ts";
 
@@ -44,58 +45,6 @@ export interface LocalSystem {
   stop(): Promise<void>;
 }
 
-/** Local only, not in the route table: read or set the fault switch. */
-export const FAULTS_PATH = "/_local/faults";
-/** Local only: the metric counters the handlers emitted, and the queue depths. */
-export const METRICS_PATH = "/_local/metrics";
-/** Local only: where the emulated queues are, for tests that bypass the API. */
-export const QUEUES_PATH = "/_local/queues";
-
-function serveFaults(method: string, body: Buffer, faults: FaultSwitch, response: ServerResponse): void {
-  const reply = (status: number, payload: unknown) => {
-    response.writeHead(status, { "content-type": "application/json" });
-    response.end(JSON.stringify(payload));
-  };
-  if (method === "PUT") {
-    try {
-      const { rules } = JSON.parse(body.toString("utf8") || "{}") as { rules?: unknown };
-      faults.set(parseFaultRules(Array.isArray(rules) ? rules.join(",") : ""));
-    } catch (error) {
-      reply(400, { error: "INVALID_INPUT", message: (error as Error).message });
-      return;
-    }
-  } else if (method !== "GET") {
-    reply(405, { error: "METHOD_NOT_ALLOWED", message: "GET or PUT" });
-    return;
-  }
-  reply(200, { rules: faults.rules, stats: faults.stats });
-}
-
-/** Messages in a queue, visible and in flight. */
-async function depth(sqs: SQSClient, queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
-}
-
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new PortInUseError(port, "API") : error),
-    );
-    server.listen(port, host, () => {
-      const address = server.address();
-      resolve(typeof address === "object" && address ? address.port : port);
-    });
-  });
-}
-
 /**
  * Runs the whole system offline: emulators, the resources `infra/` declares,
  * the API routes on a local HTTP server, and OrdersProcessor fed from
@@ -105,7 +54,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const { log } = options;
   // Claim the API port first, so a taken port fails before anything starts.
   const server = createServer();
-  const apiPort = await listen(server, options.host, options.port);
+  const apiPort = await listen(server, options.port, "API", options.host);
   const emulators = await startEmulators({
     sqsS3Port: options.sqsS3Port,
     dynamoPort: options.dynamoPort,
@@ -140,6 +89,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   faults.attach("DynamoDB", shared.dynamo);
   faults.attach("S3", shared.s3);
   faults.attach("SQS", shared.sqs);
+  const localContext = {
+    faults,
+    telemetry: options.telemetry,
+    sqs: clients.sqs,
+    sqsS3Endpoint: emulators.sqsS3Endpoint,
+    resources,
+  };
 
   server.on("request", async (request, response) => {
     const started = Date.now();
@@ -149,23 +105,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     response.on("finish", done);
     const body = await readBody(request);
     if (body === "too-large") return writeGatewayError(response, 413, "Request Entity Too Large");
-    if (path === FAULTS_PATH) return serveFaults(request.method ?? "GET", body, faults, response);
-    if (path === QUEUES_PATH) {
-      response.writeHead(200, { "content-type": "application/json" });
-      const body = {
-        endpoint: emulators.sqsS3Endpoint,
-        OrdersQueue: resources.queue.url,
-        OrdersDlq: resources.dlq.url,
-      };
-      return response.end(JSON.stringify(body));
-    }
-    if (path === METRICS_PATH) {
-      const queues = {
-        OrdersQueue: await depth(clients.sqs, resources.queue.url),
-        OrdersDlq: await depth(clients.sqs, resources.dlq.url),
-      };
-      response.writeHead(200, { "content-type": "application/json" });
-      return response.end(JSON.stringify({ counters: options.telemetry?.counters ?? {}, queues }));
+    const local = LOCAL_ENDPOINTS[path];
+    if (local) {
+      const reply = await local(request.method ?? "GET", body, localContext);
+      response.writeHead(reply.status, { "content-type": "application/json" });
+      return response.end(JSON.stringify(reply.body));
     }
     if (!matched) return writeGatewayError(response, 404, "Not Found");
     const handler = routeHandlers.get(matched.route.handler);

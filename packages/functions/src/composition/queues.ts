@@ -1,5 +1,6 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { SqsDeadLetterQueue, SqsOrderQueue } from "@orders/core/adapters/sqs-order-queue";
+import { SqsDeadLetterQueue } from "@orders/core/adapters/sqs-dead-letter-queue";
+import { SqsOrderQueue } from "@orders/core/adapters/sqs-order-queue";
 import { SqsRetryScheduler } from "@orders/core/adapters/sqs-retry-scheduler";
 import { Resource } from "sst";
 import { once } from "./once.ts";

@@ -1,0 +1,56 @@
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import { queueDepth } from "@orders/core/adapters/sqs-queue-depth";
+import { type FaultSwitch, parseFaultRules } from "./faults.ts";
+import type { LocalResources } from "./provision.ts";
+import type { LocalTelemetry } from "./telemetry.ts";
+
+/**
+ * Endpoints of the local runtime only: not in the route table, never
+ * deployed. They let an operator or a test switch faults, read metric
+ * counters and queue depths, and find the emulated queues.
+ */
+export interface LocalEndpointContext {
+  faults: FaultSwitch;
+  telemetry: LocalTelemetry | undefined;
+  sqs: SQSClient;
+  sqsS3Endpoint: string;
+  resources: LocalResources;
+}
+
+export interface LocalReply {
+  status: number;
+  body: unknown;
+}
+
+async function faultsEndpoint(method: string, body: Buffer, { faults }: LocalEndpointContext): Promise<LocalReply> {
+  if (method === "PUT") {
+    try {
+      const { rules } = JSON.parse(body.toString("utf8") || "{}") as { rules?: unknown };
+      faults.set(parseFaultRules(Array.isArray(rules) ? rules.join(",") : ""));
+    } catch (error) {
+      return { status: 400, body: { error: "INVALID_INPUT", message: (error as Error).message } };
+    }
+  } else if (method !== "GET") {
+    return { status: 405, body: { error: "METHOD_NOT_ALLOWED", message: "GET or PUT" } };
+  }
+  return { status: 200, body: { rules: faults.rules, stats: faults.stats } };
+}
+
+async function metricsEndpoint(_method: string, _body: Buffer, context: LocalEndpointContext): Promise<LocalReply> {
+  const queues = {
+    OrdersQueue: await queueDepth(context.sqs, context.resources.queue.url),
+    OrdersDlq: await queueDepth(context.sqs, context.resources.dlq.url),
+  };
+  return { status: 200, body: { counters: context.telemetry?.counters ?? {}, queues } };
+}
+
+async function queuesEndpoint(_method: string, _body: Buffer, context: LocalEndpointContext): Promise<LocalReply> {
+  const { queue, dlq } = context.resources;
+  return { status: 200, body: { endpoint: context.sqsS3Endpoint, OrdersQueue: queue.url, OrdersDlq: dlq.url } };
+}
+
+export const LOCAL_ENDPOINTS: Record<string, typeof faultsEndpoint> = {
+  "/_local/faults": faultsEndpoint,
+  "/_local/metrics": metricsEndpoint,
+  "/_local/queues": queuesEndpoint,
+};
