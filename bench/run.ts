@@ -88,7 +88,7 @@ const cold = phase<
       networkCallsDuringInit: number;
     }
   >
->("cold-start", { runs: 7 });
+>("cold-start", { runs: 11 });
 
 const pricing = JSON.parse(readFileSync(join(root, "bench/pricing.json"), "utf8")) as Pricing & {
   date: string;

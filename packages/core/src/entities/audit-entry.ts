@@ -24,9 +24,9 @@ export const auditEntrySchema = {
   },
 } as const;
 
-export const AuditEntryEntity = new Entity(auditEntrySchema);
-export type AuditEntryItem = EntityItem<typeof AuditEntryEntity>;
-
 export function auditEntryEntity(config: EntityConfiguration) {
   return new Entity(auditEntrySchema, config);
 }
+
+/** A stored item, as ElectroDB returns it. (Type only: no entity is built at import.) */
+export type AuditEntryItem = EntityItem<ReturnType<typeof auditEntryEntity>>;

@@ -29,9 +29,9 @@ export const failureSchema = {
   },
 } as const;
 
-export const Failure = new Entity(failureSchema);
-export type FailureItem = EntityItem<typeof Failure>;
-
 export function failureEntity(config: EntityConfiguration) {
   return new Entity(failureSchema, config);
 }
+
+/** A stored item, as ElectroDB returns it. (Type only: no entity is built at import.) */
+export type FailureItem = EntityItem<ReturnType<typeof failureEntity>>;

@@ -17,9 +17,9 @@ export const orderDuplicateSchema = {
   },
 } as const;
 
-export const OrderDuplicate = new Entity(orderDuplicateSchema);
-export type OrderDuplicateItem = EntityItem<typeof OrderDuplicate>;
-
 export function orderDuplicateEntity(config: EntityConfiguration) {
   return new Entity(orderDuplicateSchema, config);
 }
+
+/** A stored item, as ElectroDB returns it. (Type only: no entity is built at import.) */
+export type OrderDuplicateItem = EntityItem<ReturnType<typeof orderDuplicateEntity>>;

@@ -19,9 +19,9 @@ export const orderSchema = {
   },
 } as const;
 
-export const Order = new Entity(orderSchema);
-export type OrderItem = EntityItem<typeof Order>;
-
 export function orderEntity(config: EntityConfiguration) {
   return new Entity(orderSchema, config);
 }
+
+/** A stored item, as ElectroDB returns it. (Type only: no entity is built at import.) */
+export type OrderItem = EntityItem<ReturnType<typeof orderEntity>>;
