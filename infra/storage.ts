@@ -18,3 +18,9 @@ export const table = new sst.aws.Dynamo("OrdersTable", {
 
 /** Archived JSON of valid orders. Private: reads go through presigned URLs. */
 export const bucket = new sst.aws.Bucket("OrdersBucket");
+
+/** Encrypted at rest, said explicitly rather than left to S3's default. */
+export const bucketEncryption = new aws.s3.BucketServerSideEncryptionConfiguration("OrdersBucketEncryption", {
+  bucket: bucket.name,
+  rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+});

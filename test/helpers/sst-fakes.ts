@@ -57,6 +57,7 @@ export function installSstFakes(stage: string): Recorded[] {
         MetricAlarm: component("aws.cloudwatch.MetricAlarm"),
         Dashboard: component("aws.cloudwatch.Dashboard"),
       },
+      s3: { BucketServerSideEncryptionConfiguration: component("aws.s3.BucketServerSideEncryptionConfiguration") },
       ssm: { getParameterOutput: ({ name }: { name: string }) => ({ value: `ssm:${name}` }) },
       getRegionOutput: () => ({ region: "us-east-1" }),
     },

@@ -38,6 +38,7 @@ describe("infrastructure topology", () => {
       "aws.cloudwatch.MetricAlarm OrdersProcessorErrorsAlarm",
       "aws.cloudwatch.MetricAlarm OrdersProcessorThrottlesAlarm",
       "aws.cloudwatch.MetricAlarm OrdersQueueAgeAlarm",
+      "aws.s3.BucketServerSideEncryptionConfiguration OrdersBucketEncryption",
       "sst.Linkable OrdersConfig",
       "sst.Secret AdminToken",
       "sst.aws.ApiGatewayV2 OrdersApi",
@@ -71,8 +72,12 @@ describe("infrastructure topology", () => {
     expect(production.get("OrdersTable")?.args.deletionProtection).toBe(true);
   });
 
-  it("keeps the bucket private: no public access is granted", () => {
+  it("keeps the bucket private and encrypted at rest", () => {
     expect(get("OrdersBucket").args.access).toBeUndefined();
+    expect(get("OrdersBucketEncryption").args).toEqual({
+      bucket: "OrdersBucket.name",
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    });
   });
 
   it("sends OrdersQueue's failures to OrdersDlq after 3 receives, and keeps them 14 days", () => {
