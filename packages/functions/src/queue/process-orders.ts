@@ -53,6 +53,7 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
     context,
     throwOnFullBatchFailure: false,
   });
-  metrics.publishStoredMetrics();
+  // A batch of redeliveries counts nothing; publishing nothing would only log a warning.
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   return response;
 }
