@@ -26,6 +26,9 @@ export type RedriveResult =
   | { messageId: string; status: "FAILED"; error: string }
   | { messageId: string; status: "NOT_FOUND" };
 
+/** How long one rate-limited redrive call may spend sending. */
+export const MAX_CALL_SECONDS = 20;
+
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Sends one held letter back as is, then deletes it; audits either way. Shared with edit. */
@@ -67,7 +70,13 @@ export async function moveBack(
  * recorded twice. Returns the result per message.
  */
 export async function redriveDeadLetters(input: RedriveInput, deps: RedriveDeps): Promise<RedriveResult[]> {
-  const limit = input.limit ?? 100;
+  // At a rate, one call moves only what fits in about 20 s: well inside the
+  // 30 s the taken messages stay hidden and the function's timeout. The rest
+  // waits for the next call (the CLI loops until nothing moves).
+  const fits = input.maxPerSecond
+    ? Math.max(1, Math.floor(MAX_CALL_SECONDS * input.maxPerSecond))
+    : Number.POSITIVE_INFINITY;
+  const limit = Math.min(input.limit ?? 100, fits);
   const ids = input.all
     ? (await deps.deadLetters.scan(limit)).map((letter) => letter.messageId)
     : (input.ids ?? []).map((id) => parseOrThrow(MessageIdSchema, id, "A message id")).slice(0, limit);
