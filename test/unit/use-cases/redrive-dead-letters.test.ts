@@ -39,17 +39,9 @@ function setup(ids: string[]) {
     depth: async () => queued.size,
   };
   const sender: MessageSender = {
-    send: async (body, attributes) => {
-      const id = attributes.id ?? "";
-      if (
-        failSendFor.length &&
-        log.sent.length + log.deleted.length >= 0 &&
-        failSendFor.includes(String(log.taken[log.sent.length]))
-      ) {
-        throw new Error("SQS down");
-      }
+    send: async (body) => {
       log.sent.push(body);
-      return `new-${log.sent.length}${id}`;
+      return `new-${log.sent.length}`;
     },
   };
   const audit: AuditLog = {
