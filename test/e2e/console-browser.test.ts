@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anOrder, uniqueOrderId } from "../helpers/factories.ts";
-import { type RunningSystem, startSystem } from "../helpers/local-system.ts";
+import { postOrders, type RunningSystem, startSystem, waitUntil } from "../helpers/local-system.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const TOKEN = "console-test-token-4f2a9c";
@@ -18,14 +18,6 @@ let system: RunningSystem;
 let browser: Browser;
 const orders = [anOrder({ id: uniqueOrderId("console") }), anOrder({ id: uniqueOrderId("console") })];
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 const dlqDepth = async () => (await (await fetch(`${system.url}/health`)).json()).checks.dlq.depth as number;
 const orderStatus = async (id: string) => (await fetch(`${system.url}/orders/${id}`)).status;
 
@@ -33,14 +25,8 @@ describe.skipIf(!existsSync(CHROMIUM))("the DLQ console in a real browser", () =
   beforeAll(async () => {
     // Arrange: S3 is failing, so both orders end in the DLQ; then S3 recovers.
     system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: TOKEN, ORDERS_FAULTS: "S3:PutObject" });
-    for (const order of orders) {
-      await fetch(`${system.url}/orders`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(order),
-      });
-    }
-    await waitFor(async () => (await dlqDepth()) === orders.length);
+    await postOrders(system, orders);
+    await waitUntil(async () => (await dlqDepth()) === orders.length);
     await fetch(`${system.url}/_local/faults`, { method: "PUT", body: JSON.stringify({ rules: [] }) });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -81,13 +67,13 @@ describe.skipIf(!existsSync(CHROMIUM))("the DLQ console in a real browser", () =
     await row.getByRole("checkbox").check();
     await page.getByRole("button", { name: "Redrive selected" }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toContain("Redriven 1 of 1");
-    await waitFor(async () => (await orderStatus(orders[0]?.id ?? "")) === 200);
+    await waitUntil(async () => (await orderStatus(orders[0]?.id ?? "")) === 200);
 
     // Redrive the rest, at a rate.
     await page.getByLabel("Rate (messages/s)").fill("5");
     await page.getByRole("button", { name: "Redrive all" }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toContain("Redriven 1 of 1");
-    await waitFor(async () => (await orderStatus(orders[1]?.id ?? "")) === 200);
+    await waitUntil(async () => (await orderStatus(orders[1]?.id ?? "")) === 200);
     await expect.poll(() => page.getByText("The dead-letter queue is empty").isVisible()).toBe(true);
 
     // The audit shows both redrives.

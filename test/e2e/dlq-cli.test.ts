@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anOrder, uniqueOrderId } from "../helpers/factories.ts";
-import { type RunningSystem, startSystem } from "../helpers/local-system.ts";
+import { postOrders, type RunningSystem, startSystem, waitUntil } from "../helpers/local-system.ts";
 
 const TOKEN = "cli-test-token-93b1";
 let system: RunningSystem;
@@ -15,24 +15,10 @@ function dlq(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-async function until(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 beforeAll(async () => {
   system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: TOKEN, ORDERS_FAULTS: "DynamoDB:PutItem" });
-  for (const order of orders) {
-    await fetch(`${system.url}/orders`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(order),
-    });
-  }
-  await until(async () => (await (await fetch(`${system.url}/health`)).json()).checks.dlq.depth === 2);
+  await postOrders(system, orders);
+  await waitUntil(async () => (await (await fetch(`${system.url}/health`)).json()).checks.dlq.depth === 2);
   await fetch(`${system.url}/_local/faults`, { method: "PUT", body: JSON.stringify({ rules: [] }) });
 });
 afterAll(async () => {
@@ -62,7 +48,7 @@ describe("npm run dlq", () => {
     expect(stdout).toContain("2 redriven, 0 not");
     expect(stderr).toContain("2/2");
     for (const order of orders) {
-      await until(async () => (await fetch(`${system.url}/orders/${order.id}`)).status === 200);
+      await waitUntil(async () => (await fetch(`${system.url}/orders/${order.id}`)).status === 200);
       const body = await (await fetch(`${system.url}/orders/${order.id}`)).json();
       expect(body.duplicates).toEqual([]);
     }

@@ -78,3 +78,23 @@ export async function startSystem(
       }),
   };
 }
+
+/** Polls `check` until it holds, or fails after `timeoutMs`. */
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** POSTs each order to the running system. */
+export async function postOrders(system: RunningSystem, orders: unknown[]): Promise<void> {
+  for (const order of orders) {
+    await fetch(`${system.url}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(order),
+    });
+  }
+}
