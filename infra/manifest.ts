@@ -22,6 +22,14 @@ export interface RouteSpec extends FunctionSpec {
   path: string;
 }
 
+/** A function run on a timer: `sst.aws.Cron` deployed, a timer in the local runtime. */
+export interface ScheduleSpec extends FunctionSpec {
+  /** The logical name of the function. */
+  name: string;
+  /** Minutes between runs (`rate(N minutes)`). */
+  everyMinutes: number;
+}
+
 export interface SubscriptionSpec extends FunctionSpec {
   /** The logical name of the function. */
   name: string;
@@ -51,6 +59,8 @@ export const ordersConfig = {
   /** Retry n waits about base × 2^n seconds, with jitter. */
   retryBaseSeconds: 1,
   retryMaxSeconds: 300,
+  /** A saga still PENDING this long after it was received is compensated by SagaSweeper. */
+  sagaTimeoutMinutes: 15,
 } as const;
 
 const PROCESSOR_TIMEOUT_SECONDS = 30;
@@ -74,6 +84,17 @@ export const subscriptions: readonly SubscriptionSpec[] = [
     batchSize: 10,
     timeoutSeconds: PROCESSOR_TIMEOUT_SECONDS,
     memoryMb: 1024,
+  },
+];
+
+export const schedules: readonly ScheduleSpec[] = [
+  {
+    name: "SagaSweeper",
+    handler: "packages/functions/src/schedule/sweep-stuck-sagas.handler",
+    links: ["OrdersTable", "OrdersConfig"],
+    everyMinutes: 1,
+    timeoutSeconds: 60,
+    memoryMb: 512,
   },
 ];
 
