@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, type ChildProcessByStdio, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 
 const root = join(import.meta.dirname, "../..");
 
@@ -24,14 +25,17 @@ export interface RunningSystem {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/**
- * Starts `npm start`'s program as a child process on free ports, the way a
- * user runs it, and resolves once it says it is running.
- */
-export async function startSystem(
+export interface SpawnedSystem {
+  /** Where the API will listen, once the port is claimed. */
+  url: string;
+  process: ChildProcessByStdio<null, Readable, Readable>;
+}
+
+/** Spawns `npm start`'s program on free ports, without waiting for it to be ready. */
+export async function spawnSystem(
   args: string[] = ["--in-memory"],
   env: Record<string, string> = {},
-): Promise<RunningSystem> {
+): Promise<SpawnedSystem> {
   const [port, sqsS3Port, dynamoPort] = [await freePort(), await freePort(), await freePort()];
   const child = spawn(process.execPath, ["packages/local/src/main.ts", ...args], {
     cwd: root,
@@ -45,6 +49,18 @@ export async function startSystem(
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  return { url: `http://127.0.0.1:${port}`, process: child };
+}
+
+/**
+ * Starts `npm start`'s program as a child process on free ports, the way a
+ * user runs it, and resolves once it says it is running.
+ */
+export async function startSystem(
+  args: string[] = ["--in-memory"],
+  env: Record<string, string> = {},
+): Promise<RunningSystem> {
+  const { process: child } = await spawnSystem(args, env);
   let output = "";
   child.stdout.on("data", (chunk) => {
     output += chunk;

@@ -14,6 +14,7 @@ import { type FaultRule, FaultSwitch, seededRandom } from "./faults.ts";
 import { type Handler, invocationContext, loadHandler, repoRoot } from "./handlers.ts";
 import { LOCAL_ENDPOINTS } from "./local-endpoints.ts";
 import { type LocalResources, provision } from "./provision.ts";
+import { type RequestListener, StartupGate } from "./startup-gate.ts";
 import type { LocalTelemetry } from "./telemetry.ts";
 
 export interface LocalSystemOptions {
@@ -52,8 +53,11 @@ export interface LocalSystem {
  */
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const { log } = options;
-  // Claim the API port first, so a taken port fails before anything starts.
-  const server = createServer();
+  // Claim the API port first, so a taken port fails before anything starts;
+  // until the system is ready, the gate answers 503 STARTING rather than
+  // leaving a request unanswered.
+  const gate = new StartupGate();
+  const server = createServer(gate.handle);
   const apiPort = await listen(server, options.port, "API", options.host);
   const emulators = await startEmulators({
     sqsS3Port: options.sqsS3Port,
@@ -97,7 +101,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     resources,
   };
 
-  server.on("request", async (request, response) => {
+  const serve: RequestListener = async (request, response) => {
     const started = Date.now();
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
     const matched = match(request.method ?? "GET", path);
@@ -126,7 +130,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       log(`handler ${matched.route.handler} threw: ${(error as Error).message}`);
       writeGatewayError(response, 500, "Internal Server Error");
     }
-  });
+  };
 
   const sources: QueueEventSource[] = [];
   for (const subscription of subscriptions) {
@@ -147,6 +151,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     sources.push(source);
   }
 
+  gate.open(serve);
   return {
     url: `http://${options.host}:${apiPort}`,
     faults,
