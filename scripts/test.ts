@@ -1,11 +1,14 @@
 /**
  * `npm test`: type-check, lint and format check, then every Vitest project
- * (unit, integration, e2e), then one plain closing line that counts them all.
+ * (unit, integration, e2e), then one plain closing line that counts them all,
+ * a file that failed to load and an unhandled error included.
  * Under CI a skipped or pending test fails the run: a missing tool must not
  * pass in silence.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { closingLine, exitCode, summarize, type VitestJsonReport } from "./test-summary.ts";
+import { UNHANDLED_ERRORS_FILE } from "./unhandled-errors-reporter.ts";
 
 const report = "test-results/vitest.json";
 const run = (command: string, args: string[]) =>
@@ -35,34 +38,38 @@ if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status === 0) {
 
 mkdirSync("test-results", { recursive: true });
 rmSync(report, { force: true });
+rmSync(UNHANDLED_ERRORS_FILE, { force: true });
 const status = run("vitest", [
   "run",
   ...process.argv.slice(2),
   "--reporter=default",
   "--reporter=json",
+  "--reporter=./scripts/unhandled-errors-reporter.ts",
   `--outputFile.json=${report}`,
 ]);
 
-interface VitestReport {
-  numPassedTests: number;
-  numFailedTests: number;
-  numPendingTests: number;
-  numTodoTests: number;
-  numTotalTests: number;
-}
-
-let counts: VitestReport;
+let vitestReport: VitestJsonReport;
 try {
-  counts = JSON.parse(readFileSync(report, "utf8")) as VitestReport;
+  vitestReport = JSON.parse(readFileSync(report, "utf8")) as VitestJsonReport;
 } catch {
   process.stdout.write("\nvitest wrote no report: no test was counted.\n");
   process.exit(status === 0 ? 1 : status);
 }
-const skipped = counts.numPendingTests + counts.numTodoTests;
-process.stdout.write(`\ntests: ${counts.numPassedTests} passed, ${counts.numFailedTests} failed, ${skipped} skipped\n`);
-if (process.env.CI && skipped > 0) {
+let unhandled = 0;
+try {
+  unhandled = (JSON.parse(readFileSync(UNHANDLED_ERRORS_FILE, "utf8")) as { count: number }).count;
+} catch {
+  process.stdout.write("\nvitest did not say how many unhandled errors it caught: counting one.\n");
+  unhandled = 1;
+}
+const summary = summarize(vitestReport, unhandled);
+for (const file of summary.brokenFiles)
+  process.stdout.write(`\nfailed outside any test: ${file.name}\n  ${file.message}`);
+if (summary.unhandledErrors)
+  process.stdout.write(`\n${summary.unhandledErrors} unhandled error(s), each counted as a failure`);
+process.stdout.write(`\n${closingLine(summary)}\n`);
+if (process.env.CI && summary.skipped > 0) {
   process.stdout.write("CI allows no skipped test: a skip here means a missing tool or a forgotten .only/.skip.\n");
   process.exit(1);
 }
-if (counts.numTotalTests === 0) process.exit(1);
-process.exit(status);
+process.exit(exitCode(summary, status, vitestReport.numTotalTests));
