@@ -10,6 +10,7 @@ declare module "sst" {
       maxReceiveCount: number;
       retryBaseSeconds: number;
       retryMaxSeconds: number;
+      sagaTimeoutMinutes: number;
       type: "sst.sst.Linkable";
     };
     OrdersDlq: { url: string; type: "sst.aws.Queue" };

@@ -1,4 +1,5 @@
-import type { OrderMessage, OrderRecord } from "@orders/core/domain/order";
+import type { SagaLogEntry } from "@orders/core/domain/fulfilment";
+import type { OrderMessage, OrderRecord, OrderResolution } from "@orders/core/domain/order";
 import type {
   ClaimResult,
   DeadLetterQueue,
@@ -30,6 +31,30 @@ export class InMemoryOrderRepository implements OrderRepository {
     if (!original) return undefined;
     const duplicates = [...this.duplicates.values()].filter((record) => record.orderId === orderId);
     return { original, duplicates };
+  }
+
+  async resolve(order: OrderRecord, resolution: OrderResolution): Promise<OrderRecord> {
+    const stored = this.originals.get(order.orderId);
+    if (!stored) throw new Error(`no order ${order.orderId}`);
+    if (stored.status === "PENDING") {
+      const { saga, failure, payment, ...fields } = resolution;
+      Object.assign(stored, fields, failure ? { failure } : {}, payment ? { payment } : {});
+      stored.saga = [...(stored.saga ?? []), ...saga];
+    }
+    return structuredClone(stored);
+  }
+
+  async appendSagaLog(orderId: string, entries: SagaLogEntry[]): Promise<void> {
+    const stored = this.originals.get(orderId);
+    if (stored?.status === "PENDING") stored.saga = [...(stored.saga ?? []), ...entries];
+  }
+
+  async findPending(receivedBefore: string, limit: number): Promise<OrderRecord[]> {
+    return [...this.originals.values()]
+      .filter((order) => order.status === "PENDING" && order.receivedAt < receivedBefore)
+      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
+      .slice(0, limit)
+      .map((order) => structuredClone(order));
   }
 
   async ping(): Promise<void> {}

@@ -1,5 +1,6 @@
 import type { AuditEntry, DeadLetter, FailureRecord, FailureReport } from "./domain/dead-letter.ts";
-import type { OrderMessage, OrderRecord } from "./domain/order.ts";
+import type { OrderFailure, PaymentStatus, ReservationStatus, SagaLogEntry } from "./domain/fulfilment.ts";
+import type { OrderMessage, OrderRecord, OrderResolution } from "./domain/order.ts";
 
 /**
  * Ports: what the use cases need from the outside world. Adapters in
@@ -24,8 +25,119 @@ export interface OrderRepository {
   saveDuplicate(record: OrderRecord): Promise<void>;
   /** The original and every duplicate of an order id, or undefined. */
   findHistory(orderId: string): Promise<OrderHistory | undefined>;
+  /**
+   * Writes a saga's end on its original, only while the order is still
+   * PENDING: the first run to finish wins. Returns the record as it stands.
+   */
+  resolve(order: OrderRecord, resolution: OrderResolution): Promise<OrderRecord>;
+  /** Appends a run's saga log to a PENDING original (a run that failed part-way). */
+  appendSagaLog(orderId: string, entries: SagaLogEntry[]): Promise<void>;
+  /** PENDING originals received before `receivedBefore`, oldest first. */
+  findPending(receivedBefore: string, limit: number): Promise<OrderRecord[]>;
   /** Throws if the table cannot be reached. */
   ping(): Promise<void>;
+}
+
+/** What reserving a line found: the line's marker after the call, or a shortfall. */
+export type ReserveResult = { status: ReservationStatus } | { status: "SHORT"; available: number };
+
+/** Stock per sku: `onHand`, `reserved`, and `available = onHand − reserved`, kept as a counter. */
+export interface StockLevel {
+  sku: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  updatedAt: string;
+}
+
+/**
+ * Stock, with each order's reservation of a sku kept as a marker in the sku's
+ * own item, written by the same conditional write that moves the counters.
+ * Every call is idempotent per (sku, order).
+ */
+export interface StockLedger {
+  /** Holds `quantity` unless the order already has a marker on the sku; SHORT if it does not fit. */
+  reserve(sku: string, orderId: string, quantity: number): Promise<ReserveResult>;
+  /** Moves a HELD reservation out of `onHand`. Returns the marker's status after the call. */
+  commit(sku: string, orderId: string, quantity: number): Promise<ReservationStatus>;
+  /**
+   * Gives a HELD reservation back. With no marker, writes a RELEASED one, so
+   * that a late reserve of the same order can never hold. Returns the status after.
+   */
+  release(sku: string, orderId: string, quantity: number): Promise<ReservationStatus>;
+  /** The order's markers on these skus. */
+  reservationsOf(
+    orderId: string,
+    skus: string[],
+  ): Promise<Map<string, { quantity: number; status: ReservationStatus }>>;
+  find(sku: string): Promise<StockLevel | undefined>;
+  /** Sets the physical count; throws StockBelowReservedError when `onHand` < reserved. */
+  setOnHand(sku: string, onHand: number, at: string): Promise<StockLevel>;
+}
+
+/** What holding a payment found: the transfer's status after the call, or a shortfall of funds. */
+export type HoldResult =
+  | { status: "HELD" | "POSTED" }
+  | { status: "VOIDED"; reason?: OrderFailure | undefined }
+  | { status: "INSUFFICIENT"; available: number };
+
+/** A transfer's end. A VOIDED one carries the failure recorded with it, and the cents it had held (0 for a marker only). */
+export type ResolveResult =
+  | { status: "POSTED" }
+  | { status: "VOIDED"; reason?: OrderFailure | undefined; heldCents: number };
+
+/** One movement of an account, as its ledger lists it. Amounts in cents. */
+export interface LedgerEntry {
+  transferId: string;
+  kind: "DEPOSIT" | "DEBIT" | "CREDIT";
+  amountCents: number;
+  /** DEBITs go HELD → POSTED | VOIDED; deposits and credits are POSTED. */
+  status: PaymentStatus;
+  at: string;
+  orderId?: string;
+}
+
+export interface AccountState {
+  accountId: string;
+  /** Spendable cents; holds are not part of it. */
+  balanceCents: number;
+  heldCents: number;
+  entries: LedgerEntry[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Accounts and their ledger, after TigerBeetle's two-phase transfers: a
+ * pending transfer holds funds and resolves once, posted or voided. Each
+ * transfer is a marker in the account's own item, written by the same
+ * conditional write that moves the balance.
+ */
+export interface AccountLedger {
+  /** The ids among these that have no account. */
+  missing(accountIds: string[]): Promise<string[]>;
+  /** Moves `amountCents` from the balance to held, unless the transfer exists. */
+  hold(accountId: string, transferId: string, amountCents: number, orderId: string, at: string): Promise<HoldResult>;
+  /** Takes a HELD transfer out of the account for good. */
+  post(accountId: string, transferId: string, amountCents: number, at: string): Promise<ResolveResult>;
+  /** Gives a HELD transfer back; with none, records a VOIDED one so that no late hold applies. */
+  void(
+    accountId: string,
+    transferId: string,
+    amountCents: number,
+    reason: OrderFailure,
+    orderId: string,
+    at: string,
+  ): Promise<ResolveResult>;
+  /** Adds `amountCents` to the balance, once per transfer id. */
+  credit(accountId: string, transferId: string, amountCents: number, orderId: string, at: string): Promise<void>;
+  /** One transfer of an account, if it exists. */
+  transfer(accountId: string, transferId: string): Promise<LedgerEntry | undefined>;
+  /** Opens an account; true when it was created, false when it existed. */
+  open(accountId: string, at: string): Promise<boolean>;
+  /** Adds funds once per reference; throws AccountNotFoundError. */
+  deposit(accountId: string, reference: string, amountCents: number, at: string): Promise<void>;
+  find(accountId: string): Promise<AccountState | undefined>;
 }
 
 export interface OrderArchive {

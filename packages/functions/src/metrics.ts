@@ -6,6 +6,9 @@ import type { ProcessOutcome } from "@orders/core/use-cases/process-order";
 export const metrics = new Metrics({ namespace: "orders", serviceName: "orders" });
 
 const METRIC_BY_STATUS: Record<OrderStatus, string> = {
+  PENDING: "OrdersAccepted",
+  CONFIRMED: "OrdersConfirmed",
+  FAILED: "OrdersFailed",
   ACCEPTED: "OrdersAccepted",
   REJECTED: "OrdersRejected",
   DUPLICATE: "OrdersDuplicate",

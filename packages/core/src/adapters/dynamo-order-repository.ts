@@ -1,11 +1,20 @@
-import type { OrderRecord } from "../domain/order.ts";
+import { createHash } from "node:crypto";
+import type { SagaLogEntry } from "../domain/fulfilment.ts";
+import type { OrderRecord, OrderResolution } from "../domain/order.ts";
+import { SWEEP_SHARDS } from "../entities/order.ts";
 import type { OrdersService } from "../entities/service.ts";
 import type { ClaimResult, OrderHistory, OrderRepository } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
 
 /** Stored items and domain records share their attribute names. */
 function toRecord(item: object): OrderRecord {
-  return item as OrderRecord;
+  const { sweepShard: _shard, ...record } = item as OrderRecord & { sweepShard?: number };
+  return record as OrderRecord;
+}
+
+/** Which index partition of PENDING originals holds this order: a stable hash of its id. */
+export function sweepShardOf(orderId: string): number {
+  return createHash("sha256").update(orderId).digest().readUInt32BE(0) % SWEEP_SHARDS;
 }
 
 /** `OrderRepository` over the one DynamoDB table, through ElectroDB. */
@@ -19,7 +28,8 @@ export class DynamoOrderRepository implements OrderRepository {
   claimOriginal(record: OrderRecord): Promise<ClaimResult> {
     const { order } = this.#service.entities;
     return guarded("table", "claim original", async () => {
-      const result = await order.create(record).go({ ...RAW_ERRORS, returnOnConditionCheckFailure: "all_old" });
+      const item = { ...record, sweepShard: sweepShardOf(record.orderId) };
+      const result = await order.create(item).go({ ...RAW_ERRORS, returnOnConditionCheckFailure: "all_old" });
       if (!result.rejected) return { outcome: "claimed" };
       // DynamoDB returns the item that blocked the write; an emulator that
       // does not gets one strongly consistent read instead.
@@ -46,6 +56,63 @@ export class DynamoOrderRepository implements OrderRepository {
       if (!original) return undefined;
       const duplicates = data.orderDuplicate.map(toRecord).sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
       return { original: toRecord(original), duplicates };
+    });
+  }
+
+  resolve(record: OrderRecord, resolution: OrderResolution): Promise<OrderRecord> {
+    const { order } = this.#service.entities;
+    return guarded("table", "resolve order", async () => {
+      const { saga, failure, payment, ...fields } = resolution;
+      // The index keys' attributes go along, so that ElectroDB drops the order
+      // from the sparse PENDING index in this same write.
+      const result = await order
+        .patch({ orderId: record.orderId })
+        .set({
+          ...fields,
+          ...(failure ? { failure } : {}),
+          ...(payment ? { payment } : {}),
+          receivedAt: record.receivedAt,
+          sweepShard: sweepShardOf(record.orderId),
+        })
+        .append({ saga })
+        .where((item, op) => op.eq(item.status, "PENDING"))
+        .go({ ...RAW_ERRORS, response: "all_new", returnOnConditionCheckFailure: "all_old" });
+      if (!result.rejected) return toRecord(result.data);
+      // Another run finished first: its end stands.
+      const existing =
+        result.data ?? (await order.get({ orderId: record.orderId }).go({ ...RAW_ERRORS, consistent: true })).data;
+      if (!existing) throw new Error(`Order ${record.orderId} vanished`);
+      return toRecord(existing);
+    });
+  }
+
+  appendSagaLog(orderId: string, entries: SagaLogEntry[]): Promise<void> {
+    const { order } = this.#service.entities;
+    return guarded("table", "append saga log", async () => {
+      await order
+        .patch({ orderId })
+        .append({ saga: entries })
+        .where((item, op) => op.eq(item.status, "PENDING"))
+        .go({ ...RAW_ERRORS, response: "none", returnOnConditionCheckFailure: true });
+    });
+  }
+
+  findPending(receivedBefore: string, limit: number): Promise<OrderRecord[]> {
+    const { order } = this.#service.entities;
+    return guarded("table", "find pending orders", async () => {
+      const shards = Array.from({ length: SWEEP_SHARDS }, (_, sweepShard) => sweepShard);
+      const pages = await Promise.all(
+        shards.map((sweepShard) =>
+          order.query
+            .pendingByAge({ sweepShard })
+            .lt({ receivedAt: receivedBefore })
+            .go({ ...RAW_ERRORS, limit }),
+        ),
+      );
+      return pages
+        .flatMap((page) => page.data.map(toRecord))
+        .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
+        .slice(0, limit);
     });
   }
 

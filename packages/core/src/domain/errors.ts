@@ -101,3 +101,21 @@ export class OrderRejectedError extends DomainError {
   readonly code = "ORDER_REJECTED";
   override readonly name = "OrderRejectedError";
 }
+
+/** No stock item has this sku. */
+export class StockNotFoundError extends DomainError {
+  readonly code = "STOCK_NOT_FOUND";
+  override readonly name = "StockNotFoundError";
+}
+
+/** A stock count below what is reserved would break `reserved ≤ onHand`. */
+export class StockBelowReservedError extends DomainError {
+  readonly code = "STOCK_BELOW_RESERVED";
+  override readonly name = "StockBelowReservedError";
+}
+
+/** No account has this id. */
+export class AccountNotFoundError extends DomainError {
+  readonly code = "ACCOUNT_NOT_FOUND";
+  override readonly name = "AccountNotFoundError";
+}

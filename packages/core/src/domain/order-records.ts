@@ -1,4 +1,6 @@
 import { canonicalJson } from "./canonical-json.ts";
+import type { OrderLine } from "./fulfilment.ts";
+import { toCents } from "./money.ts";
 import { archiveKeyFor, type OrderMessage, type OrderRecord } from "./order.ts";
 import type { ValidationResult } from "./validation.ts";
 
@@ -30,13 +32,21 @@ function baseRecord(message: OrderMessage, verdict: ValidationResult, processedA
   };
 }
 
-/** The record of a submission that is the first of its order id. */
+/** The record of a submission that is the first of its order id. A valid one starts its saga PENDING. */
 export function originalRecord(message: OrderMessage, verdict: ValidationResult, processedAt: Date): OrderRecord {
+  const base = { ...baseRecord(message, verdict, processedAt), isDuplicate: false };
+  if (!verdict.valid) return { ...base, status: "REJECTED" };
+  const lines: OrderLine[] = (verdict.order.items ?? []).map((item) => ({
+    sku: item.sku,
+    quantity: item.quantity,
+    unitPriceCents: toCents(item.unitPrice),
+  }));
   return {
-    ...baseRecord(message, verdict, processedAt),
-    isDuplicate: false,
-    status: verdict.valid ? "ACCEPTED" : "REJECTED",
-    s3Key: verdict.valid ? archiveKeyFor(message.order.id) : undefined,
+    ...base,
+    status: "PENDING",
+    s3Key: archiveKeyFor(message.order.id),
+    amountCents: toCents(verdict.order.amount),
+    lines,
   };
 }
 

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import type { ErrorDetail } from "./errors.ts";
+import type { OrderFailure, OrderLine, PaymentView, ReservationView, SagaLogEntry } from "./fulfilment.ts";
 
 // zod/mini: the same engine as zod's classic API, tree-shakable, so a handler
 // bundles a few kilobytes of it instead of hundreds.
@@ -38,7 +39,21 @@ export const OrderMessageSchema = z.object({
 });
 export type OrderMessage = z.infer<typeof OrderMessageSchema>;
 
-export type OrderStatus = "ACCEPTED" | "REJECTED" | "DUPLICATE";
+/**
+ * A valid original is PENDING while its saga runs, then CONFIRMED or FAILED.
+ * ACCEPTED is what originals recorded before fulfilment existed say.
+ */
+export type OrderStatus = "PENDING" | "CONFIRMED" | "FAILED" | "ACCEPTED" | "REJECTED" | "DUPLICATE";
+
+/** How a saga ended, written once on its original. */
+export interface OrderResolution {
+  status: "CONFIRMED" | "FAILED";
+  failure?: OrderFailure | undefined;
+  saga: SagaLogEntry[];
+  payment?: PaymentView | undefined;
+  reservations: ReservationView[];
+  resolvedAt: string;
+}
 
 /** The audit record kept for every submission, valid or not, original or not. */
 export interface OrderRecord {
@@ -58,6 +73,15 @@ export interface OrderRecord {
   status: OrderStatus;
   /** Valid originals only: where the JSON is archived. */
   s3Key?: string;
+  /** Valid originals only: the order's amount in cents, and its lines. */
+  amountCents?: number;
+  lines?: OrderLine[];
+  /** Set once the saga ends. */
+  failure?: OrderFailure;
+  saga?: SagaLogEntry[];
+  payment?: PaymentView;
+  reservations?: ReservationView[];
+  resolvedAt?: string;
   receivedAt: string;
   processedAt: string;
 }

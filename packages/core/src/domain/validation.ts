@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import type { ErrorDetail } from "./errors.ts";
+import { hasAtMostTwoDecimals, toCents } from "./money.ts";
 import { ChannelSchema, OrderIdSchema } from "./order.ts";
 
 export interface ValidationLimits {
@@ -9,13 +10,36 @@ export interface ValidationLimits {
 
 export const DEFAULT_LIMITS: ValidationLimits = { maxAmount: 1_000_000 };
 
-const ACCOUNT_PATTERN = /^\d{7,20}$/;
+/** An account id: 7-20 digits. It becomes a DynamoDB key. */
+export const ACCOUNT_PATTERN = /^\d{7,20}$/;
+/** A stock-keeping unit: it becomes a DynamoDB key and a URL path segment. */
+export const SKU_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+export const MAX_LINES = 50;
+export const MAX_QUANTITY = 10_000;
 
-function decimalPlaces(value: number): number {
-  const text = String(value);
-  if (text.includes("e")) return Number.POSITIVE_INFINITY;
-  return text.split(".")[1]?.length ?? 0;
-}
+const twoDecimals = (field: string) =>
+  z.refine<number>((value) => hasAtMostTwoDecimals(value), {
+    error: `${field} must have at most 2 decimals`,
+    params: { code: "too_many_decimals" },
+  });
+
+const lineSchema = z.object({
+  sku: z
+    .string({ error: (issue) => (issue.input === undefined ? "sku is required" : "sku must be a string") })
+    .check(z.regex(SKU_PATTERN, { error: "sku must be 1-64 characters of A-Z a-z 0-9 . _ -" })),
+  quantity: z
+    .number({ error: (issue) => (issue.input === undefined ? "quantity is required" : "quantity must be a number") })
+    .check(
+      z.int({ error: "quantity must be an integer" }),
+      z.gte(1, { error: "quantity must be at least 1" }),
+      z.lte(MAX_QUANTITY, { error: `quantity must be at most ${MAX_QUANTITY}` }),
+    ),
+  unitPrice: z
+    .number({
+      error: (issue) => (issue.input === undefined ? "unitPrice is required" : "unitPrice must be a number"),
+    })
+    .check(z.gt(0, { error: "unitPrice must be greater than 0" }), twoDecimals("unitPrice")),
+});
 
 const accountSchema = (field: string) =>
   z
@@ -33,14 +57,19 @@ export function orderRulesSchema(limits: ValidationLimits = DEFAULT_LIMITS) {
       .check(
         z.gt(0, { error: "amount must be greater than 0" }),
         z.lte(limits.maxAmount, { error: `amount must be at most ${limits.maxAmount}` }),
-        z.refine((amount) => decimalPlaces(amount) <= 2, {
-          error: "amount must have at most 2 decimals",
-          params: { code: "too_many_decimals" },
-        }),
+        twoDecimals("amount"),
       ),
     fromAccount: accountSchema("fromAccount"),
     toAccount: accountSchema("toAccount"),
     channel: z.optional(ChannelSchema),
+    items: z.optional(
+      z
+        .array(lineSchema)
+        .check(
+          z.minLength(1, { error: "items must hold at least 1 line" }),
+          z.maxLength(MAX_LINES, { error: `items must hold at most ${MAX_LINES} lines` }),
+        ),
+    ),
   });
 }
 
@@ -73,7 +102,30 @@ export function createOrderValidator(limits: ValidationLimits = DEFAULT_LIMITS):
     if (typeof accounts?.fromAccount === "string" && accounts.fromAccount === accounts.toAccount) {
       errors.push({ field: "toAccount", code: "same_account", message: "toAccount must differ from fromAccount" });
     }
+    if (parsed.success) errors.push(...lineRules(parsed.data));
     if (parsed.success && errors.length === 0) return { valid: true, order: parsed.data };
     return { valid: false, errors };
   };
+}
+
+/** The rules across lines: each sku once, and the amount equal to the lines' total, in cents. */
+function lineRules(order: ValidOrder): ErrorDetail[] {
+  if (!order.items) return [];
+  const errors: ErrorDetail[] = [];
+  const seen = new Set<string>();
+  order.items.forEach((line, index) => {
+    if (seen.has(line.sku)) {
+      errors.push({ field: `items.${index}.sku`, code: "duplicate_sku", message: `sku ${line.sku} appears twice` });
+    }
+    seen.add(line.sku);
+  });
+  const total = order.items.reduce((sum, line) => sum + line.quantity * toCents(line.unitPrice), 0);
+  if (total !== toCents(order.amount)) {
+    errors.push({
+      field: "amount",
+      code: "AMOUNT_MISMATCH",
+      message: `amount must equal the sum of quantity × unitPrice (${total / 100})`,
+    });
+  }
+  return errors;
 }

@@ -27,8 +27,53 @@ export const orderRecordAttributes = {
       },
     },
   },
-  status: { type: ["ACCEPTED", "REJECTED", "DUPLICATE"] as const, required: true },
+  status: { type: ["PENDING", "CONFIRMED", "FAILED", "ACCEPTED", "REJECTED", "DUPLICATE"] as const, required: true },
   s3Key: { type: "string" },
+  amountCents: { type: "number" },
+  lines: {
+    type: "list",
+    items: {
+      type: "map",
+      properties: {
+        sku: { type: "string", required: true },
+        quantity: { type: "number", required: true },
+        unitPriceCents: { type: "number", required: true },
+      },
+    },
+  },
+  /** `{code, message, details}`; details vary by code. */
+  failure: { type: "any" },
+  saga: {
+    type: "list",
+    items: {
+      type: "map",
+      properties: {
+        step: { type: "string", required: true },
+        outcome: { type: "string", required: true },
+        attempt: { type: "number", required: true },
+        at: { type: "string", required: true },
+        detail: { type: "string" },
+      },
+    },
+  },
+  payment: {
+    type: "map",
+    properties: { status: { type: "string", required: true }, amountCents: { type: "number", required: true } },
+  },
+  reservations: {
+    type: "list",
+    items: {
+      type: "map",
+      properties: {
+        sku: { type: "string", required: true },
+        quantity: { type: "number", required: true },
+        status: { type: "string", required: true },
+      },
+    },
+  },
+  resolvedAt: { type: "string" },
+  /** PENDING originals only: which of the sweeper's index partitions holds them. */
+  sweepShard: { type: "number" },
   receivedAt: { type: "string", required: true },
   processedAt: { type: "string", required: true },
 } as const;

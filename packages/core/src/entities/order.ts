@@ -16,8 +16,22 @@ export const orderSchema = {
       pk: { field: "pk", composite: ["orderId"], casing: "none" },
       sk: { field: "sk", composite: [], casing: "none" },
     },
+    /**
+     * Sparse: only PENDING originals are in it, so SagaSweeper reads exactly the
+     * sagas still running, oldest first. Spread over SWEEP_SHARDS partitions so
+     * that no one index partition takes every order's two index writes.
+     */
+    pendingByAge: {
+      index: "gsi1",
+      condition: (attributes: Record<string, unknown>) => attributes.status === "PENDING",
+      pk: { field: "gsi1pk", composite: ["sweepShard"], casing: "none" },
+      sk: { field: "gsi1sk", composite: ["receivedAt"], casing: "none" },
+    },
   },
 } as const;
+
+/** How many index partitions hold the PENDING originals. */
+export const SWEEP_SHARDS = 8;
 
 export function orderEntity(config: EntityConfiguration) {
   return new Entity(orderSchema, config);

@@ -1,7 +1,9 @@
+import { accountSchema } from "./account.ts";
 import { auditEntrySchema } from "./audit-entry.ts";
 import { failureSchema } from "./failure.ts";
 import { orderSchema } from "./order.ts";
 import { orderDuplicateSchema } from "./order-duplicate.ts";
+import { stockSchema } from "./stock.ts";
 
 /**
  * The physical design of the one table, derived from the entities' indexes so
@@ -29,6 +31,8 @@ export const tableSchemas: readonly SchemaShape[] = [
   orderDuplicateSchema,
   failureSchema,
   auditEntrySchema,
+  stockSchema,
+  accountSchema,
 ];
 
 /** Reads the table design off entity schemas; throws if two entities disagree. */

@@ -1,13 +1,12 @@
 import type { OrderMessage, OrderRecord } from "../domain/order.ts";
 import { duplicateRecord, originalRecord } from "../domain/order-records.ts";
 import type { OrderValidator } from "../domain/validation.ts";
-import type { Clock, OrderArchive, OrderRepository } from "../ports.ts";
+import type { OrderArchive } from "../ports.ts";
+import { type RunSagaDeps, runSaga } from "./run-saga.ts";
 
-export interface ProcessOrderDeps {
-  repository: OrderRepository;
+export interface ProcessOrderDeps extends RunSagaDeps {
   archive: OrderArchive;
   validate: OrderValidator;
-  clock?: Clock;
 }
 
 export type ProcessOutcome = "original" | "redelivered" | "duplicate";
@@ -17,7 +16,7 @@ export interface ProcessOrderResult {
   record: OrderRecord;
 }
 
-const systemClock: Clock = { now: () => new Date() };
+const systemClock = { now: () => new Date() };
 
 /**
  * Validates one submission and records it. The first submission of an id is
@@ -25,17 +24,23 @@ const systemClock: Clock = { now: () => new Date() };
  * records of their own flagged as duplicates. Processing the same submission
  * again (an at-least-once redelivery) writes no new record; it only repeats
  * the idempotent archive write, in case the first attempt failed after the
- * record was written.
+ * record was written. A valid original then runs its saga, from wherever an
+ * earlier delivery left it, to CONFIRMED or FAILED.
  */
-export async function processOrder(message: OrderMessage, deps: ProcessOrderDeps): Promise<ProcessOrderResult> {
+export async function processOrder(
+  message: OrderMessage,
+  deps: ProcessOrderDeps,
+  attempt = 1,
+): Promise<ProcessOrderResult> {
   const verdict = deps.validate(message.order);
   const now = (deps.clock ?? systemClock).now();
   const candidate = originalRecord(message, verdict, now);
   const claim = await deps.repository.claimOriginal(candidate);
 
   if (claim.outcome === "claimed" || claim.existing.submissionId === message.submissionId) {
-    const record = claim.outcome === "claimed" ? candidate : claim.existing;
+    let record = claim.outcome === "claimed" ? candidate : claim.existing;
     if (record.s3Key) await deps.archive.put(record.s3Key, record.payload);
+    if (record.status === "PENDING") record = await runSaga(record, deps, { attempt });
     return { outcome: claim.outcome === "claimed" ? "original" : "redelivered", record };
   }
 

@@ -1,8 +1,10 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoAccountLedger } from "@orders/core/adapters/dynamo-account-ledger";
 import { DynamoAuditLog } from "@orders/core/adapters/dynamo-audit-log";
 import { DynamoFailureLog } from "@orders/core/adapters/dynamo-failure-log";
 import { DynamoOrderRepository } from "@orders/core/adapters/dynamo-order-repository";
+import { DynamoStockLedger } from "@orders/core/adapters/dynamo-stock-ledger";
 import { ordersService } from "@orders/core/entities/service";
 import { Resource } from "sst";
 import { once } from "./once.ts";
@@ -15,3 +17,5 @@ const service = once(() => ordersService({ client: dynamoClient(), table: Resour
 export const orderRepository = once(() => new DynamoOrderRepository(service()));
 export const failureLog = once(() => new DynamoFailureLog(service()));
 export const auditLog = once(() => new DynamoAuditLog(service()));
+export const stockLedger = once(() => new DynamoStockLedger(service()));
+export const accountLedger = once(() => new DynamoAccountLedger(service()));

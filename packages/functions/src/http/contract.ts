@@ -28,7 +28,7 @@ export const OrderViewSchema = z
     amount: z.unknown().register(z.globalRegistry, { description: "As submitted; a number when valid" }),
     fromAccount: z.unknown(),
     toAccount: z.unknown(),
-    status: z.enum(["ACCEPTED", "REJECTED", "DUPLICATE"]),
+    status: z.enum(["PENDING", "CONFIRMED", "FAILED", "ACCEPTED", "REJECTED", "DUPLICATE"]),
     valid: z.boolean(),
     isDuplicate: z.boolean(),
     errors: z.array(ErrorDetailSchema),

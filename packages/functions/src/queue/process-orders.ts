@@ -7,10 +7,16 @@ import { orderArchive } from "../composition/bucket.ts";
 import { logger } from "../composition/logger.ts";
 import { retryScheduler } from "../composition/queues.ts";
 import { orderValidator, retryPolicy } from "../composition/settings.ts";
-import { failureLog, orderRepository } from "../composition/table.ts";
+import { accountLedger, failureLog, orderRepository, stockLedger } from "../composition/table.ts";
 import { countFailure, countProcessed, metrics } from "../metrics.ts";
 
-const deps = { repository: orderRepository(), archive: orderArchive(), validate: orderValidator() };
+const deps = {
+  repository: orderRepository(),
+  archive: orderArchive(),
+  validate: orderValidator(),
+  stock: stockLedger(),
+  accounts: accountLedger(),
+};
 const onFailure = { failures: failureLog(), retries: retryScheduler(), policy: retryPolicy() };
 
 /** Records why the record failed and delays its retry; the failure still goes back to SQS. */
@@ -19,20 +25,31 @@ async function reportFailure(record: SQSRecord, error: unknown): Promise<void> {
   const failed = { body: record.body, receiptHandle: record.receiptHandle, attempt, error };
   const { report, retryInSeconds, problems } = await handleFailedAttempt(failed, onFailure);
   countFailure();
-  logger.warn("order processing failed", { messageId: record.messageId, attempt, retryInSeconds, ...report, error });
+  const { message: reason, ...rest } = report;
+  // `message` is Powertools' own key: logged under it, the reason would be dropped.
+  logger.warn("order processing failed", {
+    messageId: record.messageId,
+    attempt,
+    retryInSeconds,
+    ...rest,
+    reason,
+    error,
+  });
   for (const problem of problems) logger.error("could not record the failure or delay the retry", { error: problem });
 }
 
 async function processRecord(record: SQSRecord): Promise<void> {
   try {
     const message = parseOrderMessage(record.body);
-    const { outcome, record: saved } = await processOrder(message, deps);
+    const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
+    const { outcome, record: saved } = await processOrder(message, deps, attempt);
     countProcessed(outcome, saved.status);
     logger.info("order processed", {
       orderId: saved.orderId,
       submissionId: saved.submissionId,
       outcome,
       status: saved.status,
+      ...(saved.failure ? { failureCode: saved.failure.code } : {}),
     });
   } catch (error) {
     await reportFailure(record, error);

@@ -1,0 +1,230 @@
+import { AccountNotFoundError } from "../domain/errors.ts";
+import type { OrderFailure } from "../domain/fulfilment.ts";
+import type { AccountItem } from "../entities/account.ts";
+import type { OrdersService } from "../entities/service.ts";
+import type { AccountLedger, AccountState, HoldResult, LedgerEntry, ResolveResult } from "../ports.ts";
+import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
+import { markerKey } from "./marker-keys.ts";
+
+/** A ledger entry as stored: the entry plus the failure a void recorded. */
+type StoredEntry = LedgerEntry & { reason?: OrderFailure };
+
+const RACE_RETRIES = 5;
+const rejectedOrRead = { ...RAW_ERRORS, returnOnConditionCheckFailure: "all_old", response: "none" } as const;
+
+function entryIn(item: AccountItem | null | undefined, transferId: string): StoredEntry | undefined {
+  return (item?.transfers as Record<string, StoredEntry> | undefined)?.[markerKey(transferId)];
+}
+
+function resolved(entry: StoredEntry): ResolveResult {
+  if (entry.status === "POSTED") return { status: "POSTED" };
+  if (entry.status === "VOIDED") return { status: "VOIDED", reason: entry.reason, heldCents: entry.amountCents };
+  throw new Error(`Transfer ${entry.transferId} is still HELD`);
+}
+
+/**
+ * `AccountLedger` over the one table: two-phase transfers in the manner of
+ * TigerBeetle. Each transfer is an entry in the account's own item, written by
+ * the same conditional write that moves `balance` and `held`, so a transfer id
+ * applies once, and a pending transfer resolves once: posted or voided.
+ */
+export class DynamoAccountLedger implements AccountLedger {
+  readonly #service: OrdersService;
+
+  constructor(service: OrdersService) {
+    this.#service = service;
+  }
+
+  #read(accountId: string): Promise<AccountItem | null> {
+    return this.#service.entities.account
+      .get({ accountId })
+      .go({ ...RAW_ERRORS, consistent: true })
+      .then((result) => result.data);
+  }
+
+  missing(accountIds: string[]): Promise<string[]> {
+    const { account } = this.#service.entities;
+    return guarded("table", "check accounts", async () => {
+      const unique = [...new Set(accountIds)];
+      const { data } = await account
+        .get(unique.map((accountId) => ({ accountId })))
+        .go({ ...RAW_ERRORS, attributes: ["accountId"] });
+      const found = new Set(data.map((item) => item.accountId));
+      return unique.filter((id) => !found.has(id));
+    });
+  }
+
+  hold(accountId: string, transferId: string, amountCents: number, orderId: string, at: string): Promise<HoldResult> {
+    const { account } = this.#service.entities;
+    const key = markerKey(transferId);
+    const entry: StoredEntry = { transferId, kind: "DEBIT", amountCents, status: "HELD", at, orderId };
+    return guarded("table", "hold payment", async () => {
+      for (let attempt = 0; ; attempt++) {
+        const result = await account
+          .patch({ accountId })
+          .data((item, op) => {
+            op.subtract(item.balance, amountCents);
+            op.add(item.held, amountCents);
+            op.set(item.transfers[key], entry);
+            op.set(item.updatedAt, at);
+          })
+          .where((item, op) => `${op.gte(item.balance, amountCents)} AND ${op.notExists(item.transfers[key])}`)
+          .go(rejectedOrRead);
+        if (!result.rejected) return { status: "HELD" };
+        const current = result.data ?? (await this.#read(accountId));
+        const existing = entryIn(current, transferId);
+        if (existing?.status === "HELD" || existing?.status === "POSTED") return { status: existing.status };
+        if (existing) return { status: "VOIDED", reason: existing.reason };
+        const balance = current?.balance ?? 0;
+        // Funds may have arrived since the write: try again while they cover it.
+        if (balance < amountCents || attempt >= RACE_RETRIES) return { status: "INSUFFICIENT", available: balance };
+      }
+    });
+  }
+
+  post(accountId: string, transferId: string, amountCents: number, at: string): Promise<ResolveResult> {
+    const { account } = this.#service.entities;
+    const key = markerKey(transferId);
+    return guarded("table", "post payment", async () => {
+      const result = await account
+        .patch({ accountId })
+        .data((item, op) => {
+          op.subtract(item.held, amountCents);
+          op.set(item.transfers[key].status, "POSTED");
+          op.set(item.updatedAt, at);
+        })
+        .where(
+          (item, op) =>
+            `${op.eq(item.transfers[key].status, "HELD")} AND ${op.eq(item.transfers[key].amountCents, amountCents)}`,
+        )
+        .go(rejectedOrRead);
+      if (!result.rejected) return { status: "POSTED" };
+      const existing = entryIn(result.data ?? (await this.#read(accountId)), transferId);
+      if (!existing) throw new Error(`Transfer ${transferId} has no hold on ${accountId} to post`);
+      return resolved(existing);
+    });
+  }
+
+  void(
+    accountId: string,
+    transferId: string,
+    amountCents: number,
+    reason: OrderFailure,
+    orderId: string,
+    at: string,
+  ): Promise<ResolveResult> {
+    const { account } = this.#service.entities;
+    const key = markerKey(transferId);
+    return guarded("table", "void payment", async () => {
+      for (let attempt = 0; attempt <= RACE_RETRIES; attempt++) {
+        const voided = await account
+          .patch({ accountId })
+          .data((item, op) => {
+            op.add(item.balance, amountCents);
+            op.subtract(item.held, amountCents);
+            op.set(item.transfers[key].status, "VOIDED");
+            op.set(item.transfers[key].reason, reason);
+            op.set(item.updatedAt, at);
+          })
+          .where(
+            (item, op) =>
+              `${op.eq(item.transfers[key].status, "HELD")} AND ${op.eq(item.transfers[key].amountCents, amountCents)}`,
+          )
+          .go(rejectedOrRead);
+        if (!voided.rejected) return { status: "VOIDED", reason, heldCents: amountCents };
+        const current = voided.data ?? (await this.#read(accountId));
+        // No such account: nothing can ever be held on it.
+        if (!current) return { status: "VOIDED", reason, heldCents: 0 };
+        const existing = entryIn(current, transferId);
+        if (existing && existing.status !== "HELD") return resolved(existing);
+        if (existing) throw new Error(`Transfer ${transferId} holds ${existing.amountCents}, not ${amountCents}`);
+        // Never held: record the void, so that a late hold of this transfer cannot apply.
+        const marker: StoredEntry = {
+          transferId,
+          kind: "DEBIT",
+          amountCents: 0,
+          status: "VOIDED",
+          at,
+          orderId,
+          reason,
+        };
+        const tombstone = await account
+          .patch({ accountId })
+          .data((item, op) => {
+            op.set(item.transfers[key], marker);
+          })
+          .where((item, op) => op.notExists(item.transfers[key]))
+          .go(rejectedOrRead);
+        if (!tombstone.rejected) return { status: "VOIDED", reason, heldCents: 0 };
+      }
+      throw new Error(`Could not void ${transferId} on ${accountId}: too many concurrent writers`);
+    });
+  }
+
+  credit(accountId: string, transferId: string, amountCents: number, orderId: string, at: string): Promise<void> {
+    const entry: StoredEntry = { transferId, kind: "CREDIT", amountCents, status: "POSTED", at, orderId };
+    return this.#addFunds(accountId, entry, "credit payee");
+  }
+
+  deposit(accountId: string, reference: string, amountCents: number, at: string): Promise<void> {
+    const entry: StoredEntry = {
+      transferId: `deposit:${reference}`,
+      kind: "DEPOSIT",
+      amountCents,
+      status: "POSTED",
+      at,
+    };
+    return this.#addFunds(accountId, entry, "deposit");
+  }
+
+  /** Adds a posted entry's amount to the balance, once per transfer id. */
+  #addFunds(accountId: string, entry: StoredEntry, action: string): Promise<void> {
+    const { account } = this.#service.entities;
+    const key = markerKey(entry.transferId);
+    return guarded("table", action, async () => {
+      const result = await account
+        .patch({ accountId })
+        .data((item, op) => {
+          op.add(item.balance, entry.amountCents);
+          op.set(item.transfers[key], entry);
+          op.set(item.updatedAt, entry.at);
+        })
+        .where((item, op) => op.notExists(item.transfers[key]))
+        .go(rejectedOrRead);
+      if (!result.rejected) return;
+      const current = result.data ?? (await this.#read(accountId));
+      if (!current) throw new AccountNotFoundError(`No account has id ${accountId}`);
+    });
+  }
+
+  transfer(accountId: string, transferId: string): Promise<LedgerEntry | undefined> {
+    return guarded("table", "read transfer", async () => entryIn(await this.#read(accountId), transferId));
+  }
+
+  open(accountId: string, at: string): Promise<boolean> {
+    const { account } = this.#service.entities;
+    return guarded("table", "open account", async () => {
+      const item = { accountId, balance: 0, held: 0, transfers: {}, createdAt: at, updatedAt: at };
+      const result = await account.create(item).go({ ...RAW_ERRORS, returnOnConditionCheckFailure: true });
+      return !result.rejected;
+    });
+  }
+
+  find(accountId: string): Promise<AccountState | undefined> {
+    return guarded("table", "read account", async () => {
+      const item = await this.#read(accountId);
+      if (!item) return undefined;
+      const entries = Object.values((item.transfers ?? {}) as Record<string, StoredEntry>).sort((a, b) =>
+        b.at.localeCompare(a.at),
+      );
+      return {
+        accountId: item.accountId,
+        balanceCents: item.balance,
+        heldCents: item.held,
+        entries,
+        createdAt: item.createdAt,
+        updatedAt: item.updatedAt,
+      };
+    });
+  }
+}

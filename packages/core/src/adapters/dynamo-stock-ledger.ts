@@ -1,0 +1,206 @@
+import { StockBelowReservedError } from "../domain/errors.ts";
+import type { ReservationStatus } from "../domain/fulfilment.ts";
+import type { OrdersService } from "../entities/service.ts";
+import type { StockItem } from "../entities/stock.ts";
+import type { ReserveResult, StockLedger, StockLevel } from "../ports.ts";
+import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
+import { markerKey } from "./marker-keys.ts";
+
+interface Hold {
+  orderId: string;
+  quantity: number;
+  status: ReservationStatus;
+  at: string;
+}
+
+/** A write lost a race with another writer of the same item: read and try again, a few times. */
+const RACE_RETRIES = 5;
+const rejectedOrRead = { ...RAW_ERRORS, returnOnConditionCheckFailure: "all_old", response: "none" } as const;
+
+function levelOf(item: StockItem): StockLevel {
+  return {
+    sku: item.sku,
+    onHand: item.onHand,
+    reserved: item.reserved,
+    available: item.available,
+    updatedAt: item.updatedAt,
+  };
+}
+
+function holdIn(item: StockItem | null | undefined, orderId: string): Hold | undefined {
+  return (item?.holds as Record<string, Hold> | undefined)?.[markerKey(orderId)];
+}
+
+/**
+ * `StockLedger` over the one table. Each reservation is a marker in the sku's
+ * item, set in the same conditional write that moves `reserved` and
+ * `available`, so no unit is ever held, sold or returned twice.
+ */
+export class DynamoStockLedger implements StockLedger {
+  readonly #service: OrdersService;
+  readonly #now: () => string;
+
+  constructor(service: OrdersService, now: () => string = () => new Date().toISOString()) {
+    this.#service = service;
+    this.#now = now;
+  }
+
+  #read(sku: string): Promise<StockItem | null> {
+    return this.#service.entities.stock
+      .get({ sku })
+      .go({ ...RAW_ERRORS, consistent: true })
+      .then((result) => result.data);
+  }
+
+  reserve(sku: string, orderId: string, quantity: number): Promise<ReserveResult> {
+    const { stock } = this.#service.entities;
+    const key = markerKey(orderId);
+    return guarded("table", "reserve stock", async () => {
+      for (let attempt = 0; ; attempt++) {
+        const at = this.#now();
+        const hold: Hold = { orderId, quantity, status: "HELD", at };
+        const result = await stock
+          .patch({ sku })
+          .data((item, op) => {
+            op.subtract(item.available, quantity);
+            op.add(item.reserved, quantity);
+            op.set(item.holds[key], hold);
+            op.set(item.updatedAt, at);
+          })
+          .where((item, op) => `${op.gte(item.available, quantity)} AND ${op.notExists(item.holds[key])}`)
+          .go(rejectedOrRead);
+        if (!result.rejected) return { status: "HELD" };
+        const current = result.data ?? (await this.#read(sku));
+        if (!current) return { status: "SHORT", available: 0 };
+        const existing = holdIn(current, orderId);
+        if (existing) return { status: existing.status };
+        // The stock seen now may fit: another order released units in between.
+        if (current.available < quantity || attempt >= RACE_RETRIES) {
+          return { status: "SHORT", available: Math.max(0, Math.min(current.available, quantity - 1)) };
+        }
+      }
+    });
+  }
+
+  commit(sku: string, orderId: string, quantity: number): Promise<ReservationStatus> {
+    const { stock } = this.#service.entities;
+    const key = markerKey(orderId);
+    return guarded("table", "commit stock", async () => {
+      const at = this.#now();
+      const result = await stock
+        .patch({ sku })
+        .data((item, op) => {
+          op.subtract(item.onHand, quantity);
+          op.subtract(item.reserved, quantity);
+          op.set(item.holds[key].status, "COMMITTED");
+          op.set(item.holds[key].at, at);
+          op.set(item.updatedAt, at);
+        })
+        .where(
+          (item, op) => `${op.eq(item.holds[key].status, "HELD")} AND ${op.eq(item.holds[key].quantity, quantity)}`,
+        )
+        .go(rejectedOrRead);
+      if (!result.rejected) return "COMMITTED";
+      const existing = holdIn(result.data ?? (await this.#read(sku)), orderId);
+      if (!existing || existing.status === "HELD") {
+        throw new Error(`Order ${orderId} has no HELD reservation of ${quantity} ${sku} to commit`);
+      }
+      return existing.status;
+    });
+  }
+
+  release(sku: string, orderId: string, quantity: number): Promise<ReservationStatus> {
+    const { stock } = this.#service.entities;
+    const key = markerKey(orderId);
+    return guarded("table", "release stock", async () => {
+      for (let attempt = 0; attempt <= RACE_RETRIES; attempt++) {
+        const at = this.#now();
+        const released = await stock
+          .patch({ sku })
+          .data((item, op) => {
+            op.add(item.available, quantity);
+            op.subtract(item.reserved, quantity);
+            op.set(item.holds[key].status, "RELEASED");
+            op.set(item.holds[key].at, at);
+            op.set(item.updatedAt, at);
+          })
+          .where(
+            (item, op) => `${op.eq(item.holds[key].status, "HELD")} AND ${op.eq(item.holds[key].quantity, quantity)}`,
+          )
+          .go(rejectedOrRead);
+        if (!released.rejected) return "RELEASED";
+        const current = released.data ?? (await this.#read(sku));
+        // No such sku: nothing of it can ever be held.
+        if (!current) return "RELEASED";
+        const existing = holdIn(current, orderId);
+        if (existing && existing.status !== "HELD") return existing.status;
+        if (existing) throw new Error(`Order ${orderId} holds ${existing.quantity} ${sku}, not ${quantity}`);
+        // Never reserved: leave a RELEASED marker so that a late reserve of this order cannot hold.
+        const marker: Hold = { orderId, quantity: 0, status: "RELEASED", at };
+        const tombstone = await stock
+          .patch({ sku })
+          .data((item, op) => {
+            op.set(item.holds[key], marker);
+          })
+          .where((item, op) => op.notExists(item.holds[key]))
+          .go(rejectedOrRead);
+        if (!tombstone.rejected) return "RELEASED";
+      }
+      throw new Error(`Could not release ${sku} for order ${orderId}: too many concurrent writers`);
+    });
+  }
+
+  reservationsOf(
+    orderId: string,
+    skus: string[],
+  ): Promise<Map<string, { quantity: number; status: ReservationStatus }>> {
+    const { stock } = this.#service.entities;
+    return guarded("table", "read reservations", async () => {
+      const found = new Map<string, { quantity: number; status: ReservationStatus }>();
+      if (skus.length === 0) return found;
+      const { data } = await stock.get(skus.map((sku) => ({ sku }))).go({ ...RAW_ERRORS, consistent: true });
+      for (const item of data) {
+        const hold = holdIn(item, orderId);
+        if (hold) found.set(item.sku, { quantity: hold.quantity, status: hold.status });
+      }
+      return found;
+    });
+  }
+
+  find(sku: string): Promise<StockLevel | undefined> {
+    return guarded("table", "read stock", async () => {
+      const item = await this.#read(sku);
+      return item ? levelOf(item) : undefined;
+    });
+  }
+
+  setOnHand(sku: string, onHand: number, at: string): Promise<StockLevel> {
+    const { stock } = this.#service.entities;
+    return guarded("table", "set stock", async () => {
+      for (let attempt = 0; attempt <= RACE_RETRIES; attempt++) {
+        const current = await this.#read(sku);
+        if (!current) {
+          const item = { sku, onHand, reserved: 0, available: onHand, holds: {}, updatedAt: at };
+          const created = await stock.create(item).go({ ...RAW_ERRORS, returnOnConditionCheckFailure: true });
+          if (!created.rejected) return levelOf(item as StockItem);
+          continue;
+        }
+        if (onHand < current.reserved) {
+          throw new StockBelowReservedError(`${sku} has ${current.reserved} reserved: onHand cannot go below that`, {
+            details: [{ field: "onHand", code: "below_reserved", message: `at least ${current.reserved}` }],
+          });
+        }
+        // `reserved` unchanged since the read, so `available` below is exact.
+        const updated = await stock
+          .patch({ sku })
+          .set({ onHand, available: onHand - current.reserved, updatedAt: at })
+          .where((item, op) => op.eq(item.reserved, current.reserved))
+          .go({ ...RAW_ERRORS, returnOnConditionCheckFailure: true });
+        if (!updated.rejected) {
+          return { sku, onHand, reserved: current.reserved, available: onHand - current.reserved, updatedAt: at };
+        }
+      }
+      throw new Error(`Could not set the stock of ${sku}: too many concurrent writers`);
+    });
+  }
+}

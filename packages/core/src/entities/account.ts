@@ -1,0 +1,31 @@
+import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+
+/**
+ * One account and its ledger. `balance` is spendable cents; `held` is cents
+ * on hold for pending transfers. `transfers` maps each transfer id to its
+ * entry `{kind, amountCents, status, at, orderId?, reason?}`: the entry and
+ * the balances change in one conditional write, so a transfer applies once.
+ */
+export const accountSchema = {
+  model: { entity: "account", version: "1", service: "orders" },
+  attributes: {
+    accountId: { type: "string", required: true, readOnly: true },
+    balance: { type: "number", required: true },
+    held: { type: "number", required: true },
+    transfers: { type: "any", required: true },
+    createdAt: { type: "string", required: true, readOnly: true },
+    updatedAt: { type: "string", required: true },
+  },
+  indexes: {
+    byAccountId: {
+      pk: { field: "pk", composite: ["accountId"], casing: "none" },
+      sk: { field: "sk", composite: [], casing: "none" },
+    },
+  },
+} as const;
+
+export function accountEntity(config: EntityConfiguration) {
+  return new Entity(accountSchema, config);
+}
+
+export type AccountItem = EntityItem<ReturnType<typeof accountEntity>>;

@@ -1,0 +1,31 @@
+import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+
+/**
+ * One sku's stock. `available = onHand − reserved` is kept as a counter,
+ * because a DynamoDB condition cannot do arithmetic. `holds` maps each order
+ * id to its reservation marker `{quantity, status, at}`: the marker and the
+ * counters change in one conditional write, so a reservation applies once.
+ */
+export const stockSchema = {
+  model: { entity: "stock", version: "1", service: "orders" },
+  attributes: {
+    sku: { type: "string", required: true, readOnly: true },
+    onHand: { type: "number", required: true },
+    reserved: { type: "number", required: true },
+    available: { type: "number", required: true },
+    holds: { type: "any", required: true },
+    updatedAt: { type: "string", required: true },
+  },
+  indexes: {
+    bySku: {
+      pk: { field: "pk", composite: ["sku"], casing: "none" },
+      sk: { field: "sk", composite: [], casing: "none" },
+    },
+  },
+} as const;
+
+export function stockEntity(config: EntityConfiguration) {
+  return new Entity(stockSchema, config);
+}
+
+export type StockItem = EntityItem<ReturnType<typeof stockEntity>>;

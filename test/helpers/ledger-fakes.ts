@@ -1,0 +1,254 @@
+import { AccountNotFoundError, StockBelowReservedError } from "@orders/core/domain/errors";
+import type { OrderFailure, ReservationStatus } from "@orders/core/domain/fulfilment";
+import type {
+  AccountLedger,
+  AccountState,
+  HoldResult,
+  LedgerEntry,
+  ReserveResult,
+  ResolveResult,
+  StockLedger,
+  StockLevel,
+} from "@orders/core/ports";
+
+interface FakeStock {
+  onHand: number;
+  reserved: number;
+  holds: Map<string, { quantity: number; status: ReservationStatus }>;
+  updatedAt: string;
+}
+
+/**
+ * An in-memory `StockLedger` with the adapter's semantics: one marker per
+ * (sku, order), set together with the counters; a release with no marker
+ * leaves a RELEASED one. `writes` counts the conditional writes that applied.
+ */
+export class InMemoryStockLedger implements StockLedger {
+  readonly items = new Map<string, FakeStock>();
+  writes = 0;
+
+  stock(sku: string, onHand: number): this {
+    this.items.set(sku, { onHand, reserved: 0, holds: new Map(), updatedAt: "2026-01-01T00:00:00.000Z" });
+    return this;
+  }
+
+  async reserve(sku: string, orderId: string, quantity: number): Promise<ReserveResult> {
+    const item = this.items.get(sku);
+    if (!item) return { status: "SHORT", available: 0 };
+    const existing = item.holds.get(orderId);
+    if (existing) return { status: existing.status };
+    const available = item.onHand - item.reserved;
+    if (available < quantity) return { status: "SHORT", available };
+    item.reserved += quantity;
+    item.holds.set(orderId, { quantity, status: "HELD" });
+    this.writes += 1;
+    return { status: "HELD" };
+  }
+
+  async commit(sku: string, orderId: string, quantity: number): Promise<ReservationStatus> {
+    const hold = this.items.get(sku)?.holds.get(orderId);
+    const item = this.items.get(sku);
+    if (!item || !hold) throw new Error(`no reservation of ${sku} for ${orderId}`);
+    if (hold.status !== "HELD") return hold.status;
+    if (hold.quantity !== quantity) throw new Error("quantity mismatch");
+    item.onHand -= quantity;
+    item.reserved -= quantity;
+    hold.status = "COMMITTED";
+    this.writes += 1;
+    return "COMMITTED";
+  }
+
+  async release(sku: string, orderId: string, quantity: number): Promise<ReservationStatus> {
+    const item = this.items.get(sku);
+    if (!item) return "RELEASED";
+    const hold = item.holds.get(orderId);
+    if (!hold) {
+      item.holds.set(orderId, { quantity: 0, status: "RELEASED" });
+      this.writes += 1;
+      return "RELEASED";
+    }
+    if (hold.status !== "HELD") return hold.status;
+    if (hold.quantity !== quantity) throw new Error("quantity mismatch");
+    item.reserved -= quantity;
+    hold.status = "RELEASED";
+    this.writes += 1;
+    return "RELEASED";
+  }
+
+  async reservationsOf(orderId: string, skus: string[]) {
+    const found = new Map<string, { quantity: number; status: ReservationStatus }>();
+    for (const sku of skus) {
+      const hold = this.items.get(sku)?.holds.get(orderId);
+      if (hold) found.set(sku, { ...hold });
+    }
+    return found;
+  }
+
+  async find(sku: string): Promise<StockLevel | undefined> {
+    const item = this.items.get(sku);
+    if (!item) return undefined;
+    return {
+      sku,
+      onHand: item.onHand,
+      reserved: item.reserved,
+      available: item.onHand - item.reserved,
+      updatedAt: item.updatedAt,
+    };
+  }
+
+  async setOnHand(sku: string, onHand: number, at: string): Promise<StockLevel> {
+    const item = this.items.get(sku);
+    if (item && onHand < item.reserved) throw new StockBelowReservedError("below reserved");
+    if (item) {
+      item.onHand = onHand;
+      item.updatedAt = at;
+    } else {
+      this.items.set(sku, { onHand, reserved: 0, holds: new Map(), updatedAt: at });
+    }
+    return (await this.find(sku)) as StockLevel;
+  }
+}
+
+type FakeEntry = LedgerEntry & { reason?: OrderFailure };
+
+interface FakeAccount {
+  balance: number;
+  held: number;
+  transfers: Map<string, FakeEntry>;
+  createdAt: string;
+}
+
+/** An in-memory `AccountLedger` with the adapter's two-phase semantics. */
+export class InMemoryAccountLedger implements AccountLedger {
+  readonly accounts = new Map<string, FakeAccount>();
+  writes = 0;
+
+  fund(accountId: string, cents: number): this {
+    this.accounts.set(accountId, {
+      balance: cents,
+      held: 0,
+      transfers: new Map(),
+      createdAt: "2026-01-01T00:00:00.000Z",
+    });
+    return this;
+  }
+
+  async missing(accountIds: string[]): Promise<string[]> {
+    return [...new Set(accountIds)].filter((id) => !this.accounts.has(id));
+  }
+
+  async hold(
+    accountId: string,
+    transferId: string,
+    amountCents: number,
+    orderId: string,
+    at: string,
+  ): Promise<HoldResult> {
+    const account = this.accounts.get(accountId);
+    const existing = account?.transfers.get(transferId);
+    if (existing?.status === "VOIDED") return { status: "VOIDED", reason: existing.reason };
+    if (existing) return { status: existing.status };
+    if (!account || account.balance < amountCents) return { status: "INSUFFICIENT", available: account?.balance ?? 0 };
+    account.balance -= amountCents;
+    account.held += amountCents;
+    account.transfers.set(transferId, { transferId, kind: "DEBIT", amountCents, status: "HELD", at, orderId });
+    this.writes += 1;
+    return { status: "HELD" };
+  }
+
+  #resolved(entry: FakeEntry): ResolveResult {
+    return entry.status === "POSTED"
+      ? { status: "POSTED" }
+      : { status: "VOIDED", reason: entry.reason, heldCents: entry.amountCents };
+  }
+
+  async post(accountId: string, transferId: string, amountCents: number): Promise<ResolveResult> {
+    const account = this.accounts.get(accountId);
+    const entry = account?.transfers.get(transferId);
+    if (!account || !entry) throw new Error(`no hold ${transferId}`);
+    if (entry.status !== "HELD") return this.#resolved(entry);
+    account.held -= amountCents;
+    entry.status = "POSTED";
+    this.writes += 1;
+    return { status: "POSTED" };
+  }
+
+  async void(
+    accountId: string,
+    transferId: string,
+    amountCents: number,
+    reason: OrderFailure,
+    orderId: string,
+    at: string,
+  ): Promise<ResolveResult> {
+    const account = this.accounts.get(accountId);
+    if (!account) return { status: "VOIDED", reason, heldCents: 0 };
+    const entry = account.transfers.get(transferId);
+    if (!entry) {
+      account.transfers.set(transferId, {
+        transferId,
+        kind: "DEBIT",
+        amountCents: 0,
+        status: "VOIDED",
+        at,
+        orderId,
+        reason,
+      });
+      this.writes += 1;
+      return { status: "VOIDED", reason, heldCents: 0 };
+    }
+    if (entry.status !== "HELD") return this.#resolved(entry);
+    account.balance += amountCents;
+    account.held -= amountCents;
+    entry.status = "VOIDED";
+    entry.reason = reason;
+    this.writes += 1;
+    return { status: "VOIDED", reason, heldCents: amountCents };
+  }
+
+  async credit(accountId: string, transferId: string, amountCents: number, orderId: string, at: string): Promise<void> {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new AccountNotFoundError(accountId);
+    if (account.transfers.has(transferId)) return;
+    account.balance += amountCents;
+    account.transfers.set(transferId, { transferId, kind: "CREDIT", amountCents, status: "POSTED", at, orderId });
+    this.writes += 1;
+  }
+
+  async transfer(accountId: string, transferId: string): Promise<LedgerEntry | undefined> {
+    return this.accounts.get(accountId)?.transfers.get(transferId);
+  }
+
+  async open(accountId: string, at: string): Promise<boolean> {
+    if (this.accounts.has(accountId)) return false;
+    this.accounts.set(accountId, { balance: 0, held: 0, transfers: new Map(), createdAt: at });
+    return true;
+  }
+
+  async deposit(accountId: string, reference: string, amountCents: number, at: string): Promise<void> {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new AccountNotFoundError(accountId);
+    const transferId = `deposit:${reference}`;
+    if (account.transfers.has(transferId)) return;
+    account.balance += amountCents;
+    account.transfers.set(transferId, { transferId, kind: "DEPOSIT", amountCents, status: "POSTED", at });
+  }
+
+  async find(accountId: string): Promise<AccountState | undefined> {
+    const account = this.accounts.get(accountId);
+    if (!account) return undefined;
+    return {
+      accountId,
+      balanceCents: account.balance,
+      heldCents: account.held,
+      entries: [...account.transfers.values()].sort((a, b) => b.at.localeCompare(a.at)),
+      createdAt: account.createdAt,
+      updatedAt: account.createdAt,
+    };
+  }
+
+  /** Σ balance + held over every account, in cents. */
+  total(): number {
+    return [...this.accounts.values()].reduce((sum, account) => sum + account.balance + account.held, 0);
+  }
+}
