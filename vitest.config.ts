@@ -31,6 +31,15 @@ export default defineConfig({
       },
       {
         test: {
+          // The real SST platform, run offline under Pulumi mocks for each README stage.
+          name: "preview",
+          include: ["test/preview/**/*.test.ts"],
+          globalSetup: ["test/preview/global-setup.ts"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           testTimeout: 120_000,

@@ -1,0 +1,200 @@
+import { describe, expect, it } from "vitest";
+import { type Graph, type RegisteredResource, TYPES } from "./graph.ts";
+import { allows } from "./iam.ts";
+import { ACCOUNT, PARTITION, REGION } from "./mocks.ts";
+import { loadGraph, STAGES } from "./stages.ts";
+import { TerraformModule } from "./terraform.ts";
+
+const foundation = new TerraformModule(
+  new URL("../../stacks/foundation", import.meta.url).pathname,
+  { account: ACCOUNT, region: REGION, partition: PARTITION },
+  { github_repository: "acme/orders" },
+);
+const policy = foundation.policyDocument("deploy");
+
+interface Need {
+  type: string;
+  /** The ARN IAM evaluates for the create call, from what SST registered. */
+  arn(resource: RegisteredResource): string;
+  actions: string[];
+}
+
+const arn = (service: string, rest: string, region = REGION) =>
+  `arn:${PARTITION}:${service}:${region}:${ACCOUNT}:${rest}`;
+
+/** What `sst deploy` calls to create each kind of resource this app registers, on which ARN. */
+const NEEDS: Need[] = [
+  {
+    type: TYPES.function,
+    arn: (r) => r.state.arn as string,
+    actions: [
+      "lambda:CreateFunction",
+      "lambda:TagResource",
+      "lambda:GetFunction",
+      "lambda:UpdateFunctionCode",
+      "lambda:DeleteFunction",
+    ],
+  },
+  {
+    type: "aws:lambda/permission:Permission",
+    arn: (r) => String(r.inputs.function),
+    actions: ["lambda:AddPermission", "lambda:RemovePermission"],
+  },
+  {
+    type: TYPES.role,
+    arn: (r) => r.state.arn as string,
+    actions: [
+      "iam:CreateRole",
+      "iam:PutRolePolicy",
+      "iam:AttachRolePolicy",
+      "iam:PassRole",
+      "iam:TagRole",
+      "iam:DeleteRole",
+    ],
+  },
+  {
+    type: TYPES.logGroup,
+    arn: (r) => arn("logs", `log-group:${r.state.name}`),
+    actions: ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:DeleteLogGroup"],
+  },
+  {
+    type: TYPES.queue,
+    arn: (r) => r.state.arn as string,
+    actions: ["sqs:CreateQueue", "sqs:SetQueueAttributes", "sqs:TagQueue", "sqs:DeleteQueue"],
+  },
+  {
+    type: TYPES.table,
+    arn: (r) => r.state.arn as string,
+    actions: [
+      "dynamodb:CreateTable",
+      "dynamodb:UpdateContinuousBackups",
+      "dynamodb:TagResource",
+      "dynamodb:DescribeTable",
+    ],
+  },
+  {
+    type: TYPES.bucket,
+    arn: (r) => r.state.arn as string,
+    actions: [
+      "s3:CreateBucket",
+      "s3:PutBucketPublicAccessBlock",
+      "s3:PutEncryptionConfiguration",
+      "s3:PutBucketPolicy",
+      "s3:PutBucketCORS",
+      "s3:PutBucketTagging",
+    ],
+  },
+  {
+    type: "aws:s3/bucketObjectv2:BucketObjectv2",
+    arn: (r) => `arn:${PARTITION}:s3:::${r.inputs.bucket}/${r.inputs.key}`,
+    actions: ["s3:PutObject"],
+  },
+  {
+    type: TYPES.alarm,
+    arn: (r) => arn("cloudwatch", `alarm:${r.inputs.name}`),
+    actions: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
+  },
+  {
+    type: TYPES.dashboard,
+    arn: (r) => arn("cloudwatch", `dashboard/${r.inputs.dashboardName}`, ""),
+    actions: ["cloudwatch:PutDashboard", "cloudwatch:DeleteDashboards"],
+  },
+  { type: TYPES.api, arn: () => `arn:${PARTITION}:apigateway:${REGION}::/apis`, actions: ["apigateway:POST"] },
+  {
+    type: TYPES.apiStage,
+    arn: (r) => `arn:${PARTITION}:apigateway:${REGION}::/apis/${r.inputs.apiId}/stages`,
+    actions: ["apigateway:POST"],
+  },
+  {
+    type: TYPES.route,
+    arn: (r) => `arn:${PARTITION}:apigateway:${REGION}::/apis/${r.inputs.apiId}/routes`,
+    actions: ["apigateway:POST"],
+  },
+  {
+    type: "aws:apigatewayv2/integration:Integration",
+    arn: (r) => `arn:${PARTITION}:apigateway:${REGION}::/apis/${r.inputs.apiId}/integrations`,
+    actions: ["apigateway:POST"],
+  },
+  { type: TYPES.eventSourceMapping, arn: () => "*", actions: ["lambda:CreateEventSourceMapping"] },
+  {
+    type: TYPES.eventRule,
+    arn: (r) => arn("events", `rule/${r.state.name}`),
+    actions: ["events:PutRule", "events:DeleteRule", "events:TagResource"],
+  },
+  {
+    type: TYPES.eventTarget,
+    arn: (r) => arn("events", `rule/${r.inputs.rule}`),
+    actions: ["events:PutTargets", "events:RemoveTargets"],
+  },
+];
+
+describe("the deploy role's policy (stacks/foundation/github-deploy.tf)", () => {
+  it("declares only statements this check can read", () => {
+    const unreadable = policy.statements
+      .flatMap((s) => [...s.actions, ...s.resources])
+      .filter((v) => v.startsWith("<unevaluated"));
+    expect(unreadable).toEqual([]);
+  });
+
+  describe.each(STAGES)("covers every resource SST registers for stage %s", (stage) => {
+    const graph: Graph = loadGraph(stage);
+    const cases = NEEDS.flatMap((need) =>
+      graph.ofType(need.type).flatMap((resource) =>
+        need.actions.map((action) => ({
+          label: `${action} on ${need.arn(resource)}`,
+          action,
+          resource: need.arn(resource),
+        })),
+      ),
+    );
+
+    it("registers the kinds of resource the policy is checked for", () => {
+      const checked = new Set(NEEDS.map((need) => need.type));
+      const unchecked = [...new Set(graph.custom.map((r) => r.type))].filter(
+        (type) => !checked.has(type) && !type.startsWith("random:") && !NOT_AN_AWS_CALL.has(type),
+      );
+      expect(unchecked, "add what sst deploy calls for these to NEEDS").toEqual([]);
+    });
+
+    it("grants each create call on each physical name", () => {
+      const denied = cases.filter((c) => !allows(policy, c.action, c.resource)).map((c) => c.label);
+      expect(denied).toEqual([]);
+    });
+  });
+
+  it("can deliver the HTTP API's access logs (CloudWatch Logs delivery, on *)", () => {
+    for (const action of [
+      "logs:CreateLogDelivery",
+      "logs:PutResourcePolicy",
+      "logs:UpdateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:DescribeResourcePolicies",
+      "logs:GetLogDelivery",
+      "logs:ListLogDeliveries",
+    ]) {
+      expect(allows(policy, action, "*"), action).toBe(true);
+    }
+  });
+
+  it("can bootstrap SST's asset repository in a fresh account or region", () => {
+    const repository = arn("ecr", "repository/sst-asset");
+    expect(allows(policy, "ecr:CreateRepository", repository)).toBe(true);
+    expect(allows(policy, "ecr:DescribeRepositories", repository)).toBe(true);
+  });
+
+  it("cannot touch another app's functions or roles", () => {
+    expect(allows(policy, "lambda:CreateFunction", arn("lambda", "function:billing-dev-Api-abcdefgh"))).toBe(false);
+    expect(allows(policy, "iam:PassRole", `arn:${PARTITION}:iam::${ACCOUNT}:role/admin`)).toBe(false);
+    expect(allows(policy, "dynamodb:DeleteTable", arn("dynamodb", "table/billing-production-Ledger-abcdefgh"))).toBe(
+      false,
+    );
+  });
+});
+
+/** Settings resources created through their parent's API calls, covered by the parent's actions above. */
+const NOT_AN_AWS_CALL = new Set([
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "aws:s3/bucketPolicy:BucketPolicy",
+]);

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { runtime } from "../../infra/manifest.ts";
+import { declaredFunctions, deployedFunction, linkedArns } from "./app.ts";
+import { TYPES } from "./graph.ts";
+import { loadGraph, STAGES } from "./stages.ts";
+
+describe.each(STAGES)("functions on stage %s, as SST builds them", (stage) => {
+  const graph = loadGraph(stage);
+  const declared = declaredFunctions();
+
+  it("deploys exactly the functions the manifest declares", () => {
+    // Arrange
+    const handlers = declared.map((entry) => entry.spec.handler).sort();
+    // Act
+    const built = graph.synth.builds.map((build) => build.handler).sort();
+    // Assert
+    expect(built).toEqual(handlers);
+    expect(graph.ofType(TYPES.function)).toHaveLength(handlers.length);
+  });
+
+  it.each(declared)("$label runs Node 24 on arm64 with the manifest's timeout and memory", ({ spec }) => {
+    const { fn } = deployedFunction(graph, spec);
+    expect(fn.inputs.runtime).toBe("nodejs24.x");
+    expect(fn.inputs.architectures).toEqual(["arm64"]);
+    expect(fn.inputs.timeout).toBe(spec.timeoutSeconds);
+    expect(fn.inputs.memorySize).toBe(spec.memoryMb);
+  });
+
+  it.each(declared)("$label is linked to exactly its manifest links", ({ spec }) => {
+    const { build } = deployedFunction(graph, spec);
+    expect(build.links).toEqual([...spec.links].sort());
+  });
+
+  it.each(declared)("$label may act only on the resources it is linked to (least privilege)", ({ spec }) => {
+    // Arrange
+    const { role } = deployedFunction(graph, spec);
+    const allowed = spec.links.flatMap((link) => linkedArns(graph, link));
+    const statements = graph.policyOf(role.name.replace(/Role$/, ""));
+    // Act
+    const granted = statements.flatMap((statement) => statement.Resource);
+    const outside = granted.filter((arn) => !allowed.some((own) => arn === own || arn.startsWith(`${own}/`)));
+    // Assert: nothing beyond its links, no wildcard, and every AWS resource it is linked to is usable.
+    expect(outside).toEqual([]);
+    for (const own of allowed) expect(granted).toContain(own);
+    expect(role.inputs.managedPolicyArns).toEqual(["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]);
+  });
+
+  it.each(declared)("$label bundles the AWS SDK it was tested with (no SDK left to the Lambda runtime)", ({ spec }) => {
+    const { build } = deployedFunction(graph, spec);
+    const leftToRuntime = build.externalImports.filter((name) => /^@(aws-sdk|smithy)\//.test(name));
+    expect(leftToRuntime).toEqual([]);
+    expect(runtime.nodejs.esbuild.external.filter((name) => /^@(aws-sdk|smithy)\//.test(name))).toEqual([]);
+    if (spec.links.some((link) => link === "OrdersTable"))
+      expect(build.bundledPackages).toContain("@aws-sdk/client-dynamodb");
+  });
+});

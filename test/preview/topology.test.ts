@@ -1,0 +1,204 @@
+import { describe, expect, it } from "vitest";
+import { ordersConfig, queues, routes, schedules, subscriptions } from "../../infra/manifest.ts";
+import { tableDesign } from "../../packages/core/src/entities/table-design.ts";
+import { deployedFunction } from "./app.ts";
+import { TYPES } from "./graph.ts";
+import { ALERTS_TOPIC_ARN } from "./mocks.ts";
+import { loadGraph, STAGES } from "./stages.ts";
+
+describe.each(STAGES)("the resource graph of stage %s", (stage) => {
+  const graph = loadGraph(stage);
+  const queue = graph.one(TYPES.queue, "OrdersQueueQueue");
+  const dlq = graph.one(TYPES.queue, "OrdersDlqQueue");
+
+  describe("queues", () => {
+    it.each(subscriptions)("$name is fed from its queue in batches, with partial batch responses", (subscription) => {
+      // Arrange
+      const { fn } = deployedFunction(graph, subscription);
+      // Act
+      const mappings = graph.ofType(TYPES.eventSourceMapping).filter((m) => m.inputs.functionName === fn.state.arn);
+      // Assert
+      expect(mappings).toHaveLength(1);
+      expect(mappings[0]?.inputs).toMatchObject({
+        eventSourceArn: graph.one(TYPES.queue, `${subscription.queue}Queue`).state.arn,
+        batchSize: subscription.batchSize,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+      });
+    });
+
+    it("redrives OrdersQueue to OrdersDlq after the configured receives", () => {
+      const redrive = JSON.parse(queue.inputs.redrivePolicy as string);
+      expect(redrive).toEqual({ deadLetterTargetArn: dlq.state.arn, maxReceiveCount: ordersConfig.maxReceiveCount });
+      expect(dlq.inputs.redrivePolicy).toBeUndefined();
+    });
+
+    it("holds a received order at least six times the subscriber's timeout", () => {
+      for (const subscription of subscriptions) {
+        expect(queue.inputs.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * subscription.timeoutSeconds);
+      }
+      expect(queue.inputs.visibilityTimeoutSeconds).toBe(queues.OrdersQueue.visibilityTimeoutSeconds);
+    });
+
+    it("keeps dead letters 14 days", () => {
+      expect(dlq.inputs.messageRetentionSeconds).toBe(queues.OrdersDlq.retentionDays * 86_400);
+    });
+  });
+
+  describe("the table", () => {
+    const table = graph.one(TYPES.table, "OrdersTableTable");
+    const design = tableDesign();
+
+    it("has the keys and indexes the ElectroDB entities define", () => {
+      expect(table.inputs.hashKey).toBe(design.primaryIndex.hashKey);
+      expect(table.inputs.rangeKey).toBe(design.primaryIndex.rangeKey);
+      const indexes = (
+        table.inputs.globalSecondaryIndexes as { name: string; hashKey: string; rangeKey: string }[]
+      ).map(({ name, hashKey, rangeKey }) => [name, { hashKey, rangeKey }]);
+      expect(Object.fromEntries(indexes)).toEqual(design.globalIndexes);
+      const attributes = (table.inputs.attributes as { name: string; type: string }[]).map((a) => [a.name, a.type]);
+      expect(Object.fromEntries(attributes)).toEqual(
+        Object.fromEntries(Object.keys(design.fields).map((f) => [f, "S"])),
+      );
+    });
+
+    it("is on demand, with point-in-time recovery", () => {
+      expect(table.inputs.billingMode).toBe("PAY_PER_REQUEST");
+      expect(table.inputs.pointInTimeRecovery).toEqual({ enabled: true });
+    });
+  });
+
+  describe("the bucket", () => {
+    const bucket = graph.one(TYPES.bucket, "OrdersBucketBucket");
+    const ofBucket = (type: string) => graph.ofType(type).filter((r) => r.inputs.bucket === bucket.state.bucket);
+
+    it("blocks every kind of public access", () => {
+      const blocks = ofBucket(TYPES.publicAccessBlock);
+      expect(blocks).toHaveLength(1);
+      expect(blocks[0]?.inputs).toMatchObject({
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
+    });
+
+    it("is encrypted with SSE-S3, with no setting that has no effect there", () => {
+      const encryption = ofBucket(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      );
+      expect(encryption).toHaveLength(1);
+      const rules = encryption[0]?.inputs.rules as {
+        applyServerSideEncryptionByDefault: object;
+        bucketKeyEnabled?: boolean;
+      }[];
+      expect(rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+    });
+
+    it("refuses plain HTTP", () => {
+      const [policy] = ofBucket("aws:s3/bucketPolicy:BucketPolicy");
+      expect(policy?.inputs.policy).toContain('"aws:SecureTransport":"false"');
+    });
+  });
+
+  describe("the API", () => {
+    it("has one route per manifest route, and nothing else", () => {
+      const keys = graph.ofType(TYPES.route).map((route) => route.inputs.routeKey);
+      expect(keys.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
+    });
+
+    it("writes an access log (which needs the deploy role's log-delivery permissions)", () => {
+      const [apiStage] = graph.ofType(TYPES.apiStage);
+      const settings = apiStage?.inputs.accessLogSettings as { destinationArn?: string } | undefined;
+      expect(settings?.destinationArn).toMatch(/:log-group:\/aws\/vendedlogs\/apis\//);
+    });
+  });
+
+  describe("schedules", () => {
+    it.each(schedules)("$name runs every $everyMinutes minute(s) on an EventBridge rule", (schedule) => {
+      // Arrange
+      const { fn } = deployedFunction(graph, schedule);
+      // Act
+      const targets = graph.ofType(TYPES.eventTarget).filter((target) => target.inputs.arn === fn.state.arn);
+      const rules = graph
+        .ofType(TYPES.eventRule)
+        .filter((rule) => targets.some((t) => t.inputs.rule === rule.state.name));
+      // Assert
+      expect(targets).toHaveLength(1);
+      expect(rules.map((rule) => rule.inputs.scheduleExpression)).toEqual([
+        schedule.everyMinutes === 1 ? "rate(1 minute)" : `rate(${schedule.everyMinutes} minutes)`,
+      ]);
+    });
+  });
+
+  describe("alarms and the dashboard", () => {
+    const alarms = graph.ofType(TYPES.alarm);
+    const own = new Set(
+      [queue, dlq, ...graph.ofType(TYPES.function)]
+        .map((r) => r.state.name as string)
+        .concat([graph.ofType(TYPES.api)[0]?.state.id as string]),
+    );
+
+    it("names every alarm after the app and the stage, and notifies the alerts topic from SSM", () => {
+      expect(alarms.length).toBeGreaterThanOrEqual(6);
+      for (const alarm of alarms) {
+        expect(alarm.inputs.name).toMatch(new RegExp(`^orders-${stage}-`));
+        expect(alarm.inputs.alarmActions).toEqual([ALERTS_TOPIC_ARN]);
+      }
+    });
+
+    it("watches only this stage's metrics: every dimension is this stage's resource or this stage", () => {
+      for (const alarm of alarms) {
+        const dimensions = alarm.inputs.dimensions as Record<string, string>;
+        expect(Object.keys(dimensions).length, `${alarm.inputs.name} has no dimension`).toBeGreaterThan(0);
+        const scoped = Object.entries(dimensions).some(([key, value]) =>
+          key === "stage" ? value === stage : own.has(value),
+        );
+        expect(scoped, `${alarm.inputs.name} watches ${JSON.stringify(dimensions)}`).toBe(true);
+      }
+    });
+
+    it("charts only this stage's metrics on the dashboard", () => {
+      const [dashboard] = graph.ofType(TYPES.dashboard);
+      const body = JSON.parse(dashboard?.inputs.dashboardBody as string) as {
+        widgets: { properties: { metrics: unknown[][] } }[];
+      };
+      for (const line of body.widgets.flatMap((w) => w.properties.metrics)) {
+        const pairs = line.slice(2).filter((item) => typeof item === "string") as string[];
+        const dimensions = Object.fromEntries(pairs.flatMap((_, i) => (i % 2 === 0 ? [[pairs[i], pairs[i + 1]]] : [])));
+        const scoped = Object.entries(dimensions).some(([key, value]) =>
+          key === "stage" ? value === stage : own.has(value as string),
+        );
+        expect(scoped, `dashboard line ${JSON.stringify(line)}`).toBe(true);
+      }
+    });
+  });
+});
+
+describe("stage production keeps its data", () => {
+  const production = loadGraph("production");
+  const dev = loadGraph("dev");
+
+  it("protects the stage from sst remove", () => {
+    expect(production.synth.outputs._protect).toBe(true);
+    expect(dev.synth.outputs._protect).toBe(false);
+  });
+
+  it("turns on the table's deletion protection on production only", () => {
+    expect(production.one(TYPES.table, "OrdersTableTable").inputs.deletionProtectionEnabled).toBe(true);
+    expect(dev.one(TYPES.table, "OrdersTableTable").inputs.deletionProtectionEnabled).toBe(false);
+  });
+
+  it("retains the table and the bucket when production is removed, and only there", () => {
+    for (const [type, name] of [
+      [TYPES.table, "OrdersTableTable"],
+      [TYPES.bucket, "OrdersBucketBucket"],
+    ] as const) {
+      expect(production.one(type, name).options.retainOnDelete, `${name} on production`).toBe(true);
+      expect(dev.one(type, name).options.retainOnDelete, `${name} on dev`).toBeFalsy();
+    }
+  });
+
+  it("keeps point-in-time recovery on production", () => {
+    expect(production.one(TYPES.table, "OrdersTableTable").inputs.pointInTimeRecovery).toEqual({ enabled: true });
+  });
+});
