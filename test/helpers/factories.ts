@@ -112,3 +112,12 @@ export function sqsEvent(records: SQSRecord[]): SQSEvent {
 export function lambdaContext(functionName = "test"): Context {
   return invocationContext(functionName, 30);
 }
+
+/** An order with lines whose amount is their total, as a channel sends it. */
+export function anOrderWithItems(
+  items: { sku: string; quantity: number; unitPrice: number }[],
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> & { id: string } {
+  const cents = items.reduce((sum, item) => sum + item.quantity * Math.round(item.unitPrice * 100), 0);
+  return anOrder({ amount: cents / 100, items, ...overrides });
+}

@@ -5,13 +5,19 @@ import { processOrder } from "@orders/core/use-cases/process-order";
 import { describe, expect, it } from "vitest";
 import { anOrder, anOrderMessage } from "../../helpers/factories.ts";
 import { InMemoryOrderArchive, InMemoryOrderRepository } from "../../helpers/fakes.ts";
+import { InMemoryAccountLedger, InMemoryStockLedger } from "../../helpers/ledger-fakes.ts";
+
+const ledgers = () => ({
+  stock: new InMemoryStockLedger(),
+  accounts: new InMemoryAccountLedger().fund("1111111", 1_000_000).fund("7777777", 0),
+});
 
 describe("getOrder", () => {
   it("returns the original, its duplicates and a download link", async () => {
     // Arrange
     const repository = new InMemoryOrderRepository();
     const archive = new InMemoryOrderArchive();
-    const deps = { repository, archive, validate: createOrderValidator() };
+    const deps = { repository, archive, validate: createOrderValidator(), ...ledgers() };
     const order = anOrder();
     await processOrder(anOrderMessage(order), deps);
     await processOrder(anOrderMessage({ ...order }), deps);
@@ -27,7 +33,7 @@ describe("getOrder", () => {
     const repository = new InMemoryOrderRepository();
     const archive = new InMemoryOrderArchive();
     const order = anOrder({ amount: -5 });
-    await processOrder(anOrderMessage(order), { repository, archive, validate: createOrderValidator() });
+    await processOrder(anOrderMessage(order), { repository, archive, validate: createOrderValidator(), ...ledgers() });
     expect((await getOrder(order.id, { repository, archive })).jsonUrl).toBeUndefined();
   });
 

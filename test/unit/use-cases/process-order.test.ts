@@ -3,16 +3,19 @@ import { processOrder } from "@orders/core/use-cases/process-order";
 import { describe, expect, it } from "vitest";
 import { anOrder, anOrderMessage } from "../../helpers/factories.ts";
 import { failing, InMemoryOrderArchive, InMemoryOrderRepository } from "../../helpers/fakes.ts";
+import { InMemoryAccountLedger, InMemoryStockLedger } from "../../helpers/ledger-fakes.ts";
 
 function setup() {
   const repository = new InMemoryOrderRepository();
   const archive = new InMemoryOrderArchive();
-  const deps = { repository, archive, validate: createOrderValidator() };
-  return { repository, archive, deps };
+  const stock = new InMemoryStockLedger();
+  const accounts = new InMemoryAccountLedger().fund("1111111", 1_000_000).fund("7777777", 0);
+  const deps = { repository, archive, validate: createOrderValidator(), stock, accounts };
+  return { repository, archive, deps, stock, accounts };
 }
 
 describe("processOrder", () => {
-  it("records a valid first submission as the accepted original and archives its JSON", async () => {
+  it("records a valid first submission as the original, archives its JSON and confirms it", async () => {
     // Arrange
     const { repository, archive, deps } = setup();
     const message = anOrderMessage();
@@ -25,7 +28,7 @@ describe("processOrder", () => {
       submissionId: message.submissionId,
       valid: true,
       isDuplicate: false,
-      status: "ACCEPTED",
+      status: "CONFIRMED",
       errors: [],
       amount: 2580,
       s3Key: `orders/${message.order.id}.json`,

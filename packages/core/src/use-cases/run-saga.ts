@@ -95,6 +95,19 @@ export async function runSaga(order: OrderRecord, deps: RunSagaDeps, options: Sa
   }
 }
 
+/**
+ * Runs a line's effects side by side and waits for every one, so that no
+ * effect is still in flight when the run moves on or gives up. Returns the
+ * outcomes in order; if any failed, throws the first error after the others
+ * were recorded by the caller's next run.
+ */
+async function settleAll<T>(effects: Promise<T>[]): Promise<(T | undefined)[]> {
+  const settled = await Promise.allSettled(effects);
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((outcome) => (outcome.status === "fulfilled" ? outcome.value : undefined));
+}
+
 async function apply(
   plan: SagaPlan,
   view: SagaView,
@@ -113,9 +126,7 @@ async function apply(
       return;
     }
     case "reserve": {
-      const results = await Promise.all(
-        action.skus.map((sku) => deps.stock.reserve(sku, plan.orderId, quantityOf(sku))),
-      );
+      const results = await settleAll(action.skus.map((sku) => deps.stock.reserve(sku, plan.orderId, quantityOf(sku))));
       action.skus.forEach((sku, i) => {
         const result = results[i];
         if (!result) return;
@@ -153,7 +164,7 @@ async function apply(
     case "commit":
     case "release": {
       const effect = action.type === "commit" ? deps.stock.commit : deps.stock.release;
-      const results = await Promise.all(
+      const results = await settleAll(
         action.skus.map((sku) => effect.call(deps.stock, sku, plan.orderId, quantityOf(sku))),
       );
       action.skus.forEach((sku, i) => {
