@@ -1,4 +1,4 @@
-import { type Dependency, DependencyError } from "../domain/errors.ts";
+import { type Dependency, DependencyError, DomainError } from "../domain/errors.ts";
 
 /**
  * ElectroDB option: throw the SDK's own error instead of building a wrapped
@@ -9,13 +9,14 @@ export const RAW_ERRORS = { originalErr: true } as const;
 
 /**
  * Runs one call to a dependency and turns whatever it throws into a
- * `DependencyError`, so that no SDK error crosses a port.
+ * `DependencyError`, so that no SDK error crosses a port. A domain error the
+ * adapter raised on purpose (a 404, a 409) passes through as it is.
  */
 export async function guarded<T>(dependency: Dependency, action: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (cause) {
-    if (cause instanceof DependencyError) throw cause;
+    if (cause instanceof DomainError) throw cause;
     throw new DependencyError(dependency, `${dependency}: ${action} failed`, { cause });
   }
 }
