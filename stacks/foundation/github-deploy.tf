@@ -5,10 +5,19 @@ locals {
   github_oidc_provider_arn = var.create_github_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : (
     "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/token.actions.githubusercontent.com"
   )
-  # SST names a stage's resources <app>-<stage>-<Name>-<suffix>.
-  prefix  = "${var.app_name}-"
   account = data.aws_caller_identity.current.account_id
   arn     = "arn:${data.aws_partition.current.partition}"
+
+  # SST names a stage's resources <app>-<stage>-<Name>-<random>
+  # (platform/src/components/naming.ts, prefixName and physicalName). When that
+  # is longer than the resource type allows, SST first shortens the app
+  # (orde-production-OrdersQueueSubscriber…Role-…) and then drops it
+  # (production-OrdersQueueSubscriber…Function-…). These two patterns per
+  # stage cover both forms; test/preview/deploy-role.test.ts checks them
+  # against every name SST generates for each stage.
+  sst_names = flatten([for stage in var.stages : ["${substr(var.app_name, 0, 1)}*-${stage}-*", "${stage}-*"]])
+  # Names the app sets itself (alarms, dashboards): always <app>-<stage>-….
+  app_names = [for stage in var.stages : "${var.app_name}-${stage}-*"]
 }
 
 resource "aws_iam_openid_connect_provider" "github" {
@@ -18,6 +27,9 @@ resource "aws_iam_openid_connect_provider" "github" {
   client_id_list = ["sts.amazonaws.com"]
 }
 
+# A job that names an environment presents the subject
+# repo:<owner>/<repo>:environment:<name> (GitHub's OIDC reference, "Filtering
+# for a specific environment"); the workflow's deploy job uses `production`.
 data "aws_iam_policy_document" "deploy_trust" {
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
@@ -36,7 +48,7 @@ data "aws_iam_policy_document" "deploy_trust" {
     condition {
       test     = "StringLike"
       variable = "token.actions.githubusercontent.com:sub"
-      values   = [for branch in var.deploy_branches : "repo:${var.github_repository}:ref:refs/heads/${branch}"]
+      values   = [for environment in var.deploy_environments : "repo:${var.github_repository}:environment:${environment}"]
     }
   }
 }
@@ -50,7 +62,7 @@ resource "aws_iam_role" "deploy" {
 
 # What `sst deploy` does for this app: its own state and assets in S3 and SSM,
 # then the stage's Lambda functions, HTTP API, queues, table, bucket, log
-# groups, alarms and dashboard, all named <app>-…; IAM roles for the functions.
+# groups, schedules, alarms and dashboard; IAM roles for the functions.
 data "aws_iam_policy_document" "deploy" {
   statement {
     sid     = "SstStateAndAssets"
@@ -67,6 +79,14 @@ data "aws_iam_policy_document" "deploy" {
     resources = ["${local.arn}:ssm:${var.region}:${local.account}:parameter/sst/*"]
   }
 
+  # SST's bootstrap creates (or finds) its container asset repository in each
+  # account and region, even for an app without containers.
+  statement {
+    sid       = "SstBootstrapRepository"
+    actions   = ["ecr:CreateRepository", "ecr:DescribeRepositories"]
+    resources = ["${local.arn}:ecr:${var.region}:${local.account}:repository/sst-asset"]
+  }
+
   statement {
     sid       = "FoundationParameters"
     actions   = ["ssm:GetParameter", "ssm:GetParameters"]
@@ -76,21 +96,29 @@ data "aws_iam_policy_document" "deploy" {
   statement {
     sid     = "AppResources"
     actions = ["lambda:*", "sqs:*", "dynamodb:*", "s3:*", "logs:*"]
-    resources = [
-      "${local.arn}:lambda:${var.region}:${local.account}:function:${local.prefix}*",
-      "${local.arn}:lambda:${var.region}:${local.account}:event-source-mapping:*",
-      "${local.arn}:sqs:${var.region}:${local.account}:${local.prefix}*",
-      "${local.arn}:dynamodb:${var.region}:${local.account}:table/${local.prefix}*",
-      "${local.arn}:s3:::${local.prefix}*",
-      "${local.arn}:s3:::${local.prefix}*/*",
-      "${local.arn}:logs:${var.region}:${local.account}:log-group:/aws/lambda/${local.prefix}*",
-      "${local.arn}:logs:${var.region}:${local.account}:log-group:/aws/vendedlogs/apis/${local.prefix}*",
-    ]
+    resources = concat(
+      [for name in local.sst_names : "${local.arn}:lambda:${var.region}:${local.account}:function:${name}"],
+      ["${local.arn}:lambda:${var.region}:${local.account}:event-source-mapping:*"],
+      [for name in local.sst_names : "${local.arn}:sqs:${var.region}:${local.account}:${name}"],
+      [for name in local.sst_names : "${local.arn}:dynamodb:${var.region}:${local.account}:table/${name}"],
+      [for name in local.sst_names : "${local.arn}:s3:::${name}"],
+      [for name in local.sst_names : "${local.arn}:s3:::${name}/*"],
+      [for name in local.sst_names : "${local.arn}:logs:${var.region}:${local.account}:log-group:/aws/lambda/${name}"],
+      [for name in local.sst_names : "${local.arn}:logs:${var.region}:${local.account}:log-group:/aws/vendedlogs/apis/${name}"],
+    )
   }
 
   statement {
     sid       = "EventSourceMappings"
     actions   = ["lambda:CreateEventSourceMapping", "lambda:GetEventSourceMapping", "lambda:ListEventSourceMappings"]
+    resources = ["*"]
+  }
+
+  # The HTTP API's access log is a CloudWatch Logs delivery; these actions
+  # take no resource (AWS's HTTP API logging page).
+  statement {
+    sid       = "ApiAccessLogDelivery"
+    actions   = ["logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries"]
     resources = ["*"]
   }
 
@@ -101,15 +129,24 @@ data "aws_iam_policy_document" "deploy" {
   }
 
   statement {
-    sid       = "AlarmsAndDashboard"
-    actions   = ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", "cloudwatch:TagResource", "cloudwatch:ListTagsForResource", "cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"]
-    resources = ["${local.arn}:cloudwatch:${var.region}:${local.account}:alarm:${local.prefix}*", "${local.arn}:cloudwatch::${local.account}:dashboard/${local.prefix}*"]
+    sid       = "Schedules"
+    actions   = ["events:PutRule", "events:DeleteRule", "events:DescribeRule", "events:EnableRule", "events:DisableRule", "events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule", "events:TagResource", "events:UntagResource", "events:ListTagsForResource"]
+    resources = [for name in local.sst_names : "${local.arn}:events:${var.region}:${local.account}:rule/${name}"]
+  }
+
+  statement {
+    sid     = "AlarmsAndDashboard"
+    actions = ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", "cloudwatch:TagResource", "cloudwatch:ListTagsForResource", "cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"]
+    resources = concat(
+      [for name in local.app_names : "${local.arn}:cloudwatch:${var.region}:${local.account}:alarm:${name}"],
+      [for name in local.app_names : "${local.arn}:cloudwatch::${local.account}:dashboard/${name}"],
+    )
   }
 
   statement {
     sid       = "FunctionRoles"
-    actions   = ["iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:PassRole"]
-    resources = ["${local.arn}:iam::${local.account}:role/${local.prefix}*"]
+    actions   = ["iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:PassRole"]
+    resources = [for name in local.sst_names : "${local.arn}:iam::${local.account}:role/${name}"]
   }
 
   statement {

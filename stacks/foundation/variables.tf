@@ -5,7 +5,7 @@ variable "region" {
 }
 
 variable "app_name" {
-  description = "The SST app name (sst.config.ts). SST names every resource of a stage <app>-<stage>-…, which scopes the deploy role."
+  description = "The SST app name (sst.config.ts). SST names a stage's resources <app>-<stage>-… (or a shortened form), which scopes the deploy role."
   type        = string
   default     = "orders"
 }
@@ -21,10 +21,16 @@ variable "github_repository" {
   type        = string
 }
 
-variable "deploy_branches" {
-  description = "Branches whose workflows may assume the deploy role."
+variable "deploy_environments" {
+  description = "GitHub environments whose jobs may assume the deploy role. The workflow's deploy job runs in `production`."
   type        = list(string)
-  default     = ["main"]
+  default     = ["production"]
+}
+
+variable "stages" {
+  description = "The SST stages the deploy role may create and update (the README's: dev and production)."
+  type        = list(string)
+  default     = ["dev", "production"]
 }
 
 variable "create_github_oidc_provider" {

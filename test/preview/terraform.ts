@@ -121,6 +121,18 @@ function splitTopLevel(inner: string): string[] {
   return items.map((item) => item.trim()).filter((item) => item !== "");
 }
 
+/** The Terraform functions the policies use; `undefined` when the arguments are not what they expect. */
+const FUNCTIONS = {
+  concat: (args: Value[]) => (args.every(Array.isArray) ? (args as Value[][]).flat() : undefined),
+  flatten: (args: Value[]) =>
+    Array.isArray(args[0]) ? ((args[0] as Value[]).flat(Number.POSITIVE_INFINITY) as Value[]) : undefined,
+  distinct: (args: Value[]) => (Array.isArray(args[0]) ? [...new Set(args[0] as Value[])] : undefined),
+  substr: ([text, offset, length]: Value[]) =>
+    typeof text === "string" && typeof offset === "number" && typeof length === "number"
+      ? text.substring(offset, length < 0 ? undefined : offset + length)
+      : undefined,
+};
+
 /** Evaluates the expressions policy documents use; anything else comes back `{ unevaluated }`. */
 export function evaluate(source: string, scope: Scope): Value {
   const expr = source.trim();
@@ -142,11 +154,11 @@ export function evaluate(source: string, scope: Scope): Value {
   }
   if (expr.startsWith("[") && expr.endsWith("]"))
     return splitTopLevel(expr.slice(1, -1)).map((item) => evaluate(item, scope));
-  const concat = /^concat\(([\s\S]*)\)$/.exec(expr);
-  if (concat) {
-    const parts = splitTopLevel(concat[1] as string).map((part) => evaluate(part, scope));
-    if (parts.every(Array.isArray)) return (parts as Value[][]).flat();
-    return { unevaluated: expr };
+  const call = /^(concat|flatten|distinct|substr)\(([\s\S]*)\)$/.exec(expr);
+  if (call) {
+    const args = splitTopLevel(call[2] as string).map((part) => evaluate(part, scope));
+    const result = FUNCTIONS[call[1] as keyof typeof FUNCTIONS](args);
+    return result ?? { unevaluated: expr };
   }
   const ref = /^(var|local|data|each)\.([\w.[\]]+)$/.exec(expr) ?? /^(\w+)$/.exec(expr);
   if (ref) {
