@@ -8,6 +8,11 @@ import { dlq, processor, queue } from "./queues.ts";
 export const alertsTopicParameter = `/${$app.name}/foundation/alerts-topic-arn`;
 const alertsTopicArn = aws.ssm.getParameterOutput({ name: alertsTopicParameter }).value;
 const prefix = `${$app.name}-${$app.stage}`;
+/**
+ * Every stage emits the same custom metrics (packages/functions/src/metrics.ts):
+ * the `stage` dimension keeps one stage's failures out of another's alarms.
+ */
+const customDimensions = { service: "orders", stage: $app.stage };
 const notify = { alarmActions: [alertsTopicArn], okActions: [alertsTopicArn] };
 
 const dlqName = dlq.nodes.queue.name;
@@ -93,7 +98,7 @@ export const processingFailures = alarm("OrdersProcessingFailuresAlarm", "proces
   description: "10 or more failed processing attempts in 5 minutes.",
   namespace: "orders",
   metricName: "ProcessingFailures",
-  dimensions: { service: "orders" },
+  dimensions: customDimensions,
   statistic: "Sum",
   period: 300,
   evaluationPeriods: 1,
@@ -137,7 +142,7 @@ export const dashboard = new aws.cloudwatch.Dashboard("OrdersDashboard", {
       widget(
         "Orders by outcome",
         ["OrdersAccepted", "OrdersRejected", "OrdersDuplicate", "ProcessingFailures"].map((name) =>
-          metric("orders", name, { service: "orders" }),
+          metric("orders", name, customDimensions),
         ),
         0,
         0,

@@ -154,6 +154,8 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
           key === "stage" ? value === stage : own.has(value),
         );
         expect(scoped, `${alarm.inputs.name} watches ${JSON.stringify(dimensions)}`).toBe(true);
+        // Custom metrics: the exact dimension set packages/functions/src/metrics.ts emits (a metric is its full set).
+        if (alarm.inputs.namespace === "orders") expect(dimensions).toEqual({ service: "orders", stage });
       }
     });
 

@@ -1,9 +1,18 @@
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { OrderStatus } from "@orders/core/domain/order";
 import type { ProcessOutcome } from "@orders/core/use-cases/process-order";
+import { Resource } from "sst";
 
-/** CloudWatch EMF metrics of the pipeline, namespace `orders`. */
-export const metrics = new Metrics({ namespace: "orders", serviceName: "orders" });
+/**
+ * CloudWatch EMF metrics of the pipeline, namespace `orders`, dimensions
+ * `service` and `stage`: every stage emits the same names, and the stage keeps
+ * a dev failure out of production's alarms (infra/alarms.ts filters on it).
+ */
+export const metrics = new Metrics({
+  namespace: "orders",
+  serviceName: "orders",
+  defaultDimensions: { stage: Resource.App.stage },
+});
 
 const METRIC_BY_STATUS: Record<OrderStatus, string> = {
   PENDING: "OrdersAccepted",
