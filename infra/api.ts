@@ -5,7 +5,7 @@ import { linkables } from "./queues.ts";
 export const api = new sst.aws.ApiGatewayV2("OrdersApi", {
   cors: {
     allowOrigins: ["*"],
-    allowMethods: ["GET", "POST"],
+    allowMethods: ["GET", "POST", "PUT"],
     allowHeaders: ["content-type", "x-channel", "authorization"],
     maxAge: "1 day",
   },

@@ -1,4 +1,5 @@
 export { dashboard } from "./alarms.ts";
 export { api } from "./api.ts";
 export { adminToken, config, dlq, processor, queue } from "./queues.ts";
+export { crons } from "./schedules.ts";
 export { bucket, table } from "./storage.ts";
