@@ -3,6 +3,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoAccountLedger } from "@orders/core/adapters/dynamo-account-ledger";
+import { ordersService } from "@orders/core/entities/service";
 import { type Endpoints, lambdaEnvironment, localCredentials } from "../../packages/local/src/environment.ts";
 import { type LocalResources, provision } from "../../packages/local/src/provision.ts";
 
@@ -45,5 +47,18 @@ export async function localStage(endpoints: Endpoints): Promise<LocalStage> {
     POWERTOOLS_LOG_LEVEL: "SILENT",
     POWERTOOLS_METRICS_DISABLED: "true",
   });
+  await openDemoAccounts(clients.document, resources.table);
   return { stage, resources, clients };
+}
+
+/** The accounts the factories' orders move money between, funded for any test. */
+export const DEMO_PAYER = "1111111";
+export const DEMO_PAYEE = "7777777";
+
+async function openDemoAccounts(client: DynamoDBDocumentClient, table: string): Promise<void> {
+  const ledger = new DynamoAccountLedger(ordersService({ client, table }));
+  const at = new Date().toISOString();
+  await ledger.open(DEMO_PAYER, at);
+  await ledger.open(DEMO_PAYEE, at);
+  await ledger.deposit(DEMO_PAYER, "test-stage-funds", 1_000_000_000_00, at);
 }

@@ -114,7 +114,7 @@ describe("the DLQ admin API against the emulators", () => {
     expect(body.results).toEqual([expect.objectContaining({ messageId: letter.messageId, status: "REDRIVEN" })]);
     expect(again.body.results).toEqual([{ messageId: letter.messageId, status: "NOT_FOUND" }]);
     const record = await recordedOnce(first ?? "");
-    expect(record?.status).toBe("ACCEPTED");
+    expect(record?.status).toBe("CONFIRMED");
     const object = await stage.clients.s3.send(
       new GetObjectCommand({ Bucket: stage.resources.bucket, Key: `orders/${first}.json` }),
     );
@@ -163,7 +163,7 @@ describe("the DLQ admin API against the emulators", () => {
     expect(status).toBe(200);
     expect(body.status).toBe("REDRIVEN");
     await pump.until(async () => (await queueDepth(sqs, queue.url)) === 0);
-    expect((await recordedOnce(failed[1] ?? ""))?.status).toBe("ACCEPTED");
+    expect((await recordedOnce(failed[1] ?? ""))?.status).toBe("CONFIRMED");
   });
 
   it("redrives all, at a rate", async () => {

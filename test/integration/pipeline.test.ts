@@ -56,7 +56,7 @@ describe("the order pipeline against the emulators", () => {
     // Assert
     const { status, body } = await lookup(order.id);
     expect(status).toBe(200);
-    expect(body.order).toMatchObject({ id: order.id, valid: true, isDuplicate: false, status: "ACCEPTED" });
+    expect(body.order).toMatchObject({ id: order.id, valid: true, isDuplicate: false, status: "CONFIRMED" });
     const object = await s3.send(
       new GetObjectCommand({ Bucket: stage.resources.bucket, Key: `orders/${order.id}.json` }),
     );

@@ -35,10 +35,11 @@ describe("a transient S3 outage", () => {
       return parked.length > 0;
     });
 
-    // Assert 1: the record exists (written before the archive), the object does not.
+    // Assert 1: the record exists (written before the archive), the object does not, and the
+    // saga waits: it starts only once the order is archived.
     expect(JSON.parse(parked[0] ?? "null").order).toEqual(order);
     const recorded = await orderRepository().findHistory(order.id);
-    expect(recorded?.original.status).toBe("ACCEPTED");
+    expect(recorded?.original.status).toBe("PENDING");
 
     // Act 2: the archive is back; redrive, twice over as a careless operator might.
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -50,6 +51,7 @@ describe("a transient S3 outage", () => {
     const history = await orderRepository().findHistory(order.id);
     expect(history?.duplicates).toEqual([]);
     expect(history?.original.submissionId).toBe(recorded?.original.submissionId);
+    expect(history?.original.status).toBe("CONFIRMED");
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `orders/${order.id}.json` }));
     expect(JSON.parse((await object.Body?.transformToString()) ?? "null")).toEqual(order);
     expect(await receiveFromDlq()).toEqual([]);
