@@ -17,7 +17,7 @@ export interface FunctionSpec {
 }
 
 export interface RouteSpec extends FunctionSpec {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT";
   /** API Gateway path syntax: `{name}` is a path parameter. */
   path: string;
 }
@@ -140,30 +140,57 @@ export const routes: readonly RouteSpec[] = [
     ...apiFunction,
   },
   ...adminRoutes(),
+  ...fulfilmentAdminRoutes(),
 ];
 
-/** The DLQ admin API: every route behind the bearer token, linked to the queues and table only. */
-function adminRoutes(): RouteSpec[] {
-  const admin = (method: RouteSpec["method"], path: string, file: string, links: LinkName[]): RouteSpec => ({
+/** A route behind the admin bearer token: linked to the token and to `links` only. */
+function admin(
+  method: RouteSpec["method"],
+  path: string,
+  file: string,
+  links: LinkName[],
+  timeoutSeconds = 10,
+): RouteSpec {
+  return {
     method,
     path,
     handler: `packages/functions/src/admin/${file}.handler`,
     links: ["AdminToken", ...links],
     ...apiFunction,
-    // Redrives send and delete one message at a time.
-    timeoutSeconds: 29,
-  });
+    timeoutSeconds,
+  };
+}
+
+/**
+ * Stock and accounts, on the table only. Reading stock is admin too: stock
+ * levels are operational data, not for channels.
+ */
+function fulfilmentAdminRoutes(): RouteSpec[] {
   return [
-    admin("GET", "/admin/dlq", "list-dead-letters", ["OrdersDlq", "OrdersTable"]),
-    admin("POST", "/admin/dlq/redrive", "redrive-dead-letters", ["OrdersDlq", "OrdersQueue", "OrdersTable"]),
-    admin("POST", "/admin/dlq/{id}/edit", "edit-dead-letter", [
+    admin("PUT", "/inventory/{sku}", "inventory-set", ["OrdersTable"]),
+    admin("GET", "/inventory/{sku}", "inventory-get", ["OrdersTable"]),
+    admin("PUT", "/accounts/{id}", "account-open", ["OrdersTable"]),
+    admin("POST", "/accounts/{id}/deposits", "account-deposit", ["OrdersTable"]),
+    admin("GET", "/accounts/{id}", "account-get", ["OrdersTable"]),
+  ];
+}
+
+/** The DLQ admin API: every route behind the bearer token, linked to the queues and table only. */
+function adminRoutes(): RouteSpec[] {
+  // Redrives send and delete one message at a time.
+  const dlq = (method: RouteSpec["method"], path: string, file: string, links: LinkName[]) =>
+    admin(method, path, file, links, 29);
+  return [
+    dlq("GET", "/admin/dlq", "list-dead-letters", ["OrdersDlq", "OrdersTable"]),
+    dlq("POST", "/admin/dlq/redrive", "redrive-dead-letters", ["OrdersDlq", "OrdersQueue", "OrdersTable"]),
+    dlq("POST", "/admin/dlq/{id}/edit", "edit-dead-letter", [
       "OrdersDlq",
       "OrdersQueue",
       "OrdersTable",
       "OrdersConfig",
     ]),
-    admin("POST", "/admin/dlq/{id}/dry-run", "dry-run-dead-letter", ["OrdersDlq", "OrdersTable", "OrdersConfig"]),
-    admin("POST", "/admin/dlq/{id}/discard", "discard-dead-letter", ["OrdersDlq", "OrdersTable"]),
-    admin("GET", "/admin/audit", "list-audit", ["OrdersTable"]),
+    dlq("POST", "/admin/dlq/{id}/dry-run", "dry-run-dead-letter", ["OrdersDlq", "OrdersTable", "OrdersConfig"]),
+    dlq("POST", "/admin/dlq/{id}/discard", "discard-dead-letter", ["OrdersDlq", "OrdersTable"]),
+    dlq("GET", "/admin/audit", "list-audit", ["OrdersTable"]),
   ];
 }

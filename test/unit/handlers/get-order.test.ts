@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { handler } from "@orders/functions/api/get-order";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { anOrder, apiEvent, lambdaContext } from "../../helpers/factories.ts";
+import { anOrder, anOrderWithItems, apiEvent, lambdaContext } from "../../helpers/factories.ts";
 import { linked } from "../../helpers/linked-resources.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -72,6 +72,101 @@ describe("GET /orders/{id} handler", () => {
     s3.on(HeadObjectCommand).rejects(Object.assign(new Error("not found"), { name: "NotFound" }));
     const body = JSON.parse((await get(order.id)).body ?? "null");
     expect(body.jsonUrl).toBeUndefined();
+  });
+
+  it("shows a confirmed order's items as sent, its payment in currency units, reservations and saga log", async () => {
+    // Arrange
+    const order = anOrderWithItems([
+      { sku: "KB-01", quantity: 2, unitPrice: 10 },
+      { sku: "MS-02", quantity: 1, unitPrice: 5.8 },
+    ]);
+    const step = (name: string, outcome: string, at: string, detail?: string) => ({
+      step: name,
+      outcome,
+      attempt: 1,
+      at: `2026-01-01T00:00:0${at}.000Z`,
+      ...(detail ? { detail } : {}),
+    });
+    const saga = [
+      step("accounts", "OK", "1"),
+      step("reserve", "HELD", "2", "KB-01 ×2"),
+      step("reserve", "HELD", "2", "MS-02 ×1"),
+      step("hold", "HELD", "3", "25.8 from 1111111"),
+      // A later run's entries may sit before an earlier one's: the view orders by time.
+      step("confirm", "CONFIRMED", "6"),
+      step("post", "POSTED", "4"),
+      step("credit", "CREDITED", "5", "25.8 to 7777777"),
+    ];
+    const reservations = [
+      { sku: "KB-01", quantity: 2, status: "COMMITTED" },
+      { sku: "MS-02", quantity: 1, status: "COMMITTED" },
+    ];
+    dynamo.on(QueryCommand).resolves({
+      Items: [
+        storedItem("order", order, "11111111-1111-4111-8111-111111111111", {
+          status: "CONFIRMED",
+          amountCents: 2580,
+          saga,
+          payment: { status: "POSTED", amountCents: 2580 },
+          reservations,
+        }),
+      ],
+    });
+    // Act
+    const body = JSON.parse((await get(order.id)).body ?? "null");
+    // Assert
+    expect(body.order).toMatchObject({ status: "CONFIRMED", amount: 25.8, items: order.items });
+    expect(body.order).not.toHaveProperty("failure");
+    expect(body.payment).toEqual({ status: "POSTED", amount: 25.8 });
+    expect(body.reservations).toEqual(reservations);
+    expect(body.saga.map((entry: { step: string }) => entry.step)).toEqual([
+      "accounts",
+      "reserve",
+      "reserve",
+      "hold",
+      "post",
+      "credit",
+      "confirm",
+    ]);
+    expect(body.saga[1]).toEqual(step("reserve", "HELD", "2", "KB-01 ×2"));
+  });
+
+  it("shows a failed order's failure with its details, and no payment when none was held", async () => {
+    const order = anOrderWithItems([{ sku: "GPU-9", quantity: 3, unitPrice: 5 }]);
+    const failure = {
+      code: "OUT_OF_STOCK",
+      message: "Not enough stock for GPU-9",
+      details: [{ sku: "GPU-9", requested: 3, available: 1 }],
+    };
+    dynamo.on(QueryCommand).resolves({
+      Items: [
+        storedItem("order", order, "11111111-1111-4111-8111-111111111111", {
+          status: "FAILED",
+          failure,
+          saga: [
+            { step: "fail", outcome: "FAILED", attempt: 1, at: "2026-01-01T00:00:01.000Z", detail: "OUT_OF_STOCK" },
+          ],
+          reservations: [{ sku: "GPU-9", quantity: 3, status: "RELEASED" }],
+        }),
+      ],
+    });
+    const body = JSON.parse((await get(order.id)).body ?? "null");
+    expect(body.order).toMatchObject({ status: "FAILED", failure });
+    expect(body.payment).toBeUndefined();
+    expect(body.reservations).toEqual([{ sku: "GPU-9", quantity: 3, status: "RELEASED" }]);
+  });
+
+  it("shows a PENDING order without payment or reservations, which the saga writes at its end", async () => {
+    const order = anOrder();
+    dynamo.on(QueryCommand).resolves({
+      Items: [storedItem("order", order, "11111111-1111-4111-8111-111111111111", { status: "PENDING" })],
+    });
+    const body = JSON.parse((await get(order.id)).body ?? "null");
+    expect(body.order.status).toBe("PENDING");
+    expect(body).not.toHaveProperty("payment");
+    expect(body).not.toHaveProperty("reservations");
+    expect(body).not.toHaveProperty("saga");
+    expect(body.order).not.toHaveProperty("items");
   });
 
   it("answers 404 with a hint that the order may still be queued", async () => {

@@ -1,10 +1,13 @@
 import {
+  AccountNotFoundError,
   BodyNotObjectError,
   DependencyError,
   InvalidInputError,
   MalformedJsonError,
   OrderNotFoundError,
   PayloadTooLargeError,
+  StockBelowReservedError,
+  StockNotFoundError,
   UnsupportedMediaTypeError,
 } from "@orders/core/domain/errors";
 import { errorResponse } from "@orders/functions/http/errors";
@@ -16,6 +19,9 @@ describe("error to HTTP mapping", () => {
     [new BodyNotObjectError("m"), 400, "BODY_NOT_OBJECT"],
     [new InvalidInputError("m"), 400, "INVALID_INPUT"],
     [new OrderNotFoundError("m"), 404, "ORDER_NOT_FOUND"],
+    [new StockNotFoundError("m"), 404, "STOCK_NOT_FOUND"],
+    [new AccountNotFoundError("m"), 404, "ACCOUNT_NOT_FOUND"],
+    [new StockBelowReservedError("m"), 409, "STOCK_BELOW_RESERVED"],
     [new PayloadTooLargeError("m"), 413, "PAYLOAD_TOO_LARGE"],
     [new UnsupportedMediaTypeError("m"), 415, "UNSUPPORTED_MEDIA_TYPE"],
     [new DependencyError("bucket", "m"), 503, "BUCKET_UNAVAILABLE"],

@@ -25,6 +25,52 @@ describe("OpenAPI document", () => {
     }
   });
 
+  it("puts every route that checks the admin token behind the bearer scheme, and no other", () => {
+    expect(document.components.securitySchemes.adminToken).toMatchObject({ type: "http", scheme: "bearer" });
+    for (const route of routes.filter((r) => !r.path.startsWith("/admin"))) {
+      const paths = document.paths as unknown as Record<string, Record<string, { security?: unknown }>>;
+      const operation = paths[route.path]?.[route.method.toLowerCase()];
+      const key = `${route.method} ${route.path}`;
+      if (route.links.includes("AdminToken")) expect(operation?.security, key).toEqual([{ adminToken: [] }]);
+      else expect(operation?.security, key).toBeUndefined();
+    }
+  });
+
+  it("documents the fulfilment routes' bodies, answers and the saga's part of an order", () => {
+    const paths = document.paths as unknown as Record<string, Record<string, Record<string, unknown>>>;
+    expect(Object.keys(paths["/inventory/{sku}"]?.put?.responses ?? {})).toEqual(
+      expect.arrayContaining(["200", "400", "401", "409"]),
+    );
+    expect(paths["/inventory/{sku}"]?.put?.requestBody).toMatchObject({
+      content: { "application/json": { schema: { $ref: "#/components/schemas/SetStockBody" } } },
+    });
+    expect(Object.keys(paths["/accounts/{id}"]?.put?.responses ?? {})).toEqual(
+      expect.arrayContaining(["200", "201", "401"]),
+    );
+    expect(paths["/accounts/{id}/deposits"]?.post?.requestBody).toMatchObject({
+      content: { "application/json": { schema: { $ref: "#/components/schemas/DepositBody" } } },
+    });
+    const schemas = document.components.schemas as Record<string, { properties?: Record<string, unknown> }>;
+    expect(Object.keys(schemas.StockLevel?.properties ?? {})).toEqual([
+      "sku",
+      "onHand",
+      "reserved",
+      "available",
+      "updatedAt",
+    ]);
+    expect(Object.keys(schemas.Account?.properties ?? {})).toEqual([
+      "accountId",
+      "balance",
+      "held",
+      "available",
+      "entries",
+    ]);
+    expect(schemas.OrderLookup?.properties).toHaveProperty("saga");
+    expect(schemas.OrderView?.properties?.status).toMatchObject({
+      enum: expect.arrayContaining(["PENDING", "CONFIRMED", "FAILED", "REJECTED", "DUPLICATE"]),
+    });
+  });
+
   it("resolves every $ref to a component", () => {
     const refs = refsIn(document);
     expect(refs.length).toBeGreaterThan(5);

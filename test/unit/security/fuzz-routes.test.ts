@@ -6,7 +6,14 @@ import {
   SendMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
@@ -14,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { routes } from "../../../infra/manifest.ts";
 import { apiEvent, lambdaContext } from "../../helpers/factories.ts";
 import { linked } from "../../helpers/linked-resources.ts";
+import { storedAccount } from "../../helpers/stored-items.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -21,8 +29,13 @@ const sqs = mockClient(SQSClient);
 
 beforeAll(() => {
   dynamo.on(QueryCommand).resolves({ Items: [] });
-  dynamo.on(GetCommand).resolves({});
+  // Accounts exist once opened (an open reads the account back); skus and everything else are never found.
+  dynamo.on(GetCommand).callsFake((input: { Key?: { pk?: string } }) => {
+    const accountId = /^\$orders#accountId_(\d{7,20})$/.exec(input.Key?.pk ?? "")?.[1];
+    return accountId ? { Item: storedAccount(accountId) } : {};
+  });
   dynamo.on(PutCommand).resolves({});
+  dynamo.on(UpdateCommand).resolves({});
   dynamo.on(BatchGetCommand).resolves({ Responses: {} });
   s3.on(HeadBucketCommand).resolves({});
   s3.on(HeadObjectCommand).resolves({});
@@ -58,6 +71,8 @@ const nasty = fc.oneof(
     "ñandú",
     "<script>",
     "' OR 1=1",
+    "1111111",
+    "KB-01",
   ),
   fc.stringMatching(SAFE_ID),
 );
@@ -66,6 +81,10 @@ const jsonish = fc.oneof(
   fc.string(),
   fc.constantFrom("NaN", "1e400", '{"id":"a","amount":1e400}', '{"__proto__":{"x":1}}', "null", "[]", '{"id":null}'),
   fc.record({ id: nasty, amount: fc.oneof(fc.double(), fc.string(), fc.constant(null)) }).map((o) => JSON.stringify(o)),
+  fc.record({ onHand: fc.oneof(fc.integer(), fc.double(), fc.string()) }).map((o) => JSON.stringify(o)),
+  fc
+    .record({ amount: fc.oneof(fc.double(), fc.integer({ min: 1, max: 1e6 })), reference: nasty })
+    .map((o) => JSON.stringify(o)),
 );
 const contentType = fc.constantFrom(
   "application/json",
@@ -110,7 +129,7 @@ function keysSent(): { dynamo: string[]; s3: string[] } {
 }
 
 const WELL_FORMED_PK =
-  /^\$orders(#orderId_[A-Za-z0-9._:-]{1,64}|#messageKey_(submission:[0-9a-f-]{36}|body:[0-9a-f]{64}))?$/;
+  /^\$orders(#orderId_[A-Za-z0-9._:-]{1,64}|#messageKey_(submission:[0-9a-f-]{36}|body:[0-9a-f]{64})|#sku_[A-Za-z0-9._-]{1,64}|#accountId_\d{7,20})?$/;
 const WELL_FORMED_S3_KEY = /^orders\/[A-Za-z0-9._:-]{1,64}\.json$/;
 
 describe("hostile input on every route", () => {
@@ -119,7 +138,8 @@ describe("hostile input on every route", () => {
       fc.asyncProperty(requests, async (request) => {
         dynamo.resetHistory();
         s3.resetHistory();
-        const path = request.route.path.replace("{id}", encodeURIComponent(request.id));
+        const parameterNames = [...request.route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string);
+        const path = request.route.path.replace(/\{\w+\}/g, encodeURIComponent(request.id));
         const headers: Record<string, string> = { authorization: request.authorization };
         if (request.contentType) headers["content-type"] = request.contentType;
         if (request.channel !== undefined) headers["x-channel"] = request.channel;
@@ -137,7 +157,9 @@ describe("hostile input on every route", () => {
             isBase64Encoded: request.base64,
             ...(body === undefined ? {} : { body }),
           }),
-          ...(request.route.path.includes("{id}") ? { pathParameters: { id: request.id } } : {}),
+          ...(parameterNames.length
+            ? { pathParameters: Object.fromEntries(parameterNames.map((name) => [name, request.id])) }
+            : {}),
           queryStringParameters: request.query,
         };
         const handler = handlers.get(`${request.route.method} ${request.route.path}`) as Handler;

@@ -1,3 +1,4 @@
+import { DepositBodySchema, SetStockBodySchema } from "@orders/core/domain/admin-inputs";
 import { ChannelSchema, SubmitOrderBodySchema } from "@orders/core/domain/order";
 import * as z from "zod/mini";
 
@@ -20,6 +21,23 @@ export const SubmitAcceptedSchema = z
   .object({ id: z.string(), submissionId: z.uuid(), status: z.literal("QUEUED") })
   .register(z.globalRegistry, { id: "SubmitAccepted" });
 
+const ReservationStatusSchema = z.enum(["HELD", "COMMITTED", "RELEASED"]);
+const PaymentStatusSchema = z.enum(["HELD", "POSTED", "VOIDED"]);
+
+export const OrderFailureSchema = z
+  .object({
+    code: z.enum(["OUT_OF_STOCK", "INSUFFICIENT_FUNDS", "UNKNOWN_ACCOUNT", "SAGA_TIMEOUT", "DISCARDED"]),
+    message: z.string(),
+    details: z.optional(
+      z.unknown().register(z.globalRegistry, {
+        description:
+          "OUT_OF_STOCK: [{sku, requested, available}]; INSUFFICIENT_FUNDS: {accountId, requested, available}; " +
+          "UNKNOWN_ACCOUNT: [{accountId}]",
+      }),
+    ),
+  })
+  .register(z.globalRegistry, { id: "OrderFailure", description: "Why a FAILED order failed" });
+
 export const OrderViewSchema = z
   .object({
     id: z.string(),
@@ -28,7 +46,17 @@ export const OrderViewSchema = z
     amount: z.unknown().register(z.globalRegistry, { description: "As submitted; a number when valid" }),
     fromAccount: z.unknown(),
     toAccount: z.unknown(),
-    status: z.enum(["PENDING", "CONFIRMED", "FAILED", "ACCEPTED", "REJECTED", "DUPLICATE"]),
+    items: z.optional(
+      z.unknown().register(z.globalRegistry, {
+        description: "As submitted; [{sku, quantity, unitPrice}] when valid",
+      }),
+    ),
+    status: z.enum(["PENDING", "CONFIRMED", "FAILED", "ACCEPTED", "REJECTED", "DUPLICATE"]).register(z.globalRegistry, {
+      description:
+        "A valid original is PENDING while its saga runs, then CONFIRMED or FAILED; an invalid one is REJECTED. " +
+        "ACCEPTED: a valid original recorded before fulfilment existed.",
+    }),
+    failure: z.optional(OrderFailureSchema),
     valid: z.boolean(),
     isDuplicate: z.boolean(),
     errors: z.array(ErrorDetailSchema),
@@ -47,6 +75,32 @@ export const DuplicateViewSchema = z
   })
   .register(z.globalRegistry, { id: "DuplicateView" });
 
+export const PaymentViewSchema = z
+  .object({
+    status: PaymentStatusSchema,
+    amount: z.number().register(z.globalRegistry, { description: "In currency units, like the order's amount" }),
+  })
+  .register(z.globalRegistry, {
+    id: "PaymentView",
+    description: "The order's two-phase transfer from fromAccount: HELD, then POSTED or VOIDED, once",
+  });
+
+export const ReservationViewSchema = z
+  .object({ sku: z.string(), quantity: z.int(), status: ReservationStatusSchema })
+  .register(z.globalRegistry, { id: "ReservationView" });
+
+export const SagaLogEntrySchema = z
+  .object({
+    step: z.enum(["accounts", "reserve", "hold", "post", "credit", "commit", "void", "release", "confirm", "fail"]),
+    outcome: z.string(),
+    attempt: z.int().register(z.globalRegistry, {
+      description: "The delivery attempt of the run that logged it; 0 for the stuck-saga sweeper",
+    }),
+    at: z.iso.datetime(),
+    detail: z.optional(z.string()),
+  })
+  .register(z.globalRegistry, { id: "SagaLogEntry" });
+
 export const OrderLookupSchema = z
   .object({
     order: OrderViewSchema,
@@ -54,8 +108,52 @@ export const OrderLookupSchema = z
     jsonUrl: z.optional(
       z.url().register(z.globalRegistry, { description: "Presigned S3 GET of the archived JSON, valid 15 minutes" }),
     ),
+    payment: z.optional(PaymentViewSchema),
+    reservations: z.optional(
+      z.array(ReservationViewSchema).register(z.globalRegistry, {
+        description: "One per line once the saga has ended (absent while PENDING)",
+      }),
+    ),
+    saga: z.optional(
+      z.array(SagaLogEntrySchema).register(z.globalRegistry, {
+        description: "The saga log, oldest first: one entry per step outcome",
+      }),
+    ),
   })
   .register(z.globalRegistry, { id: "OrderLookup" });
+
+export const StockLevelSchema = z
+  .object({
+    sku: z.string(),
+    onHand: z.int(),
+    reserved: z.int(),
+    available: z.int().register(z.globalRegistry, { description: "onHand − reserved: what can still be promised" }),
+    updatedAt: z.iso.datetime(),
+  })
+  .register(z.globalRegistry, { id: "StockLevel" });
+
+export const LedgerEntrySchema = z
+  .object({
+    transferId: z.string().register(z.globalRegistry, {
+      description: "`deposit:{reference}` or `order:{orderId}`: each applies once",
+    }),
+    kind: z.enum(["DEPOSIT", "DEBIT", "CREDIT"]),
+    amount: z.number(),
+    status: PaymentStatusSchema,
+    at: z.iso.datetime(),
+    orderId: z.optional(z.string()),
+  })
+  .register(z.globalRegistry, { id: "LedgerEntry" });
+
+export const AccountSchema = z
+  .object({
+    accountId: z.string(),
+    balance: z.number().register(z.globalRegistry, { description: "Spendable funds, in currency units" }),
+    held: z.number().register(z.globalRegistry, { description: "Funds on hold for orders in flight" }),
+    available: z.number(),
+    entries: z.array(LedgerEntrySchema).register(z.globalRegistry, { description: "The latest 50, newest first" }),
+  })
+  .register(z.globalRegistry, { id: "Account" });
 
 const CheckSchema = z.enum(["ok", "error"]);
 export const HealthSchema = z
@@ -71,9 +169,11 @@ export const HealthSchema = z
   })
   .register(z.globalRegistry, { id: "Health" });
 
-export { SubmitOrderBodySchema };
+export { DepositBodySchema, SetStockBodySchema, SubmitOrderBodySchema };
 
 export type SubmitAccepted = z.infer<typeof SubmitAcceptedSchema>;
 export type OrderView = z.infer<typeof OrderViewSchema>;
 export type OrderLookupBody = z.infer<typeof OrderLookupSchema>;
 export type HealthBody = z.infer<typeof HealthSchema>;
+export type StockLevelBody = z.infer<typeof StockLevelSchema>;
+export type AccountBody = z.infer<typeof AccountSchema>;

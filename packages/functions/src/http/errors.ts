@@ -1,4 +1,5 @@
 import {
+  AccountNotFoundError,
   BodyNotObjectError,
   DeadLetterNotFoundError,
   DependencyError,
@@ -8,6 +9,8 @@ import {
   OrderNotFoundError,
   OrderRejectedError,
   PayloadTooLargeError,
+  StockBelowReservedError,
+  StockNotFoundError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
 } from "@orders/core/domain/errors";
@@ -23,6 +26,9 @@ export const STATUS_BY_ERROR: ReadonlyArray<readonly [ErrorClass, number]> = [
   [UnauthorizedError, 401],
   [OrderNotFoundError, 404],
   [DeadLetterNotFoundError, 404],
+  [StockNotFoundError, 404],
+  [AccountNotFoundError, 404],
+  [StockBelowReservedError, 409],
   [PayloadTooLargeError, 413],
   [UnsupportedMediaTypeError, 415],
   [OrderRejectedError, 422],

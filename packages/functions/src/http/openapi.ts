@@ -1,18 +1,61 @@
+import { ACCOUNT_PATTERN, SKU_PATTERN } from "@orders/core/domain/validation";
 import * as z from "zod/mini";
 import {
+  AccountSchema,
+  DepositBodySchema,
   ErrorBodySchema,
   HealthSchema,
   OrderLookupSchema,
+  SetStockBodySchema,
+  StockLevelSchema,
   SubmitAcceptedSchema,
   SubmitOrderBodySchema,
 } from "./contract.ts";
 
 // Importing the schemas registers them (with their ids) in zod's global registry.
-void [SubmitOrderBodySchema, SubmitAcceptedSchema, OrderLookupSchema, HealthSchema, ErrorBodySchema];
+void [
+  SubmitOrderBodySchema,
+  SubmitAcceptedSchema,
+  OrderLookupSchema,
+  HealthSchema,
+  ErrorBodySchema,
+  StockLevelSchema,
+  AccountSchema,
+  SetStockBodySchema,
+  DepositBodySchema,
+];
 
 const ref = (schema: z.ZodMiniType) => ({ $ref: `#/components/schemas/${z.globalRegistry.get(schema)?.id}` });
 const jsonContent = (schema: z.ZodMiniType) => ({ "application/json": { schema: ref(schema) } });
 const error = (description: string) => ({ description, content: jsonContent(ErrorBodySchema) });
+
+/** What every admin route shares: the bearer token, and the answers of the auth and the table. */
+const adminOperation = (summary: string, responses: Record<string, unknown>, requestBody?: z.ZodMiniType) => ({
+  summary,
+  security: [{ adminToken: [] }],
+  ...(requestBody ? { requestBody: { required: true, content: jsonContent(requestBody) } } : {}),
+  responses: {
+    ...responses,
+    "401": error("The admin bearer token is missing or wrong"),
+    "503": error("The table is unavailable; retry"),
+  },
+});
+const skuParameter = {
+  name: "sku",
+  in: "path",
+  required: true,
+  schema: { type: "string", pattern: SKU_PATTERN.source },
+};
+const accountParameter = {
+  name: "id",
+  in: "path",
+  required: true,
+  schema: { type: "string", pattern: ACCOUNT_PATTERN.source },
+};
+const bodyRefusals = {
+  "413": error("Body over 256 KB"),
+  "415": error("Content-Type is not application/json"),
+};
 
 /** The OpenAPI 3.1 document of the public API, built from the zod schemas. */
 export function openApiDocument() {
@@ -87,8 +130,61 @@ export function openApiDocument() {
           responses: { "200": { description: "The console page", content: { "text/html": {} } } },
         },
       },
+      "/inventory/{sku}": {
+        parameters: [skuParameter],
+        put: adminOperation(
+          "Set a sku's physical count (creating the sku)",
+          {
+            "200": { description: "The stock after the change", content: jsonContent(StockLevelSchema) },
+            "400": error("Malformed sku or body"),
+            "409": error("STOCK_BELOW_RESERVED: onHand would go below what is reserved"),
+            ...bodyRefusals,
+          },
+          SetStockBodySchema,
+        ),
+        get: adminOperation("Read a sku's stock", {
+          "200": { description: "The stock", content: jsonContent(StockLevelSchema) },
+          "400": error("Malformed sku"),
+          "404": error("STOCK_NOT_FOUND"),
+        }),
+      },
+      "/accounts/{id}": {
+        parameters: [accountParameter],
+        put: adminOperation("Open an account (idempotent)", {
+          "200": { description: "It already existed: unchanged", content: jsonContent(AccountSchema) },
+          "201": { description: "Opened, with a zero balance", content: jsonContent(AccountSchema) },
+          "400": error("Malformed account id"),
+        }),
+        get: adminOperation("Read an account: balance, holds and the latest 50 ledger entries", {
+          "200": { description: "The account", content: jsonContent(AccountSchema) },
+          "400": error("Malformed account id"),
+          "404": error("ACCOUNT_NOT_FOUND"),
+        }),
+      },
+      "/accounts/{id}/deposits": {
+        parameters: [accountParameter],
+        post: adminOperation(
+          "Add funds, once per reference: repeating a reference changes nothing",
+          {
+            "200": { description: "The account after the deposit", content: jsonContent(AccountSchema) },
+            "400": error("Malformed account id or body"),
+            "404": error("ACCOUNT_NOT_FOUND"),
+            ...bodyRefusals,
+          },
+          DepositBodySchema,
+        ),
+      },
       "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
     },
-    components: { schemas: components },
+    components: {
+      schemas: components,
+      securitySchemes: {
+        adminToken: {
+          type: "http",
+          scheme: "bearer",
+          description: "The admin token: the SST secret AdminToken deployed, ORDERS_ADMIN_TOKEN locally",
+        },
+      },
+    },
   };
 }

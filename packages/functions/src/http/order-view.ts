@@ -1,0 +1,50 @@
+import { fromCents } from "@orders/core/domain/money";
+import type { OrderRecord } from "@orders/core/domain/order";
+import type { OrderLookup } from "@orders/core/use-cases/get-order";
+import type { OrderLookupBody, OrderView } from "./contract.ts";
+
+function orderView(record: OrderRecord): OrderView {
+  const sent = JSON.parse(record.payload) as Record<string, unknown>;
+  return {
+    id: record.orderId,
+    submissionId: record.submissionId,
+    channel: record.channel,
+    amount: sent.amount,
+    fromAccount: sent.fromAccount,
+    toAccount: sent.toAccount,
+    ...("items" in sent ? { items: sent.items } : {}),
+    status: record.status,
+    ...(record.status === "FAILED" && record.failure ? { failure: record.failure } : {}),
+    valid: record.valid,
+    isDuplicate: record.isDuplicate,
+    errors: record.errors,
+    ...(record.s3Key ? { s3Key: record.s3Key } : {}),
+    receivedAt: record.receivedAt,
+    processedAt: record.processedAt,
+  };
+}
+
+/** What the saga wrote on the original: its payment in currency units, the reservations, the log oldest first. */
+function fulfilmentView({ payment, reservations, saga }: OrderRecord) {
+  return {
+    ...(payment ? { payment: { status: payment.status, amount: fromCents(payment.amountCents) } } : {}),
+    ...(reservations ? { reservations } : {}),
+    // Each run appends its entries as it ends, and runs may overlap: order by time (the sort is stable).
+    ...(saga ? { saga: [...saga].sort((a, b) => a.at.localeCompare(b.at)) } : {}),
+  };
+}
+
+/** `GET /orders/{id}`'s body: the original as sent and judged, its duplicates, its download link and its saga. */
+export function orderLookupBody(lookup: OrderLookup): OrderLookupBody {
+  return {
+    order: orderView(lookup.original),
+    duplicates: lookup.duplicates.map((duplicate) => ({
+      submissionId: duplicate.submissionId,
+      receivedAt: duplicate.receivedAt,
+      sameAsOriginal: duplicate.sameAsOriginal ?? false,
+      valid: duplicate.valid,
+    })),
+    ...(lookup.jsonUrl ? { jsonUrl: lookup.jsonUrl } : {}),
+    ...fulfilmentView(lookup.original),
+  };
+}

@@ -1,0 +1,60 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { markerKey } from "@orders/core/adapters/marker-keys";
+
+/**
+ * Items as ElectroDB stores them in the one table, for handler tests that
+ * mock the DynamoDB client. Amounts in cents, as the adapters keep them.
+ */
+
+/** A sku's stock item. */
+export function storedStock(sku: string, fields: { onHand: number; reserved?: number; updatedAt?: string }) {
+  const reserved = fields.reserved ?? 0;
+  return {
+    pk: `$orders#sku_${sku}`,
+    sk: "$stock_1",
+    __edb_e__: "stock",
+    __edb_v__: "1",
+    sku,
+    onHand: fields.onHand,
+    reserved,
+    available: fields.onHand - reserved,
+    holds: {},
+    updatedAt: fields.updatedAt ?? "2026-01-01T00:00:00.000Z",
+  };
+}
+
+export interface StoredTransfer {
+  transferId: string;
+  kind: "DEPOSIT" | "DEBIT" | "CREDIT";
+  amountCents: number;
+  status: "HELD" | "POSTED" | "VOIDED";
+  at: string;
+  orderId?: string;
+}
+
+/** An account item with its ledger of transfers. */
+export function storedAccount(
+  accountId: string,
+  fields: { balance?: number; held?: number; transfers?: StoredTransfer[] } = {},
+) {
+  const transfers = Object.fromEntries(
+    (fields.transfers ?? []).map((transfer) => [markerKey(transfer.transferId), transfer]),
+  );
+  return {
+    pk: `$orders#accountId_${accountId}`,
+    sk: "$account_1",
+    __edb_e__: "account",
+    __edb_v__: "1",
+    accountId,
+    balance: fields.balance ?? 0,
+    held: fields.held ?? 0,
+    transfers,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-01-01T00:00:00.000Z",
+  };
+}
+
+/** What DynamoDB throws when a write's condition fails. */
+export function conditionFailed(): ConditionalCheckFailedException {
+  return new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} });
+}
