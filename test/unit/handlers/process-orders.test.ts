@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ChangeMessageVisibilityCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { metrics } from "@orders/functions/metrics";
 import { handler } from "@orders/functions/queue/process-orders";
@@ -14,8 +14,22 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
 const sqs = mockClient(SQSClient);
 
+/** Both accounts of the factories' orders exist, as ElectroDB stores them. */
+const account = (accountId: string) => ({
+  pk: `$orders#accountId_${accountId}`,
+  sk: "$account_1",
+  accountId,
+  __edb_e__: "account",
+  __edb_v__: "1",
+});
+
 beforeEach(() => {
   dynamo.on(PutCommand).resolves({});
+  dynamo.on(UpdateCommand).resolves({});
+  dynamo.on(BatchGetCommand).resolves({
+    Responses: { [linked.OrdersTable.name]: [account("1111111"), account("7777777")] },
+    UnprocessedKeys: {},
+  });
   s3.on(PutObjectCommand).resolves({});
   sqs.on(ChangeMessageVisibilityCommand).resolves({});
 });
@@ -30,7 +44,7 @@ const run = (...records: ReturnType<typeof sqsRecord>[]) => handler(sqsEvent(rec
 const putItems = () => dynamo.commandCalls(PutCommand).map((call) => call.args[0].input.Item);
 
 describe("OrdersProcessor handler", () => {
-  it("writes one record and one S3 object for a valid order, and nothing else", async () => {
+  it("writes one record, one S3 object and the saga's effects for a valid order, and nothing else", async () => {
     // Arrange
     const message = anOrderMessage();
     // Act
@@ -46,7 +60,10 @@ describe("OrdersProcessor handler", () => {
       Key: `orders/${message.order.id}.json`,
       Body: JSON.stringify(message.order),
     });
-    expect(dynamo.calls()).toHaveLength(1);
+    // The transfer: check both accounts, hold, post, credit the payee, resolve the order.
+    expect(dynamo).toHaveReceivedCommandTimes(BatchGetCommand, 1);
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateCommand, 4);
+    expect(dynamo.calls()).toHaveLength(6);
   });
 
   it("writes a rejected record with reasons and no S3 object for an invalid order", async () => {
@@ -104,8 +121,12 @@ describe("OrdersProcessor handler", () => {
     expect(delay?.VisibilityTimeout).toBeGreaterThanOrEqual(1);
     expect(delay?.VisibilityTimeout).toBeLessThanOrEqual(2);
     // The reason is recorded under the submission id, which survives redrives.
-    expect(dynamo).toHaveReceivedCommandTimes(UpdateCommand, 1);
-    const failure = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
+    const failures = dynamo
+      .commandCalls(UpdateCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => JSON.stringify(input.Key).includes("failure"));
+    expect(failures).toHaveLength(1);
+    const failure = failures[0];
     expect(JSON.stringify(failure?.Key)).toContain(bad.submissionId);
     expect(failure?.ExpressionAttributeValues).toMatchObject({
       ":code_u0": "BUCKET_UNAVAILABLE",
@@ -113,7 +134,7 @@ describe("OrdersProcessor handler", () => {
     });
   });
 
-  it("counts accepted, rejected and failed orders as metrics", async () => {
+  it("counts confirmed, rejected and failed orders as metrics", async () => {
     const counted = vi.spyOn(metrics, "addMetric");
     s3.on(PutObjectCommand).rejectsOnce(new Error("SlowDown")).resolves({});
     await run(
@@ -122,7 +143,7 @@ describe("OrdersProcessor handler", () => {
       sqsRecord(JSON.stringify(anOrderMessage(anOrder({ amount: 0 })))),
     );
     const names = counted.mock.calls.map(([name]) => name).sort();
-    expect(names).toEqual(["OrdersAccepted", "OrdersRejected", "ProcessingFailures"]);
+    expect(names).toEqual(["OrdersConfirmed", "OrdersRejected", "ProcessingFailures"]);
   });
 
   it.each([

@@ -46,9 +46,11 @@ export class DynamoAccountLedger implements AccountLedger {
     const { account } = this.#service.entities;
     return guarded("table", "check accounts", async () => {
       const unique = [...new Set(accountIds)];
-      const { data } = await account
+      const { data, unprocessed } = await account
         .get(unique.map((accountId) => ({ accountId })))
         .go({ ...RAW_ERRORS, attributes: ["accountId"] });
+      // A key DynamoDB did not get to is not a missing account: fail, and let the retry ask again.
+      if (unprocessed.length > 0) throw new Error(`${unprocessed.length} account keys were left unprocessed`);
       const found = new Set(data.map((item) => item.accountId));
       return unique.filter((id) => !found.has(id));
     });

@@ -76,8 +76,10 @@ export class DynamoOrderRepository implements OrderRepository {
         })
         .append({ saga })
         .where((item, op) => op.eq(item.status, "PENDING"))
-        .go({ ...RAW_ERRORS, response: "all_new", returnOnConditionCheckFailure: "all_old" });
-      if (!result.rejected) return toRecord(result.data);
+        .go({ ...RAW_ERRORS, response: "none", returnOnConditionCheckFailure: "all_old" });
+      if (!result.rejected) {
+        return { ...record, ...fields, failure, payment, saga: [...(record.saga ?? []), ...saga] };
+      }
       // Another run finished first: its end stands.
       const existing =
         result.data ?? (await order.get({ orderId: record.orderId }).go({ ...RAW_ERRORS, consistent: true })).data;

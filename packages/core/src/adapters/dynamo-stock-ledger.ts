@@ -158,7 +158,10 @@ export class DynamoStockLedger implements StockLedger {
     return guarded("table", "read reservations", async () => {
       const found = new Map<string, { quantity: number; status: ReservationStatus }>();
       if (skus.length === 0) return found;
-      const { data } = await stock.get(skus.map((sku) => ({ sku }))).go({ ...RAW_ERRORS, consistent: true });
+      const { data, unprocessed } = await stock
+        .get(skus.map((sku) => ({ sku })))
+        .go({ ...RAW_ERRORS, consistent: true });
+      if (unprocessed.length > 0) throw new Error(`${unprocessed.length} stock keys were left unprocessed`);
       for (const item of data) {
         const hold = holdIn(item, orderId);
         if (hold) found.set(item.sku, { quantity: hold.quantity, status: hold.status });

@@ -14,3 +14,6 @@ export const retryPolicy = once(
 );
 
 export const adminToken = once(() => Resource.AdminToken.value);
+
+/** Minutes a saga may stay PENDING before SagaSweeper compensates it. */
+export const sagaTimeoutMinutes = once(() => Resource.OrdersConfig.sagaTimeoutMinutes);

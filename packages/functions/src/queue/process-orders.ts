@@ -1,14 +1,13 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { parseOrderMessage } from "@orders/core/domain/order-message";
-import { handleFailedAttempt } from "@orders/core/use-cases/handle-failed-attempt";
 import { processOrder } from "@orders/core/use-cases/process-order";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { orderArchive } from "../composition/bucket.ts";
 import { logger } from "../composition/logger.ts";
-import { retryScheduler } from "../composition/queues.ts";
-import { orderValidator, retryPolicy } from "../composition/settings.ts";
-import { accountLedger, failureLog, orderRepository, stockLedger } from "../composition/table.ts";
-import { countFailure, countProcessed, metrics } from "../metrics.ts";
+import { orderValidator } from "../composition/settings.ts";
+import { accountLedger, orderRepository, stockLedger } from "../composition/table.ts";
+import { countProcessed, metrics } from "../metrics.ts";
+import { reportFailure } from "./report-failure.ts";
 
 const deps = {
   repository: orderRepository(),
@@ -17,27 +16,6 @@ const deps = {
   stock: stockLedger(),
   accounts: accountLedger(),
 };
-const onFailure = { failures: failureLog(), retries: retryScheduler(), policy: retryPolicy() };
-
-/** Records why the record failed and delays its retry; the failure still goes back to SQS. */
-async function reportFailure(record: SQSRecord, error: unknown): Promise<void> {
-  const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
-  const failed = { body: record.body, receiptHandle: record.receiptHandle, attempt, error };
-  const { report, retryInSeconds, problems } = await handleFailedAttempt(failed, onFailure);
-  countFailure();
-  const { message: reason, ...rest } = report;
-  // `message` is Powertools' own key: logged under it, the reason would be dropped.
-  logger.warn("order processing failed", {
-    messageId: record.messageId,
-    attempt,
-    retryInSeconds,
-    ...rest,
-    reason,
-    error,
-  });
-  for (const problem of problems) logger.error("could not record the failure or delay the retry", { error: problem });
-}
-
 async function processRecord(record: SQSRecord): Promise<void> {
   try {
     const message = parseOrderMessage(record.body);

@@ -2,8 +2,8 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import { sweepStuckSagas } from "@orders/core/use-cases/sweep-stuck-sagas";
 import type { ScheduledEvent } from "aws-lambda";
-import { Resource } from "sst";
 import { logger } from "../composition/logger.ts";
+import { sagaTimeoutMinutes } from "../composition/settings.ts";
 import { accountLedger, orderRepository, stockLedger } from "../composition/table.ts";
 
 const deps = { repository: orderRepository(), stock: stockLedger(), accounts: accountLedger() };
@@ -20,7 +20,7 @@ export const handler = middy<ScheduledEvent, { swept: number; confirmed: number;
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async () => {
     const result = await sweepStuckSagas(deps, {
-      timeoutMinutes: Resource.OrdersConfig.sagaTimeoutMinutes,
+      timeoutMinutes: sagaTimeoutMinutes(),
       limit: SWEEP_LIMIT,
     });
     for (const { orderId, error } of result.errors) logger.error("could not end a stuck saga", { orderId, error });
