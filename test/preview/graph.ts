@@ -39,6 +39,8 @@ export interface Synth {
   outputs: Record<string, unknown>;
   resources: RegisteredResource[];
   builds: BuildRecord[];
+  /** Provider functions the program called (data sources: SSM parameters, policy documents, the region). */
+  calls: { token: string; inputs: Record<string, unknown> }[];
   seconds: number;
 }
 

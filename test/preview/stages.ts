@@ -16,7 +16,7 @@ export const graphDir = join(root, ".sst-preview/graph");
 export const graphFile = (stage: string) => join(graphDir, `${stage}.json`);
 
 /** Runs the app for one stage on the real platform, under mocks, in a child process. */
-export function synthStage(platformDir: string, stage: string): Promise<Synth> {
+export function synthStage(platformDir: string, stage: string, buildCache?: string): Promise<Synth> {
   mkdirSync(graphDir, { recursive: true });
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -24,7 +24,11 @@ export function synthStage(platformDir: string, stage: string): Promise<Synth> {
       [join(import.meta.dirname, "synth-stage.ts"), stage, platformDir, graphFile(stage)],
       {
         cwd: root,
-        env: { ...process.env, NODE_OPTIONS: "--no-deprecation --no-warnings" },
+        env: {
+          ...process.env,
+          NODE_OPTIONS: "--no-deprecation --no-warnings",
+          ...(buildCache ? { SST_PREVIEW_BUILDS: buildCache } : {}),
+        },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );

@@ -17,6 +17,7 @@
  * One stage per process: Pulumi's runtime state is global.
  */
 
+import { createHash } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
@@ -133,15 +134,16 @@ const TARGETS: Record<string, string> = { "nodejs24.x": "es2024", "nodejs22.x": 
 const FORCE_EXTERNAL = ["sharp", "pg-native"];
 
 /** The CLI's Node builder, in outline: one ESM bundle per function, `bundle.<export>` as its handler. */
-async function buildFunction(input: BuildInput) {
+async function bundleFunction(
+  input: BuildInput,
+  out: string,
+): Promise<Omit<BuildRecord, "functionID" | "links"> | string> {
   const dot = input.handler.lastIndexOf(".");
   const base = input.handler.slice(0, dot);
-  const exported = input.handler.slice(dot + 1);
   const file = [".ts", ".tsx", ".mts", ".js", ".mjs", ".cjs"]
     .map((ext) => join(root, `${base}${ext}`))
     .find((candidate) => existsSync(candidate));
-  if (!file) return { handler: "", out: "", errors: [`Handler not found: ${input.handler}`], sourcemaps: [] };
-  const out = join(work, "artifacts", `${input.functionID}-src`);
+  if (!file) return `Handler not found: ${input.handler}`;
   mkdirSync(out, { recursive: true });
   const props = input.properties ?? {};
   const external = [...FORCE_EXTERNAL, ...Object.keys(props.install ?? {}), ...(props.esbuild?.external ?? [])];
@@ -174,16 +176,51 @@ async function buildFunction(input: BuildInput) {
   for (const entry of Object.values(result.metafile.inputs)) {
     for (const imported of entry.imports) if (imported.external) externals.add(imported.path);
   }
-  builds.push({
-    functionID: input.functionID,
+  return {
     handler: input.handler,
     runtime: input.runtime,
     architecture: props.architecture ?? "",
-    links: Object.keys(input.links ?? {}).sort(),
     bytes: statSync(join(out, "bundle.mjs")).size,
     bundledPackages: [...new Set(inputs.map(packageOf).filter((name): name is string => name !== undefined))].sort(),
     externalImports: [...externals].filter((name) => !name.startsWith("node:")).sort(),
-  });
+  };
+}
+
+/**
+ * Builds a function, or reuses the bundle another stage of the same preview
+ * run built from the same handler and options (SST_PREVIEW_BUILDS, set by the
+ * global setup): the code does not depend on the stage.
+ */
+async function buildFunction(input: BuildInput) {
+  const exported = input.handler.slice(input.handler.lastIndexOf(".") + 1);
+  const shared = process.env.SST_PREVIEW_BUILDS;
+  let out = join(work, "artifacts", `${input.functionID}-src`);
+  let record: Omit<BuildRecord, "functionID" | "links"> | string;
+  if (shared) {
+    const key = createHash("sha256")
+      .update(JSON.stringify([input.handler, input.runtime, input.properties]))
+      .digest("hex")
+      .slice(0, 16);
+    out = join(shared, key);
+    const done = join(shared, `${key}.json`);
+    let owner = true;
+    try {
+      mkdirSync(out, { recursive: false });
+    } catch {
+      owner = false;
+    }
+    if (owner) {
+      record = await bundleFunction(input, out);
+      writeFileSync(done, JSON.stringify(record));
+    } else {
+      while (!existsSync(done)) await new Promise((resolve) => setTimeout(resolve, 50));
+      record = JSON.parse(readFileSync(done, "utf8")) as typeof record;
+    }
+  } else {
+    record = await bundleFunction(input, out);
+  }
+  if (typeof record === "string") return { handler: "", out: "", errors: [record], sourcemaps: [] };
+  builds.push({ ...record, functionID: input.functionID, links: Object.keys(input.links ?? {}).sort() });
   return { handler: `bundle.${exported}`, out, errors: [], sourcemaps: [] };
 }
 
@@ -300,6 +337,7 @@ const { runInPulumiStack } = platformRequire("@pulumi/pulumi/runtime/stack") as 
 };
 
 const registered: Omit<Synth["resources"][number], "options">[] = [];
+const calls: Synth["calls"] = [];
 const options = new Map<string, { retainOnDelete?: boolean; protect?: boolean; parent?: string }>();
 pulumi.runtime.setMocks(
   {
@@ -315,6 +353,7 @@ pulumi.runtime.setMocks(
       return { id, state };
     },
     call(args) {
+      calls.push({ token: args.token, inputs: reveal(args.inputs) as Record<string, unknown> });
       return callMock(args.token, args.inputs);
     },
   },
@@ -395,6 +434,7 @@ const synth: Synth = {
     options: options.get(`${resource.type}::${resource.name}`) ?? {},
   })),
   builds: builds.sort((a, b) => a.functionID.localeCompare(b.functionID)),
+  calls,
   seconds: Math.round((performance.now() - started) / 100) / 10,
 };
 writeFileSync(outFile, JSON.stringify(synth, null, 1));

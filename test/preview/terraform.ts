@@ -121,11 +121,14 @@ function splitTopLevel(inner: string): string[] {
   return items.map((item) => item.trim()).filter((item) => item !== "");
 }
 
+function flatten(list: Value[]): Value[] {
+  return list.flatMap((item) => (Array.isArray(item) ? flatten(item) : [item]));
+}
+
 /** The Terraform functions the policies use; `undefined` when the arguments are not what they expect. */
 const FUNCTIONS = {
   concat: (args: Value[]) => (args.every(Array.isArray) ? (args as Value[][]).flat() : undefined),
-  flatten: (args: Value[]) =>
-    Array.isArray(args[0]) ? ((args[0] as Value[]).flat(Number.POSITIVE_INFINITY) as Value[]) : undefined,
+  flatten: (args: Value[]) => (Array.isArray(args[0]) ? flatten(args[0] as Value[]) : undefined),
   distinct: (args: Value[]) => (Array.isArray(args[0]) ? [...new Set(args[0] as Value[])] : undefined),
   substr: ([text, offset, length]: Value[]) =>
     typeof text === "string" && typeof offset === "number" && typeof length === "number"

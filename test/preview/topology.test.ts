@@ -3,8 +3,9 @@ import { ordersConfig, queues, routes, schedules, subscriptions } from "../../in
 import { tableDesign } from "../../packages/core/src/entities/table-design.ts";
 import { deployedFunction } from "./app.ts";
 import { TYPES } from "./graph.ts";
-import { ALERTS_TOPIC_ARN } from "./mocks.ts";
+import { ACCOUNT, ALERTS_TOPIC_ARN, PARTITION, REGION } from "./mocks.ts";
 import { loadGraph, STAGES } from "./stages.ts";
+import { TerraformModule } from "./terraform.ts";
 
 describe.each(STAGES)("the resource graph of stage %s", (stage) => {
   const graph = loadGraph(stage);
@@ -202,5 +203,26 @@ describe("stage production keeps its data", () => {
 
   it("keeps point-in-time recovery on production", () => {
     expect(production.one(TYPES.table, "OrdersTableTable").inputs.pointInTimeRecovery).toEqual({ enabled: true });
+  });
+});
+
+describe("the seam with Terraform", () => {
+  it("reads the alerts topic from the SSM parameter stacks/foundation writes", () => {
+    // Arrange
+    const foundation = new TerraformModule(new URL("../../stacks/foundation", import.meta.url).pathname, {
+      account: ACCOUNT,
+      region: REGION,
+      partition: PARTITION,
+    });
+    const written = foundation.resources("aws_ssm_parameter").map((block) => foundation.attribute(block, "name"));
+    for (const stage of STAGES) {
+      // Act
+      const read = loadGraph(stage)
+        .synth.calls.filter((call) => call.token === "aws:ssm/getParameter:getParameter")
+        .map((call) => call.inputs.name);
+      // Assert
+      expect(read.length, stage).toBeGreaterThan(0);
+      for (const name of read) expect(written).toContain(name);
+    }
   });
 });

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { TYPES } from "./graph.ts";
+import { NAME_RULES, physicalPrefix, prefixName, RANDOM_SUFFIX } from "./naming.ts";
+import { loadGraph, STAGES } from "./stages.ts";
+
+describe.each(STAGES)("SST's physical names on stage %s", (stage) => {
+  const graph = loadGraph(stage);
+  const named = graph.custom.filter((resource) => resource.type in NAME_RULES);
+
+  it("are what the restated naming rules predict, for every named resource", () => {
+    // Arrange
+    expect(named.length).toBeGreaterThan(20);
+    for (const resource of named) {
+      const rule = NAME_RULES[resource.type] as { field: string };
+      const actual = resource.inputs[rule.field] as string;
+      // Act
+      const predicted = physicalPrefix(graph.synth.app.name, stage, resource.type, resource.name);
+      // Assert
+      expect(actual, `${resource.type} ${resource.name}`).toMatch(RANDOM_SUFFIX);
+      expect(actual.replace(RANDOM_SUFFIX, ""), `${resource.type} ${resource.name}`).toBe(predicted);
+    }
+  });
+
+  it("include the shortened forms the deploy role must allow, on production", () => {
+    const names = graph.ofType(TYPES.function).map((fn) => fn.inputs.name as string);
+    if (stage === "production") expect(names.some((name) => name.startsWith("production-"))).toBe(true);
+    else expect(names.every((name) => name.startsWith(`orders-${stage}-`))).toBe(true);
+  });
+});
+
+describe("the naming rules", () => {
+  it("cut the app, then drop it, then cut the name, as the name grows", () => {
+    expect(prefixName("orders", "production", 55, "Short")).toBe("orders-production-Short");
+    expect(prefixName("orders", "production", 55, "A".repeat(39))).toBe(`orde-production-${"A".repeat(39)}`);
+    expect(prefixName("orders", "production", 55, "A".repeat(43))).toBe(`production-${"A".repeat(43)}`);
+    expect(prefixName("orders", "production", 55, "A".repeat(50))).toBe(`prod-${"A".repeat(50)}`);
+    expect(prefixName("orders", "production", 55, "A".repeat(60))).toBe("A".repeat(55));
+  });
+});
