@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { loadDemoData } from "./demo-data.ts";
 import { PortInUseError } from "./emulators.ts";
 import { parseFaultRules } from "./faults.ts";
 import { repoRoot } from "./handlers.ts";
@@ -49,11 +50,17 @@ try {
     ...(dataDir ? { dataDir } : {}),
     log,
   });
+  // Before "running": the README's examples count on the demo data.
+  const demo =
+    env.ORDERS_DEMO_DATA === "off"
+      ? undefined
+      : await loadDemoData({ dynamoEndpoint: system.emulators.dynamoEndpoint, table: system.resources.table });
   log(`orders is running at ${system.url} (ready in ${Date.now() - started}ms)`);
   log(`  SQS + S3 emulator ${system.emulators.sqsS3Endpoint} · DynamoDB emulator ${system.emulators.dynamoEndpoint}`);
   log(`  data: ${dataDir ?? "in memory"} · stop with Ctrl-C`);
   log(`  DLQ console ${system.url}/console · admin token ${givenToken ? "from ORDERS_ADMIN_TOKEN" : adminToken}`);
   if (system.faults.rules.length) log(`  faults on: ${system.faults.rules.join(", ")}`);
+  if (demo) log(`  ${demo}`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
