@@ -3,7 +3,18 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { FaultSwitch } from "../../packages/local/src/faults.ts";
-import { anOrder, apiEvent, lambdaContext, postJson, uniqueOrderId } from "../helpers/factories.ts";
+import { crashPoints } from "../helpers/crash-points.ts";
+import {
+  anOrder,
+  anOrderMessage,
+  anOrderWithItems,
+  apiEvent,
+  lambdaContext,
+  postJson,
+  sqsEvent,
+  sqsRecord,
+  uniqueOrderId,
+} from "../helpers/factories.ts";
 import { localStage, TEST_ADMIN_TOKEN } from "../helpers/local-stage.ts";
 import { queueDepth, queuePump } from "../helpers/queue-pump.ts";
 
@@ -23,7 +34,7 @@ const admin = {
   discard: await load("admin/discard-dead-letter"),
   audit: await load("admin/list-audit"),
 };
-const { orderRepository } = await import("@orders/functions/composition/table");
+const { dynamoClient, orderRepository, stockLedger } = await import("@orders/functions/composition/table");
 const { sdkClients } = await import("@orders/functions/composition/sdk-clients");
 
 const { sqs } = stage.clients;
@@ -193,6 +204,37 @@ describe("the DLQ admin API against the emulators", () => {
       actor: "integration test",
     });
     expect(audit.entries.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(["REDRIVE", "EDIT"]));
+  });
+
+  it("compensates a saga stopped part-way before it discards its message", async () => {
+    // Arrange: the processor reserved the stock, then died before holding the payment.
+    const sku = uniqueOrderId("sku").slice(0, 48);
+    await stockLedger().setOnHand(sku, 5, new Date().toISOString());
+    const message = anOrderMessage(anOrderWithItems([{ sku, quantity: 2, unitPrice: 10 }]));
+    const crashes = crashPoints(dynamoClient());
+    crashes.arm(2, "before"); // claim, reserve, then the hold
+    const { batchItemFailures } = await processBatch(sqsEvent([sqsRecord(JSON.stringify(message))]), lambdaContext());
+    crashes.disarm();
+    expect(batchItemFailures).toHaveLength(1);
+    expect(await stockLedger().find(sku)).toMatchObject({ reserved: 2 });
+    // SQS gives up on it after three receives.
+    await sqs.send(new SendMessageCommand({ QueueUrl: stage.resources.dlq.url, MessageBody: JSON.stringify(message) }));
+    const letter = (await deadLetters()).find(
+      (l) => l.messageAttributes !== undefined && JSON.stringify(l).includes(message.order.id),
+    );
+    const id = letter?.messageId ?? "";
+    // Act
+    const discarded = await call(admin.discard, post(`/admin/dlq/${id}/discard`, { reason: "customer gave up" }, id));
+    // Assert
+    expect(discarded.body).toEqual({ messageId: id, status: "DISCARDED" });
+    expect(await stockLedger().find(sku)).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
+    const history = await orderRepository().findHistory(message.order.id);
+    expect(history?.original).toMatchObject({ status: "FAILED", failure: { code: "DISCARDED" } });
+    const { body: audit } = await call(admin.audit, get("/admin/audit"));
+    expect(audit.entries[0]).toMatchObject({
+      action: "DISCARD",
+      detail: "customer gave up (saga compensated: FAILED)",
+    });
   });
 
   it.each([

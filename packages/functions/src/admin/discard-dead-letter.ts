@@ -1,15 +1,21 @@
 import { DiscardRequestSchema, parseOrThrow } from "@orders/core/domain/admin";
 import { discardDeadLetter } from "@orders/core/use-cases/dlq/discard-dead-letter";
 import { deadLetterQueue } from "../composition/queues.ts";
-import { auditLog } from "../composition/table.ts";
+import { accountLedger, auditLog, orderRepository, stockLedger } from "../composition/table.ts";
 import { actorOf } from "../http/admin-auth.ts";
 import { adminRoute } from "../http/admin-route.ts";
 import { json } from "../http/responses.ts";
 import { countDlqActions } from "../metrics.ts";
 
-const deps = { deadLetters: deadLetterQueue(), audit: auditLog() };
+const deps = {
+  deadLetters: deadLetterQueue(),
+  audit: auditLog(),
+  repository: orderRepository(),
+  stock: stockLedger(),
+  accounts: accountLedger(),
+};
 
-/** POST /admin/dlq/{id}/discard `{reason}`: delete, keeping the body in the audit. */
+/** POST /admin/dlq/{id}/discard `{reason}`: compensate a part-done saga, then delete, keeping the body in the audit. */
 export const handler = adminRoute({ body: true }, async (event) => {
   const { reason } = parseOrThrow(DiscardRequestSchema, event.body, "The discard request");
   const messageId = event.pathParameters?.id ?? "";

@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import * as z from "zod/mini";
 import { parseOrThrow } from "../../domain/admin.ts";
 import { orderIdOf, submissionIdOf } from "../../domain/dead-letter.ts";
+import { OrderIdSchema } from "../../domain/order.ts";
 import type { AuditLog, Clock, DeadLetterStore } from "../../ports.ts";
+import { type RunSagaDeps, runSaga } from "../run-saga.ts";
 import { takeOne } from "./take-one.ts";
 
 const ReasonSchema = z
@@ -15,7 +17,7 @@ export interface DiscardInput {
   actor: string;
 }
 
-export interface DiscardDeps {
+export interface DiscardDeps extends RunSagaDeps {
   deadLetters: DeadLetterStore;
   audit: AuditLog;
   clock?: Clock;
@@ -23,7 +25,10 @@ export interface DiscardDeps {
 
 /**
  * Deletes a dead letter for good, after writing its body and the reason to
- * the audit: the message leaves the queue but is never lost.
+ * the audit: the message leaves the queue but is never lost. If the message
+ * is the original of an order whose saga stopped part-way, the saga is
+ * compensated first (DISCARDED), so that no stock or money stays held; if
+ * that fails, nothing is deleted.
  */
 export async function discardDeadLetter(
   input: DiscardInput,
@@ -31,6 +36,7 @@ export async function discardDeadLetter(
 ): Promise<{ messageId: string; status: "DISCARDED" }> {
   const reason = parseOrThrow(ReasonSchema, input.reason, "The reason");
   const letter = await takeOne(input.messageId, deps.deadLetters);
+  const compensated = await compensate(letter.body, reason, deps);
   await deps.audit.append({
     auditId: randomUUID(),
     at: (deps.clock?.now() ?? new Date()).toISOString(),
@@ -40,9 +46,23 @@ export async function discardDeadLetter(
     orderId: orderIdOf(letter.body),
     submissionId: submissionIdOf(letter.body),
     result: "OK",
-    detail: reason,
+    detail: compensated ? `${reason} (saga compensated: ${compensated})` : reason,
     body: letter.body,
   });
   await deps.deadLetters.delete(letter);
   return { messageId: letter.messageId, status: "DISCARDED" };
+}
+
+/** Ends the saga of the order this message is the original of, if it is still PENDING; returns how it ended. */
+async function compensate(body: string, reason: string, deps: DiscardDeps): Promise<string | undefined> {
+  const orderId = OrderIdSchema.safeParse(orderIdOf(body));
+  if (!orderId.success) return undefined;
+  const history = await deps.repository.findHistory(orderId.data);
+  const original = history?.original;
+  if (original?.status !== "PENDING" || original.submissionId !== submissionIdOf(body)) return undefined;
+  const ended = await runSaga(original, deps, {
+    attempt: 0,
+    abort: { code: "DISCARDED", message: `Discarded from the dead-letter queue: ${reason}` },
+  });
+  return ended.status;
 }
