@@ -6,8 +6,43 @@ import type { AccountLedger, AccountState, HoldResult, LedgerEntry, ResolveResul
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
 import { markerKey } from "./marker-keys.ts";
 
-/** A ledger entry as stored: the entry plus the failure a void recorded. */
-type StoredEntry = LedgerEntry & { reason?: OrderFailure };
+/**
+ * A ledger entry as stored, with one-letter names (a merchant's item holds an
+ * entry per order it was paid for): `id` transfer id, `k` kind, `a` amount in
+ * cents, `s` status, `t` time, `o` order id, `r` the failure a void recorded.
+ */
+interface StoredEntry {
+  id: string;
+  k: LedgerEntry["kind"];
+  a: number;
+  s: LedgerEntry["status"];
+  t: string;
+  o?: string;
+  r?: OrderFailure;
+}
+
+function stored(entry: LedgerEntry, reason?: OrderFailure): StoredEntry {
+  return {
+    id: entry.transferId,
+    k: entry.kind,
+    a: entry.amountCents,
+    s: entry.status,
+    t: entry.at,
+    ...(entry.orderId ? { o: entry.orderId } : {}),
+    ...(reason ? { r: reason } : {}),
+  };
+}
+
+function ledgerEntry(entry: StoredEntry): LedgerEntry {
+  return {
+    transferId: entry.id,
+    kind: entry.k,
+    amountCents: entry.a,
+    status: entry.s,
+    at: entry.t,
+    ...(entry.o ? { orderId: entry.o } : {}),
+  };
+}
 
 const RACE_RETRIES = 5;
 const rejectedOrRead = { ...RAW_ERRORS, returnOnConditionCheckFailure: "all_old", response: "none" } as const;
@@ -17,9 +52,9 @@ function entryIn(item: AccountItem | null | undefined, transferId: string): Stor
 }
 
 function resolved(entry: StoredEntry): ResolveResult {
-  if (entry.status === "POSTED") return { status: "POSTED" };
-  if (entry.status === "VOIDED") return { status: "VOIDED", reason: entry.reason, heldCents: entry.amountCents };
-  throw new Error(`Transfer ${entry.transferId} is still HELD`);
+  if (entry.s === "POSTED") return { status: "POSTED" };
+  if (entry.s === "VOIDED") return { status: "VOIDED", reason: entry.r, heldCents: entry.a };
+  throw new Error(`Transfer ${entry.id} is still HELD`);
 }
 
 /**
@@ -59,7 +94,7 @@ export class DynamoAccountLedger implements AccountLedger {
   hold(accountId: string, transferId: string, amountCents: number, orderId: string, at: string): Promise<HoldResult> {
     const { account } = this.#service.entities;
     const key = markerKey(transferId);
-    const entry: StoredEntry = { transferId, kind: "DEBIT", amountCents, status: "HELD", at, orderId };
+    const entry = stored({ transferId, kind: "DEBIT", amountCents, status: "HELD", at, orderId });
     return guarded("table", "hold payment", async () => {
       for (let attempt = 0; ; attempt++) {
         const result = await account
@@ -75,8 +110,8 @@ export class DynamoAccountLedger implements AccountLedger {
         if (!result.rejected) return { status: "HELD" };
         const current = result.data ?? (await this.#read(accountId));
         const existing = entryIn(current, transferId);
-        if (existing?.status === "HELD" || existing?.status === "POSTED") return { status: existing.status };
-        if (existing) return { status: "VOIDED", reason: existing.reason };
+        if (existing?.s === "HELD" || existing?.s === "POSTED") return { status: existing.s };
+        if (existing) return { status: "VOIDED", reason: existing.r };
         const balance = current?.balance ?? 0;
         // Funds may have arrived since the write: try again while they cover it.
         if (balance < amountCents || attempt >= RACE_RETRIES) return { status: "INSUFFICIENT", available: balance };
@@ -92,13 +127,10 @@ export class DynamoAccountLedger implements AccountLedger {
         .patch({ accountId })
         .data((item, op) => {
           op.subtract(item.held, amountCents);
-          op.set(item.transfers[key].status, "POSTED");
+          op.set(item.transfers[key].s, "POSTED");
           op.set(item.updatedAt, at);
         })
-        .where(
-          (item, op) =>
-            `${op.eq(item.transfers[key].status, "HELD")} AND ${op.eq(item.transfers[key].amountCents, amountCents)}`,
-        )
+        .where((item, op) => `${op.eq(item.transfers[key].s, "HELD")} AND ${op.eq(item.transfers[key].a, amountCents)}`)
         .go(rejectedOrRead);
       if (!result.rejected) return { status: "POSTED" };
       const existing = entryIn(result.data ?? (await this.#read(accountId)), transferId);
@@ -124,13 +156,12 @@ export class DynamoAccountLedger implements AccountLedger {
           .data((item, op) => {
             op.add(item.balance, amountCents);
             op.subtract(item.held, amountCents);
-            op.set(item.transfers[key].status, "VOIDED");
-            op.set(item.transfers[key].reason, reason);
+            op.set(item.transfers[key].s, "VOIDED");
+            op.set(item.transfers[key].r, reason);
             op.set(item.updatedAt, at);
           })
           .where(
-            (item, op) =>
-              `${op.eq(item.transfers[key].status, "HELD")} AND ${op.eq(item.transfers[key].amountCents, amountCents)}`,
+            (item, op) => `${op.eq(item.transfers[key].s, "HELD")} AND ${op.eq(item.transfers[key].a, amountCents)}`,
           )
           .go(rejectedOrRead);
         if (!voided.rejected) return { status: "VOIDED", reason, heldCents: amountCents };
@@ -138,18 +169,10 @@ export class DynamoAccountLedger implements AccountLedger {
         // No such account: nothing can ever be held on it.
         if (!current) return { status: "VOIDED", reason, heldCents: 0 };
         const existing = entryIn(current, transferId);
-        if (existing && existing.status !== "HELD") return resolved(existing);
-        if (existing) throw new Error(`Transfer ${transferId} holds ${existing.amountCents}, not ${amountCents}`);
+        if (existing && existing.s !== "HELD") return resolved(existing);
+        if (existing) throw new Error(`Transfer ${transferId} holds ${existing.a}, not ${amountCents}`);
         // Never held: record the void, so that a late hold of this transfer cannot apply.
-        const marker: StoredEntry = {
-          transferId,
-          kind: "DEBIT",
-          amountCents: 0,
-          status: "VOIDED",
-          at,
-          orderId,
-          reason,
-        };
+        const marker = stored({ transferId, kind: "DEBIT", amountCents: 0, status: "VOIDED", at, orderId }, reason);
         const tombstone = await account
           .patch({ accountId })
           .data((item, op) => {
@@ -164,32 +187,30 @@ export class DynamoAccountLedger implements AccountLedger {
   }
 
   credit(accountId: string, transferId: string, amountCents: number, orderId: string, at: string): Promise<void> {
-    const entry: StoredEntry = { transferId, kind: "CREDIT", amountCents, status: "POSTED", at, orderId };
-    return this.#addFunds(accountId, entry, "credit payee");
+    return this.#addFunds(
+      accountId,
+      stored({ transferId, kind: "CREDIT", amountCents, status: "POSTED", at, orderId }),
+      "credit payee",
+    );
   }
 
   deposit(accountId: string, reference: string, amountCents: number, at: string): Promise<void> {
-    const entry: StoredEntry = {
-      transferId: `deposit:${reference}`,
-      kind: "DEPOSIT",
-      amountCents,
-      status: "POSTED",
-      at,
-    };
+    const transferId = `deposit:${reference}`;
+    const entry = stored({ transferId, kind: "DEPOSIT", amountCents, status: "POSTED", at });
     return this.#addFunds(accountId, entry, "deposit");
   }
 
   /** Adds a posted entry's amount to the balance, once per transfer id. */
   #addFunds(accountId: string, entry: StoredEntry, action: string): Promise<void> {
     const { account } = this.#service.entities;
-    const key = markerKey(entry.transferId);
+    const key = markerKey(entry.id);
     return guarded("table", action, async () => {
       const result = await account
         .patch({ accountId })
         .data((item, op) => {
-          op.add(item.balance, entry.amountCents);
+          op.add(item.balance, entry.a);
           op.set(item.transfers[key], entry);
-          op.set(item.updatedAt, entry.at);
+          op.set(item.updatedAt, entry.t);
         })
         .where((item, op) => op.notExists(item.transfers[key]))
         .go(rejectedOrRead);
@@ -200,7 +221,10 @@ export class DynamoAccountLedger implements AccountLedger {
   }
 
   transfer(accountId: string, transferId: string): Promise<LedgerEntry | undefined> {
-    return guarded("table", "read transfer", async () => entryIn(await this.#read(accountId), transferId));
+    return guarded("table", "read transfer", async () => {
+      const entry = entryIn(await this.#read(accountId), transferId);
+      return entry ? ledgerEntry(entry) : undefined;
+    });
   }
 
   open(accountId: string, at: string): Promise<boolean> {
@@ -216,9 +240,9 @@ export class DynamoAccountLedger implements AccountLedger {
     return guarded("table", "read account", async () => {
       const item = await this.#read(accountId);
       if (!item) return undefined;
-      const entries = Object.values((item.transfers ?? {}) as Record<string, StoredEntry>).sort((a, b) =>
-        b.at.localeCompare(a.at),
-      );
+      const entries = Object.values((item.transfers ?? {}) as Record<string, StoredEntry>)
+        .map(ledgerEntry)
+        .sort((a, b) => b.at.localeCompare(a.at));
       return {
         accountId: item.accountId,
         balanceCents: item.balance,

@@ -6,11 +6,23 @@ import type { ReserveResult, StockLedger, StockLevel } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
 import { markerKey } from "./marker-keys.ts";
 
-interface Hold {
-  orderId: string;
-  quantity: number;
-  status: ReservationStatus;
-  at: string;
+/**
+ * A reservation marker as stored: its status's initial and the quantity, e.g.
+ * `H2` (2 held), `C2` (2 committed), `R0` (released before anything was held).
+ * Three bytes, so that a hot sku's item holds about ten thousand of them.
+ */
+type StoredHold = string;
+
+const STATUS_BY_INITIAL: Record<string, ReservationStatus> = { H: "HELD", C: "COMMITTED", R: "RELEASED" };
+
+function stored(status: ReservationStatus, quantity: number): StoredHold {
+  return `${status[0]}${quantity}`;
+}
+
+function parsed(marker: StoredHold): { status: ReservationStatus; quantity: number } {
+  const status = STATUS_BY_INITIAL[marker[0] ?? ""];
+  if (!status) throw new Error(`Unreadable reservation marker ${marker}`);
+  return { status, quantity: Number(marker.slice(1)) };
 }
 
 /** A write lost a race with another writer of the same item: read and try again, a few times. */
@@ -27,8 +39,12 @@ function levelOf(item: StockItem): StockLevel {
   };
 }
 
-function holdIn(item: StockItem | null | undefined, orderId: string): Hold | undefined {
-  return (item?.holds as Record<string, Hold> | undefined)?.[markerKey(orderId)];
+function holdIn(
+  item: StockItem | null | undefined,
+  orderId: string,
+): { status: ReservationStatus; quantity: number } | undefined {
+  const marker = (item?.holds as Record<string, StoredHold> | undefined)?.[markerKey(orderId)];
+  return marker === undefined ? undefined : parsed(marker);
 }
 
 /**
@@ -58,13 +74,12 @@ export class DynamoStockLedger implements StockLedger {
     return guarded("table", "reserve stock", async () => {
       for (let attempt = 0; ; attempt++) {
         const at = this.#now();
-        const hold: Hold = { orderId, quantity, status: "HELD", at };
         const result = await stock
           .patch({ sku })
           .data((item, op) => {
             op.subtract(item.available, quantity);
             op.add(item.reserved, quantity);
-            op.set(item.holds[key], hold);
+            op.set(item.holds[key], stored("HELD", quantity));
             op.set(item.updatedAt, at);
           })
           .where((item, op) => `${op.gte(item.available, quantity)} AND ${op.notExists(item.holds[key])}`)
@@ -92,13 +107,10 @@ export class DynamoStockLedger implements StockLedger {
         .data((item, op) => {
           op.subtract(item.onHand, quantity);
           op.subtract(item.reserved, quantity);
-          op.set(item.holds[key].status, "COMMITTED");
-          op.set(item.holds[key].at, at);
+          op.set(item.holds[key], stored("COMMITTED", quantity));
           op.set(item.updatedAt, at);
         })
-        .where(
-          (item, op) => `${op.eq(item.holds[key].status, "HELD")} AND ${op.eq(item.holds[key].quantity, quantity)}`,
-        )
+        .where((item, op) => op.eq(item.holds[key], stored("HELD", quantity)))
         .go(rejectedOrRead);
       if (!result.rejected) return "COMMITTED";
       const existing = holdIn(result.data ?? (await this.#read(sku)), orderId);
@@ -120,13 +132,10 @@ export class DynamoStockLedger implements StockLedger {
           .data((item, op) => {
             op.add(item.available, quantity);
             op.subtract(item.reserved, quantity);
-            op.set(item.holds[key].status, "RELEASED");
-            op.set(item.holds[key].at, at);
+            op.set(item.holds[key], stored("RELEASED", quantity));
             op.set(item.updatedAt, at);
           })
-          .where(
-            (item, op) => `${op.eq(item.holds[key].status, "HELD")} AND ${op.eq(item.holds[key].quantity, quantity)}`,
-          )
+          .where((item, op) => op.eq(item.holds[key], stored("HELD", quantity)))
           .go(rejectedOrRead);
         if (!released.rejected) return "RELEASED";
         const current = released.data ?? (await this.#read(sku));
@@ -136,11 +145,10 @@ export class DynamoStockLedger implements StockLedger {
         if (existing && existing.status !== "HELD") return existing.status;
         if (existing) throw new Error(`Order ${orderId} holds ${existing.quantity} ${sku}, not ${quantity}`);
         // Never reserved: leave a RELEASED marker so that a late reserve of this order cannot hold.
-        const marker: Hold = { orderId, quantity: 0, status: "RELEASED", at };
         const tombstone = await stock
           .patch({ sku })
           .data((item, op) => {
-            op.set(item.holds[key], marker);
+            op.set(item.holds[key], stored("RELEASED", 0));
           })
           .where((item, op) => op.notExists(item.holds[key]))
           .go(rejectedOrRead);

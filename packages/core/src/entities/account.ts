@@ -2,8 +2,8 @@ import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
 
 /**
  * One account and its ledger. `balance` is spendable cents; `held` is cents
- * on hold for pending transfers. `transfers` maps each transfer id to its
- * entry `{kind, amountCents, status, at, orderId?, reason?}`: the entry and
+ * on hold for pending transfers. `transfers` maps each transfer (by a hash of
+ * its id) to its ledger entry, with one-letter field names: the entry and
  * the balances change in one conditional write, so a transfer applies once.
  */
 export const accountSchema = {

@@ -3,8 +3,8 @@ import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
 /**
  * One sku's stock. `available = onHand − reserved` is kept as a counter,
  * because a DynamoDB condition cannot do arithmetic. `holds` maps each order
- * id to its reservation marker `{quantity, status, at}`: the marker and the
- * counters change in one conditional write, so a reservation applies once.
+ * (by a hash of its id) to its reservation marker, e.g. `H2`: the marker and
+ * the counters change in one conditional write, so a reservation applies once.
  */
 export const stockSchema = {
   model: { entity: "stock", version: "1", service: "orders" },
