@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runtime } from "../../infra/manifest.ts";
+import { ordersConfig, runtime } from "../../infra/manifest.ts";
 import { declaredFunctions, deployedFunction, linkedArns } from "./app.ts";
 import { TYPES } from "./graph.ts";
 import { loadGraph, STAGES } from "./stages.ts";
@@ -29,6 +29,21 @@ describe.each(STAGES)("functions on stage %s, as SST builds them", (stage) => {
   it.each(declared)("$label is linked to exactly its manifest links", ({ spec }) => {
     const { build } = deployedFunction(graph, spec);
     expect(build.links).toEqual([...spec.links].sort());
+  });
+
+  it.each(declared)("$label's handler string names a file with that export", ({ spec }) => {
+    const { build, fn } = deployedFunction(graph, spec);
+    expect(build.exports).toContain(spec.handler.slice(spec.handler.lastIndexOf(".") + 1));
+    expect(fn.inputs.handler).toBeTruthy();
+  });
+
+  it("gives every function linked to OrdersConfig the manifest's settings", () => {
+    const linked = graph.synth.builds.filter((build) => build.links.includes("OrdersConfig"));
+    expect(linked.length).toBeGreaterThan(0);
+    for (const build of linked) {
+      // SST adds the component's `type` to what it links.
+      expect(build.linkProperties.OrdersConfig).toEqual({ ...ordersConfig, type: expect.stringMatching(/Linkable$/) });
+    }
   });
 
   it.each(declared)("$label may act only on the resources it is linked to (least privilege)", ({ spec }) => {

@@ -23,7 +23,11 @@ export interface BuildRecord {
   architecture: string;
   /** The names of the resources linked to it, as SST passes them to the build. */
   links: string[];
+  /** What each link gives the function at run time (`Resource.<Name>`). */
+  linkProperties: Record<string, unknown>;
   bytes: number;
+  /** The bundle's exports: the handler's export must be one. */
+  exports: string[];
   /** npm packages whose code is inside the bundle. */
   bundledPackages: string[];
   /** Bare imports left for the runtime to provide. */

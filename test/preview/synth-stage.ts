@@ -137,7 +137,7 @@ const FORCE_EXTERNAL = ["sharp", "pg-native"];
 async function bundleFunction(
   input: BuildInput,
   out: string,
-): Promise<Omit<BuildRecord, "functionID" | "links"> | string> {
+): Promise<Omit<BuildRecord, "functionID" | "links" | "linkProperties"> | string> {
   const dot = input.handler.lastIndexOf(".");
   const base = input.handler.slice(0, dot);
   const file = [".ts", ".tsx", ".mts", ".js", ".mjs", ".cjs"]
@@ -172,6 +172,7 @@ async function bundleFunction(
     },
   });
   const inputs = Object.keys(result.metafile.inputs);
+  const exports = Object.values(result.metafile.outputs).flatMap((output) => output.exports);
   const externals = new Set<string>();
   for (const entry of Object.values(result.metafile.inputs)) {
     for (const imported of entry.imports) if (imported.external) externals.add(imported.path);
@@ -181,6 +182,7 @@ async function bundleFunction(
     runtime: input.runtime,
     architecture: props.architecture ?? "",
     bytes: statSync(join(out, "bundle.mjs")).size,
+    exports: [...new Set(exports)].sort(),
     bundledPackages: [...new Set(inputs.map(packageOf).filter((name): name is string => name !== undefined))].sort(),
     externalImports: [...externals].filter((name) => !name.startsWith("node:")).sort(),
   };
@@ -195,7 +197,7 @@ async function buildFunction(input: BuildInput) {
   const exported = input.handler.slice(input.handler.lastIndexOf(".") + 1);
   const shared = process.env.SST_PREVIEW_BUILDS;
   let out = join(work, "artifacts", `${input.functionID}-src`);
-  let record: Omit<BuildRecord, "functionID" | "links"> | string;
+  let record: Omit<BuildRecord, "functionID" | "links" | "linkProperties"> | string;
   if (shared) {
     const key = createHash("sha256")
       .update(JSON.stringify([input.handler, input.runtime, input.properties]))
@@ -220,7 +222,12 @@ async function buildFunction(input: BuildInput) {
     record = await bundleFunction(input, out);
   }
   if (typeof record === "string") return { handler: "", out: "", errors: [record], sourcemaps: [] };
-  builds.push({ ...record, functionID: input.functionID, links: Object.keys(input.links ?? {}).sort() });
+  builds.push({
+    ...record,
+    functionID: input.functionID,
+    links: Object.keys(input.links ?? {}).sort(),
+    linkProperties: reveal(input.links ?? {}) as Record<string, unknown>,
+  });
   return { handler: `bundle.${exported}`, out, errors: [], sourcemaps: [] };
 }
 

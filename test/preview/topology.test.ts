@@ -107,6 +107,11 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
       expect(keys.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
     });
 
+    it("sets an explicit CORS policy allowing exactly the manifest's methods", () => {
+      const cors = graph.one(TYPES.api, "OrdersApiApi").inputs.corsConfiguration as { allowMethods: string[] };
+      expect([...cors.allowMethods].sort()).toEqual([...new Set(routes.map((route) => route.method))].sort());
+    });
+
     it("writes an access log (which needs the deploy role's log-delivery permissions)", () => {
       const [apiStage] = graph.ofType(TYPES.apiStage);
       const settings = apiStage?.inputs.accessLogSettings as { destinationArn?: string } | undefined;
@@ -157,6 +162,45 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
         expect(scoped, `${alarm.inputs.name} watches ${JSON.stringify(dimensions)}`).toBe(true);
         // Custom metrics: the exact dimension set packages/functions/src/metrics.ts emits (a metric is its full set).
         if (alarm.inputs.namespace === "orders") expect(dimensions).toEqual({ service: "orders", stage });
+      }
+    });
+
+    it.each([
+      ["dlq-not-empty", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "OrdersDlqQueue", 0],
+      ["queue-oldest-message-age", "AWS/SQS", "ApproximateAgeOfOldestMessage", "OrdersQueueQueue", 300],
+      ["processor-errors", "AWS/Lambda", "Errors", "processor", 0],
+      ["processor-throttles", "AWS/Lambda", "Throttles", "processor", 0],
+      ["processing-failures", "orders", "ProcessingFailures", "stage", 10],
+      ["api-5xx", "AWS/ApiGateway", "5xx", "OrdersApiApi", 5],
+    ])("alarms %s on %s %s of %s, threshold %d", (suffix, namespace, metricName, watched, threshold) => {
+      // Arrange: the resource the alarm must watch, as SST named it on this stage.
+      const [processor] = subscriptions;
+      const target =
+        watched === "stage"
+          ? stage
+          : watched === "processor"
+            ? (deployedFunction(graph, processor as (typeof subscriptions)[number]).fn.inputs.name as string)
+            : watched === "OrdersApiApi"
+              ? (graph.one(TYPES.api, watched).state.id as string)
+              : (graph.one(TYPES.queue, watched).inputs.name as string);
+      // Act
+      const alarm = alarms.find((a) => a.inputs.name === `orders-${stage}-${suffix}`);
+      // Assert
+      expect(alarm?.inputs).toMatchObject({ namespace, metricName, threshold, treatMissingData: "notBreaching" });
+      expect(Object.values(alarm?.inputs.dimensions as Record<string, string>)).toContain(target);
+    });
+
+    it("puts the queues, the processor, the API and the order outcomes on the dashboard", () => {
+      const body = graph.ofType(TYPES.dashboard)[0]?.inputs.dashboardBody as string;
+      const [processor] = subscriptions;
+      for (const watched of [
+        queue.inputs.name,
+        dlq.inputs.name,
+        deployedFunction(graph, processor as (typeof subscriptions)[number]).fn.inputs.name,
+        graph.one(TYPES.api, "OrdersApiApi").state.id,
+        "OrdersAccepted",
+      ]) {
+        expect(body).toContain(watched as string);
       }
     });
 
