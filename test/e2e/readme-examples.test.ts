@@ -35,12 +35,32 @@ function curl(command: string, baseUrl: string): { status: number; body: string 
   return { status: Number(lines.pop()), body: lines.join("\n") };
 }
 
+/** Whether a body is an order lookup whose saga has not ended yet. */
+function isPendingOrder(body: string): boolean {
+  try {
+    return (JSON.parse(body) as { order?: { status?: string } }).order?.status === "PENDING";
+  } catch {
+    return false;
+  }
+}
+
+/** The body the README's example answered, parsed, for the first command that `matches`. */
+function answerTo(matches: (command: string) => boolean) {
+  const output = outputs.find((o) => matches(o.command));
+  expect(output, "the README has this example").toBeDefined();
+  return JSON.parse(output?.body ?? "null");
+}
+const getOrder = (id: string) => answerTo((command) => command === `curl http://localhost:3000/orders/${id}`);
+
 const examples = readmeExamples();
 let system: RunningSystem;
 const outputs: { command: string; status: number; body: string }[] = [];
 
+/** The README starts the system with this token, and its admin examples send it. */
+const ADMIN_TOKEN = "let-me-in";
+
 beforeAll(async () => {
-  system = await startSystem();
+  system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: ADMIN_TOKEN });
 });
 afterAll(async () => {
   await system?.stop();
@@ -54,8 +74,9 @@ describe("the README's examples, against `npm start`", () => {
   it("answers every example with the status its comment promises", async () => {
     for (const example of examples) {
       let result = curl(example.command, system.url);
-      // A GET right after a POST may beat the processor: retry briefly, as a user would.
-      for (let tries = 0; result.status === 404 && example.expectedStatus === 200 && tries < 50; tries++) {
+      // A GET right after a POST may beat the processor, or its saga: retry briefly, as a user would.
+      const unsettled = () => result.status === 404 || isPendingOrder(result.body);
+      for (let tries = 0; unsettled() && example.expectedStatus === 200 && tries < 50; tries++) {
         await new Promise((resolve) => setTimeout(resolve, 200));
         result = curl(example.command, system.url);
       }
@@ -86,10 +107,85 @@ describe("the README's examples, against `npm start`", () => {
       .toEqual([expect.objectContaining({ sameAsOriginal: true, valid: true })]);
   });
 
+  it("loads the demo data on start, and says so in one line", () => {
+    const lines = system
+      .output()
+      .split("\n")
+      .filter((line) => line.includes("demo data:"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/opened accounts 1111111 \(10000\), 7777777, 2222222 \(100\); stocked KB-01 ×100/);
+  });
+
+  it("confirms order-001: payment posted, both lines committed, the saga log in order", () => {
+    const body = getOrder("order-001");
+    expect(body.order).toMatchObject({ status: "CONFIRMED", valid: true });
+    expect(body.order.items).toHaveLength(2);
+    expect(body.payment).toEqual({ status: "POSTED", amount: 2580 });
+    expect(body.reservations).toEqual([
+      { sku: "KB-01", quantity: 2, status: "COMMITTED" },
+      { sku: "MS-02", quantity: 1, status: "COMMITTED" },
+    ]);
+    const steps = body.saga.map((entry: { step: string }) => entry.step);
+    expect(steps[0]).toBe("accounts");
+    expect(steps.at(-1)).toBe("confirm");
+    expect(steps).toEqual(expect.arrayContaining(["reserve", "hold", "post", "credit", "commit"]));
+  });
+
+  it("fails the out-of-stock order with its shortfall, releasing the line it had reserved", () => {
+    const body = getOrder("order-004");
+    expect(body.order).toMatchObject({
+      status: "FAILED",
+      failure: { code: "OUT_OF_STOCK", details: [{ sku: "GPU-9", requested: 3, available: 1 }] },
+    });
+    expect(body.reservations).toEqual([
+      { sku: "KB-01", quantity: 1, status: "RELEASED" },
+      { sku: "GPU-9", quantity: 3, status: "RELEASED" },
+    ]);
+  });
+
+  it("fails the order its payer cannot cover, voiding the payment and releasing the stock", () => {
+    const body = getOrder("order-005");
+    expect(body.order).toMatchObject({
+      status: "FAILED",
+      failure: { code: "INSUFFICIENT_FUNDS", details: { accountId: "2222222", requested: 580, available: 100 } },
+    });
+    expect(body.payment).toEqual({ status: "VOIDED", amount: 580 });
+    expect(body.reservations).toEqual([{ sku: "MS-02", quantity: 1, status: "RELEASED" }]);
+  });
+
+  it("fails the order to an unknown account, having reserved and held nothing", () => {
+    const body = getOrder("order-006");
+    expect(body.order).toMatchObject({
+      status: "FAILED",
+      failure: { code: "UNKNOWN_ACCOUNT", details: [{ accountId: "9999999" }] },
+    });
+    expect(body.payment).toBeUndefined();
+    expect(body.reservations).toEqual([]);
+  });
+
+  it("shows the stock and the payer's account after the orders, and a deposit applied once", () => {
+    expect(answerTo((c) => c.startsWith("curl http://localhost:3000/inventory/KB-01 -H"))).toMatchObject({
+      sku: "KB-01",
+      onHand: 98,
+      reserved: 0,
+      available: 98,
+    });
+    const payer = answerTo((c) => c.startsWith("curl http://localhost:3000/accounts/1111111"));
+    expect(payer).toMatchObject({ accountId: "1111111", balance: 7420, held: 0, available: 7420 });
+    expect(payer.entries).toContainEqual(
+      expect.objectContaining({ transferId: "order:order-001", kind: "DEBIT", amount: 2580, status: "POSTED" }),
+    );
+    const deposits = outputs.filter((o) => o.command.includes("/accounts/3333333/deposits"));
+    expect(deposits).toHaveLength(2);
+    for (const deposit of deposits) expect(JSON.parse(deposit.body)).toMatchObject({ balance: 50, held: 0 });
+    expect(JSON.parse(deposits[1]?.body ?? "null").entries).toHaveLength(1);
+  });
+
   it("records the order with amount -5 as invalid, with its reason", () => {
     const get = outputs.find((o) => o.command.endsWith("/orders/order-002"));
     const body = JSON.parse(get?.body ?? "null");
     expect(body.order.valid).toBe(false);
+    expect(body.order.status).toBe("REJECTED");
     expect(body.order.errors).toContainEqual(expect.objectContaining({ field: "amount" }));
   });
 
