@@ -37,8 +37,19 @@ export function storedAccount(
   accountId: string,
   fields: { balance?: number; held?: number; transfers?: StoredTransfer[] } = {},
 ) {
+  // Stored with the adapter's one-letter names.
   const transfers = Object.fromEntries(
-    (fields.transfers ?? []).map((transfer) => [markerKey(transfer.transferId), transfer]),
+    (fields.transfers ?? []).map((transfer) => [
+      markerKey(transfer.transferId),
+      {
+        id: transfer.transferId,
+        k: transfer.kind,
+        a: transfer.amountCents,
+        s: transfer.status,
+        t: transfer.at,
+        ...(transfer.orderId ? { o: transfer.orderId } : {}),
+      },
+    ]),
   );
   return {
     pk: `$orders#accountId_${accountId}`,
