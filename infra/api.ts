@@ -6,7 +6,7 @@ export const api = new sst.aws.ApiGatewayV2("OrdersApi", {
   cors: {
     allowOrigins: ["*"],
     allowMethods: ["GET", "POST", "PUT"],
-    allowHeaders: ["content-type", "x-channel", "authorization"],
+    allowHeaders: ["content-type", "x-channel", "authorization", "idempotency-key"],
     maxAge: "1 day",
   },
 });

@@ -108,7 +108,8 @@ export const routes: readonly RouteSpec[] = [
     method: "POST",
     path: "/orders",
     handler: "packages/functions/src/api/submit-order.handler",
-    links: ["OrdersQueue"],
+    // The table keeps the Idempotency-Key records.
+    links: ["OrdersQueue", "OrdersTable"],
     ...apiFunction,
   },
   {

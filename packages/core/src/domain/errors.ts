@@ -119,3 +119,15 @@ export class AccountNotFoundError extends DomainError {
   readonly code = "ACCOUNT_NOT_FOUND";
   override readonly name = "AccountNotFoundError";
 }
+
+/** An Idempotency-Key came back with another request: keys name one request only. */
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly code = "IDEMPOTENCY_KEY_REUSED";
+  override readonly name = "IdempotencyKeyReusedError";
+}
+
+/** The first request with this Idempotency-Key is still running: retry after a moment. */
+export class IdempotencyInProgressError extends DomainError {
+  readonly code = "IDEMPOTENCY_IN_PROGRESS";
+  override readonly name = "IdempotencyInProgressError";
+}

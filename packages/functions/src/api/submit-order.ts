@@ -2,9 +2,11 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import { submitOrder } from "@orders/core/use-cases/submit-order";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { submissionIdempotencyStore } from "../composition/idempotency.ts";
 import { logger } from "../composition/logger.ts";
 import { orderQueue } from "../composition/queues.ts";
 import type { SubmitAccepted } from "../http/contract.ts";
+import { idempotencyKeyOf, onceForKey } from "../http/idempotency-key.ts";
 import { httpErrors, jsonBody } from "../http/middleware.ts";
 import { type HttpResponse, json } from "../http/responses.ts";
 
@@ -13,16 +15,27 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 const deps = { queue: orderQueue() };
 
-/** POST /orders: queue an order and answer 202 once SQS has it. */
+/**
+ * POST /orders: queue an order and answer 202 once SQS has it. With an
+ * Idempotency-Key, a repeat of the same request gets the first answer again.
+ */
 export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(httpErrors({ logger }))
   .use(jsonBody({ maxBytes: MAX_BODY_BYTES }))
-  .handler(async (event) => {
-    const accepted: SubmitAccepted = await submitOrder(
-      { body: event.body, channelHeader: event.headers?.["x-channel"] },
-      deps,
-    );
-    logger.info("order queued", { orderId: accepted.id, submissionId: accepted.submissionId });
-    return json(202, accepted, { location: `/orders/${encodeURIComponent(accepted.id)}` });
+  .handler(async (event, context) => {
+    const input = { body: event.body, channelHeader: event.headers?.["x-channel"] };
+    const key = idempotencyKeyOf(event.headers);
+    const submit = (): Promise<SubmitAccepted> => submitOrder(input, deps);
+    const { result: accepted, replayed } = key
+      ? await onceForKey(key, input, context, submissionIdempotencyStore(), submit)
+      : { result: await submit(), replayed: false };
+    logger.info(replayed ? "order replayed" : "order queued", {
+      orderId: accepted.id,
+      submissionId: accepted.submissionId,
+    });
+    return json(202, accepted, {
+      location: `/orders/${encodeURIComponent(accepted.id)}`,
+      ...(replayed ? { "idempotent-replayed": "true" } : {}),
+    });
   });

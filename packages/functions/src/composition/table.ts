@@ -1,4 +1,3 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoAccountLedger } from "@orders/core/adapters/dynamo-account-ledger";
 import { DynamoAuditLog } from "@orders/core/adapters/dynamo-audit-log";
@@ -7,10 +6,11 @@ import { DynamoOrderRepository } from "@orders/core/adapters/dynamo-order-reposi
 import { DynamoStockLedger } from "@orders/core/adapters/dynamo-stock-ledger";
 import { ordersService } from "@orders/core/entities/service";
 import { Resource } from "sst";
+import { dynamoBaseClient } from "./dynamo-client.ts";
 import { once } from "./once.ts";
 
 /** The DynamoDB client of every table adapter. */
-export const dynamoClient = once(() => DynamoDBDocumentClient.from(new DynamoDBClient({})));
+export const dynamoClient = once(() => DynamoDBDocumentClient.from(dynamoBaseClient()));
 
 const service = once(() => ordersService({ client: dynamoClient(), table: Resource.OrdersTable.name }));
 

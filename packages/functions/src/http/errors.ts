@@ -4,6 +4,8 @@ import {
   DeadLetterNotFoundError,
   DependencyError,
   type DomainError,
+  IdempotencyInProgressError,
+  IdempotencyKeyReusedError,
   InvalidInputError,
   MalformedJsonError,
   OrderNotFoundError,
@@ -29,9 +31,11 @@ export const STATUS_BY_ERROR: ReadonlyArray<readonly [ErrorClass, number]> = [
   [StockNotFoundError, 404],
   [AccountNotFoundError, 404],
   [StockBelowReservedError, 409],
+  [IdempotencyInProgressError, 409],
   [PayloadTooLargeError, 413],
   [UnsupportedMediaTypeError, 415],
   [OrderRejectedError, 422],
+  [IdempotencyKeyReusedError, 422],
   [DependencyError, 503],
 ];
 
@@ -53,6 +57,7 @@ export function errorResponse(error: unknown): HttpResponse {
   if (domainError.details) body.details = domainError.details;
   const headers: Record<string, string> = {};
   if (mapped[1] === 503) headers["retry-after"] = "5";
+  if (error instanceof IdempotencyInProgressError) headers["retry-after"] = "1";
   if (mapped[1] === 401) headers["www-authenticate"] = "Bearer";
   return json(mapped[1], body, headers);
 }

@@ -1,0 +1,21 @@
+import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import { Resource } from "sst";
+import { dynamoBaseClient } from "./dynamo-client.ts";
+import { once } from "./once.ts";
+
+/**
+ * Where Powertools keeps the Idempotency-Key records of POST /orders: the one
+ * table, under a partition of their own (the table has a sort key, so
+ * Powertools puts every record under one static partition key and the key's
+ * hash in `sk`; DynamoDB splits a hot partition by sort-key range).
+ */
+export const submissionIdempotencyStore = once(
+  () =>
+    new DynamoDBPersistenceLayer({
+      tableName: Resource.OrdersTable.name,
+      keyAttr: "pk",
+      sortKeyAttr: "sk",
+      staticPkValue: "idempotency#submit-order",
+      awsSdkV3Client: dynamoBaseClient(),
+    }),
+);
