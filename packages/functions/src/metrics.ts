@@ -1,7 +1,7 @@
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { OrderStatus } from "@orders/core/domain/order";
 import type { ProcessOutcome } from "@orders/core/use-cases/process-order";
-import { Resource } from "sst";
+import { stageName } from "./composition/stage.ts";
 
 /**
  * CloudWatch EMF metrics of the pipeline, namespace `orders`, dimensions
@@ -11,7 +11,7 @@ import { Resource } from "sst";
 export const metrics = new Metrics({
   namespace: "orders",
   serviceName: "orders",
-  defaultDimensions: { stage: Resource.App.stage },
+  defaultDimensions: { stage: stageName() },
 });
 
 const METRIC_BY_STATUS: Record<OrderStatus, string> = {
