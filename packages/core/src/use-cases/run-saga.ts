@@ -7,7 +7,7 @@ import type {
   SagaStep,
 } from "../domain/fulfilment.ts";
 import { paymentTransferId } from "../domain/fulfilment.ts";
-import type { OrderRecord } from "../domain/order.ts";
+import type { OrderRecord, OrderResolution } from "../domain/order.ts";
 import { initialView, nextAction, type SagaAction, type SagaView } from "../domain/saga.ts";
 import type { AccountLedger, Clock, OrderRepository, StockLedger } from "../ports.ts";
 
@@ -44,7 +44,7 @@ export function sagaPlanOf(order: OrderRecord): SagaPlan {
 }
 
 /** What the run has done, for the saga log and the final record. */
-class RunLog {
+export class RunLog {
   readonly entries: SagaLogEntry[] = [];
   heldCents = 0;
   readonly #attempt: number;
@@ -74,6 +74,24 @@ const systemClock: Clock = { now: () => new Date() };
  * the error is rethrown for the queue to retry.
  */
 export async function runSaga(order: OrderRecord, deps: RunSagaDeps, options: SagaRunOptions): Promise<OrderRecord> {
+  const end = await driveSaga(order, deps, options);
+  return deps.repository.resolve(order, end.resolution);
+}
+
+/** Where a saga run stopped: confirmed or failed, with the resolution to write. */
+export interface SagaEnd {
+  confirmed: boolean;
+  plan: SagaPlan;
+  log: RunLog;
+  resolution: OrderResolution;
+}
+
+/**
+ * Drives the saga to its end without writing that end: `runSaga` writes it;
+ * a cancellation carries on from it. If a dependency fails part-way, the
+ * run's log is appended to the order and the error is rethrown.
+ */
+export async function driveSaga(order: OrderRecord, deps: RunSagaDeps, options: SagaRunOptions): Promise<SagaEnd> {
   const clock = deps.clock ?? systemClock;
   const plan = sagaPlanOf(order);
   const view = initialView(plan, options.abort);
@@ -82,17 +100,25 @@ export async function runSaga(order: OrderRecord, deps: RunSagaDeps, options: Sa
     for (let step = 0; step < MAX_ACTIONS; step++) {
       const action = nextAction(plan, view);
       if (action.type === "confirm" || action.type === "fail") {
-        return await finish(order, plan, view, action, log, deps, clock);
+        return {
+          confirmed: action.type === "confirm",
+          plan,
+          log,
+          resolution: resolutionOf(plan, view, action, log, clock),
+        };
       }
       await apply(plan, view, action, log, deps, clock);
     }
     throw new Error(`Order ${plan.orderId}: the saga did not end within ${MAX_ACTIONS} actions`);
   } catch (error) {
-    if (log.entries.length > 0) {
-      await deps.repository.appendSagaLog(plan.orderId, log.entries).catch(() => undefined);
-    }
+    await keepLog(plan.orderId, log, deps);
     throw error;
   }
+}
+
+/** Appends a failed run's log to its order, best effort: the error that stopped the run matters more. */
+export async function keepLog(orderId: string, log: RunLog, deps: RunSagaDeps): Promise<void> {
+  if (log.entries.length > 0) await deps.repository.appendSagaLog(orderId, log.entries).catch(() => undefined);
 }
 
 /**
@@ -195,15 +221,13 @@ async function apply(
   }
 }
 
-async function finish(
-  order: OrderRecord,
+function resolutionOf(
   plan: SagaPlan,
   view: SagaView,
   action: Extract<SagaAction, { type: "confirm" | "fail" }>,
   log: RunLog,
-  deps: RunSagaDeps,
   clock: Clock,
-): Promise<OrderRecord> {
+): OrderResolution {
   const confirmed = action.type === "confirm";
   log.add(
     confirmed ? "confirm" : "fail",
@@ -221,12 +245,12 @@ async function finish(
     : log.heldCents > 0 || log.entries.some((entry) => entry.step === "hold")
       ? { status: "VOIDED", amountCents: plan.amountCents }
       : undefined;
-  return deps.repository.resolve(order, {
+  return {
     status: confirmed ? "CONFIRMED" : "FAILED",
     failure: confirmed ? undefined : action.failure,
     saga: log.entries,
     payment,
     reservations,
     resolvedAt: clock.now().toISOString(),
-  });
+  };
 }
