@@ -18,6 +18,7 @@ import type { CallsByOutcome } from "./calls-per-order.ts";
 import { barChart } from "./chart.ts";
 import { costPerMillion, floorPerMillion, type Pricing } from "./cost.ts";
 import type { EndToEndResult } from "./end-to-end.ts";
+import { isolationCost } from "./isolation.ts";
 import { median, round } from "./stats.ts";
 
 const { values } = parseArgs({
@@ -89,6 +90,8 @@ const cold = phase<
     }
   >
 >("cold-start", { runs: 11 });
+process.stderr.write("\n▶ isolation\n");
+const isolation = isolationCost({ orders: 1000, requests: 2000, repeat: options.repeat });
 
 const pricing = JSON.parse(readFileSync(join(root, "bench/pricing.json"), "utf8")) as Pricing & {
   date: string;
@@ -131,6 +134,7 @@ const report = {
   },
   processorCpu: cpu,
   coldStart: cold,
+  isolation,
   seconds: round((Date.now() - started) / 1000),
 };
 writeFileSync(join(results, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
@@ -180,6 +184,11 @@ const rows: [string, string, string][] = [
   [
     "processor CPU: handler / bare loop (orders/s)",
     `${cpu.handlerPerSecond} / ${cpu.barePerSecond} (${cpu.ratio})`,
+    "",
+  ],
+  [
+    "local isolation: workers / in process (orders/s; API req/s)",
+    `${isolation.workers.ordersPerSecond} / ${isolation.inProcess.ordersPerSecond} (×${isolation.ordersRatio}); ${isolation.workers.requestsPerSecond} / ${isolation.inProcess.requestsPerSecond} (×${isolation.requestsRatio})`,
     "",
   ],
   ...Object.entries(cold).map(([name, c]): [string, string, string] => [

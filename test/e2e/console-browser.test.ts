@@ -7,6 +7,9 @@ import { postOrders, type RunningSystem, startSystem, waitUntil } from "../helpe
 
 const TOKEN = "console-test-token-4f2a9c";
 const SCREENSHOT = "test-results/console.png";
+// Each admin route's first call starts its function (a cold start), on a
+// shared machine: the default one-second poll is too short for that.
+const UI = { timeout: 15_000, interval: 100 };
 
 let system: RunningSystem;
 let browser: Browser;
@@ -41,9 +44,9 @@ describe("the DLQ console in a real browser", () => {
     await page.getByRole("button", { name: "Open the console" }).click();
 
     // Each failed message is listed under its reason.
-    await expect.poll(() => page.getByText("BUCKET_UNAVAILABLE · 2").count()).toBe(1);
-    await expect.poll(() => page.getByRole("cell", { name: orders[0]?.id }).count()).toBe(1);
-    await expect.poll(() => page.locator("#depth").textContent()).toBe("2");
+    await expect.poll(() => page.getByText("BUCKET_UNAVAILABLE · 2").count(), UI).toBe(1);
+    await expect.poll(() => page.getByRole("cell", { name: orders[0]?.id }).count(), UI).toBe(1);
+    await expect.poll(() => page.locator("#depth").textContent(), UI).toBe("2");
     mkdirSync("test-results", { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
@@ -52,26 +55,26 @@ describe("the DLQ console in a real browser", () => {
       .getByRole("button", { name: /Details of/ })
       .first()
       .click();
-    await expect.poll(() => page.locator("#detail-reason").textContent()).toContain("attempts 3");
+    await expect.poll(() => page.locator("#detail-reason").textContent(), UI).toContain("attempts 3");
     await page.getByRole("button", { name: "Close" }).click();
 
     // Select one order and redrive it.
     const row = page.getByRole("row").filter({ hasText: orders[0]?.id ?? "" });
     await row.getByRole("checkbox").check();
     await page.getByRole("button", { name: "Redrive selected" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toContain("Redriven 1 of 1");
+    await expect.poll(() => page.getByRole("status").textContent(), UI).toContain("Redriven 1 of 1");
     await waitUntil(async () => (await orderStatus(orders[0]?.id ?? "")) === 200);
 
     // Redrive the rest, at a rate.
     await page.getByLabel("Rate (messages/s)").fill("5");
     await page.getByRole("button", { name: "Redrive all" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toContain("Redriven 1 of 1");
+    await expect.poll(() => page.getByRole("status").textContent(), UI).toContain("Redriven 1 of 1");
     await waitUntil(async () => (await orderStatus(orders[1]?.id ?? "")) === 200);
-    await expect.poll(() => page.getByText("The dead-letter queue is empty").isVisible()).toBe(true);
+    await expect.poll(() => page.getByText("The dead-letter queue is empty").isVisible(), UI).toBe(true);
 
     // The audit shows both redrives.
     await page.getByRole("tab", { name: "Audit" }).click();
-    await expect.poll(() => page.getByRole("cell", { name: "REDRIVE", exact: true }).count()).toBe(2);
+    await expect.poll(() => page.getByRole("cell", { name: "REDRIVE", exact: true }).count(), UI).toBe(2);
     await page.screenshot({ path: "test-results/console-audit.png", fullPage: true });
 
     // Every order is recorded exactly once.

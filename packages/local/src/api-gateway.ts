@@ -135,7 +135,7 @@ export function writeResult(response: ServerResponse, result: APIGatewayProxyRes
 }
 
 /** API Gateway's answers when no route or no handler can answer. */
-export function writeGatewayError(response: ServerResponse, status: 404 | 413 | 500, message: string): void {
+export function writeGatewayError(response: ServerResponse, status: 404 | 413 | 500 | 504, message: string): void {
   response.writeHead(status, { "content-type": "application/json" });
   response.end(JSON.stringify({ message }));
 }

@@ -1,4 +1,4 @@
-import { ordersConfig } from "../../../infra/manifest.ts";
+import { type FunctionSpec, type LinkName, ordersConfig } from "../../../infra/manifest.ts";
 import type { LocalResources } from "./provision.ts";
 
 export interface Endpoints {
@@ -6,19 +6,9 @@ export interface Endpoints {
   dynamoEndpoint: string;
 }
 
-/**
- * What the handlers see, exactly as on AWS: linked resources as
- * `SST_RESOURCE_<Name>` JSON, and the SDK's own endpoint variables pointing at
- * the emulators. Handlers have no local branch.
- */
-export function lambdaEnvironment(
-  stage: string,
-  endpoints: Endpoints,
-  resources: LocalResources,
-  adminToken: string,
-): Record<string, string> {
-  const linked = {
-    App: { name: "orders", stage },
+/** What SST links carry for each linkable resource, as `SST_RESOURCE_<Name>` would hold it. */
+function linkables(resources: LocalResources, adminToken: string): Record<LinkName, object> {
+  return {
     AdminToken: { value: adminToken, type: "sst.sst.Secret" },
     OrdersTable: { name: resources.table, type: "sst.aws.Dynamo" },
     OrdersBucket: { name: resources.bucket, type: "sst.aws.Bucket" },
@@ -26,13 +16,78 @@ export function lambdaEnvironment(
     OrdersDlq: { url: resources.dlq.url, type: "sst.aws.Queue" },
     OrdersConfig: { ...ordersConfig, type: "sst.sst.Linkable" },
   };
+}
+
+/** `SST_RESOURCE_*` for the given links; SST always adds `App`. */
+function linkedVariables(
+  stage: string,
+  resources: LocalResources,
+  adminToken: string,
+  links: readonly LinkName[],
+): Record<string, string> {
+  const all = linkables(resources, adminToken);
+  const linked: Record<string, object> = { App: { name: "orders", stage } };
+  for (const name of links) linked[name] = all[name];
+  return Object.fromEntries(
+    Object.entries(linked).map(([name, value]) => [`SST_RESOURCE_${name}`, JSON.stringify(value)]),
+  );
+}
+
+/** The SDK's own endpoint variables, pointing at the emulators: handlers have no local branch. */
+function endpointVariables(endpoints: Endpoints): Record<string, string> {
   return {
-    ...Object.fromEntries(
-      Object.entries(linked).map(([name, value]) => [`SST_RESOURCE_${name}`, JSON.stringify(value)]),
-    ),
     AWS_ENDPOINT_URL_SQS: endpoints.sqsS3Endpoint,
     AWS_ENDPOINT_URL_S3: endpoints.sqsS3Endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoEndpoint,
+  };
+}
+
+/**
+ * What the handlers see when they all share this process (the in-process mode,
+ * and test harnesses): every resource linked, and the emulators' endpoints.
+ */
+export function lambdaEnvironment(
+  stage: string,
+  endpoints: Endpoints,
+  resources: LocalResources,
+  adminToken: string,
+): Record<string, string> {
+  const every = Object.keys(linkables(resources, adminToken)) as LinkName[];
+  return { ...linkedVariables(stage, resources, adminToken, every), ...endpointVariables(endpoints) };
+}
+
+/** Host variables a Lambda execution environment also has, passed through when set. */
+const PASSED_THROUGH = /^(PATH|LANG|TZ|POWERTOOLS_.*|NODE_OPTIONS)$/;
+
+/**
+ * One function's whole environment, as Lambda builds it: only its own links'
+ * `SST_RESOURCE_*` (so reading anything else fails as deployed, with SST's
+ * "is not linked" error), the standard Lambda variables, credentials and
+ * region, and the emulators' endpoints. Nothing else of this process leaks in.
+ */
+export function functionEnvironment(
+  fn: { name: string; spec: FunctionSpec },
+  context: { stage: string; endpoints: Endpoints; resources: LocalResources; adminToken: string },
+): Record<string, string> {
+  const { stage, endpoints, resources, adminToken } = context;
+  const host = Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => PASSED_THROUGH.test(entry[0]) && entry[1] !== undefined,
+    ),
+  );
+  const credentials = localCredentials();
+  return {
+    ...host,
+    ...credentials,
+    AWS_DEFAULT_REGION: credentials.AWS_REGION ?? "us-east-1",
+    AWS_LAMBDA_FUNCTION_NAME: fn.name,
+    AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.spec.memoryMb),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: "local",
+    AWS_EXECUTION_ENV: "AWS_Lambda_nodejs24.x",
+    ...linkedVariables(stage, resources, adminToken, fn.spec.links),
+    ...endpointVariables(endpoints),
   };
 }
 

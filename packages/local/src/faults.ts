@@ -71,6 +71,12 @@ export function parseFaultRules(text: string): FaultRule[] {
   return rules;
 }
 
+/** What a switch did, by `Service:Operation`. */
+export interface FaultStats {
+  injected: Record<string, number>;
+  duplicated: Record<string, number>;
+}
+
 /** Thrown in place of the AWS call. */
 export class InjectedFault extends Error {
   override readonly name = "InjectedFault";
@@ -98,16 +104,49 @@ export class FaultSwitch {
   readonly #random: () => number;
   readonly #clock: () => number;
   /** What the switch did, by `Service:Operation`. */
-  readonly stats = { injected: {} as Record<string, number>, duplicated: {} as Record<string, number> };
+  readonly stats: FaultStats = { injected: {}, duplicated: {} };
 
   constructor(options: { random?: () => number; clock?: () => number } = {}) {
     this.#random = options.random ?? Math.random;
     this.#clock = options.clock ?? Date.now;
   }
 
-  set(rules: FaultRule[]): void {
-    const now = this.#clock();
-    this.#rules = rules.map((rule) => parseRule(rule, now));
+  readonly #listeners: ((rules: FaultRule[], at: number) => void)[] = [];
+  #setAt = 0;
+
+  /** When the rules were last set, for mirrors of this switch. */
+  get setAt(): number {
+    return this.#setAt;
+  }
+
+  /**
+   * Replaces the rules. `at` is when they were set (default now): workers that
+   * mirror a switch pass the original time, so outage windows line up.
+   */
+  set(rules: FaultRule[], at = this.#clock()): void {
+    this.#rules = rules.map((rule) => parseRule(rule, at));
+    this.#setAt = at;
+    for (const listener of this.#listeners) listener(this.rules, at);
+  }
+
+  /** Calls `listener` on every `set`, e.g. to pass the rules on to isolated functions. */
+  onChange(listener: (rules: FaultRule[], at: number) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Adds what a mirror of this switch did (in a worker) to this switch's stats. */
+  absorb(stats: FaultStats): void {
+    for (const table of ["injected", "duplicated"] as const) {
+      for (const [key, count] of Object.entries(stats[table]))
+        this.stats[table][key] = (this.stats[table][key] ?? 0) + count;
+    }
+  }
+
+  /** Returns the stats counted since the last call and starts again from zero (a worker reports them this way). */
+  takeStats(): FaultStats {
+    const taken = { injected: { ...this.stats.injected }, duplicated: { ...this.stats.duplicated } };
+    for (const table of Object.values(this.stats)) for (const key of Object.keys(table)) delete table[key];
+    return taken;
   }
 
   get rules(): FaultRule[] {

@@ -23,14 +23,14 @@ export async function loadHandler<E, R>(handler: string): Promise<Handler<E, R>>
 }
 
 /** A Lambda context for one invocation. */
-export function invocationContext(functionName: string, timeoutSeconds: number): Context {
+export function invocationContext(functionName: string, timeoutSeconds: number, memoryMb = 1024): Context {
   const deadline = Date.now() + timeoutSeconds * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: "$LATEST",
     invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: "1024",
+    memoryLimitInMB: String(memoryMb),
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: "local",

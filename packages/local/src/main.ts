@@ -47,6 +47,9 @@ try {
     faultSeed: env.ORDERS_FAULT_SEED ? Number(env.ORDERS_FAULT_SEED) : undefined,
     telemetry,
     visibilityTimeoutSeconds: env.ORDERS_VISIBILITY_TIMEOUT ? Number(env.ORDERS_VISIBILITY_TIMEOUT) : undefined,
+    isolation: env.ORDERS_ISOLATION === "none" ? "none" : "workers",
+    functionConcurrency: env.ORDERS_FUNCTION_CONCURRENCY ? Number(env.ORDERS_FUNCTION_CONCURRENCY) : undefined,
+    scheduleSeconds: env.ORDERS_SCHEDULE_SECONDS ? Number(env.ORDERS_SCHEDULE_SECONDS) : undefined,
     ...(dataDir ? { dataDir } : {}),
     log,
   });

@@ -1,20 +1,27 @@
 import { createServer } from "node:http";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { routes, subscriptions } from "../../../infra/manifest.ts";
-import { readBody, routeMatcher, toApiEvent, writeGatewayError, writeResult } from "./api-gateway.ts";
+import type { SQSBatchResponse } from "aws-lambda";
+import {
+  routes as manifestRoutes,
+  schedules as manifestSchedules,
+  subscriptions as manifestSubscriptions,
+  type RouteSpec,
+  type ScheduleSpec,
+  type SubscriptionSpec,
+} from "../../../infra/manifest.ts";
 import { type Emulators, listen, startEmulators } from "./emulators.ts";
-import { lambdaEnvironment, localCredentials } from "./environment.ts";
+import { localCredentials } from "./environment.ts";
 import { QueueEventSource } from "./event-source.ts";
 import { type FaultRule, FaultSwitch, seededRandom } from "./faults.ts";
-import { type Handler, invocationContext, loadHandler, repoRoot } from "./handlers.ts";
-import { LOCAL_ENDPOINTS } from "./local-endpoints.ts";
+import { createInvokers, type Isolation } from "./invokers.ts";
+import { type LocalFunction, routeFunctionName } from "./local-functions.ts";
 import { type LocalResources, provision } from "./provision.ts";
-import { type RequestListener, StartupGate } from "./startup-gate.ts";
+import { routeServer } from "./route-server.ts";
+import { Scheduler } from "./scheduler.ts";
+import type { CallCounts } from "./sdk-instrumentation.ts";
+import { StartupGate } from "./startup-gate.ts";
 import type { LocalTelemetry } from "./telemetry.ts";
 
 export interface LocalSystemOptions {
@@ -35,6 +42,18 @@ export interface LocalSystemOptions {
   faultSeed?: number | undefined;
   /** AWS calls to fail from the start, e.g. `["S3:PutObject"]`. */
   faults: FaultRule[];
+  /** Functions isolated in worker threads (default), or all in this process. */
+  isolation?: Isolation;
+  /** Execution environments per route or schedule function (default 4); OrdersProcessor gets one per poller. */
+  functionConcurrency?: number | undefined;
+  /** Seconds between runs of every schedule, in place of the manifest's minutes (tests, demos). */
+  scheduleSeconds?: number | undefined;
+  /** The functions to serve (default: the manifest's); tests pass their own. */
+  manifest?: {
+    routes?: readonly RouteSpec[];
+    subscriptions?: readonly SubscriptionSpec[];
+    schedules?: readonly ScheduleSpec[];
+  };
   log: (line: string) => void;
 }
 
@@ -43,21 +62,32 @@ export interface LocalSystem {
   faults: FaultSwitch;
   resources: LocalResources;
   emulators: Emulators;
+  /** The AWS calls the handlers made, by `Service:Operation`. */
+  calls: CallCounts;
+  /** Resolves once no function is running. */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * Runs the whole system offline: emulators, the resources `infra/` declares,
- * the API routes on a local HTTP server, and OrdersProcessor fed from
- * OrdersQueue, all calling the very same handlers as Lambda.
+ * the API routes on a local HTTP server, OrdersProcessor fed from OrdersQueue,
+ * and the schedules on timers, all calling the very same handlers as Lambda,
+ * each function isolated as Lambda isolates it.
  */
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const { log } = options;
+  const routes = options.manifest?.routes ?? manifestRoutes;
+  const subscriptions = options.manifest?.subscriptions ?? manifestSubscriptions;
+  const schedules = options.manifest?.schedules ?? manifestSchedules;
   // Claim the API port first, so a taken port fails before anything starts;
   // until the system is ready, the gate answers 503 STARTING rather than
   // leaving a request unanswered.
   const gate = new StartupGate();
   const server = createServer(gate.handle);
+  // Longer than any client's idle keep-alive (undici's is 4 s): the server
+  // closing an idle connection as a client reuses it fails that request.
+  server.keepAliveTimeout = 60_000;
   const apiPort = await listen(server, options.port, "API", options.host);
   const emulators = await startEmulators({
     sqsS3Port: options.sqsS3Port,
@@ -77,22 +107,56 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const resources = await provision(clients, options.stage, {
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
   });
-  Object.assign(process.env, lambdaEnvironment(options.stage, emulators, resources, options.adminToken));
 
-  const match = routeMatcher(routes);
-  const routeHandlers = new Map<string, Handler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>>();
-  for (const route of routes) routeHandlers.set(route.handler, await loadHandler(route.handler));
-
-  // The handlers' own SDK clients get the fault switch as middleware.
+  // One switch for the whole system: its rules reach every function's SDK
+  // clients (in every worker), and its stats add up what they injected.
   const faults = new FaultSwitch(options.faultSeed === undefined ? {} : { random: seededRandom(options.faultSeed) });
   faults.set(options.faults);
-  const { sdkClients } = (await import(
-    pathToFileURL(join(repoRoot, "packages/functions/src/composition/sdk-clients.ts")).href
-  )) as typeof import("@orders/functions/composition/sdk-clients");
-  const shared = sdkClients();
-  faults.attach("DynamoDB", shared.dynamo);
-  faults.attach("S3", shared.s3);
-  faults.attach("SQS", shared.sqs);
+
+  const routeFunctions = routes.map((route): LocalFunction => ({ name: routeFunctionName(route), spec: route }));
+  const functions: LocalFunction[] = [
+    ...routeFunctions,
+    ...subscriptions.map((spec) => ({ name: spec.name, spec })),
+    ...schedules.map((spec) => ({ name: spec.name, spec })),
+  ];
+  const subscriberNames = new Set(subscriptions.map((spec) => spec.name));
+  const invokers = await createInvokers(functions, {
+    isolation: options.isolation ?? "workers",
+    stage: options.stage,
+    endpoints: emulators,
+    resources,
+    adminToken: options.adminToken,
+    faults,
+    faultSeed: options.faultSeed,
+    // A poller waits for its batch, so OrdersProcessor never needs more environments than pollers.
+    concurrency: (fn) => (subscriberNames.has(fn.name) ? options.pollers : (options.functionConcurrency ?? 4)),
+  });
+
+  const sources = subscriptions.map((subscription) => {
+    const invoker = invokers.get(subscription.name);
+    return new QueueEventSource({
+      client: clients.sqs,
+      queueUrl: resources.queue.url,
+      queueArn: resources.queue.arn,
+      functionName: subscription.name,
+      handler: (event) => invoker.invoke(event) as Promise<SQSBatchResponse | undefined>,
+      batchSize: subscription.batchSize,
+      timeoutSeconds: subscription.timeoutSeconds,
+      concurrency: options.pollers,
+      onBatch: ({ functionName, received, failed, ms }) =>
+        log(`${functionName} batch of ${received}: ${received - failed} ok, ${failed} failed, ${ms}ms`),
+      onError: (error) => log(`${subscription.name}: ${(error as Error).message}`),
+    });
+  });
+  const scheduler = new Scheduler(
+    schedules.map((spec) => ({
+      fn: { name: spec.name, spec },
+      invoker: invokers.get(spec.name),
+      intervalMs: (options.scheduleSeconds ?? spec.everyMinutes * 60) * 1000,
+    })),
+    log,
+  );
+
   const localContext = {
     faults,
     telemetry: options.telemetry,
@@ -100,69 +164,24 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     sqsS3Endpoint: emulators.sqsS3Endpoint,
     resources,
   };
+  gate.open(routeServer(routes, invokers, localContext, log));
+  for (const source of sources) source.start();
+  scheduler.start();
 
-  const serve: RequestListener = async (request, response) => {
-    const started = Date.now();
-    const path = new URL(request.url ?? "/", "http://localhost").pathname;
-    const matched = match(request.method ?? "GET", path);
-    const done = () => log(`${request.method} ${request.url} → ${response.statusCode} ${Date.now() - started}ms`);
-    response.on("finish", done);
-    const body = await readBody(request);
-    if (body === "too-large") return writeGatewayError(response, 413, "Request Entity Too Large");
-    const local = LOCAL_ENDPOINTS[path];
-    if (local) {
-      const reply = await local(request.method ?? "GET", body, localContext);
-      response.writeHead(reply.status, { "content-type": "application/json" });
-      return response.end(JSON.stringify(reply.body));
-    }
-    if (!matched) return writeGatewayError(response, 404, "Not Found");
-    const handler = routeHandlers.get(matched.route.handler);
-    try {
-      const context = invocationContext(matched.route.handler, matched.route.timeoutSeconds);
-      writeResult(
-        response,
-        await (handler as Handler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>)(
-          toApiEvent(request, body, matched),
-          context,
-        ),
-      );
-    } catch (error) {
-      log(`handler ${matched.route.handler} threw: ${(error as Error).message}`);
-      writeGatewayError(response, 500, "Internal Server Error");
-    }
-  };
-
-  const sources: QueueEventSource[] = [];
-  for (const subscription of subscriptions) {
-    const source = new QueueEventSource({
-      client: clients.sqs,
-      queueUrl: resources.queue.url,
-      queueArn: resources.queue.arn,
-      functionName: subscription.name,
-      handler: await loadHandler<SQSEvent, SQSBatchResponse | undefined>(subscription.handler),
-      batchSize: subscription.batchSize,
-      timeoutSeconds: subscription.timeoutSeconds,
-      concurrency: options.pollers,
-      onBatch: ({ functionName, received, failed, ms }) =>
-        log(`${functionName} batch of ${received}: ${received - failed} ok, ${failed} failed, ${ms}ms`),
-      onError: (error) => log(`${subscription.name} poll error: ${(error as Error).message}`),
-    });
-    source.start();
-    sources.push(source);
-  }
-
-  gate.open(serve);
   return {
     url: `http://${options.host}:${apiPort}`,
     faults,
     resources,
     emulators,
+    calls: invokers.calls,
+    idle: () => invokers.idle(),
     async stop() {
-      await Promise.all(sources.map((source) => source.stop()));
+      await Promise.all([...sources.map((source) => source.stop()), scheduler.stop()]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await invokers.stop();
       await emulators.stop();
     },
   };

@@ -1,0 +1,107 @@
+import type { Endpoints } from "./environment.ts";
+import { functionEnvironment, lambdaEnvironment } from "./environment.ts";
+import type { FaultSwitch } from "./faults.ts";
+import { type Handler, invocationContext, loadHandler } from "./handlers.ts";
+import type { LocalFunction } from "./local-functions.ts";
+import type { LocalResources } from "./provision.ts";
+import { type CallCounts, instrumentSdkClients } from "./sdk-instrumentation.ts";
+import { WorkerPool } from "./worker-pool.ts";
+
+/**
+ * How functions run locally.
+ * - `workers` (the default): each function in its own worker threads, with
+ *   only its links in its environment, one invocation at a time per worker,
+ *   and its timeout enforced, as on Lambda.
+ * - `none`: every handler in this process, sharing module state and seeing
+ *   every link, with no timeout; kept to measure what isolation costs.
+ */
+export type Isolation = "workers" | "none";
+
+export interface Invoker {
+  invoke(event: unknown): Promise<unknown>;
+}
+
+export interface Invokers {
+  get(name: string): Invoker;
+  /** The AWS calls every handler made, by `Service:Operation`. */
+  calls: CallCounts;
+  /** Resolves once no invocation is running (so that counts are complete). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface InvokerOptions {
+  isolation: Isolation;
+  stage: string;
+  endpoints: Endpoints;
+  resources: LocalResources;
+  adminToken: string;
+  faults: FaultSwitch;
+  faultSeed?: number | undefined;
+  /** Execution environments per function (workers only). */
+  concurrency: (fn: LocalFunction) => number;
+}
+
+/** Builds an invoker for each function, isolated or not. */
+export async function createInvokers(functions: LocalFunction[], options: InvokerOptions): Promise<Invokers> {
+  const calls: CallCounts = {};
+  const addCalls = (counts: CallCounts) => {
+    for (const [key, count] of Object.entries(counts)) calls[key] = (calls[key] ?? 0) + count;
+  };
+  const byName = new Map<string, Invoker>();
+  const pools: WorkerPool[] = [];
+  let inFlight = 0;
+  let idleWaiters: (() => void)[] = [];
+
+  if (options.isolation === "workers") {
+    for (const fn of functions) {
+      const pool = new WorkerPool({
+        name: fn.name,
+        spec: fn.spec,
+        env: functionEnvironment(fn, options),
+        size: options.concurrency(fn),
+        faults: options.faults,
+        faultSeed: options.faultSeed,
+        onCalls: addCalls,
+      });
+      pools.push(pool);
+      byName.set(fn.name, pool);
+    }
+  } else {
+    Object.assign(
+      process.env,
+      lambdaEnvironment(options.stage, options.endpoints, options.resources, options.adminToken),
+    );
+    await instrumentSdkClients(options.faults, calls);
+    for (const fn of functions) {
+      const handler: Handler = await loadHandler(fn.spec.handler);
+      byName.set(fn.name, {
+        async invoke(event) {
+          inFlight++;
+          try {
+            return await handler(event, invocationContext(fn.name, fn.spec.timeoutSeconds, fn.spec.memoryMb));
+          } finally {
+            if (--inFlight === 0) for (const resolve of idleWaiters.splice(0)) resolve();
+          }
+        },
+      });
+    }
+  }
+
+  return {
+    calls,
+    get(name) {
+      const invoker = byName.get(name);
+      if (!invoker) throw new Error(`No local function named ${name}`);
+      return invoker;
+    },
+    async idle() {
+      await Promise.all(pools.map((pool) => pool.idle()));
+      if (inFlight > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+    },
+    async stop() {
+      await Promise.all(pools.map((pool) => pool.stop()));
+      idleWaiters = [];
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { APIGatewayProxyResultV2 } from "aws-lambda";
+import type { RouteSpec } from "../../../infra/manifest.ts";
+import { readBody, routeMatcher, toApiEvent, writeGatewayError, writeResult } from "./api-gateway.ts";
+import type { Invokers } from "./invokers.ts";
+import { LOCAL_ENDPOINTS, type LocalEndpointContext } from "./local-endpoints.ts";
+import { routeFunctionName } from "./local-functions.ts";
+import type { RequestListener } from "./startup-gate.ts";
+import { FunctionTimeoutError } from "./worker-pool.ts";
+
+/**
+ * The API Gateway side of the local runtime: each request matched against the
+ * routes, turned into a payload-2.0 event for the route's function, and its
+ * result written back; the local-only endpoints beside them.
+ */
+export function routeServer(
+  routes: readonly RouteSpec[],
+  invokers: Invokers,
+  localContext: LocalEndpointContext,
+  log: (line: string) => void,
+): RequestListener {
+  const match = routeMatcher(routes);
+  return async (request, response) => {
+    const started = Date.now();
+    const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    const matched = match(request.method ?? "GET", path);
+    response.on("finish", () =>
+      log(`${request.method} ${request.url} → ${response.statusCode} ${Date.now() - started}ms`),
+    );
+    const body = await readBody(request);
+    if (body === "too-large") return writeGatewayError(response, 413, "Request Entity Too Large");
+    const local = LOCAL_ENDPOINTS[path];
+    if (local) {
+      const reply = await local(request.method ?? "GET", body, localContext);
+      response.writeHead(reply.status, { "content-type": "application/json" });
+      return response.end(JSON.stringify(reply.body));
+    }
+    if (!matched) return writeGatewayError(response, 404, "Not Found");
+    const name = routeFunctionName(matched.route);
+    try {
+      const result = await invokers.get(name).invoke(toApiEvent(request, body, matched));
+      writeResult(response, result as APIGatewayProxyResultV2);
+    } catch (error) {
+      log(`${name} (${matched.route.handler}) failed: ${(error as Error).message}`);
+      // API Gateway's own answers: a function past its timeout, or one that failed.
+      if (error instanceof FunctionTimeoutError) writeGatewayError(response, 504, "Endpoint request timed out");
+      else writeGatewayError(response, 500, "Internal Server Error");
+    }
+  };
+}

@@ -1,0 +1,33 @@
+import type { FaultRule, FaultStats } from "./faults.ts";
+import type { CallCounts } from "./sdk-instrumentation.ts";
+
+/** What a function's worker is started with (its environment is set apart, as `process.env`). */
+export interface WorkerSetup {
+  handler: string;
+  functionName: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  faultRules: FaultRule[];
+  faultsSetAt: number;
+  faultSeed: number | undefined;
+}
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string | undefined;
+}
+
+/** Messages from the pool to a worker. */
+export type ToWorker =
+  | { type: "invoke"; id: number; event: unknown }
+  | { type: "faults"; rules: FaultRule[]; at: number };
+
+/** Messages from a worker to the pool. */
+export type FromWorker =
+  | { type: "ready" }
+  | { type: "init-error"; error: SerializedError }
+  | ({ type: "result"; id: number; calls: CallCounts; faults: FaultStats } & (
+      | { ok: true; value: unknown }
+      | { ok: false; error: SerializedError }
+    ));

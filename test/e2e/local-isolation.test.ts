@@ -1,0 +1,137 @@
+import { randomUUID } from "node:crypto";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RouteSpec, ScheduleSpec, SubscriptionSpec } from "../../infra/manifest.ts";
+import { type LocalSystem, startLocalSystem } from "../../packages/local/src/runtime.ts";
+
+const FIXTURES = "test/unit/local/fixtures/handlers";
+const route = (path: string, exported: string, timeoutSeconds = 5): RouteSpec => ({
+  method: "GET",
+  path,
+  handler: `${FIXTURES}.${exported}`,
+  links: ["OrdersTable"],
+  timeoutSeconds,
+  memoryMb: 256,
+});
+const sweeper: ScheduleSpec = {
+  name: "TestSchedule",
+  handler: `${FIXTURES}.scheduled`,
+  links: [],
+  everyMinutes: 1,
+  timeoutSeconds: 5,
+  memoryMb: 256,
+};
+const slowProcessor: SubscriptionSpec = {
+  name: "TestBatch",
+  queue: "OrdersQueue",
+  handler: `${FIXTURES}.slowBatch`,
+  links: [],
+  batchSize: 10,
+  timeoutSeconds: 1,
+  memoryMb: 256,
+};
+
+let system: LocalSystem;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  system = await startLocalSystem({
+    stage: `iso-${randomUUID().slice(0, 6)}`,
+    host: "127.0.0.1",
+    port: 0,
+    sqsS3Port: 0,
+    dynamoPort: 0,
+    pollers: 1,
+    adminToken: randomUUID(),
+    faults: [],
+    scheduleSeconds: 1,
+    // A batch that fails is visible again a second later.
+    visibilityTimeoutSeconds: 1,
+    manifest: {
+      routes: [route("/slow", "slowRoute", 1), route("/crash", "crash"), route("/unlinked", "readUnlinked")],
+      subscriptions: [slowProcessor],
+      schedules: [sweeper],
+    },
+    log: (line) => lines.push(line),
+  });
+});
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+describe("the local runtime runs each function as Lambda would", () => {
+  it("answers 504 when a route runs past its timeout, as API Gateway does, and serves the next request", async () => {
+    // Arrange: a warm function, so that only the invocation is timed, not its cold start.
+    expect((await fetch(`${system.url}/slow?ms=0`)).status).toBe(200);
+
+    // Act
+    const started = Date.now();
+    const timedOut = await fetch(`${system.url}/slow?ms=3000`);
+    const elapsed = Date.now() - started;
+    const quick = await fetch(`${system.url}/slow?ms=0`);
+
+    // Assert
+    expect(timedOut.status).toBe(504);
+    expect(await timedOut.json()).toEqual({ message: "Endpoint request timed out" });
+    expect(elapsed).toBeLessThan(2_900);
+    expect(quick.status).toBe(200);
+    expect(lines.some((line) => line.includes("Task timed out after 1.00 seconds"))).toBe(true);
+  });
+
+  it("answers 500 when a function crashes, and keeps running", async () => {
+    // Act
+    const crashed = await fetch(`${system.url}/crash`);
+    const after = await fetch(`${system.url}/slow?ms=0`);
+
+    // Assert
+    expect(crashed.status).toBe(500);
+    expect(await crashed.json()).toEqual({ message: "Internal Server Error" });
+    expect(after.status).toBe(200);
+  });
+
+  it("fails a route that reads a resource it is not linked to, with SST's error in the log", async () => {
+    // Act
+    const response = await fetch(`${system.url}/unlinked`);
+
+    // Assert
+    expect(response.status).toBe(500);
+    expect(lines.join("\n")).toContain('"OrdersBucket" is not linked in your sst.config.ts to ApiGetUnlinked');
+  });
+
+  it("runs each schedule on its timer with an EventBridge scheduled event", async () => {
+    // Act: the schedule runs every second here (ORDERS_SCHEDULE_SECONDS in npm start).
+    const deadline = Date.now() + 10_000;
+    while (!lines.some((line) => line.startsWith("TestSchedule scheduled run")) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    // Assert
+    const run = lines.find((line) => line.startsWith("TestSchedule scheduled run:"));
+    expect(run).toBeDefined();
+    const result = JSON.parse(/run: (\{.*\}) \d+ms$/.exec(run ?? "")?.[1] ?? "{}");
+    expect(result).toMatchObject({
+      detailType: "Scheduled Event",
+      source: "aws.events",
+      resources: [expect.stringMatching(/^arn:aws:events:[a-z0-9-]+:\d{12}:rule\/TestSchedule$/)],
+    });
+    expect(result.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+
+  it("counts a batch past its timeout as failed: its message is not deleted, and comes back", async () => {
+    // Arrange
+    const sqs = new SQSClient({ endpoint: system.emulators.sqsS3Endpoint, useQueueUrlAsEndpoint: false });
+    await sqs.send(new SendMessageCommand({ QueueUrl: system.resources.queue.url, MessageBody: "{}" }));
+
+    // Act: wait for two attempts at the same message.
+    const failedBatches = () => lines.filter((line) => line.startsWith("TestBatch batch of 1: 0 ok, 1 failed"));
+    const deadline = Date.now() + 15_000;
+    while (failedBatches().length < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    // Assert
+    expect(failedBatches().length).toBeGreaterThanOrEqual(2);
+    expect(lines.some((line) => line.includes("TestBatch: Task timed out after 1.00 seconds"))).toBe(true);
+  });
+});
