@@ -95,4 +95,47 @@ describe("the fault switch", () => {
       expect(() => parseFaultRules(rule)).toThrow();
     },
   );
+
+  it("tells its listeners the rules and when they were set, so that a mirror's windows line up", async () => {
+    // Arrange
+    let now = 1_000;
+    const faults = new FaultSwitch({ clock: () => now });
+    const seen: [string[], number][] = [];
+    faults.onChange((rules, at) => seen.push([rules, at]));
+
+    // Act
+    faults.set(["S3:PutObject@after=10;for=5"]);
+    now = 9_000;
+    const mirror = new FaultSwitch({ clock: () => now, random: () => 0 });
+    const client = fakeClient();
+    mirror.attach("S3", client as never);
+    mirror.set(faults.rules, faults.setAt);
+
+    // Assert: the window runs from 11 s to 16 s on the original's clock, in the mirror too.
+    expect(seen).toEqual([[["S3:PutObject@after=10;for=5"], 1_000]]);
+    expect(faults.setAt).toBe(1_000);
+    now = 10_999;
+    await expect(client.send("PutObjectCommand")).resolves.toBe(1);
+    now = 11_000;
+    await expect(client.send("PutObjectCommand")).rejects.toBeInstanceOf(InjectedFault);
+  });
+
+  it("hands over what it injected once, and adds up what its mirrors report", async () => {
+    // Arrange
+    const worker = new FaultSwitch();
+    const client = fakeClient();
+    worker.attach("S3", client as never);
+    worker.set(["S3:PutObject"]);
+    await client.send("PutObjectCommand").catch(() => undefined);
+    await client.send("PutObjectCommand").catch(() => undefined);
+    const runtime = new FaultSwitch();
+
+    // Act
+    runtime.absorb(worker.takeStats());
+    runtime.absorb(worker.takeStats());
+
+    // Assert
+    expect(runtime.stats).toEqual({ injected: { "S3:PutObject": 2 }, duplicated: {} });
+    expect(worker.stats).toEqual({ injected: {}, duplicated: {} });
+  });
 });
