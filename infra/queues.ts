@@ -33,17 +33,29 @@ export const linkables = {
   OrdersConfig: config,
 };
 
-const [processorSpec] = subscriptions;
-if (!processorSpec) throw new Error("infra/manifest.ts declares no queue subscription");
+/** The queues a manifest subscription may name. */
+const subscribable = { OrdersQueue: queue };
 
-/** OrdersProcessor. SST names the function per stage (FunctionArgs.name would fix one name for every stage). */
-export const processor = queue.subscribe(
-  {
-    handler: processorSpec.handler,
-    link: processorSpec.links.map((name) => linkables[name]),
-    timeout: `${processorSpec.timeoutSeconds} seconds`,
-    memory: `${processorSpec.memoryMb} MB`,
-    ...runtime,
-  },
-  { batch: { size: processorSpec.batchSize, partialResponses: true } },
+/**
+ * One subscriber per manifest subscription, by name. SST names each function
+ * per stage (FunctionArgs.name would fix one name for every stage).
+ */
+export const subscribers = Object.fromEntries(
+  subscriptions.map((spec) => [
+    spec.name,
+    subscribable[spec.queue].subscribe(
+      {
+        handler: spec.handler,
+        link: spec.links.map((name) => linkables[name]),
+        timeout: `${spec.timeoutSeconds} seconds`,
+        memory: `${spec.memoryMb} MB`,
+        ...runtime,
+      },
+      { batch: { size: spec.batchSize, partialResponses: true } },
+    ),
+  ]),
 );
+
+/** OrdersProcessor, which the alarms watch. */
+export const processor = subscribers.OrdersProcessor;
+if (!processor) throw new Error("infra/manifest.ts declares no OrdersProcessor subscription");
