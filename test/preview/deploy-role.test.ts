@@ -1,7 +1,9 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Graph, type RegisteredResource, TYPES } from "./graph.ts";
 import { allows } from "./iam.ts";
 import { ACCOUNT, PARTITION, REGION } from "./mocks.ts";
+import { physicalPrefix } from "./naming.ts";
 import { loadGraph, STAGES } from "./stages.ts";
 import { TerraformModule } from "./terraform.ts";
 
@@ -198,3 +200,47 @@ const NOT_AN_AWS_CALL = new Set([
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
   "aws:s3/bucketPolicy:BucketPolicy",
 ]);
+
+describe("the deploy role's name patterns, for other stage names", () => {
+  const dev = loadGraph("dev");
+  /** The create call and ARN for a physical name of each named type. */
+  const callFor: Record<string, (name: string) => [string, string][]> = {
+    [TYPES.function]: (name) => [
+      ["lambda:CreateFunction", arn("lambda", `function:${name}`)],
+      ["logs:CreateLogGroup", arn("logs", `log-group:/aws/lambda/${name}`)],
+    ],
+    [TYPES.role]: (name) => [
+      ["iam:CreateRole", `arn:${PARTITION}:iam::${ACCOUNT}:role/${name}`],
+      ["iam:PassRole", `arn:${PARTITION}:iam::${ACCOUNT}:role/${name}`],
+    ],
+    [TYPES.queue]: (name) => [["sqs:CreateQueue", arn("sqs", name)]],
+    [TYPES.table]: (name) => [["dynamodb:CreateTable", arn("dynamodb", `table/${name}`)]],
+    [TYPES.bucket]: (name) => [["s3:CreateBucket", `arn:${PARTITION}:s3:::${name}`]],
+    [TYPES.eventRule]: (name) => [["events:PutRule", arn("events", `rule/${name}`)]],
+  };
+  const named = dev.custom.filter((resource) => resource.type in callFor);
+
+  it("cover every name SST would give this app's resources on any stage of up to 11 characters", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), (stage) => {
+        // Arrange: the policy as Terraform would render it for that one stage.
+        const scoped = new TerraformModule(
+          new URL("../../stacks/foundation", import.meta.url).pathname,
+          { account: ACCOUNT, region: REGION, partition: PARTITION },
+          { github_repository: "acme/orders", stages: [stage] },
+        ).policyDocument("deploy");
+        for (const resource of named) {
+          // Act: the name SST's rules give this resource on that stage.
+          const prefix = physicalPrefix(dev.synth.app.name, stage, resource.type, resource.name) as string;
+          // Assert
+          for (const [action, target] of (callFor[resource.type] as (name: string) => [string, string][])(
+            `${prefix}-abcdefgh`,
+          )) {
+            expect(allows(scoped, action, target), `${action} on ${target}`).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
