@@ -37,6 +37,16 @@ export interface ExperimentResult {
 /** How far apart a deployed stage's clocks (API function, processor) may be, for the shortfall bound. */
 const DEPLOYED_CLOCK_SKEW_MS = 1000;
 
+/** Calls `report` only when the share done crosses a tenth. */
+function everyTenth(report: (done: number, total: number) => void) {
+  let last = -1;
+  return (done: number, total: number) => {
+    const tenth = Math.floor((10 * done) / Math.max(1, total));
+    if (tenth !== last) report(done, total);
+    last = tenth;
+  };
+}
+
 const secondsSince = (t: number) => Math.round((Date.now() - t) / 100) / 10;
 
 function skuTable(plan: Plan, initial: Snapshot, final: Snapshot): ExperimentResult["skus"] {
@@ -86,7 +96,7 @@ export async function runExperiment(
     const settled = await settle(api, fired.accepted, {
       timeoutSeconds: options.timeoutSeconds,
       concurrency: options.concurrency,
-      onProgress: (done, total) => log(`  terminal: ${done}/${total}`),
+      onProgress: everyTenth((done, total) => log(`  terminal: ${done}/${total}`)),
     });
     const samples = await sampler.stop();
     const fireSeconds = fired.seconds;

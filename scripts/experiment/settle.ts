@@ -51,39 +51,62 @@ async function dlqDepth(api: Api): Promise<number> {
 }
 
 /**
- * Polls `GET /orders/{id}` for every order not yet settled, round after
- * round (at most every 500 ms), until all are settled or the time is up.
- * Between rounds, whatever reached the DLQ is redriven, so that orders whose
- * retries ran out under faults get another run of their saga.
+ * Polls `GET /orders/{id}` for the orders not yet settled, `concurrency` at a
+ * time, in firing order and round the list again, until all are settled or
+ * the time is up. Orders are processed roughly in the order they were sent,
+ * so a batch in which nothing settled means the rest are not done either:
+ * then it pauses 500 ms, redrives whatever reached the DLQ (so that orders
+ * whose retries ran out under faults get another run of their saga), and
+ * after two such batches goes back to the oldest. When time is up, every
+ * order still open is read once more.
  */
 export async function settle(api: Api, accepted: Map<string, string[]>, options: SettleOptions): Promise<Settled> {
   const started = Date.now();
   const deadline = started + options.timeoutSeconds * 1000;
   const views = new Map<string, OrderLookup>();
   const lastSeen = new Map<string, string>([...accepted.keys()].map((id) => [id, "not polled"]));
+  let pending = [...accepted.keys()];
+  let cursor = 0;
+  let idle = 0;
   let redriven = 0;
   let redriveCalls = 0;
-  while (lastSeen.size > 0 && Date.now() < deadline) {
-    const round = Date.now();
-    await pool([...lastSeen.keys()], options.concurrency, async (id) => {
-      const { status, body } = await call<OrderLookup>(api, "GET", `/orders/${encodeURIComponent(id)}`);
-      if (status !== 200) {
-        lastSeen.set(id, String(status));
-        return;
-      }
-      if (isSettled(body, accepted.get(id) ?? [])) {
-        views.set(id, body);
-        lastSeen.delete(id);
-      } else lastSeen.set(id, body.order.status);
-    });
+  const poll = async (id: string): Promise<boolean> => {
+    const { status, body } = await call<OrderLookup>(api, "GET", `/orders/${encodeURIComponent(id)}`);
+    if (status !== 200) lastSeen.set(id, String(status));
+    else if (!isSettled(body, accepted.get(id) ?? [])) lastSeen.set(id, body.order.status);
+    else {
+      views.set(id, body);
+      lastSeen.delete(id);
+      return true;
+    }
+    return false;
+  };
+  while (pending.length > 0 && Date.now() < deadline) {
+    if (cursor >= pending.length) cursor = 0;
+    const batch = pending.slice(cursor, cursor + options.concurrency);
+    const settledNow = (await Promise.all(batch.map(poll))).filter(Boolean).length;
+    pending = pending.filter((id) => lastSeen.has(id));
+    cursor += batch.length - settledNow;
     options.onProgress?.(views.size, accepted.size);
-    if (lastSeen.size === 0) break;
+    if (settledNow > 0 || pending.length === 0) {
+      idle = 0;
+      continue;
+    }
+    // Two idle batches in a row: the rest is still being processed; go back to the oldest.
+    if (++idle >= 2) {
+      idle = 0;
+      cursor = 0;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
     if ((await dlqDepth(api)) > 0) {
       const { moved, calls } = await redriveDlq(api);
       redriven += moved;
       redriveCalls += calls;
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 500 - (Date.now() - round))));
   }
+  // Time is up: one last look at every order still open, so that none is reported unseen.
+  await pool(pending, options.concurrency, async (id) => {
+    await poll(id);
+  });
   return { views, unsettled: lastSeen, redriven, redriveCalls, seconds: (Date.now() - started) / 1000 };
 }
