@@ -36,6 +36,8 @@ export interface WorkerPoolOptions {
   /** The runtime's fault switch: its rules are mirrored in every worker, and its stats collect theirs. */
   faults: FaultSwitch;
   faultSeed?: number | undefined;
+  /** How long an idle worker is kept before it is reclaimed (default 5 minutes). */
+  idleMs?: number;
   /** Receives the AWS calls each invocation made. */
   onCalls: (calls: CallCounts) => void;
 }
@@ -51,10 +53,14 @@ interface Slot {
   worker: Worker;
   ready: Promise<void>;
   pending: Pending | undefined;
+  /** Set while the slot is idle: when it fires, the environment is reclaimed. */
+  reclaim?: NodeJS.Timeout | undefined;
 }
 
 /** Lambda gives init 10 s; a busy shared machine loading TypeScript gets more. */
 const INIT_TIMEOUT_MS = 30_000;
+/** How long an idle environment is kept warm. */
+const IDLE_MS = 5 * 60_000;
 const WORKER_FILE = new URL("./function-worker.ts", import.meta.url);
 let seedOffset = 0;
 
@@ -121,7 +127,10 @@ export class WorkerPool {
 
   #acquire(): Promise<Slot> {
     const idle = this.#idle.pop();
-    if (idle) return Promise.resolve(idle);
+    if (idle) {
+      clearTimeout(idle.reclaim);
+      return Promise.resolve(idle);
+    }
     // One cold start at a time per function: a burst of requests on a cold
     // function would otherwise load the same modules in every worker at once,
     // and starve a small machine. The others wait for the first free worker.
@@ -139,13 +148,21 @@ export class WorkerPool {
   #release(slot: Slot): void {
     if (!this.#slots.has(slot)) return;
     const next = this.#waiting.shift();
-    if (next) next(slot);
-    else this.#idle.push(slot);
+    if (next) {
+      next(slot);
+      return;
+    }
+    this.#idle.push(slot);
+    // Lambda reclaims an environment left idle; here that keeps a long
+    // session's memory (some 50 MB per worker) to what is in use.
+    slot.reclaim = setTimeout(() => void this.#retire(slot), this.#options.idleMs ?? IDLE_MS);
+    slot.reclaim.unref();
   }
 
   /** Removes a slot for good, and lets a waiting invocation start a fresh one in its place. */
   async #retire(slot: Slot): Promise<void> {
     if (!this.#slots.delete(slot)) return;
+    clearTimeout(slot.reclaim);
     const at = this.#idle.indexOf(slot);
     if (at >= 0) this.#idle.splice(at, 1);
     const next = this.#waiting.shift();

@@ -49,6 +49,7 @@ function aPool(
     spec,
     env: functionEnvironment({ name, spec }, { stage: "iso", endpoints, resources, adminToken: "t0ken" }),
     size: options.size ?? 1,
+    ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
     faults: options.faults ?? new FaultSwitch(),
     onCalls: (counts) => {
       for (const [key, count] of Object.entries(counts)) calls[key] = (calls[key] ?? 0) + count;
@@ -168,5 +169,19 @@ describe("a function isolated in a worker, as on Lambda", { timeout: 60_000 }, (
     }
     expect(faults.stats.injected).toEqual({ "S3:HeadBucket": 2 });
     expect(calls).toEqual({ "S3:HeadBucket": 2 });
+  });
+
+  it("reclaims an environment left idle; the next invocation starts a fresh one", async () => {
+    // Arrange
+    const pool = aPool("overlap", { idleMs: 200 });
+    const first = (await pool.invoke({})) as { threadId: number; invocations: number };
+
+    // Act
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const next = (await pool.invoke({})) as { threadId: number; invocations: number };
+
+    // Assert: a new thread, with fresh module state.
+    expect(next.threadId).not.toBe(first.threadId);
+    expect(next.invocations).toBe(1);
   });
 });
