@@ -1,10 +1,11 @@
 import { AccountNotFoundError } from "../domain/errors.ts";
 import type { OrderFailure } from "../domain/fulfilment.ts";
 import type { AccountItem } from "../entities/account.ts";
-import type { OrdersService } from "../entities/service.ts";
+import { bindingOf, type OrdersService, type TableBinding } from "../entities/service.ts";
 import type { AccountLedger, AccountState, HoldResult, LedgerEntry, ResolveResult } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
 import { markerKey } from "./marker-keys.ts";
+import { accountIdsRead, addFundsWrite, holdWrite, postWrite, sendBatchGet, sendWrite } from "./table-writes.ts";
 
 /**
  * A ledger entry as stored, with one-letter names (a merchant's item holds an
@@ -61,13 +62,19 @@ function resolved(entry: StoredEntry): ResolveResult {
  * `AccountLedger` over the one table: two-phase transfers in the manner of
  * TigerBeetle. Each transfer is an entry in the account's own item, written by
  * the same conditional write that moves `balance` and `held`, so a transfer id
- * applies once, and a pending transfer resolves once: posted or voided.
+ * applies once, and a pending transfer resolves once: posted or voided. The
+ * writes every order makes (check, hold, post, credit) are hand-built
+ * (`table-writes.ts`); the rest goes through ElectroDB's builder.
  */
 export class DynamoAccountLedger implements AccountLedger {
   readonly #service: OrdersService;
+  readonly #table: TableBinding;
+  readonly #parse: (item: Record<string, unknown>) => AccountItem | null;
 
   constructor(service: OrdersService) {
     this.#service = service;
+    this.#table = bindingOf(service);
+    this.#parse = (item) => service.entities.account.parse({ Item: item })?.data ?? null;
   }
 
   #read(accountId: string): Promise<AccountItem | null> {
@@ -78,35 +85,23 @@ export class DynamoAccountLedger implements AccountLedger {
   }
 
   missing(accountIds: string[]): Promise<string[]> {
-    const { account } = this.#service.entities;
     return guarded("table", "check accounts", async () => {
       const unique = [...new Set(accountIds)];
-      const { data, unprocessed } = await account
-        .get(unique.map((accountId) => ({ accountId })))
-        .go({ ...RAW_ERRORS, attributes: ["accountId"] });
+      const { items, unprocessed } = await sendBatchGet(this.#table, accountIdsRead(this.#table.table, unique));
       // A key DynamoDB did not get to is not a missing account: fail, and let the retry ask again.
-      if (unprocessed.length > 0) throw new Error(`${unprocessed.length} account keys were left unprocessed`);
-      const found = new Set(data.map((item) => item.accountId));
+      if (unprocessed > 0) throw new Error(`${unprocessed} account keys were left unprocessed`);
+      const found = new Set(items.map((item) => item.accountId));
       return unique.filter((id) => !found.has(id));
     });
   }
 
   hold(accountId: string, transferId: string, amountCents: number, orderId: string, at: string): Promise<HoldResult> {
-    const { account } = this.#service.entities;
     const key = markerKey(transferId);
     const entry = stored({ transferId, kind: "DEBIT", amountCents, status: "HELD", at, orderId });
+    const write = holdWrite(this.#table.table, accountId, key, amountCents, entry, at);
     return guarded("table", "hold payment", async () => {
       for (let attempt = 0; ; attempt++) {
-        const result = await account
-          .patch({ accountId })
-          .data((item, op) => {
-            op.subtract(item.balance, amountCents);
-            op.add(item.held, amountCents);
-            op.set(item.transfers[key], entry);
-            op.set(item.updatedAt, at);
-          })
-          .where((item, op) => `${op.gte(item.balance, amountCents)} AND ${op.notExists(item.transfers[key])}`)
-          .go(rejectedOrRead);
+        const result = await sendWrite(this.#table, write, this.#parse);
         if (!result.rejected) return { status: "HELD" };
         const current = result.data ?? (await this.#read(accountId));
         const existing = entryIn(current, transferId);
@@ -120,18 +115,10 @@ export class DynamoAccountLedger implements AccountLedger {
   }
 
   post(accountId: string, transferId: string, amountCents: number, at: string): Promise<ResolveResult> {
-    const { account } = this.#service.entities;
     const key = markerKey(transferId);
     return guarded("table", "post payment", async () => {
-      const result = await account
-        .patch({ accountId })
-        .data((item, op) => {
-          op.subtract(item.held, amountCents);
-          op.set(item.transfers[key].s, "POSTED");
-          op.set(item.updatedAt, at);
-        })
-        .where((item, op) => `${op.eq(item.transfers[key].s, "HELD")} AND ${op.eq(item.transfers[key].a, amountCents)}`)
-        .go(rejectedOrRead);
+      const write = postWrite(this.#table.table, accountId, key, amountCents, at);
+      const result = await sendWrite(this.#table, write, this.#parse);
       if (!result.rejected) return { status: "POSTED" };
       const existing = entryIn(result.data ?? (await this.#read(accountId)), transferId);
       if (!existing) throw new Error(`Transfer ${transferId} has no hold on ${accountId} to post`);
@@ -202,18 +189,10 @@ export class DynamoAccountLedger implements AccountLedger {
 
   /** Adds a posted entry's amount to the balance, once per transfer id. */
   #addFunds(accountId: string, entry: StoredEntry, action: string): Promise<void> {
-    const { account } = this.#service.entities;
     const key = markerKey(entry.id);
     return guarded("table", action, async () => {
-      const result = await account
-        .patch({ accountId })
-        .data((item, op) => {
-          op.add(item.balance, entry.a);
-          op.set(item.transfers[key], entry);
-          op.set(item.updatedAt, entry.t);
-        })
-        .where((item, op) => op.notExists(item.transfers[key]))
-        .go(rejectedOrRead);
+      const write = addFundsWrite(this.#table.table, accountId, key, entry.a, entry, entry.t);
+      const result = await sendWrite(this.#table, write, this.#parse);
       if (!result.rejected) return;
       const current = result.data ?? (await this.#read(accountId));
       if (!current) throw new AccountNotFoundError(`No account has id ${accountId}`);

@@ -1,10 +1,11 @@
 import { StockBelowReservedError } from "../domain/errors.ts";
 import type { ReservationStatus } from "../domain/fulfilment.ts";
-import type { OrdersService } from "../entities/service.ts";
+import { bindingOf, type OrdersService, type TableBinding } from "../entities/service.ts";
 import type { StockItem } from "../entities/stock.ts";
 import type { ReserveResult, StockLedger, StockLevel } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
 import { markerKey } from "./marker-keys.ts";
+import { commitWrite, reserveWrite, sendWrite } from "./table-writes.ts";
 
 /**
  * A reservation marker as stored: its status's initial and the quantity, e.g.
@@ -50,15 +51,21 @@ function holdIn(
 /**
  * `StockLedger` over the one table. Each reservation is a marker in the sku's
  * item, set in the same conditional write that moves `reserved` and
- * `available`, so no unit is ever held, sold or returned twice.
+ * `available`, so no unit is ever held, sold or returned twice. Reserve and
+ * commit, which every order makes, send hand-built writes (`table-writes.ts`);
+ * the rest goes through ElectroDB's builder.
  */
 export class DynamoStockLedger implements StockLedger {
   readonly #service: OrdersService;
+  readonly #table: TableBinding;
   readonly #now: () => string;
+  readonly #parse: (item: Record<string, unknown>) => StockItem | null;
 
   constructor(service: OrdersService, now: () => string = () => new Date().toISOString()) {
     this.#service = service;
+    this.#table = bindingOf(service);
     this.#now = now;
+    this.#parse = (item) => service.entities.stock.parse({ Item: item })?.data ?? null;
   }
 
   #read(sku: string): Promise<StockItem | null> {
@@ -69,21 +76,11 @@ export class DynamoStockLedger implements StockLedger {
   }
 
   reserve(sku: string, orderId: string, quantity: number): Promise<ReserveResult> {
-    const { stock } = this.#service.entities;
     const key = markerKey(orderId);
     return guarded("table", "reserve stock", async () => {
       for (let attempt = 0; ; attempt++) {
-        const at = this.#now();
-        const result = await stock
-          .patch({ sku })
-          .data((item, op) => {
-            op.subtract(item.available, quantity);
-            op.add(item.reserved, quantity);
-            op.set(item.holds[key], stored("HELD", quantity));
-            op.set(item.updatedAt, at);
-          })
-          .where((item, op) => `${op.gte(item.available, quantity)} AND ${op.notExists(item.holds[key])}`)
-          .go(rejectedOrRead);
+        const write = reserveWrite(this.#table.table, sku, key, quantity, stored("HELD", quantity), this.#now());
+        const result = await sendWrite(this.#table, write, this.#parse);
         if (!result.rejected) return { status: "HELD" };
         const current = result.data ?? (await this.#read(sku));
         if (!current) return { status: "SHORT", available: 0 };
@@ -98,20 +95,11 @@ export class DynamoStockLedger implements StockLedger {
   }
 
   commit(sku: string, orderId: string, quantity: number): Promise<ReservationStatus> {
-    const { stock } = this.#service.entities;
     const key = markerKey(orderId);
     return guarded("table", "commit stock", async () => {
-      const at = this.#now();
-      const result = await stock
-        .patch({ sku })
-        .data((item, op) => {
-          op.subtract(item.onHand, quantity);
-          op.subtract(item.reserved, quantity);
-          op.set(item.holds[key], stored("COMMITTED", quantity));
-          op.set(item.updatedAt, at);
-        })
-        .where((item, op) => op.eq(item.holds[key], stored("HELD", quantity)))
-        .go(rejectedOrRead);
+      const markers = { held: stored("HELD", quantity), committed: stored("COMMITTED", quantity) };
+      const write = commitWrite(this.#table.table, sku, key, quantity, markers, this.#now());
+      const result = await sendWrite(this.#table, write, this.#parse);
       if (!result.rejected) return "COMMITTED";
       const existing = holdIn(result.data ?? (await this.#read(sku)), orderId);
       if (!existing || existing.status === "HELD") {

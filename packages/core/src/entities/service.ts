@@ -1,4 +1,5 @@
-import { type EntityConfiguration, Service } from "electrodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { Service } from "electrodb";
 import { accountEntity } from "./account.ts";
 import { auditEntryEntity } from "./audit-entry.ts";
 import { failureEntity } from "./failure.ts";
@@ -6,9 +7,17 @@ import { orderEntity } from "./order.ts";
 import { orderDuplicateEntity } from "./order-duplicate.ts";
 import { stockEntity } from "./stock.ts";
 
+/** The client and table name a service was built with. */
+export interface TableBinding {
+  client: DynamoDBDocumentClient;
+  table: string;
+}
+
+const bindings = new WeakMap<object, TableBinding>();
+
 /** Every entity of the one table, bound to a client and a table name. */
-export function ordersService(config: Required<Pick<EntityConfiguration, "client" | "table">>) {
-  return new Service({
+export function ordersService(config: TableBinding) {
+  const service = new Service({
     order: orderEntity(config),
     orderDuplicate: orderDuplicateEntity(config),
     failure: failureEntity(config),
@@ -16,6 +25,18 @@ export function ordersService(config: Required<Pick<EntityConfiguration, "client
     stock: stockEntity(config),
     account: accountEntity(config),
   });
+  bindings.set(service, { client: config.client, table: config.table });
+  return service;
 }
 
 export type OrdersService = ReturnType<typeof ordersService>;
+
+/**
+ * The client and table of a service, for the writes the adapters build
+ * without ElectroDB's builder (see `adapters/table-writes.ts`).
+ */
+export function bindingOf(service: OrdersService): TableBinding {
+  const binding = bindings.get(service);
+  if (!binding) throw new Error("This service was not built by ordersService()");
+  return binding;
+}

@@ -1,0 +1,225 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { markerKey } from "@orders/core/adapters/marker-keys";
+import {
+  accountIdsRead,
+  addFundsWrite,
+  claimWrite,
+  commitWrite,
+  holdWrite,
+  postWrite,
+  reserveWrite,
+  resolveWrite,
+} from "@orders/core/adapters/table-writes";
+import type { OrderRecord, OrderResolution } from "@orders/core/domain/order";
+import { ordersService } from "@orders/core/entities/service";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+
+// The hand-built writes must be exactly what ElectroDB's builder sends for the same call.
+const table = "orders-test-table";
+const { stock, account, order } = ordersService({
+  client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: "us-east-1" })),
+  table,
+}).entities;
+const rejectedOrRead = { returnOnConditionCheckFailure: "all_old", response: "none" } as const;
+const at = "2026-11-30T12:00:00.000Z";
+
+const sku = fc.stringMatching(/^[A-Za-z0-9._-]{1,64}$/);
+const accountId = fc.stringMatching(/^\d{7,20}$/);
+const orderId = fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/);
+const quantity = fc.integer({ min: 1, max: 10_000 });
+const cents = fc.integer({ min: 1, max: 100_000_000 });
+
+describe("hand-built table writes", () => {
+  it("reserve and commit stock as ElectroDB's patch does", () => {
+    fc.assert(
+      fc.property(sku, orderId, quantity, (s, id, q) => {
+        // Arrange
+        const key = markerKey(id);
+        // Act
+        const reserve = reserveWrite(table, s, key, q, `H${q}`, at);
+        const commit = commitWrite(table, s, key, q, { held: `H${q}`, committed: `C${q}` }, at);
+        // Assert
+        const electroReserve = stock
+          .patch({ sku: s })
+          .data((item, op) => {
+            op.subtract(item.available, q);
+            op.add(item.reserved, q);
+            op.set(item.holds[key], `H${q}`);
+            op.set(item.updatedAt, at);
+          })
+          .where((item, op) => `${op.gte(item.available, q)} AND ${op.notExists(item.holds[key])}`)
+          .params(rejectedOrRead);
+        const electroCommit = stock
+          .patch({ sku: s })
+          .data((item, op) => {
+            op.subtract(item.onHand, q);
+            op.subtract(item.reserved, q);
+            op.set(item.holds[key], `C${q}`);
+            op.set(item.updatedAt, at);
+          })
+          .where((item, op) => op.eq(item.holds[key], `H${q}`))
+          .params(rejectedOrRead);
+        expect(reserve).toStrictEqual(electroReserve);
+        expect(commit).toStrictEqual(electroCommit);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("hold, post and credit payments as ElectroDB's patch does", () => {
+    fc.assert(
+      fc.property(accountId, orderId, cents, (payer, id, amount) => {
+        // Arrange
+        const transferId = `order:${id}`;
+        const key = markerKey(transferId);
+        const entry = { id: transferId, k: "DEBIT", a: amount, s: "HELD", t: at, o: id };
+        // Act
+        const hold = holdWrite(table, payer, key, amount, entry, at);
+        const post = postWrite(table, payer, key, amount, at);
+        const credit = addFundsWrite(table, payer, key, amount, { ...entry, k: "CREDIT", s: "POSTED" }, at);
+        // Assert
+        expect(hold).toStrictEqual(
+          account
+            .patch({ accountId: payer })
+            .data((item, op) => {
+              op.subtract(item.balance, amount);
+              op.add(item.held, amount);
+              op.set(item.transfers[key], entry);
+              op.set(item.updatedAt, at);
+            })
+            .where((item, op) => `${op.gte(item.balance, amount)} AND ${op.notExists(item.transfers[key])}`)
+            .params(rejectedOrRead),
+        );
+        expect(post).toStrictEqual(
+          account
+            .patch({ accountId: payer })
+            .data((item, op) => {
+              op.subtract(item.held, amount);
+              op.set(item.transfers[key].s, "POSTED");
+              op.set(item.updatedAt, at);
+            })
+            .where((item, op) => `${op.eq(item.transfers[key].s, "HELD")} AND ${op.eq(item.transfers[key].a, amount)}`)
+            .params(rejectedOrRead),
+        );
+        expect(credit).toStrictEqual(
+          account
+            .patch({ accountId: payer })
+            .data((item, op) => {
+              op.add(item.balance, amount);
+              op.set(item.transfers[key], { ...entry, k: "CREDIT", s: "POSTED" });
+              op.set(item.updatedAt, at);
+            })
+            .where((item, op) => op.notExists(item.transfers[key]))
+            .params(rejectedOrRead),
+        );
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("reads account ids as ElectroDB's batch get does", () => {
+    // Arrange
+    const ids = ["1111111", "7777777"];
+    // Act
+    const read = accountIdsRead(table, ids);
+    // Assert
+    const [electro] = account.get(ids.map((id) => ({ accountId: id }))).params({ attributes: ["accountId"] });
+    expect(read).toStrictEqual(electro);
+  });
+
+  const pending: OrderRecord & { sweepShard: number } = {
+    orderId: "order-1",
+    submissionId: "5b2b8f1e-6f5d-4a8e-9d6a-2f0c1a7e9b10",
+    channel: "web",
+    payload: '{"id":"order-1"}',
+    amount: 25,
+    fromAccount: "1111111",
+    toAccount: "7777777",
+    valid: true,
+    isDuplicate: false,
+    errors: [],
+    status: "PENDING",
+    s3Key: "orders/order-1.json",
+    amountCents: 2500,
+    lines: [{ sku: "KB-01", quantity: 2, unitPriceCents: 1250 }],
+    receivedAt: at,
+    processedAt: at,
+    sweepShard: 5,
+  };
+  const rejected: OrderRecord & { sweepShard: number } = {
+    ...pending,
+    orderId: "Order.2",
+    payload: '{"id":"Order.2","amount":-5}',
+    amount: undefined,
+    fromAccount: undefined,
+    valid: false,
+    errors: [{ field: "amount", code: "too_small", message: "amount must be greater than 0" }],
+    status: "REJECTED",
+    s3Key: undefined,
+    amountCents: undefined,
+    lines: undefined,
+    sweepShard: 2,
+  };
+
+  it.each([
+    ["a PENDING original, in the pending index", pending],
+    ["a REJECTED original, with no index keys and no undefined attributes", rejected],
+  ])("claims %s as ElectroDB's create does", (_, record) => {
+    // Act
+    const claim = claimWrite(table, record);
+    // Assert
+    const electro = order.create(record).params({ returnOnConditionCheckFailure: "all_old" });
+    expect(claim).toStrictEqual(electro);
+  });
+
+  const log = [
+    { step: "accounts" as const, outcome: "OK", attempt: 1, at },
+    { step: "reserve" as const, outcome: "HELD", attempt: 1, at, detail: "KB-01 ×2" },
+  ];
+  const confirmed: OrderResolution = {
+    status: "CONFIRMED",
+    failure: undefined,
+    saga: log,
+    payment: { status: "POSTED", amountCents: 2500 },
+    reservations: [{ sku: "KB-01", quantity: 2, status: "COMMITTED" }],
+    resolvedAt: at,
+  };
+  const failed: OrderResolution = {
+    status: "FAILED",
+    failure: {
+      code: "OUT_OF_STOCK",
+      message: "Not enough stock for KB-01",
+      details: [{ sku: "KB-01", requested: 2, available: 1 }],
+    },
+    saga: log,
+    payment: undefined,
+    reservations: [{ sku: "KB-01", quantity: 2, status: "RELEASED" }],
+    resolvedAt: at,
+  };
+
+  it.each([
+    ["a confirmed saga", confirmed],
+    ["a failed saga with no payment", failed],
+    ["a failed saga with a voided payment", { ...failed, payment: { status: "VOIDED", amountCents: 2500 } }],
+  ] as [string, OrderResolution][])("resolves %s as ElectroDB's patch does", (_, resolution) => {
+    // Act
+    const write = resolveWrite(table, pending, resolution, 5);
+    // Assert
+    const { saga, failure, payment, ...fields } = resolution;
+    const electro = order
+      .patch({ orderId: pending.orderId })
+      .set({
+        ...fields,
+        ...(failure ? { failure } : {}),
+        ...(payment ? { payment } : {}),
+        receivedAt: pending.receivedAt,
+        sweepShard: 5,
+      })
+      .append({ saga })
+      .where((item, op) => op.eq(item.status, "PENDING"))
+      .params({ response: "none", returnOnConditionCheckFailure: "all_old" });
+    expect(write).toStrictEqual(electro);
+  });
+});
