@@ -173,6 +173,8 @@ function fulfilmentAdminRoutes(): RouteSpec[] {
     admin("PUT", "/accounts/{id}", "account-open", ["OrdersTable"]),
     admin("POST", "/accounts/{id}/deposits", "account-deposit", ["OrdersTable"]),
     admin("GET", "/accounts/{id}", "account-get", ["OrdersTable"]),
+    // Admin until customers have identities of their own; the processor does the cancelling.
+    admin("POST", "/orders/{id}/cancel", "order-cancel", ["OrdersTable", "OrdersQueue"]),
   ];
 }
 

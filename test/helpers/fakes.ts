@@ -1,5 +1,5 @@
 import type { SagaLogEntry } from "@orders/core/domain/fulfilment";
-import type { OrderMessage, OrderRecord, OrderResolution } from "@orders/core/domain/order";
+import type { Cancellation, OrderMessage, OrderRecord, OrderResolution } from "@orders/core/domain/order";
 import type {
   ClaimResult,
   DeadLetterQueue,
@@ -33,13 +33,27 @@ export class InMemoryOrderRepository implements OrderRepository {
     return { original, duplicates };
   }
 
-  async resolve(order: OrderRecord, resolution: OrderResolution): Promise<OrderRecord> {
+  async resolve(
+    order: OrderRecord,
+    resolution: OrderResolution,
+    from: "PENDING" | "CANCELLING" = "PENDING",
+  ): Promise<OrderRecord> {
     const stored = this.originals.get(order.orderId);
     if (!stored) throw new Error(`no order ${order.orderId}`);
-    if (stored.status === "PENDING") {
+    if (stored.status === from) {
       const { saga, failure, payment, ...fields } = resolution;
       Object.assign(stored, fields, failure ? { failure } : {}, payment ? { payment } : {});
       stored.saga = [...(stored.saga ?? []), ...saga];
+    }
+    return structuredClone(stored);
+  }
+
+  async markCancelling(order: OrderRecord, cancellation: Cancellation): Promise<OrderRecord> {
+    const stored = this.originals.get(order.orderId);
+    if (!stored) throw new Error(`no order ${order.orderId}`);
+    if (stored.status === "PENDING" || stored.status === "CONFIRMED") {
+      stored.status = "CANCELLING";
+      stored.cancellation = cancellation;
     }
     return structuredClone(stored);
   }

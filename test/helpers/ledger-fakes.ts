@@ -75,6 +75,20 @@ export class InMemoryStockLedger implements StockLedger {
     return "RELEASED";
   }
 
+  async restock(sku: string, orderId: string, quantity: number): Promise<ReservationStatus> {
+    const item = this.items.get(sku);
+    const hold = item?.holds.get(orderId);
+    if (!item || !hold || (hold.status !== "COMMITTED" && hold.status !== "RETURNED")) {
+      throw new Error(`no sold ${sku} for ${orderId}`);
+    }
+    if (hold.status === "RETURNED") return "RETURNED";
+    if (hold.quantity !== quantity) throw new Error("quantity mismatch");
+    item.onHand += quantity;
+    hold.status = "RETURNED";
+    this.writes += 1;
+    return "RETURNED";
+  }
+
   async reservationsOf(orderId: string, skus: string[]) {
     const found = new Map<string, { quantity: number; status: ReservationStatus }>();
     for (const sku of skus) {
@@ -204,6 +218,17 @@ export class InMemoryAccountLedger implements AccountLedger {
     entry.reason = reason;
     this.writes += 1;
     return { status: "VOIDED", reason, heldCents: amountCents };
+  }
+
+  async debit(accountId: string, transferId: string, amountCents: number, orderId: string, at: string) {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new AccountNotFoundError(accountId);
+    if (account.transfers.has(transferId)) return { status: "DEBITED" as const };
+    if (account.balance < amountCents) return { status: "INSUFFICIENT" as const, available: account.balance };
+    account.balance -= amountCents;
+    account.transfers.set(transferId, { transferId, kind: "DEBIT", amountCents, status: "POSTED", at, orderId });
+    this.writes += 1;
+    return { status: "DEBITED" as const };
   }
 
   async credit(accountId: string, transferId: string, amountCents: number, orderId: string, at: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { AuditEntry, DeadLetter, FailureRecord, FailureReport } from "./domain/dead-letter.ts";
 import type { OrderFailure, PaymentStatus, ReservationStatus, SagaLogEntry } from "./domain/fulfilment.ts";
-import type { OrderMessage, OrderRecord, OrderResolution } from "./domain/order.ts";
+import type { Cancellation, OrderMessage, OrderRecord, OrderResolution } from "./domain/order.ts";
+import type { CancelMessage } from "./domain/queue-message.ts";
 
 /**
  * Ports: what the use cases need from the outside world. Adapters in
@@ -29,7 +30,12 @@ export interface OrderRepository {
    * Writes a saga's end on its original, only while the order is still
    * PENDING: the first run to finish wins. Returns the record as it stands.
    */
-  resolve(order: OrderRecord, resolution: OrderResolution): Promise<OrderRecord>;
+  resolve(order: OrderRecord, resolution: OrderResolution, from?: "PENDING" | "CANCELLING"): Promise<OrderRecord>;
+  /**
+   * Marks a PENDING or CONFIRMED original CANCELLING, with the request.
+   * Returns the record as it stands (unchanged if its status was another).
+   */
+  markCancelling(order: OrderRecord, cancellation: Cancellation): Promise<OrderRecord>;
   /** Appends a run's saga log to a PENDING original (a run that failed part-way). */
   appendSagaLog(orderId: string, entries: SagaLogEntry[]): Promise<void>;
   /** PENDING originals received before `receivedBefore`, oldest first. */
@@ -65,6 +71,8 @@ export interface StockLedger {
    * that a late reserve of the same order can never hold. Returns the status after.
    */
   release(sku: string, orderId: string, quantity: number): Promise<ReservationStatus>;
+  /** Gives a COMMITTED (sold) line back to `onHand`: a cancelled order's stock. Returns the status after. */
+  restock(sku: string, orderId: string, quantity: number): Promise<ReservationStatus>;
   /** The order's markers on these skus. */
   reservationsOf(
     orderId: string,
@@ -129,6 +137,14 @@ export interface AccountLedger {
     orderId: string,
     at: string,
   ): Promise<ResolveResult>;
+  /** Takes `amountCents` from the balance at once (posted), once per transfer id; INSUFFICIENT if it cannot. */
+  debit(
+    accountId: string,
+    transferId: string,
+    amountCents: number,
+    orderId: string,
+    at: string,
+  ): Promise<{ status: "DEBITED" } | { status: "INSUFFICIENT"; available: number }>;
   /** Adds `amountCents` to the balance, once per transfer id. */
   credit(accountId: string, transferId: string, amountCents: number, orderId: string, at: string): Promise<void>;
   /** One transfer of an account, if it exists. */
@@ -152,6 +168,11 @@ export interface OrderQueue {
   /** Puts one submission on the queue; resolves once the queue has it. */
   enqueue(message: OrderMessage): Promise<void>;
   ping(): Promise<void>;
+}
+
+/** Where cancellations wait for the processor: OrdersQueue, beside the submissions. */
+export interface CancelRequests {
+  enqueueCancel(message: CancelMessage): Promise<void>;
 }
 
 export interface DeadLetterQueue {

@@ -18,6 +18,8 @@ const METRIC_BY_STATUS: Record<OrderStatus, string> = {
   PENDING: "OrdersAccepted",
   CONFIRMED: "OrdersConfirmed",
   FAILED: "OrdersFailed",
+  CANCELLING: "OrdersCancelling",
+  CANCELLED: "OrdersCancelled",
   ACCEPTED: "OrdersAccepted",
   REJECTED: "OrdersRejected",
   DUPLICATE: "OrdersDuplicate",

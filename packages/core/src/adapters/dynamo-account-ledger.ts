@@ -173,6 +173,38 @@ export class DynamoAccountLedger implements AccountLedger {
     });
   }
 
+  debit(
+    accountId: string,
+    transferId: string,
+    amountCents: number,
+    orderId: string,
+    at: string,
+  ): Promise<{ status: "DEBITED" } | { status: "INSUFFICIENT"; available: number }> {
+    const { account } = this.#service.entities;
+    const key = markerKey(transferId);
+    const entry = stored({ transferId, kind: "DEBIT", amountCents, status: "POSTED", at, orderId });
+    return guarded("table", "debit", async () => {
+      for (let attempt = 0; ; attempt++) {
+        const result = await account
+          .patch({ accountId })
+          .data((item, op) => {
+            op.subtract(item.balance, amountCents);
+            op.set(item.transfers[key], entry);
+            op.set(item.updatedAt, at);
+          })
+          .where((item, op) => `${op.gte(item.balance, amountCents)} AND ${op.notExists(item.transfers[key])}`)
+          .go(rejectedOrRead);
+        if (!result.rejected) return { status: "DEBITED" };
+        const current = result.data ?? (await this.#read(accountId));
+        if (!current) throw new AccountNotFoundError(`No account has id ${accountId}`);
+        if (entryIn(current, transferId)) return { status: "DEBITED" };
+        if (current.balance < amountCents || attempt >= RACE_RETRIES) {
+          return { status: "INSUFFICIENT", available: current.balance };
+        }
+      }
+    });
+  }
+
   credit(accountId: string, transferId: string, amountCents: number, orderId: string, at: string): Promise<void> {
     return this.#addFunds(
       accountId,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { SagaLogEntry } from "../domain/fulfilment.ts";
-import type { OrderRecord, OrderResolution } from "../domain/order.ts";
+import type { Cancellation, OrderRecord, OrderResolution, OrderStatus } from "../domain/order.ts";
 import { SWEEP_SHARDS } from "../entities/order.ts";
 import type { OrdersService } from "../entities/service.ts";
 import type { ClaimResult, OrderHistory, OrderRepository } from "../ports.ts";
@@ -59,7 +59,11 @@ export class DynamoOrderRepository implements OrderRepository {
     });
   }
 
-  resolve(record: OrderRecord, resolution: OrderResolution): Promise<OrderRecord> {
+  resolve(
+    record: OrderRecord,
+    resolution: OrderResolution,
+    from: "PENDING" | "CANCELLING" = "PENDING",
+  ): Promise<OrderRecord> {
     const { order } = this.#service.entities;
     return guarded("table", "resolve order", async () => {
       const { saga, failure, payment, ...fields } = resolution;
@@ -75,7 +79,7 @@ export class DynamoOrderRepository implements OrderRepository {
           sweepShard: sweepShardOf(record.orderId),
         })
         .append({ saga })
-        .where((item, op) => op.eq(item.status, "PENDING"))
+        .where((item, op) => op.eq(item.status, from as OrderStatus))
         .go({ ...RAW_ERRORS, response: "none", returnOnConditionCheckFailure: "all_old" });
       if (!result.rejected) {
         return { ...record, ...fields, failure, payment, saga: [...(record.saga ?? []), ...saga] };
@@ -85,6 +89,27 @@ export class DynamoOrderRepository implements OrderRepository {
         result.data ?? (await order.get({ orderId: record.orderId }).go({ ...RAW_ERRORS, consistent: true })).data;
       if (!existing) throw new Error(`Order ${record.orderId} vanished`);
       return toRecord(existing);
+    });
+  }
+
+  markCancelling(record: OrderRecord, cancellation: Cancellation): Promise<OrderRecord> {
+    const { order } = this.#service.entities;
+    return guarded("table", "mark order cancelling", async () => {
+      const result = await order
+        .patch({ orderId: record.orderId })
+        .set({
+          status: "CANCELLING",
+          cancellation,
+          receivedAt: record.receivedAt,
+          sweepShard: sweepShardOf(record.orderId),
+        })
+        .where((item, op) => `${op.eq(item.status, "PENDING")} OR ${op.eq(item.status, "CONFIRMED")}`)
+        .go({ ...RAW_ERRORS, response: "all_new", returnOnConditionCheckFailure: "all_old" });
+      const current =
+        (result.rejected ? result.data : result.data) ??
+        (await order.get({ orderId: record.orderId }).go({ ...RAW_ERRORS, consistent: true })).data;
+      if (!current) throw new Error(`Order ${record.orderId} vanished`);
+      return toRecord(current);
     });
   }
 

@@ -14,10 +14,21 @@ import { commitWrite, reserveWrite, sendWrite } from "./table-writes.ts";
  */
 type StoredHold = string;
 
-const STATUS_BY_INITIAL: Record<string, ReservationStatus> = { H: "HELD", C: "COMMITTED", R: "RELEASED" };
+const STATUS_BY_INITIAL: Record<string, ReservationStatus> = {
+  H: "HELD",
+  C: "COMMITTED",
+  R: "RELEASED",
+  X: "RETURNED",
+};
+const INITIAL_BY_STATUS: Record<ReservationStatus, string> = {
+  HELD: "H",
+  COMMITTED: "C",
+  RELEASED: "R",
+  RETURNED: "X",
+};
 
 function stored(status: ReservationStatus, quantity: number): StoredHold {
-  return `${status[0]}${quantity}`;
+  return `${INITIAL_BY_STATUS[status]}${quantity}`;
 }
 
 function parsed(marker: StoredHold): { status: ReservationStatus; quantity: number } {
@@ -143,6 +154,30 @@ export class DynamoStockLedger implements StockLedger {
         if (!tombstone.rejected) return "RELEASED";
       }
       throw new Error(`Could not release ${sku} for order ${orderId}: too many concurrent writers`);
+    });
+  }
+
+  restock(sku: string, orderId: string, quantity: number): Promise<ReservationStatus> {
+    const { stock } = this.#service.entities;
+    const key = markerKey(orderId);
+    return guarded<ReservationStatus>("table", "restock", async () => {
+      const at = this.#now();
+      const result = await stock
+        .patch({ sku })
+        .data((item, op) => {
+          op.add(item.onHand, quantity);
+          op.add(item.available, quantity);
+          op.set(item.holds[key], stored("RETURNED", quantity));
+          op.set(item.updatedAt, at);
+        })
+        .where((item, op) => op.eq(item.holds[key], stored("COMMITTED", quantity)))
+        .go(rejectedOrRead);
+      if (!result.rejected) return "RETURNED";
+      const existing = holdIn(result.data ?? (await this.#read(sku)), orderId);
+      if (existing?.status !== "RETURNED") {
+        throw new Error(`Order ${orderId} has no COMMITTED ${quantity} ${sku} to return`);
+      }
+      return "RETURNED";
     });
   }
 

@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { OrderMessage } from "../domain/order.ts";
-import type { MessageSender, OrderQueue } from "../ports.ts";
+import type { CancelMessage } from "../domain/queue-message.ts";
+import type { CancelRequests, MessageSender, OrderQueue } from "../ports.ts";
 import { guarded } from "./dependency-errors.ts";
 
 /** Visible messages only: the DLQ's depth as operators mean it. */
@@ -12,7 +13,7 @@ export async function visibleMessages(client: SQSClient, queueUrl: string): Prom
 }
 
 /** `OrderQueue` over OrdersQueue. */
-export class SqsOrderQueue implements OrderQueue, MessageSender {
+export class SqsOrderQueue implements OrderQueue, MessageSender, CancelRequests {
   readonly #client: SQSClient;
   readonly #queueUrl: string;
 
@@ -37,6 +38,10 @@ export class SqsOrderQueue implements OrderQueue, MessageSender {
         }),
       );
     });
+  }
+
+  async enqueueCancel(message: CancelMessage): Promise<void> {
+    await this.send(JSON.stringify(message), { orderId: message.orderId, kind: "cancel" });
   }
 
   send(body: string, messageAttributes: Record<string, string>): Promise<string> {

@@ -131,3 +131,15 @@ export class IdempotencyInProgressError extends DomainError {
   readonly code = "IDEMPOTENCY_IN_PROGRESS";
   override readonly name = "IdempotencyInProgressError";
 }
+
+/** The order has ended in a way that cannot be cancelled (FAILED, REJECTED). */
+export class OrderNotCancellableError extends DomainError {
+  readonly code = "ORDER_NOT_CANCELLABLE";
+  override readonly name = "OrderNotCancellableError";
+}
+
+/** A cancelled order's payee cannot cover the refund: the refund waits for funds. */
+export class RefundBlockedError extends DomainError {
+  readonly code = "REFUND_BLOCKED";
+  override readonly name = "RefundBlockedError";
+}

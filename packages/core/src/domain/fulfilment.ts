@@ -10,13 +10,19 @@ export interface OrderLine {
   unitPriceCents: number;
 }
 
-/** A reservation of one line: held, then committed (sold) or released. */
-export type ReservationStatus = "HELD" | "COMMITTED" | "RELEASED";
+/** A reservation of one line: held, then committed (sold) or released; a sold line cancelled is RETURNED to stock. */
+export type ReservationStatus = "HELD" | "COMMITTED" | "RELEASED" | "RETURNED";
 
 /** The order's payment, a two-phase transfer: held, then posted or voided, once. */
 export type PaymentStatus = "HELD" | "POSTED" | "VOIDED";
 
-export type FailureCode = "OUT_OF_STOCK" | "INSUFFICIENT_FUNDS" | "UNKNOWN_ACCOUNT" | "SAGA_TIMEOUT" | "DISCARDED";
+export type FailureCode =
+  | "OUT_OF_STOCK"
+  | "INSUFFICIENT_FUNDS"
+  | "UNKNOWN_ACCOUNT"
+  | "SAGA_TIMEOUT"
+  | "DISCARDED"
+  | "CANCELLED";
 
 /** A line that did not fit, as the order's failure details report it. */
 export interface Shortfall {
@@ -42,7 +48,10 @@ export type SagaStep =
   | "void"
   | "release"
   | "confirm"
-  | "fail";
+  | "fail"
+  | "cancel"
+  | "refund"
+  | "restock";
 
 /** One step outcome of the saga log, oldest first. */
 export interface SagaLogEntry {
@@ -67,6 +76,11 @@ export interface SagaPlan {
 /** The transfer id of an order's payment. */
 export function paymentTransferId(orderId: string): string {
   return `order:${orderId}`;
+}
+
+/** The transfer id of a cancelled order's refund: payee → payer, once. */
+export function refundTransferId(orderId: string): string {
+  return `refund:${orderId}`;
 }
 
 /** The payment as `GET /orders/{id}` shows it. */

@@ -43,11 +43,27 @@ export type OrderMessage = z.infer<typeof OrderMessageSchema>;
  * A valid original is PENDING while its saga runs, then CONFIRMED or FAILED.
  * ACCEPTED is what originals recorded before fulfilment existed say.
  */
-export type OrderStatus = "PENDING" | "CONFIRMED" | "FAILED" | "ACCEPTED" | "REJECTED" | "DUPLICATE";
+export type OrderStatus =
+  | "PENDING"
+  | "CONFIRMED"
+  | "FAILED"
+  | "CANCELLING"
+  | "CANCELLED"
+  | "ACCEPTED"
+  | "REJECTED"
+  | "DUPLICATE";
+
+/** A customer's request to cancel, kept on the original. */
+export interface Cancellation {
+  reason: string;
+  requestedAt: string;
+}
 
 /** How a saga ended, written once on its original. */
 export interface OrderResolution {
-  status: "CONFIRMED" | "FAILED";
+  status: "CONFIRMED" | "FAILED" | "CANCELLED";
+  /** Cancelled after it was confirmed: the money went back and the stock was returned. */
+  refunded?: boolean | undefined;
   failure?: OrderFailure | undefined;
   saga: SagaLogEntry[];
   payment?: PaymentView | undefined;
@@ -82,6 +98,8 @@ export interface OrderRecord {
   payment?: PaymentView;
   reservations?: ReservationView[];
   resolvedAt?: string;
+  cancellation?: Cancellation;
+  refunded?: boolean;
   receivedAt: string;
   processedAt: string;
 }

@@ -16,7 +16,7 @@ import type { OrderFailure, SagaPlan, Shortfall } from "./fulfilment.ts";
  */
 
 /** What a run knows of a line: `UNSEEN` until it has touched its marker. */
-export type LineSeen = "UNSEEN" | "HELD" | "COMMITTED" | "RELEASED" | { short: number };
+export type LineSeen = "UNSEEN" | "HELD" | "COMMITTED" | "RELEASED" | "RETURNED" | { short: number };
 export type PaymentSeen = "UNSEEN" | "HELD" | "POSTED" | "VOIDED" | { insufficient: number };
 
 export interface SagaView {
@@ -107,7 +107,8 @@ export function nextAction(plan: SagaPlan, view: SagaView): SagaAction {
       throw new SagaInvariantError(`Order ${plan.orderId}: paid, but ${released.join(", ")} released`);
     }
     if (view.credit === "UNSEEN") return { type: "credit" };
-    const toCommit = skus.filter((sku) => view.lines[sku] !== "COMMITTED");
+    // RETURNED: sold, then given back by a cancellation that refunded this order.
+    const toCommit = skus.filter((sku) => view.lines[sku] !== "COMMITTED" && view.lines[sku] !== "RETURNED");
     if (toCommit.length > 0) return { type: "commit", skus: toCommit };
     return { type: "confirm" };
   }

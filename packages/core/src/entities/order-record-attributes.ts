@@ -27,7 +27,10 @@ export const orderRecordAttributes = {
       },
     },
   },
-  status: { type: ["PENDING", "CONFIRMED", "FAILED", "ACCEPTED", "REJECTED", "DUPLICATE"] as const, required: true },
+  status: {
+    type: ["PENDING", "CONFIRMED", "FAILED", "CANCELLING", "CANCELLED", "ACCEPTED", "REJECTED", "DUPLICATE"] as const,
+    required: true,
+  },
   s3Key: { type: "string" },
   amountCents: { type: "number" },
   lines: {
@@ -72,6 +75,11 @@ export const orderRecordAttributes = {
     },
   },
   resolvedAt: { type: "string" },
+  cancellation: {
+    type: "map",
+    properties: { reason: { type: "string", required: true }, requestedAt: { type: "string", required: true } },
+  },
+  refunded: { type: "boolean" },
   /** PENDING originals only: which of the sweeper's index partitions holds them. */
   sweepShard: { type: "number" },
   receivedAt: { type: "string", required: true },

@@ -21,12 +21,12 @@ export const SubmitAcceptedSchema = z
   .object({ id: z.string(), submissionId: z.uuid(), status: z.literal("QUEUED") })
   .register(z.globalRegistry, { id: "SubmitAccepted" });
 
-const ReservationStatusSchema = z.enum(["HELD", "COMMITTED", "RELEASED"]);
+const ReservationStatusSchema = z.enum(["HELD", "COMMITTED", "RELEASED", "RETURNED"]);
 const PaymentStatusSchema = z.enum(["HELD", "POSTED", "VOIDED"]);
 
 export const OrderFailureSchema = z
   .object({
-    code: z.enum(["OUT_OF_STOCK", "INSUFFICIENT_FUNDS", "UNKNOWN_ACCOUNT", "SAGA_TIMEOUT", "DISCARDED"]),
+    code: z.enum(["OUT_OF_STOCK", "INSUFFICIENT_FUNDS", "UNKNOWN_ACCOUNT", "SAGA_TIMEOUT", "DISCARDED", "CANCELLED"]),
     message: z.string(),
     details: z.optional(
       z.unknown().register(z.globalRegistry, {
@@ -51,12 +51,20 @@ export const OrderViewSchema = z
         description: "As submitted; [{sku, quantity, unitPrice}] when valid",
       }),
     ),
-    status: z.enum(["PENDING", "CONFIRMED", "FAILED", "ACCEPTED", "REJECTED", "DUPLICATE"]).register(z.globalRegistry, {
-      description:
-        "A valid original is PENDING while its saga runs, then CONFIRMED or FAILED; an invalid one is REJECTED. " +
-        "ACCEPTED: a valid original recorded before fulfilment existed.",
-    }),
+    status: z
+      .enum(["PENDING", "CONFIRMED", "FAILED", "CANCELLING", "CANCELLED", "ACCEPTED", "REJECTED", "DUPLICATE"])
+      .register(z.globalRegistry, {
+        description:
+          "A valid original is PENDING while its saga runs, then CONFIRMED or FAILED; an invalid one is REJECTED. " +
+          "A cancelled one goes CANCELLING, then CANCELLED. ACCEPTED: a valid original recorded before fulfilment existed.",
+      }),
     failure: z.optional(OrderFailureSchema),
+    cancellation: z.optional(z.object({ reason: z.string(), requestedAt: z.iso.datetime() })),
+    refunded: z.optional(
+      z.boolean().register(z.globalRegistry, {
+        description: "Cancelled after it was confirmed: the payment went back to fromAccount and the stock to onHand",
+      }),
+    ),
     valid: z.boolean(),
     isDuplicate: z.boolean(),
     errors: z.array(ErrorDetailSchema),
@@ -91,7 +99,21 @@ export const ReservationViewSchema = z
 
 export const SagaLogEntrySchema = z
   .object({
-    step: z.enum(["accounts", "reserve", "hold", "post", "credit", "commit", "void", "release", "confirm", "fail"]),
+    step: z.enum([
+      "accounts",
+      "reserve",
+      "hold",
+      "post",
+      "credit",
+      "commit",
+      "void",
+      "release",
+      "confirm",
+      "fail",
+      "cancel",
+      "refund",
+      "restock",
+    ]),
     outcome: z.string(),
     attempt: z.int().register(z.globalRegistry, {
       description: "The delivery attempt of the run that logged it; 0 for the stuck-saga sweeper",
@@ -177,3 +199,12 @@ export type OrderLookupBody = z.infer<typeof OrderLookupSchema>;
 export type HealthBody = z.infer<typeof HealthSchema>;
 export type StockLevelBody = z.infer<typeof StockLevelSchema>;
 export type AccountBody = z.infer<typeof AccountSchema>;
+
+export const CancelAnswerSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(["CANCELLING", "CANCELLED"]),
+  })
+  .register(z.globalRegistry, { id: "CancelAnswer" });
+
+export { CancelBodySchema } from "@orders/core/use-cases/cancel/request-cancellation";

@@ -2,6 +2,8 @@ import { ACCOUNT_PATTERN, SKU_PATTERN } from "@orders/core/domain/validation";
 import * as z from "zod/mini";
 import {
   AccountSchema,
+  CancelAnswerSchema,
+  CancelBodySchema,
   DepositBodySchema,
   ErrorBodySchema,
   HealthSchema,
@@ -23,6 +25,8 @@ void [
   AccountSchema,
   SetStockBodySchema,
   DepositBodySchema,
+  CancelAnswerSchema,
+  CancelBodySchema,
 ];
 
 const ref = (schema: z.ZodMiniType) => ({ $ref: `#/components/schemas/${z.globalRegistry.get(schema)?.id}` });
@@ -172,6 +176,24 @@ export function openApiDocument() {
             ...bodyRefusals,
           },
           DepositBodySchema,
+        ),
+      },
+      "/orders/{id}/cancel": {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        post: adminOperation(
+          "Cancel an order: a PENDING one is compensated, a CONFIRMED one refunded; asynchronous",
+          {
+            "202": { description: "CANCELLING: the cancellation is queued", content: jsonContent(CancelAnswerSchema) },
+            "200": {
+              description: "Already CANCELLING or CANCELLED: nothing changed",
+              content: jsonContent(CancelAnswerSchema),
+            },
+            "400": error("Malformed id or body"),
+            "404": error("ORDER_NOT_FOUND"),
+            "409": error("ORDER_NOT_CANCELLABLE: the order is FAILED or REJECTED"),
+            ...bodyRefusals,
+          },
+          CancelBodySchema,
         ),
       },
       "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },

@@ -1,34 +1,15 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
-import { parseOrderMessage } from "@orders/core/domain/order-message";
-import { processOrder } from "@orders/core/use-cases/process-order";
+import { parseQueueMessage } from "@orders/core/domain/queue-message";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { orderArchive } from "../composition/bucket.ts";
 import { logger } from "../composition/logger.ts";
-import { orderValidator } from "../composition/settings.ts";
-import { accountLedger, orderRepository, stockLedger } from "../composition/table.ts";
-import { countProcessed, metrics } from "../metrics.ts";
+import { metrics } from "../metrics.ts";
+import { handleMessage } from "./handle-message.ts";
 import { reportFailure } from "./report-failure.ts";
 
-const deps = {
-  repository: orderRepository(),
-  archive: orderArchive(),
-  validate: orderValidator(),
-  stock: stockLedger(),
-  accounts: accountLedger(),
-};
 async function processRecord(record: SQSRecord): Promise<void> {
   try {
-    const message = parseOrderMessage(record.body);
     const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
-    const { outcome, record: saved } = await processOrder(message, deps, attempt);
-    countProcessed(outcome, saved.status);
-    logger.info("order processed", {
-      orderId: saved.orderId,
-      submissionId: saved.submissionId,
-      outcome,
-      status: saved.status,
-      ...(saved.failure ? { failureCode: saved.failure.code } : {}),
-    });
+    await handleMessage(parseQueueMessage(record.body), attempt);
   } catch (error) {
     await reportFailure(record, error);
     throw error;
@@ -36,7 +17,8 @@ async function processRecord(record: SQSRecord): Promise<void> {
 }
 
 /**
- * OrdersProcessor: records each order of the batch. A failed record is
+ * OrdersProcessor: records each order of the batch and runs its saga, or
+ * runs a cancellation. A failed record is
  * reported in `batchItemFailures` and never fails its batch-mates.
  */
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {

@@ -1,0 +1,91 @@
+import { RefundBlockedError } from "../../domain/errors.ts";
+import { type ReservationView, refundTransferId, type SagaPlan } from "../../domain/fulfilment.ts";
+import type { OrderRecord } from "../../domain/order.ts";
+import type { CancelMessage } from "../../domain/queue-message.ts";
+import { initialRefundView, nextRefundAction } from "../../domain/refund.ts";
+import { driveSaga, keepLog, type RunLog, type RunSagaDeps } from "../run-saga.ts";
+
+/** At most this many refund steps: debit, credit, restock, done. */
+const MAX_REFUND_ACTIONS = 8;
+
+/**
+ * The processor's side of a cancellation. It marks the order CANCELLING if
+ * the request's own mark was lost, then drives the saga with a CANCELLED
+ * abort: a saga not yet paid is compensated (void, release); one already paid
+ * rolls forward and is refunded (payee → payer, stock back to onHand). Either
+ * way the order ends CANCELLED, once: every step is idempotent, and the
+ * payment's one decision settles a cancel racing a running saga.
+ */
+export async function cancelOrder(
+  message: CancelMessage,
+  deps: RunSagaDeps,
+  attempt: number,
+): Promise<OrderRecord | undefined> {
+  const history = await deps.repository.findHistory(message.orderId);
+  if (!history) return undefined;
+  let order = history.original;
+  const cancellation = { reason: message.reason, requestedAt: message.requestedAt };
+  if (order.status === "PENDING" || order.status === "CONFIRMED") {
+    order = await deps.repository.markCancelling(order, cancellation);
+  }
+  // Already cancelled, or ended otherwise before the mark: nothing to undo.
+  if (order.status !== "CANCELLING") return order;
+
+  const end = await driveSaga(order, deps, {
+    attempt,
+    abort: { code: "CANCELLED", message: `Cancelled: ${message.reason}` },
+  });
+  end.log.add("cancel", end.confirmed ? "REFUNDING" : "COMPENSATED", message.reason);
+  if (!end.confirmed) {
+    return deps.repository.resolve(order, { ...end.resolution, status: "CANCELLED" }, "CANCELLING");
+  }
+  try {
+    const reservations = await refund(end.plan, end.log, deps);
+    return await deps.repository.resolve(
+      order,
+      { ...end.resolution, status: "CANCELLED", refunded: true, reservations },
+      "CANCELLING",
+    );
+  } catch (error) {
+    await keepLog(order.orderId, end.log, deps);
+    throw error;
+  }
+}
+
+/** Gives a paid order back: the payee's refund, the payer's credit, then each sold line to stock. */
+async function refund(plan: SagaPlan, log: RunLog, deps: RunSagaDeps): Promise<ReservationView[]> {
+  const transferId = refundTransferId(plan.orderId);
+  const view = initialRefundView(plan);
+  const at = () => (deps.clock?.now() ?? new Date()).toISOString();
+  for (let step = 0; step < MAX_REFUND_ACTIONS; step++) {
+    const action = nextRefundAction(plan, view);
+    switch (action.type) {
+      case "debitPayee": {
+        const debited = await deps.accounts.debit(plan.payee, transferId, plan.amountCents, plan.orderId, at());
+        view.payeeDebit = debited.status === "DEBITED" ? "DEBITED" : { insufficient: debited.available };
+        log.add("refund", debited.status, `${plan.amountCents / 100} from ${plan.payee}`);
+        break;
+      }
+      case "creditPayer":
+        await deps.accounts.credit(plan.payer, transferId, plan.amountCents, plan.orderId, at());
+        view.payerCredit = "CREDITED";
+        log.add("refund", "CREDITED", `${plan.amountCents / 100} to ${plan.payer}`);
+        break;
+      case "restock":
+        for (const sku of action.skus) {
+          const quantity = plan.lines.find((line) => line.sku === sku)?.quantity ?? 0;
+          await deps.stock.restock(sku, plan.orderId, quantity);
+          view.lines[sku] = "RETURNED";
+          log.add("restock", "RETURNED", `${sku} ×${quantity}`);
+        }
+        break;
+      case "blocked":
+        throw new RefundBlockedError(
+          `Account ${plan.payee} holds ${action.available / 100}, less than the refund of ${plan.amountCents / 100}`,
+        );
+      case "done":
+        return plan.lines.map((line) => ({ sku: line.sku, quantity: line.quantity, status: "RETURNED" }));
+    }
+  }
+  throw new Error(`Order ${plan.orderId}: the refund did not end within ${MAX_REFUND_ACTIONS} steps`);
+}

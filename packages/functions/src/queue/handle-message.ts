@@ -1,0 +1,39 @@
+import type { QueueMessage } from "@orders/core/domain/queue-message";
+import { cancelOrder } from "@orders/core/use-cases/cancel/cancel-order";
+import { processOrder } from "@orders/core/use-cases/process-order";
+import { orderArchive } from "../composition/bucket.ts";
+import { logger } from "../composition/logger.ts";
+import { orderValidator } from "../composition/settings.ts";
+import { accountLedger, orderRepository, stockLedger } from "../composition/table.ts";
+import { countProcessed } from "../metrics.ts";
+
+const deps = {
+  repository: orderRepository(),
+  archive: orderArchive(),
+  validate: orderValidator(),
+  stock: stockLedger(),
+  accounts: accountLedger(),
+};
+
+/** Runs one message of OrdersQueue: a submission through its saga, or a cancellation. */
+export async function handleMessage(queued: QueueMessage, attempt: number): Promise<void> {
+  if (queued.kind === "cancel") {
+    const ended = await cancelOrder(queued.message, deps, attempt);
+    countProcessed("original", ended?.status ?? "CANCELLED");
+    logger.info("cancellation processed", {
+      orderId: queued.message.orderId,
+      status: ended?.status ?? "UNKNOWN_ORDER",
+      ...(ended?.refunded ? { refunded: true } : {}),
+    });
+    return;
+  }
+  const { outcome, record: saved } = await processOrder(queued.message, deps, attempt);
+  countProcessed(outcome, saved.status);
+  logger.info("order processed", {
+    orderId: saved.orderId,
+    submissionId: saved.submissionId,
+    outcome,
+    status: saved.status,
+    ...(saved.failure ? { failureCode: saved.failure.code } : {}),
+  });
+}

@@ -1,0 +1,161 @@
+import { originalRecord } from "@orders/core/domain/order-records";
+import type { CancelMessage } from "@orders/core/domain/queue-message";
+import { createOrderValidator } from "@orders/core/domain/validation";
+import type { AccountLedger, CancelRequests, StockLedger } from "@orders/core/ports";
+import { cancelOrder } from "@orders/core/use-cases/cancel/cancel-order";
+import { requestCancellation } from "@orders/core/use-cases/cancel/request-cancellation";
+import { runSaga } from "@orders/core/use-cases/run-saga";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { anOrderMessage, anOrderWithItems } from "../../helpers/factories.ts";
+import { InMemoryOrderRepository } from "../../helpers/fakes.ts";
+import { InMemoryAccountLedger, InMemoryStockLedger } from "../../helpers/ledger-fakes.ts";
+
+const PAYER = "1111111";
+const PAYEE = "7777777";
+
+async function setup(onHand = 5, payerCents = 10_000) {
+  const repository = new InMemoryOrderRepository();
+  const stock = new InMemoryStockLedger().stock("KB-01", onHand);
+  const accounts = new InMemoryAccountLedger().fund(PAYER, payerCents).fund(PAYEE, 0);
+  const message = anOrderMessage(anOrderWithItems([{ sku: "KB-01", quantity: 2, unitPrice: 10 }]));
+  const record = originalRecord(message, createOrderValidator()(message.order), new Date());
+  await repository.claimOriginal(record);
+  const queued: CancelMessage[] = [];
+  const cancellations: CancelRequests = { enqueueCancel: async (cancel) => void queued.push(cancel) };
+  return { repository, stock, accounts, record, queued, cancellations, deps: { repository, stock, accounts } };
+}
+
+const cancel = (orderId: string): CancelMessage => ({
+  kind: "cancel",
+  orderId,
+  reason: "changed my mind",
+  requestedAt: new Date().toISOString(),
+});
+
+describe("cancelling an order", () => {
+  it("compensates a PENDING order: nothing stays held, and it ends CANCELLED", async () => {
+    const { deps, record, stock, accounts, repository } = await setup();
+    await stock.reserve("KB-01", record.orderId, 2);
+    const ended = await cancelOrder(cancel(record.orderId), deps, 1);
+    expect(ended).toMatchObject({ status: "CANCELLED", failure: { code: "CANCELLED" } });
+    expect(ended?.refunded).toBeUndefined();
+    expect(await stock.find("KB-01")).toMatchObject({ onHand: 5, reserved: 0 });
+    expect(accounts.accounts.get(PAYER)).toMatchObject({ balance: 10_000, held: 0 });
+    expect(repository.originals.get(record.orderId)?.cancellation?.reason).toBe("changed my mind");
+  });
+
+  it("refunds a CONFIRMED order: the money goes back and the stock returns to onHand", async () => {
+    const { deps, record, stock, accounts } = await setup();
+    await runSaga(record, deps, { attempt: 1 });
+    expect(await stock.find("KB-01")).toMatchObject({ onHand: 3 });
+    const ended = await cancelOrder(cancel(record.orderId), deps, 1);
+    expect(ended).toMatchObject({ status: "CANCELLED", refunded: true });
+    expect(ended?.reservations).toEqual([{ sku: "KB-01", quantity: 2, status: "RETURNED" }]);
+    expect(await stock.find("KB-01")).toMatchObject({ onHand: 5, reserved: 0 });
+    expect(accounts.accounts.get(PAYER)).toMatchObject({ balance: 10_000, held: 0 });
+    expect(accounts.accounts.get(PAYEE)).toMatchObject({ balance: 0 });
+    // Delivered again: nothing moves twice.
+    await cancelOrder(cancel(record.orderId), deps, 2);
+    expect(accounts.total()).toBe(10_000);
+    expect(await stock.find("KB-01")).toMatchObject({ onHand: 5 });
+  });
+
+  it("holds a refund the payee cannot cover, without moving anything", async () => {
+    const { deps, record, accounts } = await setup();
+    await runSaga(record, deps, { attempt: 1 });
+    await accounts.debit(PAYEE, "spent", 2000, "elsewhere", new Date().toISOString());
+    await expect(cancelOrder(cancel(record.orderId), deps, 1)).rejects.toMatchObject({ code: "REFUND_BLOCKED" });
+    expect(accounts.accounts.get(PAYER)?.balance).toBe(10_000 - 2000);
+  });
+
+  it("answers a request: 202-style for PENDING or CONFIRMED, unchanged when under way, refused when FAILED", async () => {
+    const { deps, record, repository, queued, cancellations } = await setup(0);
+    const requestDeps = { repository, cancellations };
+    await runSaga(record, deps, { attempt: 1 }); // no stock: FAILED
+    await expect(requestCancellation(record.orderId, { reason: "x" }, requestDeps)).rejects.toMatchObject({
+      code: "ORDER_NOT_CANCELLABLE",
+    });
+    const other = await setup();
+    const started = await requestCancellation(
+      other.record.orderId,
+      { reason: "x" },
+      {
+        repository: other.repository,
+        cancellations: other.cancellations,
+      },
+    );
+    expect(started).toEqual({ id: other.record.orderId, status: "CANCELLING", started: true });
+    expect(other.queued).toHaveLength(1);
+    const again = await requestCancellation(
+      other.record.orderId,
+      { reason: "x" },
+      {
+        repository: other.repository,
+        cancellations: other.cancellations,
+      },
+    );
+    expect(again.started).toBe(false);
+    expect(other.queued).toHaveLength(1);
+    expect(queued).toHaveLength(0);
+    await expect(requestCancellation(record.orderId, { reason: "" }, requestDeps)).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+    });
+  });
+});
+
+/**
+ * The hard case: a cancellation racing the saga it cancels. Both run side by
+ * side, interleaved at every port call as fast-check chooses, and either may
+ * crash; then the redeliveries run clean. Whatever the interleaving, the
+ * order ends CANCELLED (refunded if it had been paid), and stock and money
+ * are back where they started.
+ */
+describe("a cancellation racing a running saga", () => {
+  it("ends in one consistent state, with stock and money conserved", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.array(fc.record({ call: fc.nat(20), after: fc.boolean() }), { maxLength: 2 }),
+        async (s, crashes) => {
+          const { deps, record, stock, accounts, repository } = await setup();
+          let calls = 0;
+          const crashAt = new Map(crashes.map((crash) => [crash.call, crash.after]));
+          const chaotic = <T extends object>(port: T): T =>
+            new Proxy(port, {
+              get(target, property) {
+                const value = Reflect.get(target, property);
+                if (typeof value !== "function") return value;
+                return s.scheduleFunction(async (...args: unknown[]) => {
+                  const call = calls++;
+                  if (crashAt.get(call) === false) throw new Error(`crash before ${call}`);
+                  const result = await value.apply(target, args);
+                  if (crashAt.get(call) === true) throw new Error(`crash after ${call}`);
+                  return result;
+                });
+              },
+            });
+          const racing = {
+            repository,
+            stock: chaotic<StockLedger>(stock),
+            accounts: chaotic<AccountLedger>(accounts),
+          };
+          const both = Promise.allSettled([
+            runSaga(record, racing, { attempt: 1 }),
+            cancelOrder(cancel(record.orderId), racing, 1),
+          ]);
+          await s.waitFor(both);
+          // The redeliveries, with no faults: the saga's message, then the cancellation's.
+          await runSaga(record, deps, { attempt: 2 }).catch(() => undefined);
+          const ended = await cancelOrder(cancel(record.orderId), deps, 2);
+
+          expect(ended?.status).toBe("CANCELLED");
+          expect(await stock.find("KB-01")).toMatchObject({ onHand: 5, reserved: 0 });
+          expect(accounts.accounts.get(PAYER)).toMatchObject({ balance: 10_000, held: 0 });
+          expect(accounts.accounts.get(PAYEE)).toMatchObject({ balance: 0, held: 0 });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
