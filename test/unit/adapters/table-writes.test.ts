@@ -200,26 +200,30 @@ describe("hand-built table writes", () => {
   };
 
   it.each([
-    ["a confirmed saga", confirmed],
-    ["a failed saga with no payment", failed],
-    ["a failed saga with a voided payment", { ...failed, payment: { status: "VOIDED", amountCents: 2500 } }],
-  ] as [string, OrderResolution][])("resolves %s as ElectroDB's patch does", (_, resolution) => {
-    // Act
-    const write = resolveWrite(table, pending, resolution, 5);
-    // Assert
-    const { saga, failure, payment, ...fields } = resolution;
-    const electro = order
-      .patch({ orderId: pending.orderId })
-      .set({
-        ...fields,
-        ...(failure ? { failure } : {}),
-        ...(payment ? { payment } : {}),
-        receivedAt: pending.receivedAt,
-        sweepShard: 5,
-      })
-      .append({ saga })
-      .where((item, op) => op.eq(item.status, "PENDING"))
-      .params({ response: "none", returnOnConditionCheckFailure: "all_old" });
-    expect(write).toStrictEqual(electro);
-  });
+    ["a confirmed saga", confirmed, "PENDING"],
+    ["a failed saga with no payment", failed, "PENDING"],
+    ["a failed saga with a voided payment", { ...failed, payment: { status: "VOIDED", amountCents: 2500 } }, "PENDING"],
+    ["a saga cancelled while it ran", { ...failed, status: "CANCELLED" }, "CANCELLING"],
+  ] as [string, OrderResolution, "PENDING" | "CANCELLING"][])(
+    "resolves %s as ElectroDB's patch does",
+    (_, resolution, from) => {
+      // Act
+      const write = resolveWrite(table, pending, resolution, 5, from);
+      // Assert
+      const { saga, failure, payment, ...fields } = resolution;
+      const electro = order
+        .patch({ orderId: pending.orderId })
+        .set({
+          ...fields,
+          ...(failure ? { failure } : {}),
+          ...(payment ? { payment } : {}),
+          receivedAt: pending.receivedAt,
+          sweepShard: 5,
+        })
+        .append({ saga })
+        .where((item, op) => op.eq(item.status, from))
+        .params({ response: "none", returnOnConditionCheckFailure: "all_old" });
+      expect(write).toStrictEqual(electro);
+    },
+  );
 });

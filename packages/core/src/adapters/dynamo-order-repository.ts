@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import type { SagaLogEntry } from "../domain/fulfilment.ts";
-import type { Cancellation, OrderRecord, OrderResolution, OrderStatus } from "../domain/order.ts";
+import type { Cancellation, OrderRecord, OrderResolution } from "../domain/order.ts";
 import { SWEEP_SHARDS } from "../entities/order.ts";
-import type { OrdersService } from "../entities/service.ts";
+import { bindingOf, type OrdersService, type TableBinding } from "../entities/service.ts";
 import type { ClaimResult, OrderHistory, OrderRepository } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
+import { claimWrite, resolveWrite, sendWrite } from "./table-writes.ts";
 
 /** Stored items and domain records share their attribute names. */
 function toRecord(item: object): OrderRecord {
@@ -17,19 +18,30 @@ export function sweepShardOf(orderId: string): number {
   return createHash("sha256").update(orderId).digest().readUInt32BE(0) % SWEEP_SHARDS;
 }
 
-/** `OrderRepository` over the one DynamoDB table, through ElectroDB. */
+/**
+ * `OrderRepository` over the one DynamoDB table, through ElectroDB. The claim
+ * and the resolve, which every order makes, send hand-built writes
+ * (`table-writes.ts`).
+ */
 export class DynamoOrderRepository implements OrderRepository {
   readonly #service: OrdersService;
+  readonly #table: TableBinding;
+  readonly #parse: (item: Record<string, unknown>) => OrderRecord | null;
 
   constructor(service: OrdersService) {
     this.#service = service;
+    this.#table = bindingOf(service);
+    this.#parse = (item) => {
+      const parsed = service.entities.order.parse({ Item: item })?.data;
+      return parsed ? toRecord(parsed) : null;
+    };
   }
 
   claimOriginal(record: OrderRecord): Promise<ClaimResult> {
     const { order } = this.#service.entities;
     return guarded("table", "claim original", async () => {
       const item = { ...record, sweepShard: sweepShardOf(record.orderId) };
-      const result = await order.create(item).go({ ...RAW_ERRORS, returnOnConditionCheckFailure: "all_old" });
+      const result = await sendWrite(this.#table, claimWrite(this.#table.table, item), this.#parse);
       if (!result.rejected) return { outcome: "claimed" };
       // DynamoDB returns the item that blocked the write; an emulator that
       // does not gets one strongly consistent read instead.
@@ -67,20 +79,9 @@ export class DynamoOrderRepository implements OrderRepository {
     const { order } = this.#service.entities;
     return guarded("table", "resolve order", async () => {
       const { saga, failure, payment, ...fields } = resolution;
-      // The index keys' attributes go along, so that ElectroDB drops the order
-      // from the sparse PENDING index in this same write.
-      const result = await order
-        .patch({ orderId: record.orderId })
-        .set({
-          ...fields,
-          ...(failure ? { failure } : {}),
-          ...(payment ? { payment } : {}),
-          receivedAt: record.receivedAt,
-          sweepShard: sweepShardOf(record.orderId),
-        })
-        .append({ saga })
-        .where((item, op) => op.eq(item.status, from as OrderStatus))
-        .go({ ...RAW_ERRORS, response: "none", returnOnConditionCheckFailure: "all_old" });
+      // The order leaves the sparse PENDING index in this same write.
+      const write = resolveWrite(this.#table.table, record, resolution, sweepShardOf(record.orderId), from);
+      const result = await sendWrite(this.#table, write, this.#parse);
       if (!result.rejected) {
         return { ...record, ...fields, failure, payment, saga: [...(record.saga ?? []), ...saga] };
       }

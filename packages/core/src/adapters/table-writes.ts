@@ -272,14 +272,16 @@ export function claimWrite(table: string, record: OrderRecord & { sweepShard: nu
 }
 
 /**
- * Write a saga's end on its PENDING original: the resolution's fields, the
- * run's log appended, and the order out of the sparse PENDING index.
+ * Write a saga's end on its original, while its status is still `from`: the
+ * resolution's fields, the run's log appended, and the order out of the
+ * sparse PENDING index.
  */
 export function resolveWrite(
   table: string,
   record: OrderRecord,
   resolution: OrderResolution,
   sweepShard: number,
+  from: OrderRecord["status"] = "PENDING",
 ): UpdateCommandInput {
   const { saga, failure, payment, ...fields } = resolution;
   const fieldsSet: Record<string, unknown> = {
@@ -291,7 +293,7 @@ export function resolveWrite(
   };
   const set: string[] = [];
   const names: Record<string, string> = { "#pk": "pk", "#sk": "sk" };
-  const values: Record<string, unknown> = { ":status0": "PENDING" };
+  const values: Record<string, unknown> = { ":status0": from };
   for (const [name, value] of Object.entries(fieldsSet)) {
     if (value === undefined) continue;
     set.push(`#${name} = :${name}_u0`);
