@@ -35,11 +35,10 @@ export function apportion<K extends string>(total: number, weights: Record<K, nu
   const weightSum = sum(keys.map((k) => weights[k]));
   const exact = keys.map((k) => (total * weights[k]) / weightSum);
   const counts = exact.map(Math.floor);
-  const byRemainder = keys
-    .map((_, i) => i)
-    .sort((a, b) => (exact[b] as number) - (counts[b] as number) - ((exact[a] as number) - (counts[a] as number)));
-  for (let i = 0; i < total - sum(counts); i++)
-    counts[byRemainder[i] as number] = (counts[byRemainder[i] as number] as number) + 1;
+  const remainder = (i: number) => (exact[i] as number) - (counts[i] as number);
+  const byRemainder = keys.map((_, i) => i).sort((a, b) => remainder(b) - remainder(a));
+  const left = total - sum(counts);
+  for (const i of byRemainder.slice(0, left)) counts[i] = (counts[i] as number) + 1;
   return Object.fromEntries(keys.map((k, i) => [k, counts[i]])) as Record<K, number>;
 }
 
