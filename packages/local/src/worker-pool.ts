@@ -80,7 +80,7 @@ export class WorkerPool {
   readonly #options: WorkerPoolOptions;
   readonly #slots = new Set<Slot>();
   readonly #idle: Slot[] = [];
-  readonly #waiting: ((slot: Slot) => void)[] = [];
+  readonly #waiting: { resolve: (slot: Slot) => void; reject: (error: Error) => void }[] = [];
   #nextId = 0;
   #inFlight = 0;
   #idleWaiters: (() => void)[] = [];
@@ -122,6 +122,8 @@ export class WorkerPool {
   /** Terminates every environment; invocations still running fail. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    const stopped = new FunctionCrashError(`${this.#options.name} is stopped`);
+    for (const waiting of this.#waiting.splice(0)) waiting.reject(stopped);
     await Promise.all([...this.#slots].map((slot) => this.#retire(slot)));
   }
 
@@ -135,21 +137,20 @@ export class WorkerPool {
     // function would otherwise load the same modules in every worker at once,
     // and starve a small machine. The others wait for the first free worker.
     if (this.#slots.size < this.#options.size && this.#starting === 0) return Promise.resolve(this.#start());
-    return new Promise((resolve) => this.#waiting.push(resolve));
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
   }
 
   /** After a cold start, starts another environment if invocations are still waiting. */
   #grow(): void {
     if (this.#stopped || this.#starting > 0 || this.#slots.size >= this.#options.size) return;
-    const next = this.#waiting.shift();
-    if (next) next(this.#start());
+    this.#waiting.shift()?.resolve(this.#start());
   }
 
   #release(slot: Slot): void {
     if (!this.#slots.has(slot)) return;
     const next = this.#waiting.shift();
     if (next) {
-      next(slot);
+      next.resolve(slot);
       return;
     }
     this.#idle.push(slot);
@@ -165,8 +166,7 @@ export class WorkerPool {
     clearTimeout(slot.reclaim);
     const at = this.#idle.indexOf(slot);
     if (at >= 0) this.#idle.splice(at, 1);
-    const next = this.#waiting.shift();
-    if (next && !this.#stopped) next(this.#start());
+    if (!this.#stopped) this.#waiting.shift()?.resolve(this.#start());
     await slot.worker.terminate();
   }
 

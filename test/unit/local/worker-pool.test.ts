@@ -34,6 +34,7 @@ function aPool(
     size?: number;
     faults?: FaultSwitch;
     calls?: CallCounts;
+    idleMs?: number;
   } = {},
 ): WorkerPool {
   const spec: FunctionSpec = {
