@@ -221,8 +221,8 @@ describe("hand-built table writes", () => {
           sweepShard: 5,
         })
         .append({ saga })
-        .where((item, op) => op.eq(item.status, from))
-        .params({ response: "none", returnOnConditionCheckFailure: "all_old" });
+        .where((item, op) => op.eq(item.status, from as OrderRecord["status"]))
+        .params(rejectedOrRead);
       expect(write).toStrictEqual(electro);
     },
   );

@@ -340,7 +340,8 @@ export async function sendWrite<T>(
   parse: (item: Record<string, unknown>) => T | null,
 ): Promise<WriteOutcome<T>> {
   try {
-    await binding.client.send("Item" in input ? new PutCommand(input) : new UpdateCommand(input as UpdateCommandInput));
+    if ("Item" in input) await binding.client.send(new PutCommand(input));
+    else await binding.client.send(new UpdateCommand(input));
     return { rejected: false };
   } catch (error) {
     if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
