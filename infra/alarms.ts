@@ -106,6 +106,18 @@ export const processingFailures = alarm("OrdersProcessingFailuresAlarm", "proces
   orEqual: true,
 });
 
+/** The hourly consistency audit found stock or money out of step: every one is a bug to chase. */
+export const inconsistencies = alarm("OrdersInconsistenciesAlarm", "inconsistencies-found", {
+  description: "The consistency audit found an inconsistency (stock, an account or money); see reports/consistency/.",
+  namespace: "orders",
+  metricName: "InconsistenciesFound",
+  dimensions: customDimensions,
+  statistic: "Maximum",
+  period: 3600,
+  evaluationPeriods: 1,
+  threshold: 0,
+});
+
 /** The API answers 5xx: 503 when a dependency is down, 500 for a bug. */
 export const api5xx = alarm("OrdersApi5xxAlarm", "api-5xx", {
   description: "5 or more 5xx answers from the API in 5 minutes.",

@@ -99,6 +99,14 @@ export const schedules: readonly ScheduleSpec[] = [
     timeoutSeconds: 60,
     memoryMb: 512,
   },
+  {
+    name: "ConsistencyAudit",
+    handler: "packages/functions/src/schedule/audit-consistency.handler",
+    links: ["OrdersTable", "OrdersBucket"],
+    everyMinutes: 60,
+    timeoutSeconds: 300,
+    memoryMb: 1024,
+  },
 ];
 
 const apiFunction = { timeoutSeconds: 10, memoryMb: 512 } as const;
@@ -175,6 +183,9 @@ function fulfilmentAdminRoutes(): RouteSpec[] {
     admin("GET", "/accounts/{id}", "account-get", ["OrdersTable"]),
     // Admin until customers have identities of their own; the processor does the cancelling.
     admin("POST", "/orders/{id}/cancel", "order-cancel", ["OrdersTable", "OrdersQueue"]),
+    admin("POST", "/orders/{id}/verify-consistency", "order-verify", ["OrdersTable", "OrdersBucket"]),
+    // The full audit reads every sku and account: it gets the DLQ routes' longer timeout.
+    admin("POST", "/admin/consistency-audit", "consistency-audit", ["OrdersTable", "OrdersBucket"], 29),
   ];
 }
 

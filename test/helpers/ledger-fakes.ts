@@ -110,6 +110,15 @@ export class InMemoryStockLedger implements StockLedger {
     };
   }
 
+  async all() {
+    return Promise.all(
+      [...this.items.entries()].map(async ([sku, item]) => ({
+        ...((await this.find(sku)) as StockLevel),
+        heldUnits: [...item.holds.values()].filter((h) => h.status === "HELD").reduce((n, h) => n + h.quantity, 0),
+      })),
+    );
+  }
+
   async setOnHand(sku: string, onHand: number, at: string): Promise<StockLevel> {
     const item = this.items.get(sku);
     if (item && onHand < item.reserved) throw new StockBelowReservedError("below reserved");
@@ -270,6 +279,10 @@ export class InMemoryAccountLedger implements AccountLedger {
       createdAt: account.createdAt,
       updatedAt: account.createdAt,
     };
+  }
+
+  async all(): Promise<AccountState[]> {
+    return Promise.all([...this.accounts.keys()].map(async (id) => (await this.find(id)) as AccountState));
   }
 
   /** Σ balance + held over every account, in cents. */

@@ -171,6 +171,7 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
       ["processor-errors", "AWS/Lambda", "Errors", "processor", 0],
       ["processor-throttles", "AWS/Lambda", "Throttles", "processor", 0],
       ["processing-failures", "orders", "ProcessingFailures", "stage", 10],
+      ["inconsistencies-found", "orders", "InconsistenciesFound", "stage", 0],
       ["api-5xx", "AWS/ApiGateway", "5xx", "OrdersApiApi", 5],
     ])("alarms %s on %s %s of %s, threshold %d", (suffix, namespace, metricName, watched, threshold) => {
       // Arrange: the resource the alarm must watch, as SST named it on this stage.

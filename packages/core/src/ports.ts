@@ -79,6 +79,8 @@ export interface StockLedger {
     skus: string[],
   ): Promise<Map<string, { quantity: number; status: ReservationStatus }>>;
   find(sku: string): Promise<StockLevel | undefined>;
+  /** Every sku, with the units its HELD markers hold: for the consistency audit (a full read of the stock). */
+  all(): Promise<(StockLevel & { heldUnits: number })[]>;
   /** Sets the physical count; throws StockBelowReservedError when `onHand` < reserved. */
   setOnHand(sku: string, onHand: number, at: string): Promise<StockLevel>;
 }
@@ -154,6 +156,15 @@ export interface AccountLedger {
   /** Adds funds once per reference; throws AccountNotFoundError. */
   deposit(accountId: string, reference: string, amountCents: number, at: string): Promise<void>;
   find(accountId: string): Promise<AccountState | undefined>;
+  /** Every account with its whole ledger: for the consistency audit. */
+  all(): Promise<AccountState[]>;
+}
+
+/** Where consistency reports are kept (the orders bucket, under `reports/`). */
+export interface ReportArchive {
+  put(key: string, json: string): Promise<void>;
+  /** The stored JSON at `key`, or undefined. */
+  read(key: string): Promise<string | undefined>;
 }
 
 export interface OrderArchive {

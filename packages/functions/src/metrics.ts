@@ -40,3 +40,9 @@ export function countDlqActions(redriven: number, discarded: number): void {
   if (discarded > 0) metrics.addMetric("DlqDiscarded", MetricUnit.Count, discarded);
   if (redriven + discarded > 0) metrics.publishStoredMetrics();
 }
+
+/** The consistency audit's finding: 0 on a healthy stage; the alarm fires above 0. */
+export function countInconsistencies(found: number): void {
+  metrics.addMetric("InconsistenciesFound", MetricUnit.Count, found);
+  metrics.publishStoredMetrics();
+}

@@ -1,4 +1,4 @@
-import { HeadBucketCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import {
   ChangeMessageVisibilityBatchCommand,
   GetQueueAttributesCommand,
@@ -12,6 +12,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
@@ -37,6 +38,8 @@ beforeAll(() => {
   dynamo.on(PutCommand).resolves({});
   dynamo.on(UpdateCommand).resolves({});
   dynamo.on(BatchGetCommand).resolves({ Responses: {} });
+  dynamo.on(ScanCommand).resolves({ Items: [] });
+  s3.on(PutObjectCommand).resolves({});
   s3.on(HeadBucketCommand).resolves({});
   s3.on(HeadObjectCommand).resolves({});
   sqs.on(SendMessageCommand).resolves({ MessageId: "m" });
@@ -128,9 +131,10 @@ function keysSent(): { dynamo: string[]; s3: string[] } {
   return { dynamo: partitionKeys, s3: objectKeys };
 }
 
+// A bare `#sku_` or `#accountId_` is the prefix the consistency audit's scan filters on.
 const WELL_FORMED_PK =
-  /^\$orders(#orderId_[A-Za-z0-9._:-]{1,64}|#messageKey_(submission:[0-9a-f-]{36}|body:[0-9a-f]{64})|#sku_[A-Za-z0-9._-]{1,64}|#accountId_\d{7,20})?$/;
-const WELL_FORMED_S3_KEY = /^orders\/[A-Za-z0-9._:-]{1,64}\.json$/;
+  /^\$orders(#orderId_[A-Za-z0-9._:-]{1,64}|#messageKey_(submission:[0-9a-f-]{36}|body:[0-9a-f]{64})|#sku_([A-Za-z0-9._-]{1,64})?|#accountId_(\d{7,20})?)?$/;
+const WELL_FORMED_S3_KEY = /^(orders\/[A-Za-z0-9._:-]{1,64}|reports\/consistency\/[0-9T.Z-]+)\.json$/;
 
 describe("hostile input on every route", () => {
   it("answers a 2xx or a 4xx with a JSON error, never a 500, never a raw key from unvalidated input", async () => {

@@ -247,21 +247,32 @@ export class DynamoAccountLedger implements AccountLedger {
     });
   }
 
+  all(): Promise<AccountState[]> {
+    return guarded("table", "read all accounts", async () => {
+      const { data } = await this.#service.entities.account.scan.go({ ...RAW_ERRORS, pages: "all" });
+      return data.map(stateOf);
+    });
+  }
+
   find(accountId: string): Promise<AccountState | undefined> {
     return guarded("table", "read account", async () => {
       const item = await this.#read(accountId);
       if (!item) return undefined;
-      const entries = Object.values((item.transfers ?? {}) as Record<string, StoredEntry>)
-        .map(ledgerEntry)
-        .sort((a, b) => b.at.localeCompare(a.at));
-      return {
-        accountId: item.accountId,
-        balanceCents: item.balance,
-        heldCents: item.held,
-        entries,
-        createdAt: item.createdAt,
-        updatedAt: item.updatedAt,
-      };
+      return stateOf(item);
     });
   }
+}
+
+function stateOf(item: AccountItem): AccountState {
+  const entries = Object.values((item.transfers ?? {}) as Record<string, StoredEntry>)
+    .map(ledgerEntry)
+    .sort((a, b) => b.at.localeCompare(a.at));
+  return {
+    accountId: item.accountId,
+    balanceCents: item.balance,
+    heldCents: item.held,
+    entries,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
 }

@@ -201,6 +201,19 @@ export class DynamoStockLedger implements StockLedger {
     });
   }
 
+  all(): Promise<(StockLevel & { heldUnits: number })[]> {
+    return guarded("table", "read all stock", async () => {
+      const { data } = await this.#service.entities.stock.scan.go({ ...RAW_ERRORS, pages: "all" });
+      return data.map((item) => ({
+        ...levelOf(item),
+        heldUnits: Object.values((item.holds ?? {}) as Record<string, StoredHold>)
+          .map(parsed)
+          .filter((hold) => hold.status === "HELD")
+          .reduce((sum, hold) => sum + hold.quantity, 0),
+      }));
+    });
+  }
+
   find(sku: string): Promise<StockLevel | undefined> {
     return guarded("table", "read stock", async () => {
       const item = await this.#read(sku);

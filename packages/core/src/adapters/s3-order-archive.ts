@@ -6,14 +6,14 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import type { OrderArchive } from "../ports.ts";
+import type { OrderArchive, ReportArchive } from "../ports.ts";
 import { guarded } from "./dependency-errors.ts";
 
 /** How long a presigned download stays valid. */
 export const DOWNLOAD_URL_SECONDS = 15 * 60;
 
-/** `OrderArchive` over one private S3 bucket. */
-export class S3OrderArchive implements OrderArchive {
+/** `OrderArchive` (and the consistency reports' `ReportArchive`) over one private S3 bucket. */
+export class S3OrderArchive implements OrderArchive, ReportArchive {
   readonly #client: S3Client;
   readonly #bucket: string;
 
@@ -27,6 +27,18 @@ export class S3OrderArchive implements OrderArchive {
       await this.#client.send(
         new PutObjectCommand({ Bucket: this.#bucket, Key: key, Body: json, ContentType: "application/json" }),
       );
+    });
+  }
+
+  read(key: string): Promise<string | undefined> {
+    return guarded("bucket", "read object", async () => {
+      try {
+        const { Body } = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key }));
+        return await Body?.transformToString();
+      } catch (error) {
+        if ((error as { name?: string }).name === "NoSuchKey") return undefined;
+        throw error;
+      }
     });
   }
 

@@ -196,6 +196,28 @@ export function openApiDocument() {
           CancelBodySchema,
         ),
       },
+      "/orders/{id}/verify-consistency": {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        post: adminOperation("Check an order against its reservations, ledger entries and archived JSON", {
+          "200": {
+            description: "{consistent, checks: [{name, ok, expected, actual}]}",
+            content: { "application/json": { schema: { type: "object" } } },
+          },
+          "400": error("Malformed id"),
+          "404": error("ORDER_NOT_FOUND"),
+        }),
+      },
+      "/admin/consistency-audit": {
+        post: adminOperation(
+          "Audit every sku and account now (the hourly schedule runs the same); the report is kept in S3",
+          {
+            "200": {
+              description: "{at, skus, accounts, money, inconsistencies: [{kind, id, check, expected, actual}], key}",
+              content: { "application/json": { schema: { type: "object" } } },
+            },
+          },
+        ),
+      },
       "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
     },
     components: {

@@ -1,0 +1,57 @@
+import { canonicalJson } from "./canonical-json.ts";
+import type { OrderRecord } from "./order.ts";
+
+/** One named check of a consistency report. */
+export interface ConsistencyCheck {
+  name: string;
+  ok: boolean;
+  expected: unknown;
+  actual: unknown;
+}
+
+export function check(name: string, expected: unknown, actual: unknown): ConsistencyCheck {
+  return { name, ok: canonicalJson(expected) === canonicalJson(actual), expected, actual };
+}
+
+/** What an order's line markers must say, given how the order ended (undefined: any state is fine). */
+export function expectedLineStatus(order: OrderRecord): string | undefined {
+  switch (order.status) {
+    case "CONFIRMED":
+      return "COMMITTED";
+    case "FAILED":
+      return "RELEASED";
+    case "CANCELLED":
+      return order.refunded ? "RETURNED" : "RELEASED";
+    default:
+      return undefined;
+  }
+}
+
+/** What the payer's payment transfer must say, given how the order ended. */
+export function expectedPaymentStatus(order: OrderRecord): string | undefined {
+  switch (order.status) {
+    case "CONFIRMED":
+      return "POSTED";
+    case "FAILED":
+      return "VOIDED";
+    case "CANCELLED":
+      return order.refunded ? "POSTED" : "VOIDED";
+    default:
+      return undefined;
+  }
+}
+
+/** Balance plus held, in cents, as an account's ledger says it must be. */
+export function ledgerTotalCents(entries: { kind: string; amountCents: number; status: string }[]): number {
+  return entries.reduce((sum, entry) => {
+    if (entry.kind === "DEPOSIT" || entry.kind === "CREDIT") return sum + entry.amountCents;
+    return entry.status === "POSTED" ? sum - entry.amountCents : sum;
+  }, 0);
+}
+
+/** Cents an account's ledger holds: its HELD debits. */
+export function ledgerHeldCents(entries: { kind: string; amountCents: number; status: string }[]): number {
+  return entries
+    .filter((entry) => entry.kind === "DEBIT" && entry.status === "HELD")
+    .reduce((sum, entry) => sum + entry.amountCents, 0);
+}

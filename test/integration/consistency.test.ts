@@ -1,0 +1,90 @@
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { describe, expect, inject, it } from "vitest";
+import { anOrderWithItems, lambdaContext, postJson, uniqueOrderId } from "../helpers/factories.ts";
+import { DEMO_PAYEE, localStage, TEST_ADMIN_TOKEN } from "../helpers/local-stage.ts";
+import { queueDepth, queuePump } from "../helpers/queue-pump.ts";
+
+const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: ReturnType<typeof lambdaContext>,
+) => Promise<{ statusCode: number; body?: string }>;
+const load = async (file: string) =>
+  (await import(/* @vite-ignore */ `../../packages/functions/src/${file}.ts`)).handler as Handler;
+const submit = await load("api/submit-order");
+const verify = await load("admin/order-verify");
+const audit = await load("admin/consistency-audit");
+const cancel = await load("admin/order-cancel");
+const processBatch = (await import("@orders/functions/queue/process-orders")).handler;
+const { stockLedger } = await import("@orders/functions/composition/table");
+const pump = queuePump(stage.clients.sqs, stage.resources.queue, processBatch);
+const drained = async () => (await queueDepth(stage.clients.sqs, stage.resources.queue.url)) === 0;
+const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+
+async function call(handler: Handler, path: string, id?: string, body?: unknown) {
+  const event = { ...postJson(path, body ?? {}, auth), ...(id ? { pathParameters: { id } } : {}) };
+  const response = await handler(event, lambdaContext());
+  return { status: response.statusCode, body: JSON.parse(response.body ?? "null") };
+}
+
+describe("consistency: one order, and the full audit", () => {
+  it("finds confirmed, failed and refunded orders consistent, then names what was corrupted behind its back", async () => {
+    // Arrange: one order of each ending.
+    const sku = uniqueOrderId("sku").slice(0, 48);
+    await stockLedger().setOnHand(sku, 2, new Date().toISOString());
+    const confirmed = anOrderWithItems([{ sku, quantity: 1, unitPrice: 4 }]);
+    const short = anOrderWithItems([{ sku, quantity: 5, unitPrice: 4 }]);
+    const refunded = anOrderWithItems([{ sku, quantity: 1, unitPrice: 4 }]);
+    for (const order of [confirmed, short, refunded]) await submit(postJson("/orders", order), lambdaContext());
+    await pump.until(drained);
+    await call(cancel, `/orders/${refunded.id}/cancel`, refunded.id, { reason: "audit test" });
+    await pump.until(drained);
+
+    // Act + Assert: each order agrees with its markers, ledger entries and archived JSON.
+    for (const order of [confirmed, short, refunded]) {
+      const { status, body } = await call(verify, `/orders/${order.id}/verify-consistency`, order.id);
+      expect(status).toBe(200);
+      expect(
+        body.checks.filter((c: { ok: boolean }) => !c.ok),
+        order.id,
+      ).toEqual([]);
+      expect(body.consistent).toBe(true);
+    }
+    const clean = await call(audit, "/admin/consistency-audit");
+    expect(clean.body.inconsistencies).toEqual([]);
+    expect(clean.body.money.depositsCents).toBe(clean.body.money.balancesAndHoldsCents);
+    expect(clean.body.key).toMatch(/^reports\/consistency\/.+\.json$/);
+
+    // Corrupt a stock count and a balance, as a stray script might.
+    const table = stage.resources.table;
+    await stage.clients.document.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: `$orders#sku_${sku}`, sk: "$stock_1" },
+        UpdateExpression: "SET reserved = reserved + :n",
+        ExpressionAttributeValues: { ":n": 3 },
+      }),
+    );
+    await stage.clients.document.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: `$orders#accountId_${DEMO_PAYEE}`, sk: "$account_1" },
+        UpdateExpression: "SET balance = balance + :n",
+        ExpressionAttributeValues: { ":n": 100 },
+      }),
+    );
+    const dirty = await call(audit, "/admin/consistency-audit");
+    const named = dirty.body.inconsistencies.map(
+      (i: { kind: string; id: string; check: string }) => `${i.kind} ${i.id}: ${i.check}`,
+    );
+    expect(named).toEqual(
+      expect.arrayContaining([
+        `stock ${sku}: reserved = Σ held reservations`,
+        `stock ${sku}: available = onHand − reserved`,
+        `account ${DEMO_PAYEE}: balance + held = Σ ledger`,
+        "money all accounts: Σ balance + held = Σ deposits",
+      ]),
+    );
+  });
+});
