@@ -19,6 +19,7 @@ import { barChart } from "./chart.ts";
 import { costPerMillion, floorPerMillion, type Pricing } from "./cost.ts";
 import type { EndToEndResult } from "./end-to-end.ts";
 import { isolationCost } from "./isolation.ts";
+import { apiGatewayOverhead } from "./profile-api-gateway.ts";
 import { median, round } from "./stats.ts";
 
 const { values } = parseArgs({
@@ -73,7 +74,12 @@ const e2e: EndToEndResult = {
 };
 const ceiling = { ordersPerSecond: median(ceilingRuns) };
 const calls = phase<CallsByOutcome>("calls");
-const cpu = phase<{ handlerPerSecond: number; barePerSecond: number; ratio: number }>("processor-cpu", {
+const cpu = phase<{
+  handlerPerSecond: number;
+  barePerSecond: number;
+  ratio: number;
+  withMockedClients: { handlerPerSecond: number; barePerSecond: number; ratio: number };
+}>("processor-cpu", {
   records: 5000,
 });
 const cold = phase<
@@ -92,6 +98,8 @@ const cold = phase<
 >("cold-start", { runs: 11 });
 process.stderr.write("\n▶ isolation\n");
 const isolation = isolationCost({ orders: 1000, requests: 2000, repeat: options.repeat });
+process.stderr.write("\n▶ local API adapter\n");
+const apiGateway = await apiGatewayOverhead();
 
 const pricing = JSON.parse(readFileSync(join(root, "bench/pricing.json"), "utf8")) as Pricing & {
   date: string;
@@ -135,6 +143,7 @@ const report = {
   processorCpu: cpu,
   coldStart: cold,
   isolation,
+  apiGateway,
   seconds: round((Date.now() - started) / 1000),
 };
 writeFileSync(join(results, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
@@ -182,8 +191,13 @@ const rows: [string, string, string][] = [
     `${goal(total <= floor * 1.05)} ≤ +5%; dominant: ${dominant?.[0]}`,
   ],
   [
-    "processor CPU: handler / bare loop (orders/s)",
-    `${cpu.handlerPerSecond} / ${cpu.barePerSecond} (${cpu.ratio})`,
+    "processor CPU: handler / bare loop (orders per CPU-second, real SDK)",
+    `${cpu.handlerPerSecond} / ${cpu.barePerSecond} (${cpu.ratio}); mocked clients ${cpu.withMockedClients.handlerPerSecond} / ${cpu.withMockedClients.barePerSecond} (${cpu.withMockedClients.ratio})`,
+    `${goal(cpu.ratio >= 0.5)} ≥ 0.5`,
+  ],
+  [
+    "local API adapter: CPU per request / bare HTTP round trip",
+    `${apiGateway.adapterUs} / ${apiGateway.bareRoundTripUs} µs (${round(apiGateway.adapterShare * 100, 1)}%)`,
     "",
   ],
   [
