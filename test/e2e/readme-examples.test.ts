@@ -35,10 +35,11 @@ function curl(command: string, baseUrl: string): { status: number; body: string 
   return { status: Number(lines.pop()), body: lines.join("\n") };
 }
 
-/** Whether a body is an order lookup whose saga has not ended yet. */
+/** Whether a body is an order lookup whose saga (or cancellation) has not ended yet. */
 function isPendingOrder(body: string): boolean {
   try {
-    return (JSON.parse(body) as { order?: { status?: string } }).order?.status === "PENDING";
+    const status = (JSON.parse(body) as { order?: { status?: string } }).order?.status;
+    return status === "PENDING" || status === "CANCELLING";
   } catch {
     return false;
   }
@@ -179,6 +180,41 @@ describe("the README's examples, against `npm start`", () => {
     expect(deposits).toHaveLength(2);
     for (const deposit of deposits) expect(JSON.parse(deposit.body)).toMatchObject({ balance: 50, held: 0 });
     expect(JSON.parse(deposits[1]?.body ?? "null").entries).toHaveLength(1);
+  });
+
+  it("answers a replayed Idempotency-Key with the first answer, and refuses the key with another body", () => {
+    const keyed = outputs.filter((o) => o.command.includes("Idempotency-Key: 4f1d2c-order-007"));
+    expect(keyed.map((o) => o.status)).toEqual([202, 202, 422]);
+    const [first, replay] = keyed.map((o) => JSON.parse(o.body));
+    expect(replay.submissionId).toBe(first.submissionId);
+    expect(JSON.parse(keyed[2]?.body ?? "null").error).toBe("IDEMPOTENCY_KEY_REUSED");
+  });
+
+  it("cancels the confirmed order-007: refunded, its mouse back in stock, the steps in the saga log", () => {
+    const lookups = outputs.filter((o) => o.command === "curl http://localhost:3000/orders/order-007");
+    const [before, after] = lookups.map((o) => JSON.parse(o.body));
+    expect(before.order.status).toBe("CONFIRMED");
+    expect(after.order).toMatchObject({
+      status: "CANCELLED",
+      refunded: true,
+      cancellation: { reason: "customer changed their mind" },
+    });
+    expect(after.reservations).toEqual([{ sku: "MS-02", quantity: 1, status: "RETURNED" }]);
+    const steps = after.saga.map((entry: { step: string }) => entry.step);
+    expect(steps).toEqual(expect.arrayContaining(["cancel", "refund", "restock"]));
+    const refused = outputs.find((o) => o.command.includes("/orders/order-004/cancel"));
+    expect(JSON.parse(refused?.body ?? "null")).toMatchObject({ error: "ORDER_NOT_CANCELLABLE" });
+  });
+
+  it("finds order-001 consistent, and the whole stage in step", () => {
+    const verified = answerTo((c) => c.includes("/orders/order-001/verify-consistency"));
+    expect(verified.consistent).toBe(true);
+    expect(verified.checks.map((check: { name: string }) => check.name)).toEqual(
+      expect.arrayContaining(["archive", "reservation KB-01", "reservation MS-02", "payment", "payee credit"]),
+    );
+    const audit = answerTo((c) => c.includes("/admin/consistency-audit"));
+    expect(audit.inconsistencies).toEqual([]);
+    expect(audit.money.depositsCents).toBe(audit.money.balancesAndHoldsCents);
   });
 
   it("records the order with amount -5 as invalid, with its reason", () => {
