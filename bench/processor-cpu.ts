@@ -287,6 +287,16 @@ async function compare(handler: Run, bare: Run, records: number, rounds: number)
  * nothing (and counts sinon's matching on both sides).
  */
 async function withMockedClients(handler: Run, records: number, rounds: number) {
+  const restore = mockedClients();
+  try {
+    return await compare(handler, bareLoop(), records, rounds);
+  } finally {
+    restore();
+  }
+}
+
+/** Mocks every DynamoDB document client and S3 client with aws-sdk-client-mock; returns the undo. */
+export function mockedClients(): () => void {
   const dynamo = mockClient(DynamoDBDocumentClient);
   const s3 = mockClient(S3Client);
   dynamo.on(PutCommand).resolves({});
@@ -302,12 +312,10 @@ async function withMockedClients(handler: Run, records: number, rounds: number) 
     .on(BatchGetCommand)
     .resolves({ Responses: { [TABLE]: [account(PAYER), account(PAYEE)] }, UnprocessedKeys: {} });
   s3.on(PutObjectCommand).resolves({});
-  try {
-    return await compare(handler, bareLoop(), records, rounds);
-  } finally {
+  return () => {
     dynamo.restore();
     s3.restore();
-  }
+  };
 }
 
 export async function processorCpu(records: number, rounds = 3) {

@@ -10,13 +10,15 @@
  *   --orders N     orders profiled (default 1000)
  *   --interval N   sampling interval, µs (default 200)
  *   --bare         profile the bare loop instead, for comparison
+ *   --mocked       aws-sdk-client-mock in place of the SDK's stack: our code alone
+ *                  (writes bench/results/processor-profile-mocked.md)
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { bareLoop, batchOf, LINES, processorUnderStub, warmUp } from "./processor-cpu.ts";
+import { bareLoop, batchOf, LINES, mockedClients, processorUnderStub, warmUp } from "./processor-cpu.ts";
 import { round } from "./stats.ts";
 
 interface ProfileNode {
@@ -158,8 +160,9 @@ export function markdown(summary: ProfileSummary, heading: string): string {
 }
 
 /** Profiles `orders` orders through the handler (or the bare loop) after warm-up. */
-export async function profileProcessor(options: { orders: number; interval: number; bare: boolean }) {
+export async function profileProcessor(options: { orders: number; interval: number; bare: boolean; mocked: boolean }) {
   const run = options.bare ? bareLoop() : await processorUnderStub();
+  if (options.mocked) mockedClients();
   await warmUp(run);
   const session = new Session();
   session.connect();
@@ -188,19 +191,27 @@ if (import.meta.main && process.env.BENCH_PROFILE_CHILD !== "1") {
       orders: { type: "string", default: "1000" },
       interval: { type: "string", default: "200" },
       bare: { type: "boolean", default: false },
+      mocked: { type: "boolean", default: false },
     },
   });
-  const options = { orders: Number(values.orders), interval: Number(values.interval), bare: values.bare };
+  const options = {
+    orders: Number(values.orders),
+    interval: Number(values.interval),
+    bare: values.bare,
+    mocked: values.mocked,
+  };
   const { profile, summary } = await profileProcessor(options);
   const root = join(import.meta.dirname, "..");
   mkdirSync(join(root, "bench/.build"), { recursive: true });
   writeFileSync(join(root, "bench/.build/processor.cpuprofile"), JSON.stringify(profile));
   const what = options.bare ? "the bare loop" : "the OrdersProcessor handler";
+  const clients = options.mocked ? "aws-sdk-client-mock clients" : "real SDK clients, stub HTTP handler";
   const text = markdown(
     summary,
-    `Profile of ${what}: valid originals of ${LINES} lines, node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    `Profile of ${what} (${clients}): valid originals of ${LINES} lines, node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
   );
-  if (!options.bare) writeFileSync(join(root, "bench/results/processor-profile.md"), text);
+  const file = options.mocked ? "processor-profile-mocked.md" : "processor-profile.md";
+  if (!options.bare) writeFileSync(join(root, "bench/results", file), text);
   process.stderr.write(text);
   process.exit(0);
 }

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import { markerKey } from "@orders/core/adapters/marker-keys";
 import {
   accountIdsRead,
@@ -31,6 +31,12 @@ const orderId = fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/);
 const quantity = fc.integer({ min: 1, max: 10_000 });
 const cents = fc.integer({ min: 1, max: 100_000_000 });
 
+/** The names of a hand-built update are a prototype-less dictionary: compared as a plain object. */
+const plain = (write: UpdateCommandInput) => ({
+  ...write,
+  ExpressionAttributeNames: { ...write.ExpressionAttributeNames },
+});
+
 describe("hand-built table writes", () => {
   it("reserve and commit stock as ElectroDB's patch does", () => {
     fc.assert(
@@ -61,8 +67,8 @@ describe("hand-built table writes", () => {
           })
           .where((item, op) => op.eq(item.holds[key], `H${q}`))
           .params(rejectedOrRead);
-        expect(reserve).toStrictEqual(electroReserve);
-        expect(commit).toStrictEqual(electroCommit);
+        expect(plain(reserve)).toStrictEqual(electroReserve);
+        expect(plain(commit)).toStrictEqual(electroCommit);
       }),
       { numRuns: 50 },
     );
@@ -80,7 +86,7 @@ describe("hand-built table writes", () => {
         const post = postWrite(table, payer, key, amount, at);
         const credit = addFundsWrite(table, payer, key, amount, { ...entry, k: "CREDIT", s: "POSTED" }, at);
         // Assert
-        expect(hold).toStrictEqual(
+        expect(plain(hold)).toStrictEqual(
           account
             .patch({ accountId: payer })
             .data((item, op) => {
@@ -92,7 +98,7 @@ describe("hand-built table writes", () => {
             .where((item, op) => `${op.gte(item.balance, amount)} AND ${op.notExists(item.transfers[key])}`)
             .params(rejectedOrRead),
         );
-        expect(post).toStrictEqual(
+        expect(plain(post)).toStrictEqual(
           account
             .patch({ accountId: payer })
             .data((item, op) => {
@@ -103,7 +109,7 @@ describe("hand-built table writes", () => {
             .where((item, op) => `${op.eq(item.transfers[key].s, "HELD")} AND ${op.eq(item.transfers[key].a, amount)}`)
             .params(rejectedOrRead),
         );
-        expect(credit).toStrictEqual(
+        expect(plain(credit)).toStrictEqual(
           account
             .patch({ accountId: payer })
             .data((item, op) => {
