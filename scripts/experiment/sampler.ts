@@ -2,7 +2,7 @@ import type { Api } from "./api.ts";
 import { readAccount, readStock } from "./snapshot.ts";
 import type { AccountSnapshot, Plan, Samples, StockSnapshot } from "./types.ts";
 
-const TICK_MS = 500;
+const TICK_MS = 1000;
 const ACCOUNTS_PER_TICK = 2;
 
 /** What is wrong with one read of a sku's counters, given what it started with and what it last showed. */
@@ -30,7 +30,7 @@ export function accountProblems(read: AccountSnapshot, depositCents: number, isP
 }
 
 /**
- * Reads every stocked sku and a few accounts (in turn) every 500 ms while the
+ * Reads every stocked sku and a few accounts (in turn) every second while the
  * orders run, and keeps every read that breaks an invariant: the end state
  * alone cannot show that `reserved` never exceeded `onHand` on the way.
  * A read the API answers with an error is skipped, not retried.

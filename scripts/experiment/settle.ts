@@ -45,6 +45,8 @@ export async function redriveDlq(api: Api): Promise<{ moved: number; calls: numb
   return { moved, calls };
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 async function dlqDepth(api: Api): Promise<number> {
   const { status, body } = await call<{ depth: number }>(api, "GET", "/admin/dlq?limit=1", { admin: true });
   return status === 200 ? body.depth : 0;
@@ -55,7 +57,7 @@ async function dlqDepth(api: Api): Promise<number> {
  * time, in firing order and round the list again, until all are settled or
  * the time is up. Orders are processed roughly in the order they were sent,
  * so a batch in which nothing settled means the rest are not done either:
- * then it pauses 500 ms, redrives whatever reached the DLQ (so that orders
+ * then it pauses 500 ms (250 ms after a batch mostly still open), redrives whatever reached the DLQ (so that orders
  * whose retries ran out under faults get another run of their saga), and
  * after two such batches goes back to the oldest. When time is up, every
  * order still open is read once more.
@@ -88,8 +90,11 @@ export async function settle(api: Api, accepted: Map<string, string[]>, options:
     pending = pending.filter((id) => lastSeen.has(id));
     cursor += batch.length - settledNow;
     options.onProgress?.(views.size, accepted.size);
-    if (settledNow > 0 || pending.length === 0) {
+    if (pending.length === 0) break;
+    if (settledNow > 0) {
       idle = 0;
+      // Most of the batch still open: the processor is behind; give it the CPU rather than poll on.
+      if (settledNow < batch.length / 2) await sleep(250);
       continue;
     }
     // Two idle batches in a row: the rest is still being processed; go back to the oldest.
@@ -97,7 +102,7 @@ export async function settle(api: Api, accepted: Map<string, string[]>, options:
       idle = 0;
       cursor = 0;
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     if ((await dlqDepth(api)) > 0) {
       const { moved, calls } = await redriveDlq(api);
       redriven += moved;
