@@ -24,22 +24,31 @@ export interface TestSummary {
   /** Files that failed outside any test (a load error, a failing hook), with Vitest's message. */
   brokenFiles: { name: string; message: string }[];
   unhandledErrors: number;
+  /** Vitest failed though no test, file or unhandled error says why: counted as one failure. */
+  failedOutsideTests: boolean;
 }
 
-/** Counts a run: every broken file and every unhandled error is a failure. */
-export function summarize(report: VitestJsonReport, unhandledErrors = 0): TestSummary {
+/**
+ * Counts a run: every broken file and every unhandled error is a failure, and
+ * so is a run Vitest failed with nothing else to show for it (a global setup
+ * that threw, a broken config), given its exit status.
+ */
+export function summarize(report: VitestJsonReport, unhandledErrors = 0, vitestStatus = 0): TestSummary {
   const brokenFiles = report.testResults
     .filter((file) => file.status === "failed" && !file.assertionResults.some((test) => test.status === "failed"))
     .map((file) => ({ name: file.name, message: file.message ?? "" }));
   let failed = report.numFailedTests + brokenFiles.length + unhandledErrors;
   // A failed suite that neither a test nor a file accounts for is still a failure.
   if (failed === 0 && report.numFailedTestSuites > 0) failed = report.numFailedTestSuites;
+  const failedOutsideTests = failed === 0 && vitestStatus !== 0;
+  if (failedOutsideTests) failed = 1;
   return {
     passed: report.numPassedTests,
     failed,
     skipped: report.numPendingTests + report.numTodoTests,
     brokenFiles,
     unhandledErrors,
+    failedOutsideTests,
   };
 }
 

@@ -62,11 +62,13 @@ try {
   process.stdout.write("\nvitest did not say how many unhandled errors it caught: counting one.\n");
   unhandled = 1;
 }
-const summary = summarize(vitestReport, unhandled);
+const summary = summarize(vitestReport, unhandled, status);
 for (const file of summary.brokenFiles)
   process.stdout.write(`\nfailed outside any test: ${file.name}\n  ${file.message}`);
 if (summary.unhandledErrors)
   process.stdout.write(`\n${summary.unhandledErrors} unhandled error(s), each counted as a failure`);
+if (summary.failedOutsideTests)
+  process.stdout.write("\nvitest failed outside any test (a global setup, the config): see above");
 process.stdout.write(`\n${closingLine(summary)}\n`);
 if (process.env.CI && summary.skipped > 0) {
   process.stdout.write("CI allows no skipped test: a skip here means a missing tool or a forgotten .only/.skip.\n");

@@ -114,4 +114,29 @@ describe("npm test's closing line", () => {
     expect(exitCode(cleanSummary, 0, clean.numTotalTests)).toBe(0);
     expect(exitCode(emptySummary, 0, empty.numTotalTests)).toBe(1);
   });
+
+  it("counts a run Vitest failed outside any test (a global setup threw) as one failure", () => {
+    // Arrange: no file ran, no unhandled error was reported, and Vitest exited 1.
+    const report = aReport([]);
+
+    // Act
+    const summary = summarize(report, 0, 1);
+
+    // Assert
+    expect(closingLine(summary)).toBe("tests: 0 passed, 1 failed, 0 skipped");
+    expect(summary.failedOutsideTests).toBe(true);
+    expect(exitCode(summary, 1, report.numTotalTests)).toBe(1);
+  });
+
+  it("does not add that failure when the failures are already counted", () => {
+    // Arrange
+    const report = aReport([{ name: "a.test.ts", status: "failed", assertionResults: [{ status: "failed" }] }]);
+
+    // Act
+    const summary = summarize(report, 0, 1);
+
+    // Assert
+    expect(summary.failed).toBe(1);
+    expect(summary.failedOutsideTests).toBe(false);
+  });
 });
