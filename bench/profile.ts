@@ -16,6 +16,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { bareLoop, batchOf, LINES, mockedClients, processorUnderStub, warmUp } from "./processor-cpu.ts";
@@ -208,7 +209,7 @@ if (import.meta.main && process.env.BENCH_PROFILE_CHILD !== "1") {
   const clients = options.mocked ? "aws-sdk-client-mock clients" : "real SDK clients, stub HTTP handler";
   const text = markdown(
     summary,
-    `Profile of ${what} (${clients}): valid originals of ${LINES} lines, node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    `Profile of ${what} (${clients}): valid originals of ${LINES} lines, node ${process.version}, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores at a load average of ${round(loadavg()[0] ?? 0, 1)}.`,
   );
   const file = options.mocked ? "processor-profile-mocked.md" : "processor-profile.md";
   if (!options.bare) writeFileSync(join(root, "bench/results", file), text);
