@@ -1,48 +1,77 @@
 /**
- * `npm run test:reliability [-- --orders N]`: the reliability scenarios at
- * scale (10,000 orders each by default), one table row per scenario, written
- * to bench/results/reliability.json too. Exits non-zero if any order was lost
- * or doubled.
+ * `npm run test:reliability [-- --orders N] [-- --only name] [-- --kills N]`:
+ * the reliability scenarios at scale (10,000 orders each by default), each
+ * with skus and funded accounts set up first and orders that carry items; one
+ * table row per scenario, written to bench/results/reliability.json too.
+ * Exits non-zero if any order was lost or doubled, or left not terminal, or
+ * any unit oversold, any cent created or destroyed, anything left reserved or
+ * held, or stock and balances differ from a replay of the confirmed orders.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { Figures } from "../test/reliability/harness.ts";
-import { scenarios } from "../test/reliability/scenarios.ts";
+import { broken, type Figures } from "../test/reliability/harness.ts";
+import { repeatedKills, scenarios } from "../test/reliability/scenarios.ts";
 
-const { values } = parseArgs({ options: { orders: { type: "string", default: "10000" }, only: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    orders: { type: "string", default: "10000" },
+    only: { type: "string" },
+    kills: { type: "string", default: "4" },
+  },
+});
 const orders = Number(values.orders);
-const columns = [
-  "scenario",
-  "submitted",
-  "accepted",
-  "recorded",
-  "inDlq",
-  "redriven",
-  "lost",
-  "doubled",
-  "duplicateDeliveries",
-  "seconds",
-] as const;
+const kills = Number(values.kills);
+
+type Column = [header: string, cell: (row: Figures) => string];
+const columns: Column[] = [
+  ["scenario", (row) => row.scenario],
+  ...(
+    [
+      "submitted",
+      "accepted",
+      "recorded",
+      "inDlq",
+      "redriven",
+      "lost",
+      "doubled",
+      "duplicateDeliveries",
+      "confirmed",
+      "failed",
+      "notTerminal",
+      "oversold",
+      "moneyDelta",
+    ] as const
+  ).map((name): Column => [name, (row) => String(row[name])]),
+  ["heldAfterTerminal", (row) => `${row.heldUnits} units / ${row.heldCents} cents`],
+  ["effectDrift", (row) => String(row.effectDrift)],
+  ["seconds", (row) => String(row.seconds)],
+];
 
 const rows: Figures[] = [];
 for (const [name, run] of Object.entries(scenarios)) {
   if (values.only && values.only !== name) continue;
-  process.stderr.write(`▶ ${name} (${orders} orders)\n`);
-  rows.push(await run(orders));
+  process.stderr.write(`▶ ${name} (${orders} orders) ${new Date().toISOString()}\n`);
+  const row = name === "repeatedKills" ? await repeatedKills(orders, kills) : await run(orders);
+  process.stderr.write(`  ${JSON.stringify(row)}\n`);
+  rows.push(row);
 }
 
-const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => String(row[column]).length)));
+const table = [columns.map(([header]) => header), ...rows.map((row) => columns.map(([, cell]) => cell(row)))];
+const widths = columns.map((_, i) => Math.max(...table.map((cells) => (cells[i] ?? "").length)));
 const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(" | ")} |`;
-process.stdout.write(`\n${line([...columns])}\n${line(widths.map((w) => "-".repeat(w)))}\n`);
-for (const row of rows) process.stdout.write(`${line(columns.map((column) => String(row[column])))}\n`);
+const [header = [], ...body] = table;
+process.stdout.write(`\n${line(header)}\n${line(widths.map((w) => "-".repeat(w)))}\n`);
+for (const cells of body) process.stdout.write(`${line(cells)}\n`);
+for (const row of rows) if (row.notes) process.stdout.write(`${row.scenario}: ${row.notes}\n`);
 
 mkdirSync("bench/results", { recursive: true });
 writeFileSync(
   "bench/results/reliability.json",
-  `${JSON.stringify({ date: new Date().toISOString(), orders, rows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), orders, kills, rows }, null, 2)}\n`,
 );
-const broken = rows.filter((row) => row.lost > 0 || row.doubled > 0);
+const failing = rows.map((row) => ({ row, broken: broken(row) })).filter((entry) => entry.broken.length > 0);
+for (const { row, broken: names } of failing) process.stdout.write(`✗ ${row.scenario}: ${names.join(", ")}\n`);
 process.stdout.write(
-  `\n${broken.length === 0 ? "no order lost or doubled" : `${broken.length} scenario(s) lost or doubled orders`}\n`,
+  `\n${failing.length === 0 ? "every invariant held" : `${failing.length} scenario(s) broke an invariant`}\n`,
 );
-process.exit(broken.length === 0 ? 0 : 1);
+process.exit(failing.length === 0 ? 0 : 1);

@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { pool } from "../../bench/stats.ts";
 import type { RunningSystem } from "../helpers/local-system.ts";
+import type { LedgerFigures } from "./ledger.ts";
 
 export const ADMIN_TOKEN = "reliability-token-5d1e";
 
@@ -11,8 +11,8 @@ export interface Accepted {
   order: Record<string, unknown>;
 }
 
-/** What became of a scenario's orders: the table `npm run test:reliability` prints. */
-export interface Figures {
+/** What became of a scenario's orders, stock and money: the table `npm run test:reliability` prints. */
+export interface Figures extends LedgerFigures {
   scenario: string;
   submitted: number;
   accepted: number;
@@ -23,10 +23,40 @@ export interface Figures {
   doubled: number;
   duplicateDeliveries: number;
   seconds: number;
+  /** Scenario-specific evidence, e.g. what each SIGKILL interrupted. */
+  notes?: string;
 }
 
-const json = (url: string, init?: RequestInit) =>
-  fetch(url, init).then(async (r) => ({ status: r.status, body: await r.json() }));
+/** The figures that must all be 0 for a scenario to pass. */
+export const MUST_BE_ZERO = [
+  "lost",
+  "doubled",
+  "notTerminal",
+  "oversold",
+  "moneyDelta",
+  "heldUnits",
+  "heldCents",
+  "effectDrift",
+] as const;
+
+/** The names of the figures of `row` that broke an invariant. */
+export function broken(row: Figures): string[] {
+  return MUST_BE_ZERO.filter((name) => row[name] !== 0);
+}
+
+/**
+ * A request whose answer is JSON. A 5xx (a route timing out on a loaded
+ * machine, say) is tried again a few times: a read that failed says nothing
+ * about an order, and must not count it as lost.
+ */
+export async function json(url: string, init?: RequestInit) {
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(url, init);
+    if (response.status < 500 || attempt >= 5) return { status: response.status, body: await response.json() };
+    await response.arrayBuffer();
+    await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+  }
+}
 
 /** POSTs every order; returns those the API accepted (202). */
 export async function submit(
@@ -46,18 +76,18 @@ export async function submit(
   return accepted;
 }
 
-export function validOrders(count: number, prefix = `r-${randomUUID().slice(0, 6)}`): Record<string, unknown>[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: `${prefix}-${i}`,
-    amount: 10 + (i % 1000) / 100,
-    fromAccount: "1111111",
-    toAccount: "7777777",
-  }));
-}
-
 export async function localState(system: RunningSystem) {
   const { body } = await json(`${system.url}/_local/metrics`);
   return body as { counters: Record<string, number>; queues: { OrdersQueue: number; OrdersDlq: number } };
+}
+
+/** Submissions processed by this runtime since it started, whatever they ended as. */
+export async function processedSoFar(system: RunningSystem): Promise<number> {
+  const { counters } = await localState(system);
+  return ["OrdersAccepted", "OrdersConfirmed", "OrdersFailed", "OrdersRejected", "OrdersDuplicate"].reduce(
+    (sum, name) => sum + (counters[name] ?? 0),
+    0,
+  );
 }
 
 /** Waits until OrdersQueue is empty: everything processed or dead-lettered. */
@@ -79,20 +109,26 @@ export async function setFaults(
   return body;
 }
 
-/** Redrives the whole DLQ through the admin API; returns how many moved. */
+/**
+ * Redrives the whole DLQ through the admin API, a few messages a call (a call
+ * must finish inside the route's 10 s timeout on a loaded machine), until the
+ * DLQ is empty or five calls in a row move nothing; returns how many moved.
+ */
 export async function redriveAll(system: RunningSystem): Promise<number> {
   let moved = 0;
-  for (;;) {
+  for (let idle = 0; idle < 5 && (await localState(system)).queues.OrdersDlq > 0; ) {
     const { status, body } = await json(`${system.url}/admin/dlq/redrive`, {
       method: "POST",
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ all: true, limit: 100 }),
+      body: JSON.stringify({ all: true, limit: 20 }),
     });
     if (status !== 200) throw new Error(`redrive answered ${status}: ${JSON.stringify(body)}`);
     const now = (body.results as { status: string }[]).filter((r) => r.status === "REDRIVEN").length;
     moved += now;
-    if (now === 0) return moved;
+    idle = now === 0 ? idle + 1 : 0;
+    if (now === 0) await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+  return moved;
 }
 
 /** Puts raw bodies straight on OrdersQueue, past the API, as a broken producer would. */
@@ -119,17 +155,21 @@ export async function verify(system: RunningSystem, accepted: Accepted[]) {
   let recorded = 0;
   let lost = 0;
   let doubled = 0;
+  const lostIds: string[] = [];
   await pool([...byId.entries()], 16, async ([id, submissions]) => {
     const { status, body } = await json(`${system.url}/orders/${encodeURIComponent(id)}`);
     if (status !== 200) {
       lost += submissions.length;
+      lostIds.push(`${id} (GET ${status})`);
       return;
     }
     const seen = [body.order.submissionId, ...body.duplicates.map((d: { submissionId: string }) => d.submissionId)];
     for (const { submissionId } of submissions) {
       const times = seen.filter((s) => s === submissionId).length;
-      if (times === 0) lost += 1;
-      else recorded += 1;
+      if (times === 0) {
+        lost += 1;
+        lostIds.push(`${id} (${submissionId})`);
+      } else recorded += 1;
       if (times > 1) doubled += 1;
     }
     if (body.order.valid) {
@@ -138,5 +178,5 @@ export async function verify(system: RunningSystem, accepted: Accepted[]) {
       if (!original || JSON.stringify(stored) !== JSON.stringify(original.order)) doubled += 1;
     }
   });
-  return { recorded, lost, doubled };
+  return { recorded, lost, doubled, lostIds };
 }

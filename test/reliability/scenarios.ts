@@ -7,37 +7,68 @@ import {
   ADMIN_TOKEN,
   type Figures,
   localState,
+  processedSoFar,
   redriveAll,
   sendRaw,
   setFaults,
   settle,
   submit,
-  validOrders,
   verify,
 } from "./harness.ts";
+import {
+  checkLedger,
+  type Fixture,
+  fixtureFor,
+  fixtureOrders,
+  inFlight,
+  type Snapshot,
+  setUpFixture,
+  snapshot,
+} from "./ledger.ts";
 
 const start = (args: string[] = ["--in-memory"], env: Record<string, string> = {}) =>
   startSystem(args, {
     ORDERS_ADMIN_TOKEN: ADMIN_TOKEN,
     ORDERS_FAULT_SEED: "42",
+    // Each scenario sets up skus and accounts of its own; the README's demo data would only be noise.
+    ORDERS_DEMO_DATA: "off",
     POWERTOOLS_LOG_LEVEL: "ERROR",
     ...env,
   });
 
-/** Drain, then (faults off) redrive whatever reached the DLQ, drain again, and check every order. */
+/** Skus and funded accounts for `orders` orders, set up before any order is fired, and the orders over them. */
+async function prepare(system: RunningSystem, orders: number) {
+  const fixture = fixtureFor(orders);
+  await setUpFixture(system, fixture);
+  const before = await snapshot(system, fixture);
+  return { fixture, before, list: fixtureOrders(orders, fixture) };
+}
+
+/**
+ * Drain, then (faults off) redrive whatever reached the DLQ, drain again, and
+ * check every order, and the stock and money of the scenario's skus and accounts.
+ */
 async function finish(
   name: string,
   system: RunningSystem,
   submitted: number,
   accepted: Accepted[],
   started: number,
+  ledger: { fixture: Fixture; before: Snapshot },
   extra: Partial<Figures> = {},
 ): Promise<Figures> {
   const inDlq = await settle(system);
   const { stats } = await setFaults(system, []);
   const redriven = await redriveAll(system);
-  await settle(system);
-  const { recorded, lost, doubled } = await verify(system, accepted);
+  const leftInDlq = await settle(system);
+  const { recorded, lost, doubled, lostIds } = await verify(system, accepted);
+  const figures = await checkLedger(system, accepted, ledger.fixture, ledger.before);
+  const lostNote = [
+    lostIds.length > 0 ? `lost: ${lostIds.slice(0, 10).join(", ")}` : "",
+    leftInDlq > 0 ? `${leftInDlq} message(s) left in the DLQ` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
   return {
     scenario: name,
     submitted,
@@ -48,21 +79,30 @@ async function finish(
     lost,
     doubled,
     duplicateDeliveries: Object.values(stats.duplicated).reduce((a, b) => a + b, 0),
+    ...figures,
     seconds: Math.round((Date.now() - started) / 100) / 10,
     ...extra,
+    ...(lostNote ? { notes: [extra.notes, lostNote].filter(Boolean).join("; ") } : {}),
   };
 }
 
 /** 20% random DynamoDB and S3 errors, and 5% of sends delivered twice. */
 export async function randomErrors(orders: number): Promise<Figures> {
   const started = Date.now();
-  const system = await start(["--in-memory"], {
-    ORDERS_FAULTS: "DynamoDB:*@rate=0.2,S3:*@rate=0.2,SQS:SendMessage@duplicate=0.05",
-  });
+  const system = await start();
   try {
-    const list = validOrders(orders);
-    const accepted = await submit(system, list);
-    return await finish("20% DynamoDB+S3 errors, 5% duplicate sends", system, list.length, accepted, started);
+    const ledger = await prepare(system, orders);
+    // Faults on only once the skus and accounts are set up: the setup is not what is under test.
+    await setFaults(system, ["DynamoDB:*@rate=0.2", "S3:*@rate=0.2", "SQS:SendMessage@duplicate=0.05"]);
+    const accepted = await submit(system, ledger.list);
+    return await finish(
+      "20% DynamoDB+S3 errors, 5% duplicate sends",
+      system,
+      ledger.list.length,
+      accepted,
+      started,
+      ledger,
+    );
   } finally {
     await system.stop();
   }
@@ -73,7 +113,8 @@ export async function s3Outage(orders: number): Promise<Figures> {
   const started = Date.now();
   const system = await start();
   try {
-    const list = validOrders(orders);
+    const ledger = await prepare(system, orders);
+    const { list } = ledger;
     const third = Math.ceil(list.length / 3);
     const accepted = await submit(system, list.slice(0, third));
     await setFaults(system, ["S3:*"]);
@@ -81,32 +122,51 @@ export async function s3Outage(orders: number): Promise<Figures> {
     await settle(system);
     await setFaults(system, []);
     accepted.push(...(await submit(system, list.slice(2 * third))));
-    return await finish("S3 outage mid-stream, then redrive", system, list.length, accepted, started);
+    return await finish("S3 outage mid-stream, then redrive", system, list.length, accepted, started, ledger);
   } finally {
     await system.stop();
   }
 }
 
+/** Waits until this runtime has processed `target` submissions, or has nothing left to process. */
+async function processedAtLeast(system: RunningSystem, target: number): Promise<void> {
+  while ((await processedSoFar(system)) < target) {
+    if ((await localState(system)).queues.OrdersQueue === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * The visibility timeout of the kill scenarios: just above the processor's 30 s
+ * timeout, which the runtime enforces, so that a message comes back only
+ * because its batch died with the runtime, never while its batch still runs
+ * (a batch can take 10 to 20 s on a loaded 2-core machine: with a 3 s timeout,
+ * messages were received again mid-batch and bounced to the DLQ unprocessed).
+ */
+const KILL_VISIBILITY_SECONDS = "31";
+
 /** The runtime SIGKILLed mid-stream, then restarted on the same data directory. */
 export async function killAndRestart(orders: number): Promise<Figures> {
   const started = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), "orders-kill-"));
-  const env = { ORDERS_VISIBILITY_TIMEOUT: "3" };
+  const env = { ORDERS_VISIBILITY_TIMEOUT: KILL_VISIBILITY_SECONDS };
   try {
-    const list = validOrders(orders);
     let system = await start(["--data-dir", dataDir], env);
-    const accepted = await submit(system, list);
+    const ledger = await prepare(system, orders);
+    const accepted = await submit(system, ledger.list);
     // Kill it while batches are in flight: some processed, some not.
-    const target = Math.max(1, Math.floor(list.length * 0.3));
-    const processed = async () => {
-      const { counters } = await localState(system);
-      return (counters.OrdersAccepted ?? 0) + (counters.OrdersRejected ?? 0) + (counters.OrdersDuplicate ?? 0);
-    };
-    while ((await processed()) < target) await new Promise((resolve) => setTimeout(resolve, 20));
+    await processedAtLeast(system, Math.max(1, Math.floor(ledger.list.length * 0.3)));
     await system.stop("SIGKILL");
     system = await start(["--data-dir", dataDir], env);
     try {
-      return await finish("SIGKILL mid-batch, restart on the same data", system, list.length, accepted, started);
+      return await finish(
+        "SIGKILL mid-batch, restart on the same data",
+        system,
+        ledger.list.length,
+        accepted,
+        started,
+        ledger,
+      );
     } finally {
       await system.stop();
     }
@@ -115,15 +175,68 @@ export async function killAndRestart(orders: number): Promise<Figures> {
   }
 }
 
-/** 50 concurrent POSTs of each id: exactly one original per id. */
+/**
+ * The runtime SIGKILLed `kills` times while sagas are mid-way, each time
+ * restarted on the same data directory. After each kill, before anything is
+ * redelivered, a runtime with no pollers reads what the killed sagas left
+ * reserved and held: the evidence that the kills landed mid-saga. Sagas left
+ * PENDING finish on redelivery (after the visibility timeout); the
+ * sweeper's 15-minute timeout is not shortened, since the runtime exposes no
+ * setting for it, so redelivery (and redrive, for a message killed three
+ * times) is what completes them.
+ */
+export async function repeatedKills(orders: number, kills = 4): Promise<Figures> {
+  const started = Date.now();
+  const dataDir = mkdtempSync(join(tmpdir(), "orders-kills-"));
+  // Slow writes keep every saga mid-way for most of its run, so that a kill lands between two of its writes.
+  const env = { ORDERS_VISIBILITY_TIMEOUT: KILL_VISIBILITY_SECONDS, ORDERS_FAULTS: "DynamoDB:UpdateItem@latency=100" };
+  const interrupted: string[] = [];
+  try {
+    let system = await start(["--data-dir", dataDir], env);
+    const ledger = await prepare(system, orders);
+    const accepted = await submit(system, ledger.list);
+    // Each life processes a share of the stream, then dies between two writes of whatever sagas are running.
+    const share = Math.max(1, Math.floor(ledger.list.length / (kills + 2)));
+    for (let kill = 1; kill <= kills; kill++) {
+      await processedAtLeast(system, share);
+      await system.stop("SIGKILL");
+      const inspector = await start(["--data-dir", dataDir], { ...env, ORDERS_POLLERS: "0" });
+      try {
+        const left = inFlight(await snapshot(inspector, ledger.fixture));
+        interrupted.push(`${left.units}u/${left.cents}¢`);
+      } finally {
+        await inspector.stop();
+      }
+      system = await start(["--data-dir", dataDir], env);
+    }
+    try {
+      return await finish(
+        `SIGKILL ×${kills} mid-saga, restart on the same data`,
+        system,
+        ledger.list.length,
+        accepted,
+        started,
+        ledger,
+        { notes: `held at each kill: ${interrupted.join(", ")}` },
+      );
+    } finally {
+      await system.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** 50 concurrent POSTs of each id: exactly one original per id, and one saga. */
 export async function concurrentSameId(orders: number): Promise<Figures> {
   const started = Date.now();
   const system = await start();
   try {
-    const ids = validOrders(Math.max(1, Math.round(orders / 50)));
+    const ledger = await prepare(system, Math.max(1, Math.round(orders / 50)));
+    const ids = ledger.list;
     const list = ids.flatMap((order) => Array.from({ length: 50 }, () => ({ ...order })));
     const accepted = await submit(system, list, 50);
-    const figures = await finish("50 concurrent POSTs per id", system, list.length, accepted, started);
+    const figures = await finish("50 concurrent POSTs per id", system, list.length, accepted, started, ledger);
     // Exactly one original per id: every other submission is its duplicate.
     let originals = 0;
     for (const order of ids) {
@@ -154,7 +267,8 @@ export async function poison(orders: number): Promise<Figures> {
           ? JSON.stringify({ submissionId: `not-a-uuid-${i}`, order: { amount: 1 } })
           : big(i),
     );
-    const list = validOrders(orders - poisonCount);
+    const ledger = await prepare(system, orders - poisonCount);
+    const { list } = ledger;
     await sendRaw(system, bodies);
     const accepted = await submit(system, list);
     const inDlq = await settle(system);
@@ -165,6 +279,7 @@ export async function poison(orders: number): Promise<Figures> {
       })
     ).json()) as { reasons: Record<string, number> };
     const { recorded, lost, doubled } = await verify(system, accepted);
+    const ledgerFigures = await checkLedger(system, accepted, ledger.fixture, ledger.before);
     const unexplained = inDlq - (page.reasons.POISON_MESSAGE ?? 0);
     return {
       scenario: "poison messages among good ones",
@@ -176,6 +291,7 @@ export async function poison(orders: number): Promise<Figures> {
       lost: lost + Math.max(0, poisonCount - inDlq) + Math.abs(unexplained),
       doubled,
       duplicateDeliveries: 0,
+      ...ledgerFigures,
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
   } finally {
@@ -183,4 +299,4 @@ export async function poison(orders: number): Promise<Figures> {
   }
 }
 
-export const scenarios = { randomErrors, s3Outage, killAndRestart, concurrentSameId, poison };
+export const scenarios = { randomErrors, s3Outage, killAndRestart, repeatedKills, concurrentSameId, poison };
