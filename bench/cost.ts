@@ -17,17 +17,35 @@ export interface CostInput {
   batchSize: number;
   apiLambda: { ms: number; memoryMb: number };
   processorLambda: { msPerOrder: number; memoryMb: number };
+  /**
+   * The size of the stock and account items the saga writes, in KB (default
+   * 1). DynamoDB bills a write per KB of the larger of the item's old and new
+   * image, and an eventually consistent read half a unit per 4 KB; every order
+   * leaves a marker in each sku's and account's item, so these items grow.
+   */
+  ledgerItemKb?: number;
 }
 
 const WRITES = new Set(["DynamoDB:PutItem", "DynamoDB:UpdateItem", "DynamoDB:DeleteItem"]);
 const READS = new Set(["DynamoDB:GetItem", "DynamoDB:Query"]);
 
-/** Dollars per million orders, line by line. */
+/**
+ * Dollars per million orders, line by line, for orders that each make
+ * `input.calls`. The saga's UpdateItems but one (the order's own resolve) and
+ * its BatchGetItem (both accounts, eventually consistent) touch ledger items
+ * of `ledgerItemKb`.
+ */
 export function costPerMillion(input: CostInput, price: Pricing): Record<string, number> {
   const count = (match: (name: string) => boolean) =>
     Object.entries(input.calls).reduce((sum, [name, n]) => sum + (match(name) ? n : 0), 0);
+  const itemKb = input.ledgerItemKb ?? 1;
   const sqsRequests = count((name) => name.startsWith("SQS:")) + 2 / input.batchSize;
   const gbSeconds = (ms: number, mb: number) => (ms / 1000) * (mb / 1024);
+  const updates = count((name) => name === "DynamoDB:UpdateItem");
+  const ledgerWrites = Math.max(0, updates - 1);
+  const writeUnits = count((name) => WRITES.has(name)) - ledgerWrites + ledgerWrites * Math.ceil(itemKb);
+  // A BatchGetItem of two items, each half a unit per started 4 KB.
+  const batchReadUnits = count((name) => name === "DynamoDB:BatchGetItem") * 2 * 0.5 * Math.ceil(itemKb / 4);
   return {
     "API Gateway": price.apiGatewayHttpPerMillion,
     "Lambda requests": price.lambdaArmPerMillionRequests * (1 + 1 / input.batchSize),
@@ -37,23 +55,25 @@ export function costPerMillion(input: CostInput, price: Pricing): Record<string,
       (gbSeconds(input.apiLambda.ms, input.apiLambda.memoryMb) +
         gbSeconds(input.processorLambda.msPerOrder, input.processorLambda.memoryMb)),
     SQS: price.sqsPerMillionRequests * sqsRequests,
-    "DynamoDB writes": price.dynamoWritePerMillion * count((name) => WRITES.has(name)),
-    "DynamoDB reads": price.dynamoReadPerMillion * count((name) => READS.has(name)),
+    "DynamoDB writes": price.dynamoWritePerMillion * writeUnits,
+    "DynamoDB reads": price.dynamoReadPerMillion * (count((name) => READS.has(name)) + batchReadUnits),
     "S3 PUT": price.s3PutPer1000 * 1000 * count((name) => name === "S3:PutObject"),
   };
 }
 
 /**
- * The floor of this architecture for a valid order, as the issue defines it:
+ * The floor of this architecture for a confirmed order of `lines` lines:
  * API Gateway, one API Lambda invocation, an SQS send plus a batched receive
- * and delete, one DynamoDB write and one S3 PUT.
+ * and delete, the saga's 2k + 5 DynamoDB writes of items under 1 KB, one
+ * eventually consistent read of both accounts, and one S3 PUT.
  */
-export function floorPerMillion(price: Pricing, batchSize: number): number {
+export function floorPerMillion(price: Pricing, batchSize: number, lines = 0): number {
   return (
     price.apiGatewayHttpPerMillion +
     price.lambdaArmPerMillionRequests +
     price.sqsPerMillionRequests * (1 + 2 / batchSize) +
-    price.dynamoWritePerMillion +
+    price.dynamoWritePerMillion * (2 * lines + 5) +
+    price.dynamoReadPerMillion +
     price.s3PutPer1000 * 1000
   );
 }

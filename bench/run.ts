@@ -117,9 +117,34 @@ const cost = costPerMillion(
   pricing,
 );
 const total = Object.values(cost).reduce((sum, value) => sum + value, 0);
-const floor = floorPerMillion(pricing, processor?.batchSize ?? 10);
+const floor = floorPerMillion(pricing, processor?.batchSize ?? 10, calls.confirmed[1]?.lines ?? 0);
 const dominant = Object.entries(cost).sort((a, b) => b[1] - a[1])[0];
 const ratio = round(e2e.processedPerSecond / ceiling.ordersPerSecond, 2);
+// Per confirmed order of k lines: its writes against 2k + 5, and its cost with ledger items of 1 KB and of 10 KB.
+const confirmedOrders = calls.confirmed.map((order) => {
+  const costAt = (ledgerItemKb: number) =>
+    round(
+      Object.values(
+        costPerMillion(
+          {
+            calls: order.calls,
+            batchSize: processor?.batchSize ?? 10,
+            apiLambda: { ms: e2e.fixedLoad.acceptP50, memoryMb: submitRoute?.memoryMb ?? 512 },
+            processorLambda: { msPerOrder: 1000 / cpu.handlerPerSecond, memoryMb: processor?.memoryMb ?? 1024 },
+            ledgerItemKb,
+          },
+          pricing,
+        ),
+      ).reduce((sum, value) => sum + value, 0),
+      2,
+    );
+  return {
+    ...order,
+    costPerMillion: costAt(1),
+    costPerMillionAt10KbItems: costAt(10),
+    floorPerMillion: round(floorPerMillion(pricing, processor?.batchSize ?? 10, order.lines), 2),
+  };
+});
 
 const report = {
   date: new Date().toISOString(),
@@ -132,6 +157,7 @@ const report = {
     runs: { processedPerSecond: pipelineRuns.map((run) => run.processedPerSecond), ceilingPerSecond: ceilingRuns },
   },
   callsPerOrder: calls,
+  confirmedOrders,
   costPerMillionValidOrders: {
     lines: Object.fromEntries(Object.entries(cost).map(([name, value]) => [name, round(value, 3)])),
     total: round(total, 2),
@@ -171,6 +197,18 @@ const rows: [string, string, string][] = [
       .join(" "),
     "",
   ],
+  ...confirmedOrders.map((order): [string, string, string] => [
+    `calls, confirmed order of ${order.lines} line${order.lines === 1 ? "" : "s"} (${order.status})`,
+    `DynamoDB writes ${order.writes}, reads ${order.reads}; ${Object.entries(order.calls)
+      .map(([k, v]) => `${k}×${v}`)
+      .join(" ")}`,
+    `${goal(order.writes <= order.writeGoal)} ≤ ${order.writeGoal} writes, ${goal(order.writeFirst)} no read before the first write`,
+  ]),
+  ...confirmedOrders.map((order): [string, string, string] => [
+    `$ per million confirmed orders of ${order.lines} line${order.lines === 1 ? "" : "s"}`,
+    `${order.costPerMillion} (ledger items of 10 KB: ${order.costPerMillionAt10KbItems})`,
+    `floor ${order.floorPerMillion}`,
+  ]),
   [
     "calls, invalid",
     Object.entries(calls.invalid)
