@@ -223,6 +223,10 @@ describe("the DLQ admin API against the emulators", () => {
       (l) => l.messageAttributes !== undefined && JSON.stringify(l).includes(message.order.id),
     );
     const id = letter?.messageId ?? "";
+    // The console shows what the part-done saga holds.
+    expect((letter as { holds?: unknown } | undefined)?.holds).toEqual({
+      reservations: [{ sku, quantity: 2, status: "HELD" }],
+    });
     // Act
     const discarded = await call(admin.discard, post(`/admin/dlq/${id}/discard`, { reason: "customer gave up" }, id));
     // Assert

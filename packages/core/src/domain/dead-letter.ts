@@ -59,6 +59,14 @@ export interface DeadLetterView extends DeadLetter {
   messageKey: string;
   failure?: FailureRecord | undefined;
   order?: OrderRecord | undefined;
+  /** What the order's part-done saga holds right now, read from the stock and the ledger. */
+  holds?: SagaHolds | undefined;
+}
+
+/** A running saga's effects, as its markers stand. */
+export interface SagaHolds {
+  reservations: { sku: string; quantity: number; status: string }[];
+  payment?: { status: string; amountCents: number } | undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -20,6 +20,7 @@ export function consoleApp(): void {
     messageAttributes: Record<string, string>;
     failure?: Failure;
     order?: Record<string, unknown>;
+    holds?: Record<string, unknown>;
   }
   interface Page {
     depth: number;
@@ -174,7 +175,9 @@ export function consoleApp(): void {
       ? `${letter.failure.code}: ${letter.failure.message} (attempts ${letter.failure.attempts}, first ${letter.failure.firstFailedAt}, last ${letter.failure.lastFailedAt})`
       : "No reason was recorded for this message.";
     $("detail-body").textContent = pretty(letter.body);
-    $("detail-order").textContent = letter.order ? JSON.stringify(letter.order, null, 2) : "No order record yet.";
+    const record = letter.order ? JSON.stringify(letter.order, null, 2) : "No order record yet.";
+    const holds = letter.holds ? `\n\nWhat its saga holds now:\n${JSON.stringify(letter.holds, null, 2)}` : "";
+    $("detail-order").textContent = record + holds;
     let order: unknown = {};
     try {
       order = JSON.parse(letter.body).order ?? {};

@@ -1,6 +1,13 @@
-import { type DeadLetterView, messageKeyOf, orderIdOf, submissionIdOf } from "../../domain/dead-letter.ts";
+import {
+  type DeadLetterView,
+  messageKeyOf,
+  orderIdOf,
+  type SagaHolds,
+  submissionIdOf,
+} from "../../domain/dead-letter.ts";
+import { paymentTransferId } from "../../domain/fulfilment.ts";
 import { OrderIdSchema, type OrderRecord } from "../../domain/order.ts";
-import type { DeadLetterStore, FailureLog, OrderRepository } from "../../ports.ts";
+import type { AccountLedger, DeadLetterStore, FailureLog, OrderRepository, StockLedger } from "../../ports.ts";
 
 export interface ListDeadLettersInput {
   /** Only messages whose recorded reason has this code; `NONE` for those with none. */
@@ -14,6 +21,9 @@ export interface ListDeadLettersDeps {
   deadLetters: DeadLetterStore;
   failures: FailureLog;
   repository: OrderRepository;
+  /** With these, a PENDING order's listing shows what its saga holds. */
+  stock?: StockLedger;
+  accounts?: AccountLedger;
   /** The most messages one listing reads from the queue. */
   scanMax?: number;
 }
@@ -59,10 +69,11 @@ export async function listDeadLetters(input: ListDeadLettersInput, deps: ListDea
   const start = Math.max(0, Number.parseInt(input.cursor ?? "0", 10) || 0);
   const page = matching.slice(start, start + input.limit);
   const messages = await Promise.all(
-    page.map(async ({ receiptHandle: _, ...letter }) => ({
-      ...letter,
-      order: await orderRecordOf(letter.body, deps.repository),
-    })),
+    page.map(async ({ receiptHandle: _, ...letter }) => {
+      const order = await orderRecordOf(letter.body, deps.repository);
+      const holds = order ? await holdsOf(order, deps) : undefined;
+      return { ...letter, order, ...(holds ? { holds } : {}) };
+    }),
   );
   const next = start + input.limit;
   return {
@@ -70,5 +81,23 @@ export async function listDeadLetters(input: ListDeadLettersInput, deps: ListDea
     reasons,
     messages,
     ...(next < matching.length ? { cursor: String(next) } : {}),
+  };
+}
+
+/** What a PENDING original's saga holds now: each line's marker and the payment, if any. */
+async function holdsOf(order: OrderRecord, deps: ListDeadLettersDeps): Promise<SagaHolds | undefined> {
+  if (order.status !== "PENDING" || !deps.stock || !deps.accounts || !order.fromAccount) return undefined;
+  const lines = order.lines ?? [];
+  const found = await deps.stock.reservationsOf(
+    order.orderId,
+    lines.map((line) => line.sku),
+  );
+  const payment = await deps.accounts.transfer(order.fromAccount, paymentTransferId(order.orderId));
+  return {
+    reservations: lines.flatMap((line) => {
+      const marker = found.get(line.sku);
+      return marker ? [{ sku: line.sku, quantity: marker.quantity, status: marker.status }] : [];
+    }),
+    ...(payment ? { payment: { status: payment.status, amountCents: payment.amountCents } } : {}),
   };
 }
