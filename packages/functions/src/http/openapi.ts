@@ -1,3 +1,4 @@
+import { DiscardRequestSchema, EditRequestSchema, RedriveRequestSchema } from "@orders/core/domain/admin";
 import { ACCOUNT_PATTERN, SKU_PATTERN } from "@orders/core/domain/validation";
 import * as z from "zod/mini";
 import {
@@ -28,6 +29,15 @@ void [
   CancelAnswerSchema,
   CancelBodySchema,
 ];
+
+// The DLQ admin API's request bodies, named for the document (the core's schemas stay unregistered).
+for (const [schema, id] of [
+  [RedriveRequestSchema, "RedriveRequest"],
+  [EditRequestSchema, "EditRequest"],
+  [DiscardRequestSchema, "DiscardRequest"],
+] as const) {
+  if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, { id });
+}
 
 const ref = (schema: z.ZodMiniType) => ({ $ref: `#/components/schemas/${z.globalRegistry.get(schema)?.id}` });
 const jsonContent = (schema: z.ZodMiniType) => ({ "application/json": { schema: ref(schema) } });
@@ -218,6 +228,7 @@ export function openApiDocument() {
           },
         ),
       },
+      ...deadLetterPaths(),
       "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
     },
     components: {
@@ -228,6 +239,83 @@ export function openApiDocument() {
           scheme: "bearer",
           description: "The admin token: the SST secret AdminToken deployed, ORDERS_ADMIN_TOKEN locally",
         },
+      },
+    },
+  };
+}
+
+/** The DLQ admin API (see the README's "The admin API"): every operation behind the bearer token. */
+function deadLetterPaths() {
+  const messageParameter = {
+    name: "id",
+    in: "path",
+    required: true,
+    schema: { type: "string", pattern: "^[A-Za-z0-9-]{1,128}$" },
+  };
+  const anObject = (description: string) => ({
+    description,
+    content: { "application/json": { schema: { type: "object" } } },
+  });
+  const page = [
+    { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 100 } },
+    { name: "cursor", in: "query", required: false, schema: { type: "string" } },
+  ];
+  return {
+    "/admin/dlq": {
+      get: {
+        ...adminOperation("The DLQ: depth, count per reason, and a page of messages with reasons, records and holds", {
+          "200": anObject("{depth, reasons, messages, cursor?}"),
+          "400": error("Malformed query"),
+        }),
+        parameters: [
+          { name: "reason", in: "query", required: false, schema: { type: "string", pattern: "^[A-Z_]{1,64}$" } },
+          ...page,
+        ],
+      },
+    },
+    "/admin/dlq/redrive": {
+      post: adminOperation(
+        "Send messages back to OrdersQueue, then delete them: {ids} or {all: true}, at most 100 a call",
+        {
+          "200": anObject("{results: [{messageId, status: REDRIVEN|FAILED|NOT_FOUND, newMessageId?}]}"),
+          "400": error("Malformed body"),
+          ...bodyRefusals,
+        },
+        RedriveRequestSchema,
+      ),
+    },
+    "/admin/dlq/{id}/edit": {
+      parameters: [messageParameter],
+      post: adminOperation(
+        "Redrive an edited order (same submissionId), once the processor's rules accept it",
+        {
+          "200": anObject("The redriven message"),
+          "404": error("DEAD_LETTER_NOT_FOUND"),
+          "422": error("ORDER_REJECTED, with the reasons"),
+          ...bodyRefusals,
+        },
+        EditRequestSchema,
+      ),
+    },
+    "/admin/dlq/{id}/dry-run": {
+      parameters: [messageParameter],
+      post: adminOperation("What processing the message would do, changing nothing", {
+        "200": anObject("The processor's verdict"),
+        "404": error("DEAD_LETTER_NOT_FOUND"),
+      }),
+    },
+    "/admin/dlq/{id}/discard": {
+      parameters: [messageParameter],
+      post: adminOperation(
+        "Delete a message for good, keeping its body in the audit; a part-done saga is compensated first",
+        { "200": anObject("{messageId, status: DISCARDED}"), "404": error("DEAD_LETTER_NOT_FOUND"), ...bodyRefusals },
+        DiscardRequestSchema,
+      ),
+    },
+    "/admin/audit": {
+      get: {
+        ...adminOperation("Every redrive, edit and discard, newest first", { "200": anObject("{entries, cursor?}") }),
+        parameters: page,
       },
     },
   };
