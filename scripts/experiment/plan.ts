@@ -25,7 +25,7 @@ const ACCOUNTS = { richPayer: 20, tightPayer: 10, poorPayer: 6, payee: 3 } as co
 export interface PlanInput {
   orders: number;
   seed: number;
-  /** Unique per run (10–13 digits), so that reruns against a deployed stage never collide. */
+  /** Unique per run (12 digits: the clock and a random pair), so that reruns against a deployed stage never collide. */
   runDigits: string;
 }
 

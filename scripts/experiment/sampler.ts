@@ -33,7 +33,7 @@ export function accountProblems(read: AccountSnapshot, depositCents: number, isP
  * Reads every stocked sku and a few accounts (in turn) every second while the
  * orders run, and keeps every read that breaks an invariant: the end state
  * alone cannot show that `reserved` never exceeded `onHand` on the way.
- * A read the API answers with an error is skipped, not retried.
+ * A read that still fails after the client's retries is skipped.
  */
 export function startSampler(api: Api, plan: Plan): { stop(): Promise<Samples> } {
   const skus = plan.skus.filter((s) => s.kind !== "unstocked");
