@@ -8,11 +8,18 @@
  * Prints the table, writes bench/results/experiment.json, and exits non-zero
  * if any check fails. See the README, "The experiment".
  */
-import { parseExperimentArgs } from "./experiment/options.ts";
+
+import { type ExperimentOptions, parseExperimentArgs } from "./experiment/options.ts";
 import { render, writeResult } from "./experiment/report.ts";
 import { runExperiment } from "./experiment/run-experiment.ts";
 
-const options = parseExperimentArgs(process.argv.slice(2));
+let options: ExperimentOptions;
+try {
+  options = parseExperimentArgs(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(2);
+}
 const result = await runExperiment(options, (line) => process.stderr.write(`${line}\n`));
 process.stdout.write(`\n${render(result)}\n`);
 if (options.output) writeResult(options.output, result);

@@ -52,7 +52,10 @@ export function checkOutcomes(plan: Plan, fired: Fired, all: Outcome[], unsettle
   const wrong = all.flatMap((o) =>
     EXPECTED[o.order.category].includes(o.outcome)
       ? recordProblems(o, unknown)
-      : [`${o.order.id} (${o.order.category}): ${o.outcome}, expected ${EXPECTED[o.order.category].join(" or ")}`],
+      : [
+          `${o.order.id} (${o.order.category}): ${o.outcome}, expected ${EXPECTED[o.order.category].join(" or ")}` +
+            ` (received ${o.view.order.receivedAt}, ended ${o.view.saga?.at(-1)?.at ?? o.view.order.processedAt})`,
+        ],
   );
   return [
     row("Orders terminal", percent(all.length, plan.orders.length), "100%", [...refused, ...notTerminal]),
