@@ -24,6 +24,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -213,9 +214,16 @@ async function buildFunction(input: BuildInput) {
     }
     if (owner) {
       record = await bundleFunction(input, out);
-      writeFileSync(done, JSON.stringify(record));
+      // Written aside, then renamed: the other stage waits for `done` to exist and must never read half of it.
+      writeFileSync(`${done}.${process.pid}.tmp`, JSON.stringify(record));
+      renameSync(`${done}.${process.pid}.tmp`, done);
     } else {
-      while (!existsSync(done)) await new Promise((resolve) => setTimeout(resolve, 50));
+      // Bounded: if the other stage's build died, this one fails instead of waiting for ever.
+      const deadline = Date.now() + 300_000;
+      while (!existsSync(done)) {
+        if (Date.now() > deadline) throw new Error(`the other stage never finished building ${input.handler}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       record = JSON.parse(readFileSync(done, "utf8")) as typeof record;
     }
   } else {
