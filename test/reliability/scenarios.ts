@@ -145,6 +145,18 @@ async function processedAtLeast(system: RunningSystem, target: number): Promise<
  */
 const KILL_VISIBILITY_SECONDS = "31";
 
+/**
+ * Waits (a few seconds at most) until some saga holds stock or funds, so that
+ * a kill right after lands mid-saga rather than between batches.
+ */
+async function untilHolding(system: RunningSystem, fixture: Fixture): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    const held = inFlight(await snapshot(system, fixture));
+    if (held.units > 0 || held.cents > 0) return;
+  }
+}
+
 /** The runtime SIGKILLed mid-stream, then restarted on the same data directory. */
 export async function killAndRestart(orders: number): Promise<Figures> {
   const started = Date.now();
@@ -176,8 +188,9 @@ export async function killAndRestart(orders: number): Promise<Figures> {
 }
 
 /**
- * The runtime SIGKILLed `kills` times while sagas are mid-way, each time
- * restarted on the same data directory. After each kill, before anything is
+ * The runtime SIGKILLed `kills` times while sagas are mid-way (each kill
+ * comes once a share of the stream is processed and some saga is seen
+ * holding stock or funds), each time restarted on the same data directory. After each kill, before anything is
  * redelivered, a runtime with no pollers reads what the killed sagas left
  * reserved and held: the evidence that the kills landed mid-saga. Sagas left
  * PENDING finish on redelivery (after the visibility timeout); the
@@ -199,6 +212,7 @@ export async function repeatedKills(orders: number, kills = 4): Promise<Figures>
     const share = Math.max(1, Math.floor(ledger.list.length / (kills + 2)));
     for (let kill = 1; kill <= kills; kill++) {
       await processedAtLeast(system, share);
+      await untilHolding(system, ledger.fixture);
       await system.stop("SIGKILL");
       const inspector = await start(["--data-dir", dataDir], { ...env, ORDERS_POLLERS: "0" });
       try {
