@@ -7,6 +7,7 @@ import { requestCancellation } from "@orders/core/use-cases/cancel/request-cance
 import { runSaga } from "@orders/core/use-cases/run-saga";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { chaos } from "../../helpers/chaos.ts";
 import { anOrderMessage, anOrderWithItems } from "../../helpers/factories.ts";
 import { InMemoryOrderRepository } from "../../helpers/fakes.ts";
 import { InMemoryAccountLedger, InMemoryStockLedger } from "../../helpers/ledger-fakes.ts";
@@ -119,22 +120,7 @@ describe("a cancellation racing a running saga", () => {
         fc.array(fc.record({ call: fc.nat(20), after: fc.boolean() }), { maxLength: 2 }),
         async (s, crashes) => {
           const { deps, record, stock, accounts, repository } = await setup();
-          let calls = 0;
-          const crashAt = new Map(crashes.map((crash) => [crash.call, crash.after]));
-          const chaotic = <T extends object>(port: T): T =>
-            new Proxy(port, {
-              get(target, property) {
-                const value = Reflect.get(target, property);
-                if (typeof value !== "function") return value;
-                return s.scheduleFunction(async (...args: unknown[]) => {
-                  const call = calls++;
-                  if (crashAt.get(call) === false) throw new Error(`crash before ${call}`);
-                  const result = await value.apply(target, args);
-                  if (crashAt.get(call) === true) throw new Error(`crash after ${call}`);
-                  return result;
-                });
-              },
-            });
+          const chaotic = chaos(s, crashes);
           const racing = {
             repository,
             stock: chaotic<StockLedger>(stock),

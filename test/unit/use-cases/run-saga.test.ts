@@ -6,6 +6,7 @@ import { runSaga } from "@orders/core/use-cases/run-saga";
 import { sweepStuckSagas } from "@orders/core/use-cases/sweep-stuck-sagas";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { chaos } from "../../helpers/chaos.ts";
 import { anOrderMessage, anOrderWithItems } from "../../helpers/factories.ts";
 import { InMemoryOrderRepository } from "../../helpers/fakes.ts";
 import { InMemoryAccountLedger, InMemoryStockLedger } from "../../helpers/ledger-fakes.ts";
@@ -152,24 +153,7 @@ describe("runSaga under interleaving and crashes", () => {
         async (s, setup) => {
           const { repository, record } = await pendingOrder();
           const { stock, accounts } = world({ "KB-01": setup.kb, "MS-02": setup.ms }, setup.funds);
-          let calls = 0;
-          const crashAt = new Map(setup.crashes.map((crash) => [crash.call, crash.after]));
-          /** Each port call is scheduled by fast-check, and may crash before or after applying. */
-          const chaotic = <T extends object>(port: T): T =>
-            new Proxy(port, {
-              get(target, property) {
-                const value = Reflect.get(target, property);
-                if (typeof value !== "function") return value;
-                return s.scheduleFunction(async (...args: unknown[]) => {
-                  const call = calls++;
-                  const after = crashAt.get(call);
-                  if (after === false) throw new Error(`crash before call ${call}`);
-                  const result = await value.apply(target, args);
-                  if (after === true) throw new Error(`crash after call ${call}`);
-                  return result;
-                });
-              },
-            });
+          const chaotic = chaos(s, setup.crashes);
           const deps = { repository, stock: chaotic<StockLedger>(stock), accounts: chaotic<AccountLedger>(accounts) };
           const abort = setup.abortSecond ? { code: "SAGA_TIMEOUT" as const, message: "swept" } : undefined;
           const runs = Promise.allSettled([
