@@ -146,14 +146,19 @@ async function processedAtLeast(system: RunningSystem, target: number): Promise<
 const KILL_VISIBILITY_SECONDS = "31";
 
 /**
- * Waits (a few seconds at most) until some saga holds stock or funds, so that
- * a kill right after lands mid-saga rather than between batches.
+ * Waits (a few seconds at most) until what sagas hold differs from what the
+ * last kill left held (`since`), so that a kill right after lands mid-saga
+ * rather than between batches, and not on the last kill's leftovers alone.
  */
-async function untilHolding(system: RunningSystem, fixture: Fixture): Promise<void> {
+async function untilHolding(
+  system: RunningSystem,
+  fixture: Fixture,
+  since: { units: number; cents: number },
+): Promise<void> {
   const deadline = Date.now() + 5_000;
   while (Date.now() < deadline) {
     const held = inFlight(await snapshot(system, fixture));
-    if (held.units > 0 || held.cents > 0) return;
+    if (held.units !== since.units || held.cents !== since.cents) return;
   }
 }
 
@@ -210,13 +215,14 @@ export async function repeatedKills(orders: number, kills = 4): Promise<Figures>
     const accepted = await submit(system, ledger.list);
     // Each life processes a share of the stream, then dies between two writes of whatever sagas are running.
     const share = Math.max(1, Math.floor(ledger.list.length / (kills + 2)));
+    let left = { units: 0, cents: 0 };
     for (let kill = 1; kill <= kills; kill++) {
       await processedAtLeast(system, share);
-      await untilHolding(system, ledger.fixture);
+      await untilHolding(system, ledger.fixture, left);
       await system.stop("SIGKILL");
       const inspector = await start(["--data-dir", dataDir], { ...env, ORDERS_POLLERS: "0" });
       try {
-        const left = inFlight(await snapshot(inspector, ledger.fixture));
+        left = inFlight(await snapshot(inspector, ledger.fixture));
         interrupted.push(`${left.units}u/${left.cents}¢`);
       } finally {
         await inspector.stop();
