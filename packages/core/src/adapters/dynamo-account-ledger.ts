@@ -109,7 +109,10 @@ export class DynamoAccountLedger implements AccountLedger {
         if (existing) return { status: "VOIDED", reason: existing.r };
         const balance = current?.balance ?? 0;
         // Funds may have arrived since the write: try again while they cover it.
-        if (balance < amountCents || attempt >= RACE_RETRIES) return { status: "INSUFFICIENT", available: balance };
+        if (balance < amountCents) return { status: "INSUFFICIENT", available: balance };
+        // Funds arrived in between; under contention that never settles, fail the attempt, never the order.
+        if (attempt >= RACE_RETRIES)
+          throw new Error(`${accountId}: hold kept losing races (${RACE_RETRIES + 1} tries)`);
       }
     });
   }
@@ -198,9 +201,9 @@ export class DynamoAccountLedger implements AccountLedger {
         const current = result.data ?? (await this.#read(accountId));
         if (!current) throw new AccountNotFoundError(`No account has id ${accountId}`);
         if (entryIn(current, transferId)) return { status: "DEBITED" };
-        if (current.balance < amountCents || attempt >= RACE_RETRIES) {
-          return { status: "INSUFFICIENT", available: current.balance };
-        }
+        if (current.balance < amountCents) return { status: "INSUFFICIENT", available: current.balance };
+        if (attempt >= RACE_RETRIES)
+          throw new Error(`${accountId}: debit kept losing races (${RACE_RETRIES + 1} tries)`);
       }
     });
   }
