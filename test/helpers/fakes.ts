@@ -60,7 +60,8 @@ export class InMemoryOrderRepository implements OrderRepository {
 
   async appendSagaLog(orderId: string, entries: SagaLogEntry[]): Promise<void> {
     const stored = this.originals.get(orderId);
-    if (stored?.status === "PENDING") stored.saga = [...(stored.saga ?? []), ...entries];
+    if (stored?.status === "PENDING" || stored?.status === "CANCELLING")
+      stored.saga = [...(stored.saga ?? []), ...entries];
   }
 
   async findPending(receivedBefore: string, limit: number): Promise<OrderRecord[]> {

@@ -36,7 +36,7 @@ export interface OrderRepository {
    * Returns the record as it stands (unchanged if its status was another).
    */
   markCancelling(order: OrderRecord, cancellation: Cancellation): Promise<OrderRecord>;
-  /** Appends a run's saga log to a PENDING original (a run that failed part-way). */
+  /** Appends a run's saga log to a PENDING or CANCELLING original (a run that failed part-way). */
   appendSagaLog(orderId: string, entries: SagaLogEntry[]): Promise<void>;
   /** PENDING originals received before `receivedBefore`, oldest first. */
   findPending(receivedBefore: string, limit: number): Promise<OrderRecord[]>;

@@ -120,7 +120,7 @@ export class DynamoOrderRepository implements OrderRepository {
       await order
         .patch({ orderId })
         .append({ saga: entries })
-        .where((item, op) => op.eq(item.status, "PENDING"))
+        .where((item, op) => `${op.eq(item.status, "PENDING")} OR ${op.eq(item.status, "CANCELLING")}`)
         .go({ ...RAW_ERRORS, response: "none", returnOnConditionCheckFailure: true });
     });
   }
