@@ -1,3 +1,5 @@
+import { seededRandom as floatsFrom } from "../../packages/local/src/faults.ts";
+
 /** A seeded generator (mulberry32), so that a seed gives the same mix every run. */
 export interface Random {
   /** A float in [0, 1). */
@@ -9,14 +11,8 @@ export interface Random {
 }
 
 export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  // The fault switch's generator: one mulberry32 in the repository.
+  const next = floatsFrom(seed);
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   return {
     next,

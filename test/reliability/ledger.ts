@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { pool } from "../../bench/stats.ts";
+import { seededRandom } from "../../packages/local/src/faults.ts";
 import type { RunningSystem } from "../helpers/local-system.ts";
 import { type Accepted, ADMIN_TOKEN, json } from "./harness.ts";
 
@@ -52,18 +53,6 @@ export interface LedgerFigures {
   effectDrift: number;
 }
 
-/** A small seeded generator, so that a scenario's orders are the same on every run. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const digits = (random: () => number, n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join("");
 
 /**
@@ -74,7 +63,7 @@ const digits = (random: () => number, n: number) => Array.from({ length: n }, ()
  * only its own items.
  */
 export function fixtureFor(orders: number, seed = 7): Fixture {
-  const random = seeded(seed ^ Date.now());
+  const random = seededRandom(seed ^ Date.now());
   const tag = randomUUID().slice(0, 6).toUpperCase();
   // An order takes about 1.5 units of a given sku when it names it: keep the hot one short.
   const perSku = Math.ceil(orders * 0.6);
@@ -105,7 +94,7 @@ export function fixtureOrders(
   prefix = `r-${randomUUID().slice(0, 6)}`,
   seed = 11,
 ): Record<string, unknown>[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const ids = fixture.accounts.map((account) => account.accountId);
   return Array.from({ length: count }, (_, i) => {
