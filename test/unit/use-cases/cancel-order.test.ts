@@ -145,3 +145,10 @@ describe("a cancellation racing a running saga", () => {
     );
   });
 });
+
+describe("a cancellation of an order that is not there", () => {
+  it("fails, so that its message reaches the DLQ with the reason, rather than vanish", async () => {
+    const { deps } = await setup();
+    await expect(cancelOrder(cancel("no-such-order"), deps, 1)).rejects.toMatchObject({ code: "ORDER_NOT_FOUND" });
+  });
+});

@@ -19,11 +19,12 @@ const deps = {
 export async function handleMessage(queued: QueueMessage, attempt: number): Promise<void> {
   if (queued.kind === "cancel") {
     const ended = await cancelOrder(queued.message, deps, attempt);
-    countProcessed("original", ended?.status ?? "CANCELLED");
+    // An order that ended otherwise before the mark (FAILED, say) was counted then, not here.
+    if (ended.status === "CANCELLED") countProcessed("original", ended.status);
     logger.info("cancellation processed", {
       orderId: queued.message.orderId,
-      status: ended?.status ?? "UNKNOWN_ORDER",
-      ...(ended?.refunded ? { refunded: true } : {}),
+      status: ended.status,
+      ...(ended.refunded ? { refunded: true } : {}),
     });
     return;
   }

@@ -1,4 +1,4 @@
-import { RefundBlockedError } from "../../domain/errors.ts";
+import { OrderNotFoundError, RefundBlockedError } from "../../domain/errors.ts";
 import { type ReservationView, refundTransferId, type SagaPlan } from "../../domain/fulfilment.ts";
 import type { OrderRecord } from "../../domain/order.ts";
 import type { CancelMessage } from "../../domain/queue-message.ts";
@@ -16,13 +16,10 @@ const MAX_REFUND_ACTIONS = 8;
  * way the order ends CANCELLED, once: every step is idempotent, and the
  * payment's one decision settles a cancel racing a running saga.
  */
-export async function cancelOrder(
-  message: CancelMessage,
-  deps: RunSagaDeps,
-  attempt: number,
-): Promise<OrderRecord | undefined> {
+export async function cancelOrder(message: CancelMessage, deps: RunSagaDeps, attempt: number): Promise<OrderRecord> {
   const history = await deps.repository.findHistory(message.orderId);
-  if (!history) return undefined;
+  // The request checked the order exists: if it is missing now, the message goes to the DLQ with this reason.
+  if (!history) throw new OrderNotFoundError(`Cancellation of ${message.orderId}: no such order`);
   let order = history.original;
   const cancellation = { reason: message.reason, requestedAt: message.requestedAt };
   if (order.status === "PENDING" || order.status === "CONFIRMED") {
