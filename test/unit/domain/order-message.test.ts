@@ -1,5 +1,6 @@
 import { PoisonMessageError } from "@orders/core/domain/errors";
 import { parseOrderMessage } from "@orders/core/domain/order-message";
+import { parseQueueMessage } from "@orders/core/domain/queue-message";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { anOrderMessage } from "../../helpers/factories.ts";
@@ -31,5 +32,18 @@ describe("queue message parsing", () => {
         }
       }),
     );
+  });
+
+  it("reads a cancellation beside the submissions, and calls a malformed one poison", () => {
+    const cancel = {
+      kind: "cancel",
+      orderId: "order-1",
+      reason: "changed my mind",
+      requestedAt: new Date().toISOString(),
+    };
+    expect(parseQueueMessage(JSON.stringify(cancel))).toEqual({ kind: "cancel", message: cancel });
+    expect(parseQueueMessage(JSON.stringify(anOrderMessage())).kind).toBe("order");
+    expect(() => parseQueueMessage(JSON.stringify({ ...cancel, orderId: "../x" }))).toThrow(PoisonMessageError);
+    expect(() => parseOrderMessage(JSON.stringify(cancel))).toThrow(PoisonMessageError);
   });
 });
