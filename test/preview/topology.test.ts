@@ -53,9 +53,20 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
       expect(table.inputs.hashKey).toBe(design.primaryIndex.hashKey);
       expect(table.inputs.rangeKey).toBe(design.primaryIndex.rangeKey);
       const indexes = (
-        table.inputs.globalSecondaryIndexes as { name: string; hashKey: string; rangeKey: string }[]
-      ).map(({ name, hashKey, rangeKey }) => [name, { hashKey, rangeKey }]);
+        table.inputs.globalSecondaryIndexes as {
+          name: string;
+          hashKey: string;
+          rangeKey: string;
+          projectionType: string;
+        }[]
+      ).map(({ name, hashKey, rangeKey, projectionType }) => [
+        name,
+        { hashKey, rangeKey, projection: projectionType === "KEYS_ONLY" ? "keys-only" : projectionType.toLowerCase() },
+      ]);
       expect(Object.fromEntries(indexes)).toEqual(design.globalIndexes);
+      // The account listings (byPayer, byPayee) are keys only: an order's updates never rewrite their entries.
+      expect(design.globalIndexes.gsi2?.projection).toBe("keys-only");
+      expect(design.globalIndexes.gsi3?.projection).toBe("keys-only");
       const attributes = (table.inputs.attributes as { name: string; type: string }[]).map((a) => [a.name, a.type]);
       expect(Object.fromEntries(attributes)).toEqual(
         Object.fromEntries(Object.keys(design.fields).map((f) => [f, "S"])),

@@ -231,3 +231,26 @@ export interface MessageSender {
   /** Sends a body to OrdersQueue as is; returns the new message id. */
   send(body: string, messageAttributes: Record<string, string>): Promise<string>;
 }
+
+/** An account's webhook: where order events for it are POSTed, and the secret that signs them. */
+export interface Webhook {
+  url: string;
+  secret: string;
+  updatedAt: string;
+}
+
+/** Webhooks by account: a small item of its own, beside (not in) the account's item. */
+export interface WebhookRegistry {
+  /** Sets the account's webhook, replacing any before it (and its secret). */
+  save(accountId: string, webhook: Webhook): Promise<void>;
+  find(accountId: string): Promise<Webhook | undefined>;
+}
+
+/**
+ * POSTs a body to a webhook URL. A non-2xx answer is returned as its status;
+ * a forbidden URL or address, a DNS or network failure and a timeout throw
+ * `WebhookDeliveryError` with a short reason.
+ */
+export interface WebhookSender {
+  post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number }>;
+}

@@ -1,8 +1,12 @@
 import {
+  type AttributeValue,
+  BatchWriteItemCommand,
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
+  ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import {
@@ -13,6 +17,7 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { listingKeys } from "@orders/core/adapters/table-writes";
 import { type TableDesign, tableDesign } from "@orders/core/entities/table-design";
 import { queues } from "../../../infra/manifest.ts";
 
@@ -44,7 +49,7 @@ export function resourceNames(stage: string) {
   };
 }
 
-/** The CreateTable input for a table design: on demand, every index projecting all. */
+/** The CreateTable input for a table design: on demand, each index projecting what the design says. */
 export function createTableInput(name: string, design: TableDesign) {
   const keySchema = (keys: { hashKey: string; rangeKey: string }) => [
     { AttributeName: keys.hashKey, KeyType: "HASH" as const },
@@ -64,7 +69,7 @@ export function createTableInput(name: string, design: TableDesign) {
           GlobalSecondaryIndexes: globalIndexes.map(([indexName, keys]) => ({
             IndexName: indexName,
             KeySchema: keySchema(keys),
-            Projection: { ProjectionType: "ALL" as const },
+            Projection: { ProjectionType: keys.projection === "keys-only" ? ("KEYS_ONLY" as const) : ("ALL" as const) },
           })),
         }
       : {}),
@@ -72,12 +77,54 @@ export function createTableInput(name: string, design: TableDesign) {
 }
 
 async function ensureTable(dynamo: DynamoDBClient, name: string): Promise<void> {
+  const design = tableDesign();
+  let indexes: string[];
   try {
-    await dynamo.send(new DescribeTableCommand({ TableName: name }));
+    const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: name }));
+    indexes = (Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName ?? "");
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
-    await dynamo.send(new CreateTableCommand(createTableInput(name, tableDesign())));
+    await dynamo.send(new CreateTableCommand(createTableInput(name, design)));
+    return;
   }
+  const missing = Object.keys(design.globalIndexes).filter((index) => !indexes.includes(index));
+  if (missing.length) await rebuildTable(dynamo, name, design);
+}
+
+/**
+ * A table kept under `.local-data/` from before an index existed: dynalite
+ * cannot add a global index to a table, so the table is read whole, created
+ * again by the design, and its items written back. Originals written before
+ * the listing indexes get their keys on the way (`listingKeys`), so that the
+ * orders already there are listed too.
+ */
+function withListingKeys(item: Record<string, AttributeValue>): Record<string, AttributeValue> {
+  const text = (name: string) => item[name]?.S;
+  const orderId = text("orderId");
+  const receivedAt = text("receivedAt");
+  if (text("__edb_e__") !== "order" || !orderId || !receivedAt) return item;
+  const keys = listingKeys({ orderId, receivedAt, fromAccount: text("fromAccount"), toAccount: text("toAccount") });
+  return { ...item, ...Object.fromEntries(Object.entries(keys).map(([name, value]) => [name, { S: value }])) };
+}
+
+async function rebuildTable(dynamo: DynamoDBClient, name: string, design: TableDesign): Promise<void> {
+  const items: Record<string, AttributeValue>[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await dynamo.send(new ScanCommand({ TableName: name, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []).map(withListingKeys));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  await dynamo.send(new DeleteTableCommand({ TableName: name }));
+  await dynamo.send(new CreateTableCommand(createTableInput(name, design)));
+  for (let i = 0; i < items.length; i += 25) {
+    let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (requests.length) {
+      const { UnprocessedItems } = await dynamo.send(new BatchWriteItemCommand({ RequestItems: { [name]: requests } }));
+      requests = (UnprocessedItems?.[name] ?? []) as typeof requests;
+    }
+  }
+  console.log(`orders: rebuilt the local table ${name} with its new indexes (${items.length} items kept)`);
 }
 
 async function ensureBucket(s3: S3Client, name: string): Promise<void> {

@@ -169,6 +169,22 @@ describe("hand-built table writes", () => {
     sweepShard: 2,
   };
 
+  /**
+   * ElectroDB's create of an original. An index with a condition needs every
+   * composite once any is given, and `receivedAt` and `orderId` always are:
+   * ElectroDB refuses an original with no `fromAccount` or `toAccount` (a
+   * rejected order may have none). An empty account fails the condition as a
+   * missing one does, so it stands in for it, and is taken out again.
+   */
+  const electroCreate = (record: OrderRecord & { sweepShard: number }) => {
+    const missing = (["fromAccount", "toAccount"] as const).filter((name) => record[name] === undefined);
+    const params = order
+      .create({ ...record, ...Object.fromEntries(missing.map((name) => [name, ""])) })
+      .params({ returnOnConditionCheckFailure: "all_old" });
+    for (const name of missing) delete params.Item[name];
+    return params;
+  };
+
   it.each([
     ["a PENDING original, in the pending index", pending],
     ["a REJECTED original, with no index keys and no undefined attributes", rejected],
@@ -176,8 +192,7 @@ describe("hand-built table writes", () => {
     // Act
     const claim = claimWrite(table, record);
     // Assert
-    const electro = order.create(record).params({ returnOnConditionCheckFailure: "all_old" });
-    expect(claim).toStrictEqual(electro);
+    expect(claim).toStrictEqual(electroCreate(record));
   });
 
   const log = [
@@ -225,6 +240,8 @@ describe("hand-built table writes", () => {
           ...(payment ? { payment } : {}),
           receivedAt: pending.receivedAt,
           sweepShard: 5,
+          fromAccount: pending.fromAccount,
+          toAccount: pending.toAccount,
         })
         .append({ saga })
         .where((item, op) => op.eq(item.status, from as OrderRecord["status"]))
@@ -232,4 +249,57 @@ describe("hand-built table writes", () => {
       expect(write).toStrictEqual(electro);
     },
   );
+
+  const receivedAt = fc
+    .date({ min: new Date("2020-01-01T00:00:00Z"), max: new Date("2099-12-31T23:59:59Z"), noInvalidDate: true })
+    .map((date) => date.toISOString());
+  const anyAccount = fc.oneof(accountId, fc.constant(undefined), fc.stringMatching(/^[0-9a-z]{1,6}$/));
+
+  it("claims any original with the listing indexes' keys ElectroDB writes, and only for well-formed accounts", () => {
+    fc.assert(
+      fc.property(
+        orderId,
+        anyAccount,
+        anyAccount,
+        receivedAt,
+        fc.constantFrom("PENDING", "REJECTED") as fc.Arbitrary<"PENDING" | "REJECTED">,
+        (id, from, to, received, status) => {
+          // Arrange
+          const record = { ...pending, orderId: id, fromAccount: from, toAccount: to, receivedAt: received, status };
+          // Act
+          const claim = claimWrite(table, record);
+          // Assert
+          expect(claim).toStrictEqual(electroCreate(record));
+          expect("gsi2pk" in (claim.Item ?? {})).toBe(from !== undefined && /^\d{7,20}$/.test(from));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it("resolves and cancels any original keeping its listing keys as ElectroDB's patch does", () => {
+    fc.assert(
+      fc.property(orderId, accountId, accountId, receivedAt, (id, from, to, received) => {
+        // Arrange
+        const record = { ...pending, orderId: id, fromAccount: from, toAccount: to, receivedAt: received };
+        const { saga, failure: _, payment, ...fields } = confirmed;
+        // Act
+        const write = resolveWrite(table, record, confirmed, 3);
+        // Assert
+        const electro = order
+          .patch({ orderId: id })
+          .set({ ...fields, payment, receivedAt: received, sweepShard: 3, fromAccount: from, toAccount: to })
+          .append({ saga })
+          .where((item, op) => op.eq(item.status, "PENDING"))
+          .params(rejectedOrRead);
+        expect(write).toStrictEqual(electro);
+        expect(write.ExpressionAttributeValues?.[":gsi2sk_u0"]).toBe(`$order_1#receivedAt_${received}#orderId_${id}`);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("refuses to resolve an original whose account id is malformed (no saga runs on one)", () => {
+    expect(() => resolveWrite(table, { ...pending, toAccount: "12" }, confirmed, 5)).toThrow(/malformed account id/);
+  });
 });

@@ -4,9 +4,23 @@ import { describe, expect, it } from "vitest";
 describe("table design", () => {
   it("derives generic pk/sk keys from the entities", () => {
     expect(tableDesign()).toEqual({
-      fields: { pk: "string", sk: "string", gsi1pk: "string", gsi1sk: "string" },
+      fields: {
+        pk: "string",
+        sk: "string",
+        gsi1pk: "string",
+        gsi1sk: "string",
+        gsi2pk: "string",
+        gsi2sk: "string",
+        gsi3pk: "string",
+        gsi3sk: "string",
+      },
       primaryIndex: { hashKey: "pk", rangeKey: "sk" },
-      globalIndexes: { gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk" } },
+      globalIndexes: {
+        gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk", projection: "all" },
+        // The account listings: keys only, so that no update of an order rewrites its entries.
+        gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk", projection: "keys-only" },
+        gsi3: { hashKey: "gsi3pk", rangeKey: "gsi3sk", projection: "keys-only" },
+      },
     });
   });
 
@@ -15,7 +29,18 @@ describe("table design", () => {
       { indexes: { byId: { pk: { field: "pk" }, sk: { field: "sk" } } } },
       { indexes: { byReason: { index: "gsi1", pk: { field: "gsi1pk" }, sk: { field: "gsi1sk" } } } },
     ]);
-    expect(design.globalIndexes).toEqual({ gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk" } });
+    expect(design.globalIndexes).toEqual({ gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk", projection: "all" } });
+  });
+
+  it("refuses entities that disagree on what an index projects", () => {
+    expect(() =>
+      tableDesign([
+        { indexes: { a: { index: "gsi1", pk: { field: "gsi1pk" }, sk: { field: "gsi1sk" } } } },
+        {
+          indexes: { b: { index: "gsi1", projection: "keys_only", pk: { field: "gsi1pk" }, sk: { field: "gsi1sk" } } },
+        },
+      ]),
+    ).toThrow(/project/);
   });
 
   it("refuses entities that disagree on an index's keys", () => {

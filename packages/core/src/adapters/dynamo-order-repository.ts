@@ -107,6 +107,9 @@ export class DynamoOrderRepository implements OrderRepository {
         .where((item, op) => `${op.eq(item.status, "PENDING")} OR ${op.eq(item.status, "CONFIRMED")}`)
         .go({ ...RAW_ERRORS, response: "all_new", returnOnConditionCheckFailure: "all_old" });
       const current =
+          // The listing indexes share `receivedAt`: ElectroDB sets their keys again (unchanged).
+          fromAccount: record.fromAccount,
+          toAccount: record.toAccount,
         (result.rejected ? result.data : result.data) ??
         (await order.get({ orderId: record.orderId }).go({ ...RAW_ERRORS, consistent: true })).data;
       if (!current) throw new Error(`Order ${record.orderId} vanished`);

@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { OrderRecord, OrderResolution } from "../domain/order.ts";
+import { ACCOUNT_PATTERN } from "../domain/validation.ts";
 import type { TableBinding } from "../entities/service.ts";
 
 /**
@@ -255,9 +256,33 @@ export function accountIdsRead(table: string, accountIds: string[]): BatchGetCom
   };
 }
 
+/** Whether an account id gets listing entries (the `byPayer`/`byPayee` indexes' condition). */
+const listable = (accountId: string | undefined): accountId is string =>
+  accountId !== undefined && ACCOUNT_PATTERN.test(accountId);
+
+/**
+ * The sparse listing indexes' keys of an original, as ElectroDB writes them:
+ * `byPayer` (gsi2) under a well-formed `fromAccount`, `byPayee` (gsi3) under
+ * a well-formed `toAccount`, each sorted by `receivedAt`, then the order id.
+ */
+export function listingKeys(record: Pick<OrderRecord, "orderId" | "receivedAt" | "fromAccount" | "toAccount">) {
+  const sk = `$order_1#receivedAt_${record.receivedAt}#orderId_${record.orderId}`;
+  const keys: { gsi2pk?: string; gsi2sk?: string; gsi3pk?: string; gsi3sk?: string } = {};
+  if (listable(record.fromAccount)) {
+    keys.gsi2pk = `$${SERVICE}#fromAccount_${record.fromAccount}`;
+    keys.gsi2sk = sk;
+  }
+  if (listable(record.toAccount)) {
+    keys.gsi3pk = `$${SERVICE}#toAccount_${record.toAccount}`;
+    keys.gsi3sk = sk;
+  }
+  return keys;
+}
+
 /**
  * Claim an order id: put its original unless one exists. A PENDING original
- * is in the sparse `pendingByAge` index; any other status is not.
+ * is in the sparse `pendingByAge` index; any other status is not. An original
+ * with well-formed account ids is in the listing indexes, whatever its status.
  */
 export function claimWrite(table: string, record: OrderRecord & { sweepShard: number }): PutCommandInput {
   const item: Record<string, unknown> = {};
@@ -267,6 +292,7 @@ export function claimWrite(table: string, record: OrderRecord & { sweepShard: nu
     item.gsi1pk = `$${SERVICE}#sweepShard_${record.sweepShard}`;
     item.gsi1sk = `$order_1#receivedAt_${record.receivedAt}`;
   }
+  Object.assign(item, listingKeys(record));
   item.__edb_e__ = "order";
   item.__edb_v__ = "1";
   return {
@@ -281,7 +307,10 @@ export function claimWrite(table: string, record: OrderRecord & { sweepShard: nu
 /**
  * Write a saga's end on its original, while its status is still `from`: the
  * resolution's fields, the run's log appended, and the order out of the
- * sparse PENDING index.
+ * sparse PENDING index. Because `receivedAt` is a composite of the listing
+ * indexes too, ElectroDB requires their other composites (the accounts) and
+ * sets their keys again: the same values, so DynamoDB writes no index entry.
+ * (A saga runs only on a valid original, whose account ids are well formed.)
  */
 export function resolveWrite(
   table: string,
@@ -297,7 +326,13 @@ export function resolveWrite(
     ...(payment ? { payment } : {}),
     receivedAt: record.receivedAt,
     sweepShard,
+    fromAccount: record.fromAccount,
+    toAccount: record.toAccount,
   };
+  const listing = listingKeys(record);
+  if (listing.gsi2pk === undefined || listing.gsi3pk === undefined) {
+    throw new Error(`Order ${record.orderId} has a malformed account id: it has no saga to resolve`);
+  }
   const set: string[] = [];
   const names: Record<string, string> = { "#pk": "pk", "#sk": "sk" };
   const values: Record<string, unknown> = { ":status0": from };
@@ -311,6 +346,11 @@ export function resolveWrite(
   names["#saga"] = "saga";
   values[":saga_u0"] = saga;
   values[":saga_default_value_u0"] = [];
+  for (const [name, value] of Object.entries(listing)) {
+    set.push(`#${name} = :${name}_u0`);
+    names[`#${name}`] = name;
+    values[`:${name}_u0`] = value;
+  }
   names["#gsi1pk"] = "gsi1pk";
   names["#gsi1sk"] = "gsi1sk";
   set.push("#orderId = :orderId_u0", "#__edb_e__ = :__edb_e___u0", "#__edb_v__ = :__edb_v___u0");

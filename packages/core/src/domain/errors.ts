@@ -143,3 +143,34 @@ export class RefundBlockedError extends DomainError {
   readonly code = "REFUND_BLOCKED";
   override readonly name = "RefundBlockedError";
 }
+
+/** A webhook URL breaks the rules of `checkWebhookUrl` (https only, no private hosts): see `details`. */
+export class UnsafeWebhookUrlError extends DomainError {
+  readonly code = "UNSAFE_WEBHOOK_URL";
+  override readonly name = "UnsafeWebhookUrlError";
+  readonly reason: string;
+
+  constructor(reason: string, options: { cause?: unknown } = {}) {
+    super(`The webhook URL is not allowed: ${reason}`, {
+      ...options,
+      details: [{ field: "url", code: "UNSAFE_WEBHOOK_URL", message: reason }],
+    });
+    this.reason = reason;
+  }
+}
+
+/**
+ * A webhook could not be delivered: the URL or an address it resolves to is
+ * forbidden, DNS failed, the connection failed or timed out. A non-2xx answer
+ * is not this error: the sender returns its status.
+ */
+export class WebhookDeliveryError extends DomainError {
+  readonly code = "WEBHOOK_DELIVERY_FAILED";
+  override readonly name = "WebhookDeliveryError";
+  readonly reason: string;
+
+  constructor(reason: string, options: { cause?: unknown } = {}) {
+    super(`Webhook delivery failed: ${reason}`, options);
+    this.reason = reason;
+  }
+}

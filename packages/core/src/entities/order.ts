@@ -1,5 +1,9 @@
 import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import { ACCOUNT_PATTERN } from "../domain/validation.ts";
 import { orderRecordAttributes } from "./order-record-attributes.ts";
+
+/** Only an original whose account id is well formed has a listing entry under it. */
+const listedUnder = (accountId: unknown) => typeof accountId === "string" && ACCOUNT_PATTERN.test(accountId);
 
 /**
  * The original record of an order id. Its sort key has no submission id, so a
@@ -26,6 +30,29 @@ export const orderSchema = {
       condition: (attributes: Record<string, unknown>) => attributes.status === "PENDING",
       pk: { field: "gsi1pk", composite: ["sweepShard"], casing: "none" },
       sk: { field: "gsi1sk", composite: ["receivedAt"], casing: "none" },
+    },
+    /**
+     * An account's orders as payer (`GET /accounts/{id}/orders`), newest first
+     * by querying it descending; the order id in the sort key breaks ties of
+     * `receivedAt`, so that a position in the listing is exact. Sparse: only an
+     * original with a well-formed `fromAccount`. Keys only: the listing reads
+     * the page's items back by key, so that no update of the order (a status,
+     * a saga log) ever rewrites its index entry; the keys never change.
+     */
+    byPayer: {
+      index: "gsi2",
+      projection: "keys_only",
+      condition: (attributes: Record<string, unknown>) => listedUnder(attributes.fromAccount),
+      pk: { field: "gsi2pk", composite: ["fromAccount"], casing: "none" },
+      sk: { field: "gsi2sk", composite: ["receivedAt", "orderId"], casing: "none" },
+    },
+    /** The same for the account paid (`?role=payee`): an original with a well-formed `toAccount`. */
+    byPayee: {
+      index: "gsi3",
+      projection: "keys_only",
+      condition: (attributes: Record<string, unknown>) => listedUnder(attributes.toAccount),
+      pk: { field: "gsi3pk", composite: ["toAccount"], casing: "none" },
+      sk: { field: "gsi3sk", composite: ["receivedAt", "orderId"], casing: "none" },
     },
   },
 } as const;

@@ -6,6 +6,7 @@ import { failureEntity } from "./failure.ts";
 import { orderEntity } from "./order.ts";
 import { orderDuplicateEntity } from "./order-duplicate.ts";
 import { stockEntity } from "./stock.ts";
+import { webhookEntity } from "./webhook.ts";
 
 /** The client and table name a service was built with. */
 export interface TableBinding {
@@ -24,6 +25,7 @@ export function ordersService(config: TableBinding) {
     auditEntry: auditEntryEntity(config),
     stock: stockEntity(config),
     account: accountEntity(config),
+    webhook: webhookEntity(config),
   });
   bindings.set(service, { client: config.client, table: config.table });
   return service;

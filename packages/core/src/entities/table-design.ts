@@ -13,11 +13,14 @@ export interface TableDesign {
   /** Every key attribute, all strings. */
   fields: Record<string, "string">;
   primaryIndex: { hashKey: string; rangeKey: string };
-  globalIndexes: Record<string, { hashKey: string; rangeKey: string }>;
+  /** Each global index with what it projects, in SST's terms (`sst.aws.Dynamo`'s `projection`). */
+  globalIndexes: Record<string, { hashKey: string; rangeKey: string; projection: "all" | "keys-only" }>;
 }
 
 interface IndexShape {
   index?: string;
+  /** ElectroDB's index option; absent means every attribute. */
+  projection?: "all" | "keys_only";
   pk: { field: string };
   sk?: { field: string };
 }
@@ -51,8 +54,16 @@ export function tableDesign(schemas: readonly SchemaShape[] = tableSchemas): Tab
       if (existing && (existing.hashKey !== keys.hashKey || existing.rangeKey !== keys.rangeKey)) {
         throw new Error(`Entities disagree on the keys of index ${index.index ?? "primary"}`);
       }
-      if (index.index === undefined) primaryIndex = keys;
-      else globalIndexes[index.index] = keys;
+      if (index.index === undefined) {
+        primaryIndex = keys;
+        continue;
+      }
+      const projection = index.projection === "keys_only" ? "keys-only" : "all";
+      const shared = globalIndexes[index.index];
+      if (shared && shared.projection !== projection) {
+        throw new Error(`Entities disagree on what index ${index.index} projects`);
+      }
+      globalIndexes[index.index] = { ...keys, projection };
     }
   }
   if (!primaryIndex) throw new Error("No entity defines the primary index");
