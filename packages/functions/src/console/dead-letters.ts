@@ -1,0 +1,276 @@
+import type { Kit, Tab } from "./types.ts";
+
+/** The Dead letters tab's markup: static, no data in it. */
+export const deadLettersPanel = `
+<div id="panel-letters" role="tabpanel" aria-labelledby="tab-letters">
+  <div class="toolbar">
+    <label>Reason <select id="reason"><option value="">All reasons</option></select></label>
+    <button id="refresh" type="button">Refresh</button>
+    <button id="redrive-selected" class="primary" type="button" disabled>Redrive selected</button>
+    <label>Rate (messages/s) <input id="rate" type="number" min="1" max="1000" value="10"></label>
+    <button id="redrive-all" type="button">Redrive all</button>
+  </div>
+  <div id="empty" class="empty" hidden>The dead-letter queue is empty: nothing is waiting for an operator.</div>
+  <table id="table" hidden>
+    <thead><tr><th scope="col">Select</th><th scope="col">Order</th><th scope="col">Reason</th><th scope="col">Message</th><th scope="col">Attempts</th><th scope="col">Last failure</th><th scope="col">Actions</th></tr></thead>
+    <tbody id="letters"></tbody>
+  </table>
+  <section id="detail" class="card" hidden aria-labelledby="detail-title">
+    <h2 id="detail-title" tabindex="-1">Message</h2>
+    <p id="detail-reason"></p>
+    <div class="actions">
+      <button id="detail-redrive" class="primary" type="button">Redrive this message</button>
+      <button id="detail-dry-run" type="button">Dry run</button>
+      <button id="detail-close" type="button">Close</button>
+    </div>
+    <pre id="dry-run-result" aria-live="polite"></pre>
+    <h3>Body</h3><pre id="detail-body"></pre>
+    <h3>Order record</h3><pre id="detail-order"></pre>
+    <form id="edit-form">
+      <h3>Edit and redrive</h3>
+      <label for="edit-order">Order JSON</label>
+      <textarea id="edit-order" spellcheck="false"></textarea>
+      <ul id="edit-errors" aria-live="assertive"></ul>
+      <button class="primary" type="submit">Validate and redrive</button>
+    </form>
+    <form id="discard-form">
+      <h3>Discard</h3>
+      <label>Reason <input id="discard-reason" required minlength="3" maxlength="500"></label>
+      <button type="submit">Discard (keeps a copy in the audit)</button>
+    </form>
+  </section>
+</div>`;
+
+interface Failure {
+  code: string;
+  message: string;
+  attempts: number;
+  firstFailedAt: string;
+  lastFailedAt: string;
+}
+interface Letter {
+  messageId: string;
+  body: string;
+  receiveCount: number;
+  sentAt: string;
+  messageAttributes: Record<string, string>;
+  failure?: Failure;
+  order?: Record<string, unknown>;
+  holds?: Record<string, unknown>;
+}
+interface DlqPage {
+  depth: number;
+  reasons: Record<string, number>;
+  messages: Letter[];
+  cursor?: string;
+}
+interface Detail {
+  field: string;
+  message: string;
+}
+
+/**
+ * The Dead letters tab: failures grouped by reason, details, dry run, edit,
+ * redrive and discard. Runs in the page, serialized with toString():
+ * self-contained, it gets everything through `kit`.
+ */
+export function deadLettersTab(kit: Kit): Tab {
+  const { $, el, say, api } = kit;
+  const state: { letters: Letter[]; selected: Set<string>; current?: Letter; reason: string } = {
+    letters: [],
+    selected: new Set(),
+    reason: "",
+  };
+
+  function pretty(text: string): string {
+    try {
+      return JSON.stringify(JSON.parse(text), null, 2);
+    } catch {
+      return text;
+    }
+  }
+
+  function renderReasons(reasons: Record<string, number>): void {
+    const select = $<HTMLSelectElement>("reason");
+    select.replaceChildren(el("option", "All reasons", { value: "" }));
+    for (const [code, count] of Object.entries(reasons).sort()) {
+      select.append(el("option", `${code} (${count})`, { value: code }));
+    }
+    select.value = state.reason in reasons ? state.reason : "";
+  }
+
+  function renderRow(letter: Letter): HTMLElement {
+    const row = el("tr");
+    const box = el("input", undefined, {
+      type: "checkbox",
+      "aria-label": `Select message ${letter.messageId}`,
+    }) as HTMLInputElement;
+    box.checked = state.selected.has(letter.messageId);
+    box.addEventListener("change", () => {
+      if (box.checked) state.selected.add(letter.messageId);
+      else state.selected.delete(letter.messageId);
+      $<HTMLButtonElement>("redrive-selected").disabled = state.selected.size === 0;
+    });
+    const cell = el("td");
+    cell.append(box);
+    const action = el("td");
+    action.append(kit.button("Details", () => showDetail(letter), { "aria-label": `Details of ${letter.messageId}` }));
+    const orderId = String(letter.messageAttributes.orderId ?? letter.order?.orderId ?? "—");
+    row.append(
+      cell,
+      el("td", orderId),
+      el("td", letter.failure?.code ?? "no recorded reason"),
+      el("td", letter.failure?.message ?? ""),
+      el("td", String(letter.failure?.attempts ?? letter.receiveCount)),
+      el("td", letter.failure?.lastFailedAt ?? letter.sentAt),
+      action,
+    );
+    return row;
+  }
+
+  function renderTable(): void {
+    const body = $("letters");
+    body.replaceChildren();
+    $("empty").hidden = state.letters.length > 0;
+    $("table").hidden = state.letters.length === 0;
+    const groups = new Map<string, Letter[]>();
+    for (const letter of state.letters) {
+      const code = letter.failure?.code ?? "NONE";
+      groups.set(code, [...(groups.get(code) ?? []), letter]);
+    }
+    for (const [code, letters] of groups) {
+      const header = el("tr", undefined, { class: "group" });
+      header.append(el("th", `${code} · ${letters.length}`, { colspan: "7", scope: "rowgroup" }));
+      body.append(header, ...letters.map(renderRow));
+    }
+  }
+
+  async function refresh(): Promise<void> {
+    try {
+      const query = state.reason ? `?reason=${encodeURIComponent(state.reason)}&limit=100` : "?limit=100";
+      const page = await api<DlqPage>("GET", `/admin/dlq${query}`);
+      state.letters = page.messages;
+      const present = new Set(page.messages.map((letter) => letter.messageId));
+      for (const id of state.selected) if (!present.has(id)) state.selected.delete(id);
+      $("depth").textContent = String(page.depth);
+      renderReasons(page.reasons);
+      renderTable();
+      $<HTMLButtonElement>("redrive-selected").disabled = state.selected.size === 0;
+      say("", "error");
+    } catch (error) {
+      kit.failed("Could not load the DLQ", error);
+    }
+  }
+
+  function showDetail(letter: Letter): void {
+    state.current = letter;
+    $("detail").hidden = false;
+    $("detail-title").textContent = `Message ${letter.messageId}`;
+    $("detail-reason").textContent = letter.failure
+      ? `${letter.failure.code}: ${letter.failure.message} (attempts ${letter.failure.attempts}, first ${letter.failure.firstFailedAt}, last ${letter.failure.lastFailedAt})`
+      : "No reason was recorded for this message.";
+    $("detail-body").textContent = pretty(letter.body);
+    const record = letter.order ? JSON.stringify(letter.order, null, 2) : "No order record yet.";
+    const holds = letter.holds ? `\n\nWhat its saga holds now:\n${JSON.stringify(letter.holds, null, 2)}` : "";
+    $("detail-order").textContent = record + holds;
+    let order: unknown = {};
+    try {
+      order = JSON.parse(letter.body).order ?? {};
+    } catch {
+      order = { id: "", amount: 0, fromAccount: "", toAccount: "" };
+    }
+    $<HTMLTextAreaElement>("edit-order").value = JSON.stringify(order, null, 2);
+    $("edit-errors").replaceChildren();
+    $("dry-run-result").textContent = "";
+    $("detail-title").focus();
+  }
+
+  async function act(work: () => Promise<string>): Promise<void> {
+    try {
+      say(await work());
+      $("detail").hidden = true;
+      await refresh();
+    } catch (error) {
+      kit.failed("That did not work", error);
+    }
+  }
+
+  async function redrive(body: unknown): Promise<string> {
+    const { results } = await api<{ results: { status: string }[] }>("POST", "/admin/dlq/redrive", body);
+    const moved = results.filter((result) => result.status === "REDRIVEN").length;
+    return `Redriven ${moved} of ${results.length} message(s).`;
+  }
+
+  async function edit(event: Event): Promise<void> {
+    event.preventDefault();
+    if (!state.current) return;
+    const errors = $("edit-errors");
+    errors.replaceChildren();
+    let order: unknown;
+    try {
+      order = JSON.parse($<HTMLTextAreaElement>("edit-order").value);
+    } catch {
+      errors.append(el("li", "The order is not valid JSON."));
+      return;
+    }
+    try {
+      await api("POST", `/admin/dlq/${state.current.messageId}/edit`, { order });
+      say(`Edited and redriven ${state.current.messageId}.`);
+      $("detail").hidden = true;
+      await refresh();
+    } catch (error) {
+      const details = ((error as { payload?: { details?: Detail[] } }).payload?.details ?? []) as Detail[];
+      if (details.length === 0) errors.append(el("li", (error as Error).message));
+      for (const detail of details) errors.append(el("li", `${detail.field}: ${detail.message}`));
+    }
+  }
+
+  $("refresh").addEventListener("click", () => void refresh());
+  $("reason").addEventListener("change", () => {
+    state.reason = $<HTMLSelectElement>("reason").value;
+    void refresh();
+  });
+  $("redrive-selected").addEventListener("click", () => void act(() => redrive({ ids: [...state.selected] })));
+  $("redrive-all").addEventListener("click", () => {
+    const rate = Number($<HTMLInputElement>("rate").value) || undefined;
+    void act(() => redrive({ all: true, ...(rate ? { maxPerSecond: rate } : {}) }));
+  });
+  $("detail-redrive").addEventListener("click", () => {
+    if (state.current) void act(() => redrive({ ids: [state.current?.messageId] }));
+  });
+  $("detail-dry-run").addEventListener("click", async () => {
+    if (!state.current) return;
+    try {
+      const verdict = await api<Record<string, unknown>>("POST", `/admin/dlq/${state.current.messageId}/dry-run`);
+      $("dry-run-result").textContent = JSON.stringify(verdict, null, 2);
+    } catch (error) {
+      kit.failed("The dry run failed", error);
+    }
+  });
+  $("edit-form").addEventListener("submit", (event) => void edit(event));
+  $("discard-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const letter = state.current;
+    if (!letter) return;
+    const reason = $<HTMLInputElement>("discard-reason").value;
+    void act(async () => {
+      await api("POST", `/admin/dlq/${letter.messageId}/discard`, { reason });
+      return `Discarded ${letter.messageId}; its body is kept in the audit.`;
+    });
+  });
+  $("detail-close").addEventListener("click", () => {
+    $("detail").hidden = true;
+  });
+
+  // Keep the depth current without disturbing the table the operator is using.
+  setInterval(async () => {
+    if ($("app").hidden) return;
+    const health = await fetch("/health")
+      .then((response) => response.json())
+      .catch(() => undefined);
+    const depth = health?.checks?.dlq?.depth;
+    if (typeof depth === "number") $("depth").textContent = String(depth);
+  }, 5000);
+
+  return { open: () => void refresh() };
+}

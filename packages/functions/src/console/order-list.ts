@@ -1,0 +1,96 @@
+import type { Kit } from "./types.ts";
+
+/** The account listing's markup, inside the Orders tab. */
+export const orderListMarkup = `
+<form id="order-list-form" class="toolbar" aria-label="Orders of an account">
+  <label>Payer or payee account <input id="list-account" required inputmode="numeric" pattern="[0-9]{7,20}" autocomplete="off"></label>
+  <label>Role <select id="list-role"><option value="payer">payer</option><option value="payee">payee</option></select></label>
+  <label>With status <select id="list-status"><option value="">any</option><option>PENDING</option><option>CONFIRMED</option><option>FAILED</option><option>CANCELLING</option><option>CANCELLED</option><option>REJECTED</option></select></label>
+  <label>Page size <input id="list-limit" type="number" min="1" max="100" value="20"></label>
+  <button type="submit">List orders</button>
+</form>
+<div id="order-list"></div>
+<p><button id="order-list-more" type="button" hidden>More orders</button></p>`;
+
+interface Listed {
+  id: string;
+  status: string;
+  amount: number;
+  fromAccount: string;
+  toAccount: string;
+  receivedAt: string;
+  resolvedAt?: string;
+  refunded?: boolean;
+  failure?: { code: string };
+}
+
+/**
+ * Lists an account's orders, newest first, a page at a time (`GET
+ * /accounts/{id}/orders`); a row opens its order. Runs in the page,
+ * serialized with toString(): self-contained, it gets everything through
+ * `kit`.
+ */
+export function orderList(kit: Kit): void {
+  const { $, el, api } = kit;
+  let cursor: string | undefined;
+  let rows: Listed[] = [];
+
+  function row(order: Listed): HTMLTableRowElement {
+    const open = kit.button(order.id, () => kit.go("orders", order.id), { "aria-label": `Open order ${order.id}` });
+    const cells = [
+      open,
+      order.status,
+      String(order.amount),
+      order.fromAccount,
+      order.toAccount,
+      kit.time(order.receivedAt),
+      kit.time(order.resolvedAt),
+      order.refunded ? "yes" : "",
+      order.failure?.code ?? "",
+    ];
+    const tr = el("tr", undefined, { class: "clickable" }) as HTMLTableRowElement;
+    for (const cell of cells) {
+      const td = el("td");
+      td.append(cell);
+      tr.append(td);
+    }
+    tr.addEventListener("click", (event) => {
+      if (event.target !== open) kit.go("orders", order.id);
+    });
+    return tr;
+  }
+
+  function show(): void {
+    const columns = ["Order", "Status", "Amount", "From", "To", "Received", "Resolved", "Refunded", "Failure"];
+    const table = kit.table("Orders of the account", columns, []);
+    table.tBodies[0]?.append(...rows.map(row));
+    $("order-list").replaceChildren(rows.length ? table : el("p", "No orders match.", { class: "none" }));
+    $("order-list-more").hidden = cursor === undefined;
+  }
+
+  async function fetchPage(more: boolean): Promise<void> {
+    const account = $<HTMLInputElement>("list-account").value.trim();
+    const query = new URLSearchParams({ role: $<HTMLSelectElement>("list-role").value });
+    const status = $<HTMLSelectElement>("list-status").value;
+    if (status) query.set("status", status);
+    query.set("limit", $<HTMLInputElement>("list-limit").value || "20");
+    if (more && cursor) query.set("cursor", cursor);
+    try {
+      const page = await api<{ orders: Listed[]; cursor?: string }>(
+        "GET",
+        `/accounts/${encodeURIComponent(account)}/orders?${query}`,
+      );
+      rows = more ? [...rows, ...page.orders] : page.orders;
+      cursor = page.cursor;
+      show();
+    } catch (error) {
+      kit.failed(`Could not list the orders of ${account}`, error);
+    }
+  }
+
+  $("order-list-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    void fetchPage(false);
+  });
+  $("order-list-more").addEventListener("click", () => void fetchPage(true));
+}

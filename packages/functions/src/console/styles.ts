@@ -1,0 +1,34 @@
+/** The console's stylesheet, inlined in the page. */
+export const styles = `
+  [hidden] { display: none !important; }
+  body { font: 15px/1.4 system-ui, sans-serif; margin: 0; color: #1d2330; background: #f6f7f9; }
+  header { background: #1d2330; color: #fff; padding: .8rem 1.2rem; display: flex; gap: 1.5rem; align-items: baseline; }
+  header h1 { font-size: 1.15rem; margin: 0; }
+  main { padding: 1rem 1.2rem; }
+  h2 { font-size: 1.1rem; } h3 { font-size: .95rem; margin: 1rem 0 .3rem; }
+  .toolbar, .actions { display: flex; flex-wrap: wrap; gap: .6rem; align-items: end; margin-bottom: .8rem; }
+  label { display: flex; flex-direction: column; font-size: .8rem; gap: .2rem; }
+  button { padding: .4rem .8rem; border: 1px solid #3a4a6b; background: #fff; border-radius: 4px; cursor: pointer; }
+  button.primary { background: #2c5bd8; color: #fff; border-color: #2c5bd8; }
+  button:disabled { opacity: .5; cursor: default; }
+  :focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
+  table { border-collapse: collapse; width: 100%; background: #fff; }
+  th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #e3e6eb; vertical-align: top; font-size: .85rem; }
+  tr.group th { background: #eef1f6; }
+  tr.clickable:hover { background: #f0f4ff; cursor: pointer; }
+  pre { background: #fff; border: 1px solid #e3e6eb; padding: .6rem; overflow: auto; max-height: 18rem; }
+  #error { background: #fde8e8; border: 1px solid #e5a0a0; padding: .6rem; margin-bottom: .8rem; }
+  .card { background: #fff; border: 1px solid #c9cfd8; padding: 1rem; margin: 1rem 0; }
+  .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(24rem, 1fr)); gap: 1rem; }
+  .tabs { display: flex; gap: .3rem; margin-bottom: .8rem; }
+  .tabs [aria-selected="true"] { background: #1d2330; color: #fff; }
+  .empty { padding: 2rem; text-align: center; background: #fff; border: 1px dashed #c9cfd8; }
+  #edit-errors, .bad { color: #a11; } .good { color: #176b2c; }
+  .none { color: #5b6475; font-style: italic; }
+  table.fields { width: auto; min-width: 20rem; } table.fields th { font-weight: 600; padding-right: 1.5rem; }
+  .timeline { list-style: none; padding: 0; margin: 0; border-left: 3px solid #c9cfd8; }
+  .timeline li { padding: .25rem .6rem; font-size: .85rem; }
+  .timeline time, .detail { color: #5b6475; }
+  .outcome { font-family: ui-monospace, monospace; }
+  textarea { width: 100%; min-height: 9rem; font-family: ui-monospace, monospace; }
+`;
