@@ -11,6 +11,7 @@ declare module "sst" {
       retryBaseSeconds: number;
       retryMaxSeconds: number;
       sagaTimeoutMinutes: number;
+      webhooks: { allowLoopbackHttp: boolean };
       type: "sst.sst.Linkable";
     };
     OrdersDlq: { url: string; type: "sst.aws.Queue" };

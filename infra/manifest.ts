@@ -64,6 +64,8 @@ export const ordersConfig = {
   retryMaxSeconds: 300,
   /** A saga still PENDING this long after it was received is compensated by SagaSweeper. */
   sagaTimeoutMinutes: 15,
+  /** Webhook URLs: https only on deployed stages (the local runtime allows loopback http). */
+  webhooks: { allowLoopbackHttp: false },
 } as const;
 
 const PROCESSOR_TIMEOUT_SECONDS = 30;
@@ -181,6 +183,7 @@ function fulfilmentAdminRoutes(): RouteSpec[] {
     admin("PUT", "/accounts/{id}", "account-open", ["OrdersTable"]),
     admin("POST", "/accounts/{id}/deposits", "account-deposit", ["OrdersTable"]),
     admin("GET", "/accounts/{id}", "account-get", ["OrdersTable"]),
+    admin("PUT", "/accounts/{id}/webhook", "account-webhook", ["OrdersTable", "OrdersConfig"]),
     // Admin until customers have identities of their own; the processor does the cancelling.
     admin("POST", "/orders/{id}/cancel", "order-cancel", ["OrdersTable", "OrdersQueue"]),
     admin("POST", "/orders/{id}/verify-consistency", "order-verify", ["OrdersTable", "OrdersBucket"]),

@@ -7,6 +7,8 @@ import type {
   OrderHistory,
   OrderQueue,
   OrderRepository,
+  Webhook,
+  WebhookRegistry,
 } from "@orders/core/ports";
 
 /** An in-memory `OrderRepository` with the same conditional-write semantics. */
@@ -113,4 +115,18 @@ export function failing<T extends object>(target: T, method: keyof T, error = ne
       return Reflect.get(object, property, receiver);
     },
   });
+}
+
+/** An in-memory `WebhookRegistry`: one webhook per account, replaced by each save. */
+export class InMemoryWebhookRegistry implements WebhookRegistry {
+  readonly webhooks = new Map<string, Webhook>();
+
+  async save(accountId: string, webhook: Webhook): Promise<void> {
+    this.webhooks.set(accountId, { ...webhook });
+  }
+
+  async find(accountId: string): Promise<Webhook | undefined> {
+    const webhook = this.webhooks.get(accountId);
+    return webhook ? { ...webhook } : undefined;
+  }
 }

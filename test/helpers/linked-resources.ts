@@ -13,6 +13,7 @@ export const linked = {
     maxReceiveCount: 3,
     retryBaseSeconds: 1,
     retryMaxSeconds: 300,
+    webhooks: { allowLoopbackHttp: false },
     type: "sst.sst.Linkable",
   },
 } as const;

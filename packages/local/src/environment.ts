@@ -14,7 +14,8 @@ function linkables(resources: LocalResources, adminToken: string): Record<LinkNa
     OrdersBucket: { name: resources.bucket, type: "sst.aws.Bucket" },
     OrdersQueue: { url: resources.queue.url, type: "sst.aws.Queue" },
     OrdersDlq: { url: resources.dlq.url, type: "sst.aws.Queue" },
-    OrdersConfig: { ...ordersConfig, type: "sst.sst.Linkable" },
+    // Local only: webhooks may be received on 127.0.0.1 over http (the e2e tests do).
+    OrdersConfig: { ...ordersConfig, webhooks: { allowLoopbackHttp: true }, type: "sst.sst.Linkable" },
   };
 }
 

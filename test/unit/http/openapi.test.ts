@@ -64,7 +64,15 @@ describe("OpenAPI document", () => {
       "held",
       "available",
       "entries",
+      "webhook",
     ]);
+    expect(schemas.WebhookView?.properties).not.toHaveProperty("secret");
+    const webhook = paths["/accounts/{id}/webhook"]?.put;
+    expect(webhook?.requestBody).toMatchObject({
+      content: { "application/json": { schema: { $ref: "#/components/schemas/SetWebhookBody" } } },
+    });
+    expect(Object.keys(webhook?.responses ?? {})).toEqual(expect.arrayContaining(["200", "400", "401", "404", "422"]));
+    expect(Object.keys(schemas.WebhookSecret?.properties ?? {})).toEqual(["url", "secret"]);
     expect(schemas.OrderLookup?.properties).toHaveProperty("saga");
     expect(schemas.OrderView?.properties?.status).toMatchObject({
       enum: expect.arrayContaining(["PENDING", "CONFIRMED", "FAILED", "REJECTED", "DUPLICATE"]),

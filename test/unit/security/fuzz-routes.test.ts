@@ -88,6 +88,7 @@ const jsonish = fc.oneof(
   fc
     .record({ amount: fc.oneof(fc.double(), fc.integer({ min: 1, max: 1e6 })), reference: nasty })
     .map((o) => JSON.stringify(o)),
+  fc.record({ url: fc.oneof(fc.webUrl({ validSchemes: ["https", "http"] }), nasty) }).map((o) => JSON.stringify(o)),
 );
 const contentType = fc.constantFrom(
   "application/json",

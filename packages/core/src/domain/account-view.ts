@@ -16,6 +16,8 @@ export interface AccountView {
   held: number;
   available: number;
   entries: LedgerEntryView[];
+  /** The account's webhook, when one is set: never its secret. */
+  webhook?: { url: string; updatedAt: string };
 }
 
 /** How many ledger entries an account view lists, newest first. */

@@ -1,12 +1,12 @@
 import { getAccount } from "@orders/core/use-cases/accounts/get-account";
-import { accountLedger } from "../composition/table.ts";
+import { accountLedger, webhookRegistry } from "../composition/table.ts";
 import { adminRoute } from "../http/admin-route.ts";
 import type { AccountBody } from "../http/contract.ts";
 import { json } from "../http/responses.ts";
 
-const deps = { accounts: accountLedger() };
+const deps = { accounts: accountLedger(), webhooks: webhookRegistry() };
 
-/** GET /accounts/{id}: balance, held, available and the latest 50 ledger entries, or 404. */
+/** GET /accounts/{id}: balance, held, available, the latest 50 ledger entries and the webhook (no secret), or 404. */
 export const handler = adminRoute({ body: false }, async (event) => {
   const account: AccountBody = await getAccount(event.pathParameters?.id ?? "", deps);
   return json(200, account, { "cache-control": "no-store" });

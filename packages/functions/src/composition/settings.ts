@@ -1,5 +1,6 @@
 import type { RetryPolicy } from "@orders/core/domain/retry-policy";
 import { createOrderValidator } from "@orders/core/domain/validation";
+import type { WebhookPolicy } from "@orders/core/domain/webhook-url";
 import { Resource } from "sst";
 import { once } from "./once.ts";
 
@@ -17,3 +18,6 @@ export const adminToken = once(() => Resource.AdminToken.value);
 
 /** Minutes a saga may stay PENDING before SagaSweeper compensates it. */
 export const sagaTimeoutMinutes = once(() => Resource.OrdersConfig.sagaTimeoutMinutes);
+
+/** Which webhook URLs may be called: https only deployed, loopback http too in the local runtime. */
+export const webhookPolicy = once((): WebhookPolicy => Resource.OrdersConfig.webhooks);

@@ -167,6 +167,13 @@ export const LedgerEntrySchema = z
   })
   .register(z.globalRegistry, { id: "LedgerEntry" });
 
+export const WebhookViewSchema = z
+  .object({ url: z.url(), updatedAt: z.iso.datetime() })
+  .register(z.globalRegistry, {
+    id: "WebhookView",
+    description: "Where the account's order events are POSTed; the secret is shown only when it is set",
+  });
+
 export const AccountSchema = z
   .object({
     accountId: z.string(),
@@ -174,6 +181,7 @@ export const AccountSchema = z
     held: z.number().register(z.globalRegistry, { description: "Funds on hold for orders in flight" }),
     available: z.number(),
     entries: z.array(LedgerEntrySchema).register(z.globalRegistry, { description: "The latest 50, newest first" }),
+    webhook: z.optional(WebhookViewSchema),
   })
   .register(z.globalRegistry, { id: "Account" });
 
@@ -208,3 +216,24 @@ export const CancelAnswerSchema = z
   .register(z.globalRegistry, { id: "CancelAnswer" });
 
 export { CancelBodySchema } from "@orders/core/use-cases/cancel/request-cancellation";
+
+/** `PUT /accounts/{id}/webhook`: the URL's own rules (https, no private hosts) are checked by the core. */
+export const SetWebhookBodySchema = z
+  .object({
+    url: z
+      .string({ error: "url must be a string" })
+      .register(z.globalRegistry, { description: "https only; no credentials, private names or private addresses" }),
+  })
+  .register(z.globalRegistry, { id: "SetWebhookBody", examples: [{ url: "https://example.com/hooks/orders" }] });
+
+export const WebhookSecretSchema = z
+  .object({
+    url: z.url().register(z.globalRegistry, { description: "The URL as it will be called (normalised)" }),
+    secret: z.string().register(z.globalRegistry, {
+      description: "`whsec_…`: signs every delivery's Orders-Signature. Shown once; setting the webhook again rotates it",
+    }),
+  })
+  .register(z.globalRegistry, { id: "WebhookSecret" });
+
+export type SetWebhookBody = z.infer<typeof SetWebhookBodySchema>;
+export type WebhookSecretBody = z.infer<typeof WebhookSecretSchema>;

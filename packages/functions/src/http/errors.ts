@@ -15,6 +15,7 @@ import {
   StockBelowReservedError,
   StockNotFoundError,
   UnauthorizedError,
+  UnsafeWebhookUrlError,
   UnsupportedMediaTypeError,
 } from "@orders/core/domain/errors";
 import { type HttpResponse, json } from "./responses.ts";
@@ -38,6 +39,7 @@ export const STATUS_BY_ERROR: ReadonlyArray<readonly [ErrorClass, number]> = [
   [UnsupportedMediaTypeError, 415],
   [OrderRejectedError, 422],
   [IdempotencyKeyReusedError, 422],
+  [UnsafeWebhookUrlError, 422],
   [DependencyError, 503],
 ];
 

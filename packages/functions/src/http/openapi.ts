@@ -10,9 +10,11 @@ import {
   HealthSchema,
   OrderLookupSchema,
   SetStockBodySchema,
+  SetWebhookBodySchema,
   StockLevelSchema,
   SubmitAcceptedSchema,
   SubmitOrderBodySchema,
+  WebhookSecretSchema,
 } from "./contract.ts";
 
 // Importing the schemas registers them (with their ids) in zod's global registry.
@@ -28,6 +30,8 @@ void [
   DepositBodySchema,
   CancelAnswerSchema,
   CancelBodySchema,
+  SetWebhookBodySchema,
+  WebhookSecretSchema,
 ];
 
 // The DLQ admin API's request bodies, named for the document (the core's schemas stay unregistered).
@@ -186,6 +190,23 @@ export function openApiDocument() {
             ...bodyRefusals,
           },
           DepositBodySchema,
+        ),
+      },
+      "/accounts/{id}/webhook": {
+        parameters: [accountParameter],
+        put: adminOperation(
+          "Set where the account's order events are POSTed, with a new signing secret (setting it again rotates the secret)",
+          {
+            "200": {
+              description: "The webhook and its secret: the only time the secret is shown",
+              content: jsonContent(WebhookSecretSchema),
+            },
+            "400": error("Malformed account id or body"),
+            "404": error("ACCOUNT_NOT_FOUND"),
+            "422": error("UNSAFE_WEBHOOK_URL: not https, credentials in it, or a private or internal host"),
+            ...bodyRefusals,
+          },
+          SetWebhookBodySchema,
         ),
       },
       "/orders/{id}/cancel": {

@@ -1,0 +1,15 @@
+import { parseInput } from "@orders/core/domain/admin-inputs";
+import { setWebhook } from "@orders/core/use-cases/accounts/set-webhook";
+import { webhookPolicy } from "../composition/settings.ts";
+import { accountLedger, webhookRegistry } from "../composition/table.ts";
+import { adminRoute } from "../http/admin-route.ts";
+import { SetWebhookBodySchema, type WebhookSecretBody } from "../http/contract.ts";
+import { json } from "../http/responses.ts";
+
+/** PUT /accounts/{id}/webhook `{url}`: sets the webhook with a new secret, shown only in this answer. */
+export const handler = adminRoute({ body: true }, async (event) => {
+  const { url } = parseInput(SetWebhookBodySchema, event.body, "The webhook");
+  const deps = { accounts: accountLedger(), webhooks: webhookRegistry(), policy: webhookPolicy() };
+  const body: WebhookSecretBody = await setWebhook(event.pathParameters?.id ?? "", url, deps);
+  return json(200, body, { "cache-control": "no-store" });
+});
