@@ -1,11 +1,12 @@
 /**
- * `npm run test:reliability [-- --orders N] [-- --only name] [-- --kills N]`:
+ * `npm run test:reliability [-- --orders N] [-- --only name[,name…]] [-- --kills N]`:
  * the reliability scenarios at scale (10,000 orders each by default), each
  * with skus and funded accounts set up first and orders that carry items; one
  * table row per scenario, written to bench/results/reliability.json too.
  * Exits non-zero if any order was lost or doubled, or left not terminal, or
  * any unit oversold, any cent created or destroyed, anything left reserved or
- * held, or stock and balances differ from a replay of the confirmed orders.
+ * held, or stock and balances differ from a replay of the confirmed orders,
+ * or (in the cancel race) an order's end contradicts its cancellations' answers.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -23,6 +24,9 @@ const orders = Number(values.orders);
 const kills = Number(values.kills);
 
 type Column = [header: string, cell: (row: Figures) => string];
+/** A figure as a column; one only some scenarios have (an optional field of Figures) shows "—" where absent. */
+const figure = (name: { [K in keyof Figures]-?: Figures[K] extends number | undefined ? K : never }[keyof Figures]) =>
+  [name, (row: Figures) => (row[name] === undefined ? "—" : String(row[name]))] satisfies Column;
 const columns: Column[] = [
   ["scenario", (row) => row.scenario],
   ...(
@@ -37,19 +41,37 @@ const columns: Column[] = [
       "duplicateDeliveries",
       "confirmed",
       "failed",
+      "cancelled",
       "notTerminal",
       "oversold",
       "moneyDelta",
     ] as const
-  ).map((name): Column => [name, (row) => String(row[name])]),
+  ).map(figure),
   ["heldAfterTerminal", (row) => `${row.heldUnits} units / ${row.heldCents} cents`],
-  ["effectDrift", (row) => String(row.effectDrift)],
-  ["seconds", (row) => String(row.seconds)],
+  figure("effectDrift"),
+  // Scenario-specific invariants: add a column here for each one added to MUST_BE_ZERO.
+  figure("cancelMismatches"),
+  figure("seconds"),
 ];
+
+/** The cancel race's own figures, printed under the table. */
+function describeCancels(row: Figures): string | undefined {
+  const c = row.cancels;
+  if (!c) return undefined;
+  return (
+    `${row.scenario}: cancellations fired at ${c.targeted} orders (${c.twice} of them twice at once), ` +
+    `${c.requests} POSTs; final answers 202 ×${c.answered202}, 200 ×${c.answered200}, 409 ×${c.answered409}, ` +
+    `5xx ×${c.unknown}; ${c.answered404} answered 404 first (${c.gaveUp404} of them still 404 once the queue was ` +
+    `empty); ${c.sentPending} sent right after the order was read PENDING, ${c.sentConfirmed} CONFIRMED; ` +
+    `${c.cancelled} orders ended CANCELLED: ${c.refunded} refunded, ${c.compensated} compensated before the ` +
+    `payment, ${c.cancelledAfterConfirmed} of them seen CONFIRMED first; ${c.refundsBlocked} refunds ` +
+    "blocked (REFUND_BLOCKED), topped up and redriven"
+  );
+}
 
 const rows: Figures[] = [];
 for (const [name, run] of Object.entries(scenarios)) {
-  if (values.only && values.only !== name) continue;
+  if (values.only && !values.only.split(",").includes(name)) continue;
   process.stderr.write(`▶ ${name} (${orders} orders) ${new Date().toISOString()}\n`);
   const row = name === "repeatedKills" ? await repeatedKills(orders, kills) : await run(orders);
   process.stderr.write(`  ${JSON.stringify(row)}\n`);
@@ -62,7 +84,11 @@ const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths
 const [header = [], ...body] = table;
 process.stdout.write(`\n${line(header)}\n${line(widths.map((w) => "-".repeat(w)))}\n`);
 for (const cells of body) process.stdout.write(`${line(cells)}\n`);
-for (const row of rows) if (row.notes) process.stdout.write(`${row.scenario}: ${row.notes}\n`);
+for (const row of rows) {
+  const cancels = describeCancels(row);
+  if (cancels) process.stdout.write(`${cancels}\n`);
+  if (row.notes) process.stdout.write(`${row.scenario}: ${row.notes}\n`);
+}
 
 mkdirSync("bench/results", { recursive: true });
 writeFileSync(

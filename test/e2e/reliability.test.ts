@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { broken } from "../reliability/harness.ts";
 import {
+  cancelRaces,
   concurrentSameId,
   killAndRestart,
   poison,
@@ -13,7 +14,8 @@ import {
 // every test run. The invariants are the point: nothing lost or doubled, every
 // valid original terminal, no unit oversold, no cent created or destroyed,
 // nothing left reserved or held, and stock and balances moved exactly as the
-// confirmed orders say.
+// confirmed orders say; and, where cancellations race the sagas, every order's
+// end agrees with what its cancellations were answered.
 // Each scenario starts its own system, and the ones that go through the DLQ wait out
 // its backoff (1, 2, 4 s): a limit for a shared, loaded machine, not a speed goal.
 const LIMIT = 300_000;
@@ -76,6 +78,26 @@ describe("reliability scenarios, with items and accounts", () => {
       const figures = await poison(30);
       expect(figures.inDlq).toBe(3);
       expect(figures).toMatchObject({ recorded: 27, effectDrift: 0, ...INVARIANTS });
+    },
+    LIMIT,
+  );
+
+  it(
+    "ends every order a cancellation was accepted for CANCELLED, refunded once if it was paid, with cancels racing sagas under 5% faults",
+    async () => {
+      const figures = await cancelRaces(30);
+      expect(figures, figures.notes).toMatchObject({
+        accepted: 30,
+        recorded: 30,
+        effectDrift: 0,
+        cancelMismatches: 0,
+        ...INVARIANTS,
+      });
+      // The race happened: cancellations were accepted, and some orders ended CANCELLED.
+      expect(figures.cancels?.answered202).toBeGreaterThan(0);
+      expect(figures.cancelled).toBeGreaterThan(0);
+      expect(figures.cancels?.cancelled).toBe(figures.cancelled);
+      expect(broken(figures)).toEqual([]);
     },
     LIMIT,
   );

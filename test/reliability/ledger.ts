@@ -36,11 +36,13 @@ export interface Snapshot {
   accounts: Record<string, Balance>;
 }
 
-/** What the saga side of a scenario came to; every figure but confirmed and failed must be 0. */
+/** What the saga side of a scenario came to; every figure but confirmed, failed and cancelled must be 0. */
 export interface LedgerFigures {
   confirmed: number;
   failed: number;
-  /** Valid originals not CONFIRMED or FAILED once the scenario is over. */
+  /** Valid originals that ended CANCELLED: no effect left, whether compensated or refunded and restocked. */
+  cancelled: number;
+  /** Valid originals not CONFIRMED, FAILED or CANCELLED once the scenario is over. */
   notTerminal: number;
   /** Units sold beyond what a sku had, or stock below zero or reserved above onHand at the end. */
   oversold: number;
@@ -121,7 +123,7 @@ export function fixtureOrders(
   });
 }
 
-const admin = (
+export const admin = (
   system: RunningSystem,
   method: string,
   path: string,
@@ -198,19 +200,25 @@ interface OrderBody {
 
 /**
  * Reads every accepted order's original and the fixture's ledgers, and sets
- * them against the snapshot taken before the orders were fired.
+ * them against the snapshot taken before the orders were fired, plus the
+ * cents `deposited` into each account since (an operator's top-up, say). A
+ * CANCELLED order counts as having moved nothing: compensated before it was
+ * paid, or refunded (payee to payer) and restocked (units back to onHand)
+ * after, so a refund lost or made twice shows as drift.
  */
 export async function checkLedger(
   system: RunningSystem,
   accepted: Accepted[],
   fixture: Fixture,
   before: Snapshot,
+  deposited: Record<string, number> = {},
 ): Promise<LedgerFigures> {
   const ids = [...new Set(accepted.map((submission) => submission.id))];
   const unitsSold: Record<string, number> = {};
   const moved: Record<string, number> = {};
   let confirmed = 0;
   let failed = 0;
+  let cancelled = 0;
   let notTerminal = 0;
   await pool(ids, 16, async (id) => {
     const { status, body } = await json(`${system.url}/orders/${encodeURIComponent(id)}`);
@@ -218,6 +226,7 @@ export async function checkLedger(
     const { order } = body as OrderBody;
     if (!order.valid) return;
     if (order.status === "FAILED") failed += 1;
+    else if (order.status === "CANCELLED") cancelled += 1;
     else if (order.status !== "CONFIRMED") notTerminal += 1;
     if (order.status !== "CONFIRMED") return;
     confirmed += 1;
@@ -240,7 +249,8 @@ export async function checkLedger(
   }
   let moneyDelta = 0;
   for (const { accountId } of fixture.accounts) {
-    const start = before.accounts[accountId] as Balance;
+    const { balanceCents, heldCents } = before.accounts[accountId] as Balance;
+    const start = { balanceCents: balanceCents + (deposited[accountId] ?? 0), heldCents };
     const end = after.accounts[accountId] as Balance;
     moneyDelta += end.balanceCents + end.heldCents - (start.balanceCents + start.heldCents);
     effectDrift += Math.abs(end.balanceCents - start.balanceCents - (moved[accountId] ?? 0));
@@ -249,6 +259,7 @@ export async function checkLedger(
   return {
     confirmed,
     failed,
+    cancelled,
     notTerminal,
     oversold,
     moneyDelta,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningSystem, startSystem } from "../helpers/local-system.ts";
+import { CancelRace, topUpBlockedRefunds } from "./cancels.ts";
 import {
   type Accepted,
   ADMIN_TOKEN,
@@ -44,6 +45,16 @@ async function prepare(system: RunningSystem, orders: number) {
   return { fixture, before, list: fixtureOrders(orders, fixture) };
 }
 
+/** What a scenario adds to the common end (`finish`). */
+interface FinishOptions {
+  /** Figures of its own, and notes. */
+  extra?: Partial<Figures>;
+  /** Runs once the DLQ is redriven and the queue drained again, before any check: an operator's further steps. */
+  afterRedrive?: () => Promise<void>;
+  /** Cents deposited into each account after the snapshot (by `afterRedrive`, say), for the money check. */
+  deposited?: Record<string, number>;
+}
+
 /**
  * Drain, then (faults off) redrive whatever reached the DLQ, drain again, and
  * check every order, and the stock and money of the scenario's skus and accounts.
@@ -55,14 +66,16 @@ async function finish(
   accepted: Accepted[],
   started: number,
   ledger: { fixture: Fixture; before: Snapshot },
-  extra: Partial<Figures> = {},
+  { extra = {}, afterRedrive, deposited }: FinishOptions = {},
 ): Promise<Figures> {
   const inDlq = await settle(system);
   const { stats } = await setFaults(system, []);
   const redriven = await redriveAll(system);
-  const leftInDlq = await settle(system);
+  await settle(system);
+  await afterRedrive?.();
+  const leftInDlq = (await localState(system)).queues.OrdersDlq;
   const { recorded, lost, doubled, lostIds } = await verify(system, accepted);
-  const figures = await checkLedger(system, accepted, ledger.fixture, ledger.before);
+  const figures = await checkLedger(system, accepted, ledger.fixture, ledger.before, deposited);
   const lostNote = [
     lostIds.length > 0 ? `lost: ${lostIds.slice(0, 10).join(", ")}` : "",
     leftInDlq > 0 ? `${leftInDlq} message(s) left in the DLQ` : "",
@@ -237,7 +250,7 @@ export async function repeatedKills(orders: number, kills = 4): Promise<Figures>
         accepted,
         started,
         ledger,
-        { notes: `held at each kill: ${interrupted.join(", ")}` },
+        { extra: { notes: `held at each kill: ${interrupted.join(", ")}` } },
       );
     } finally {
       await system.stop();
@@ -319,4 +332,53 @@ export async function poison(orders: number): Promise<Figures> {
   }
 }
 
-export const scenarios = { randomErrors, s3Outage, killAndRestart, repeatedKills, concurrentSameId, poison };
+/**
+ * A cancel racing the saga: `POST /orders/{id}/cancel` fired at 30% of the
+ * orders while they are processed (at once, as soon as the order can be read,
+ * or once it has ended; a quarter of them twice at once), under 5% DynamoDB and
+ * S3 errors and 5% duplicate sends, so that cancellations, retries and
+ * redeliveries interleave. Refunds the payee could not cover are topped up
+ * and redriven, as the README tells an operator to. Besides the common checks,
+ * every order's end must agree with what its cancellations were answered
+ * (cancels.ts says what each answer means).
+ */
+export async function cancelRaces(orders: number): Promise<Figures> {
+  const started = Date.now();
+  const system = await start();
+  try {
+    const ledger = await prepare(system, orders);
+    await setFaults(system, [
+      "DynamoDB:*@rate=0.05",
+      "DynamoDB:UpdateItem@latency=30",
+      "S3:*@rate=0.05",
+      "SQS:SendMessage@duplicate=0.05",
+    ]);
+    const race = new CancelRace(system, ledger.list);
+    const accepted = await submit(system, ledger.list, 16, race.accepted);
+    await race.done();
+    const deposited: Record<string, number> = {};
+    let refundsBlocked = 0;
+    const figures = await finish("cancel races the saga", system, ledger.list.length, accepted, started, ledger, {
+      afterRedrive: async () => {
+        refundsBlocked = await topUpBlockedRefunds(system, deposited);
+      },
+      deposited,
+    });
+    const { cancels, cancelMismatches, mismatches } = await race.check(accepted, refundsBlocked);
+    const notes = [figures.notes, mismatches.length > 0 ? `mismatches: ${mismatches.slice(0, 10).join("; ")}` : ""];
+    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    return { ...figures, cancels, cancelMismatches, seconds, notes: notes.filter(Boolean).join("; ") || undefined };
+  } finally {
+    await system.stop();
+  }
+}
+
+export const scenarios = {
+  randomErrors,
+  s3Outage,
+  killAndRestart,
+  repeatedKills,
+  concurrentSameId,
+  poison,
+  cancelRaces,
+};
