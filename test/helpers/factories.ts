@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { OrderMessage } from "@orders/core/domain/order";
+import type { OrderMessage, OrderRecord } from "@orders/core/domain/order";
 import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { invocationContext } from "../../packages/local/src/handlers.ts";
 
@@ -120,4 +120,30 @@ export function anOrderWithItems(
 ): Record<string, unknown> & { id: string } {
   const cents = items.reduce((sum, item) => sum + item.quantity * Math.round(item.unitPrice * 100), 0);
   return anOrder({ amount: cents / 100, items, ...overrides });
+}
+
+/** A valid original's record as the processor stores it, CONFIRMED, received at `receivedAt`. */
+export function anOrderRecord(overrides: Partial<OrderRecord> = {}): OrderRecord {
+  const orderId = overrides.orderId ?? uniqueOrderId();
+  const receivedAt = overrides.receivedAt ?? new Date().toISOString();
+  return {
+    orderId,
+    submissionId: randomUUID(),
+    channel: "web",
+    payload: JSON.stringify({ id: orderId, amount: 25.8, fromAccount: "1111111", toAccount: "7777777" }),
+    amount: 25.8,
+    fromAccount: "1111111",
+    toAccount: "7777777",
+    valid: true,
+    isDuplicate: false,
+    errors: [],
+    status: "CONFIRMED",
+    s3Key: `orders/${orderId}.json`,
+    amountCents: 2580,
+    lines: [],
+    receivedAt,
+    processedAt: receivedAt,
+    resolvedAt: receivedAt,
+    ...overrides,
+  };
 }

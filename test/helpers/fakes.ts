@@ -1,6 +1,8 @@
 import type { SagaLogEntry } from "@orders/core/domain/fulfilment";
 import type { Cancellation, OrderMessage, OrderRecord, OrderResolution } from "@orders/core/domain/order";
+import type { ListingPosition } from "@orders/core/domain/order-listing";
 import type {
+  AccountOrdersQuery,
   ClaimResult,
   DeadLetterQueue,
   OrderArchive,
@@ -72,6 +74,24 @@ export class InMemoryOrderRepository implements OrderRepository {
       .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
       .slice(0, limit)
       .map((order) => structuredClone(order));
+  }
+
+  /** As the listing indexes hold them: originals with a well-formed account, newest first, then by id. */
+  async listByAccount(query: AccountOrdersQuery): Promise<{ orders: OrderRecord[]; next?: ListingPosition }> {
+    const account = (order: OrderRecord) => (query.role === "payer" ? order.fromAccount : order.toAccount);
+    const position = (order: OrderRecord) => `${order.receivedAt}#${order.orderId}`;
+    const after = query.after ? `${query.after.receivedAt}#${query.after.orderId}` : undefined;
+    const listed = [...this.originals.values()]
+      .filter((order) => account(order) === query.accountId && /^\d{7,20}$/.test(query.accountId))
+      .filter((order) => after === undefined || position(order) < after)
+      .filter((order) => !query.status || order.status === query.status)
+      // Byte order, as DynamoDB compares keys (localeCompare would not).
+      .sort((a, b) => (position(a) < position(b) ? 1 : position(a) > position(b) ? -1 : 0));
+    const orders = listed.slice(0, query.limit).map((order) => structuredClone(order));
+    const last = orders.at(-1);
+    return listed.length > query.limit && last
+      ? { orders, next: { receivedAt: last.receivedAt, orderId: last.orderId } }
+      : { orders };
   }
 
   async ping(): Promise<void> {}

@@ -1,6 +1,7 @@
 import type { AuditEntry, DeadLetter, FailureRecord, FailureReport } from "./domain/dead-letter.ts";
 import type { OrderFailure, PaymentStatus, ReservationStatus, SagaLogEntry } from "./domain/fulfilment.ts";
-import type { Cancellation, OrderMessage, OrderRecord, OrderResolution } from "./domain/order.ts";
+import type { Cancellation, OrderMessage, OrderRecord, OrderResolution, OrderStatus } from "./domain/order.ts";
+import type { ListingPosition, ListingRole } from "./domain/order-listing.ts";
 import type { CancelMessage } from "./domain/queue-message.ts";
 
 /**
@@ -14,6 +15,15 @@ export type ClaimResult = { outcome: "claimed" } | { outcome: "exists"; existing
 export interface OrderHistory {
   original: OrderRecord;
   duplicates: OrderRecord[];
+}
+
+/** `OrderRepository.listByAccount`'s question. */
+export interface AccountOrdersQuery {
+  accountId: string;
+  role: ListingRole;
+  status?: OrderStatus | undefined;
+  limit: number;
+  after?: ListingPosition | undefined;
 }
 
 export interface OrderRepository {
@@ -40,6 +50,14 @@ export interface OrderRepository {
   appendSagaLog(orderId: string, entries: SagaLogEntry[]): Promise<void>;
   /** PENDING originals received before `receivedBefore`, oldest first. */
   findPending(receivedBefore: string, limit: number): Promise<OrderRecord[]>;
+  /**
+   * An account's originals as payer or payee, newest first (by `receivedAt`,
+   * then order id), strictly after `after`, with `status` if given. `next` is
+   * where to go on from, absent once the listing is exhausted; a page may hold
+   * fewer than `limit` orders and still have a `next` (a status filter stops
+   * after examining a bounded number of orders).
+   */
+  listByAccount(query: AccountOrdersQuery): Promise<{ orders: OrderRecord[]; next?: ListingPosition | undefined }>;
   /** Throws if the table cannot be reached. */
   ping(): Promise<void>;
 }

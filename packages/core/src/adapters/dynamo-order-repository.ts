@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import type { SagaLogEntry } from "../domain/fulfilment.ts";
 import type { Cancellation, OrderRecord, OrderResolution } from "../domain/order.ts";
+import type { ListingPosition } from "../domain/order-listing.ts";
 import { SWEEP_SHARDS } from "../entities/order.ts";
 import { bindingOf, type OrdersService, type TableBinding } from "../entities/service.ts";
-import type { ClaimResult, OrderHistory, OrderRepository } from "../ports.ts";
+import type { AccountOrdersQuery, ClaimResult, OrderHistory, OrderRepository } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
 import { claimWrite, resolveWrite, sendWrite } from "./table-writes.ts";
 
@@ -12,6 +13,11 @@ function toRecord(item: object): OrderRecord {
   const { sweepShard: _shard, ...record } = item as OrderRecord & { sweepShard?: number };
   return record as OrderRecord;
 }
+
+/** Index entries read per step when a status filter skips some. */
+const FILTERED_STEP = 25;
+/** At most this many orders are read back to fill one filtered page; then it ends short, with a cursor. */
+const MAX_EXAMINED = 200;
 
 /** Which index partition of PENDING originals holds this order: a stable hash of its id. */
 export function sweepShardOf(orderId: string): number {
@@ -103,13 +109,13 @@ export class DynamoOrderRepository implements OrderRepository {
           cancellation,
           receivedAt: record.receivedAt,
           sweepShard: sweepShardOf(record.orderId),
+          // The listing indexes share `receivedAt`: ElectroDB sets their keys again (unchanged).
+          fromAccount: record.fromAccount,
+          toAccount: record.toAccount,
         })
         .where((item, op) => `${op.eq(item.status, "PENDING")} OR ${op.eq(item.status, "CONFIRMED")}`)
         .go({ ...RAW_ERRORS, response: "all_new", returnOnConditionCheckFailure: "all_old" });
       const current =
-          // The listing indexes share `receivedAt`: ElectroDB sets their keys again (unchanged).
-          fromAccount: record.fromAccount,
-          toAccount: record.toAccount,
         (result.rejected ? result.data : result.data) ??
         (await order.get({ orderId: record.orderId }).go({ ...RAW_ERRORS, consistent: true })).data;
       if (!current) throw new Error(`Order ${record.orderId} vanished`);
@@ -145,6 +151,49 @@ export class DynamoOrderRepository implements OrderRepository {
         .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
         .slice(0, limit);
     });
+  }
+
+  listByAccount(query: AccountOrdersQuery): Promise<{ orders: OrderRecord[]; next?: ListingPosition }> {
+    return guarded("table", "list account orders", () => this.#listByAccount(query));
+  }
+
+  /**
+   * Reads the account's listing index (keys only) newest first, below the
+   * position, and the items of each page by key (ElectroDB's `hydrate`: one
+   * BatchGetItem). A status filter is applied to the items, so it may take
+   * several index pages to fill one page, up to MAX_EXAMINED orders; then
+   * the page ends short, with a position to go on from.
+   */
+  async #listByAccount(query: AccountOrdersQuery): Promise<{ orders: OrderRecord[]; next?: ListingPosition }> {
+    const { order } = this.#service.entities;
+    const orders: OrderRecord[] = [];
+    let position = query.after;
+    let examined = 0;
+    for (;;) {
+      const room = query.limit - orders.length;
+      // One more than fits tells whether anything follows; with a filter, read in larger steps.
+      const want = room === 0 ? 1 : query.status ? Math.max(room + 1, FILTERED_STEP) : room + 1;
+      const index =
+        query.role === "payer"
+          ? order.query.byPayer({ fromAccount: query.accountId })
+          : order.query.byPayee({ toAccount: query.accountId });
+      const below = position ? index.lt({ receivedAt: position.receivedAt, orderId: position.orderId }) : index;
+      const page = await below.go({ ...RAW_ERRORS, order: "desc", limit: want, hydrate: true });
+      const { data, cursor } = page;
+      // ElectroDB returns the keys its batch read left out (its types omit them): each would be a gap in the
+      // listing, so the page fails instead, and the caller retries.
+      const unprocessed = (page as { unprocessed?: unknown[] }).unprocessed ?? [];
+      if (unprocessed.length) throw new Error(`${unprocessed.length} listed orders could not be read back`);
+      for (const item of data) {
+        if (orders.length === query.limit) return { orders, next: position };
+        const record = toRecord(item);
+        position = { receivedAt: record.receivedAt, orderId: record.orderId };
+        examined += 1;
+        if (!query.status || record.status === query.status) orders.push(record);
+      }
+      if (!cursor) return { orders };
+      if (examined >= MAX_EXAMINED && orders.length < query.limit) return { orders, next: position };
+    }
   }
 
   ping(): Promise<void> {

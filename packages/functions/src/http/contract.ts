@@ -237,3 +237,38 @@ export const WebhookSecretSchema = z
 
 export type SetWebhookBody = z.infer<typeof SetWebhookBodySchema>;
 export type WebhookSecretBody = z.infer<typeof WebhookSecretSchema>;
+
+export const ListedOrderSchema = z
+  .object({
+    id: z.string(),
+    status: OrderViewSchema.shape.status,
+    amount: z.optional(
+      z.number().register(z.globalRegistry, {
+        description: "In currency units; a rejected order's only if it was sent as a number",
+      }),
+    ),
+    fromAccount: z.string().register(z.globalRegistry, { description: "The payer" }),
+    toAccount: z.string().register(z.globalRegistry, { description: "The payee" }),
+    receivedAt: z.iso.datetime(),
+    resolvedAt: z.optional(z.iso.datetime()),
+    refunded: z.optional(z.boolean()),
+    failure: z.optional(z.object({ code: OrderFailureSchema.shape.code })),
+  })
+  .register(z.globalRegistry, { id: "ListedOrder", description: "One order of an account's listing" });
+
+export const AccountOrdersSchema = z
+  .object({
+    orders: z.array(ListedOrderSchema).register(z.globalRegistry, {
+      description: "Newest first (by receivedAt); empty for an account with no orders",
+    }),
+    cursor: z.optional(
+      z.string().register(z.globalRegistry, {
+        description:
+          "Pass it back as ?cursor= for the next page; absent on the last. A page may hold fewer than limit " +
+          "orders (even none) and still have one when a status filter skipped many",
+      }),
+    ),
+  })
+  .register(z.globalRegistry, { id: "AccountOrders" });
+
+export type AccountOrdersBody = z.infer<typeof AccountOrdersSchema>;

@@ -1,7 +1,14 @@
 import { DiscardRequestSchema, EditRequestSchema, RedriveRequestSchema } from "@orders/core/domain/admin";
+import {
+  DEFAULT_LISTING_LIMIT,
+  LISTED_STATUSES,
+  LISTING_ROLES,
+  MAX_LISTING_LIMIT,
+} from "@orders/core/domain/order-listing";
 import { ACCOUNT_PATTERN, SKU_PATTERN } from "@orders/core/domain/validation";
 import * as z from "zod/mini";
 import {
+  AccountOrdersSchema,
   AccountSchema,
   CancelAnswerSchema,
   CancelBodySchema,
@@ -19,6 +26,7 @@ import {
 
 // Importing the schemas registers them (with their ids) in zod's global registry.
 void [
+  AccountOrdersSchema,
   SubmitOrderBodySchema,
   SubmitAcceptedSchema,
   OrderLookupSchema,
@@ -178,6 +186,46 @@ export function openApiDocument() {
           "400": error("Malformed account id"),
           "404": error("ACCOUNT_NOT_FOUND"),
         }),
+      },
+      "/accounts/{id}/orders": {
+        parameters: [accountParameter],
+        get: {
+          ...adminOperation("An account's orders as payer or payee, newest first, a page at a time", {
+            "200": {
+              description: "A page of orders; an account with no orders (or never opened) has an empty list",
+              content: jsonContent(AccountOrdersSchema),
+            },
+            "400": error("Malformed account id or query parameter, or a cursor of another listing"),
+          }),
+          parameters: [
+            {
+              name: "role",
+              in: "query",
+              required: false,
+              description: "payer (the order's fromAccount, the default) or payee (its toAccount)",
+              schema: { type: "string", enum: [...LISTING_ROLES], default: "payer" },
+            },
+            {
+              name: "status",
+              in: "query",
+              required: false,
+              schema: { type: "string", enum: [...LISTED_STATUSES] },
+            },
+            {
+              name: "limit",
+              in: "query",
+              required: false,
+              schema: { type: "integer", minimum: 1, maximum: MAX_LISTING_LIMIT, default: DEFAULT_LISTING_LIMIT },
+            },
+            {
+              name: "cursor",
+              in: "query",
+              required: false,
+              description: "The previous page's cursor, for the same account, role and status",
+              schema: { type: "string" },
+            },
+          ],
+        },
       },
       "/accounts/{id}/deposits": {
         parameters: [accountParameter],
