@@ -1,5 +1,10 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { HttpsWebhookSender } from "@orders/core/adapters/https-webhook-sender";
 import { WebhookDeliveryError } from "@orders/core/domain/errors";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -211,5 +216,62 @@ describe("HttpsWebhookSender", () => {
     await expect(sender.post("https://hang.example.com/", body, {})).rejects.toMatchObject({
       reason: expect.stringMatching(/timed out/),
     });
+  });
+});
+
+/** A self-signed certificate for `name`, made with openssl; undefined when openssl is missing. */
+function selfSigned(name: string): { key: string; cert: string } | undefined {
+  const dir = mkdtempSync(join(tmpdir(), "webhook-tls-"));
+  try {
+    execFileSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"]
+        .concat(["-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")])
+        .concat(["-subj", `/CN=${name}`, "-addext", `subjectAltName=DNS:${name}`]),
+      { stdio: "ignore" },
+    );
+    return { key: readFileSync(join(dir, "key.pem"), "utf8"), cert: readFileSync(join(dir, "cert.pem"), "utf8") };
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const tls = selfSigned("hooks.test");
+
+describe.skipIf(!tls)("HttpsWebhookSender over TLS, pinned to the checked address", () => {
+  it("verifies the certificate against the URL's host name (SNI and Host too), not the address it connects to", async () => {
+    // Arrange: a TLS receiver on 127.0.0.1 for hooks.test, which the resolver maps there.
+    const { key, cert } = tls as { key: string; cert: string };
+    const seen: { servername?: string; host?: string }[] = [];
+    const server = createTlsServer({ key, cert }, (request, response) => {
+      seen.push({
+        servername: (request.socket as unknown as { servername?: string }).servername,
+        host: request.headers.host,
+      });
+      response.writeHead(202).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const tlsPort = (server.address() as AddressInfo).port;
+    const resolve = async () => [{ address: "127.0.0.1", family: 4 }];
+    try {
+      // Act
+      const trusted = new HttpsWebhookSender({ policy: local, resolve, ca: cert });
+      const result = await trusted.post(`https://hooks.test:${tlsPort}/orders`, body, {});
+      const untrusted = new HttpsWebhookSender({ policy: local, resolve });
+      const refused = await untrusted.post(`https://hooks.test:${tlsPort}/orders`, body, {}).catch((e: unknown) => e);
+      const wrongName = new HttpsWebhookSender({ policy: local, resolve, ca: cert });
+      const mismatch = await wrongName.post(`https://other.test:${tlsPort}/orders`, body, {}).catch((e: unknown) => e);
+      // Assert
+      expect(result).toEqual({ status: 202 });
+      expect(seen[0]).toEqual({ servername: "hooks.test", host: `hooks.test:${tlsPort}` });
+      expect(refused).toBeInstanceOf(WebhookDeliveryError);
+      expect(mismatch).toBeInstanceOf(WebhookDeliveryError);
+      expect((mismatch as WebhookDeliveryError).reason).toContain("ERR_TLS_CERT_ALTNAME_INVALID");
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

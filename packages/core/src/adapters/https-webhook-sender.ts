@@ -21,6 +21,8 @@ export interface HttpsWebhookSenderOptions {
   timeoutMs?: number;
   /** For tests: resolves host names instead of the system resolver. */
   resolve?: HostResolver;
+  /** For tests: the certificates to trust instead of Node's bundle. */
+  ca?: string;
 }
 
 /** The most of a receiver's answer read before it is dropped: only the status matters. */
@@ -43,11 +45,13 @@ export class HttpsWebhookSender implements WebhookSender {
   readonly #policy: WebhookPolicy;
   readonly #timeoutMs: number;
   readonly #resolve: HostResolver;
+  readonly #ca: string | undefined;
 
   constructor(options: HttpsWebhookSenderOptions) {
     this.#policy = options.policy;
     this.#timeoutMs = options.timeoutMs ?? 5000;
     this.#resolve = options.resolve ?? systemResolver;
+    this.#ca = options.ca;
   }
 
   async post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number }> {
@@ -133,6 +137,8 @@ export class HttpsWebhookSender implements WebhookSender {
           agent: false,
           signal,
           timeout: this.#timeoutMs,
+          // The certificate is still checked against the URL's host name, not the pinned address.
+          ...(this.#ca ? { ca: this.#ca } : {}),
         });
       } catch (cause) {
         fail("the request could not be built", cause);
