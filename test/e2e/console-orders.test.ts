@@ -66,6 +66,7 @@ describe("the operations console, one order from submission to cancellation", ()
     expect(await row("Reservations", /KB-01 2 COMMITTED/).count()).toBe(1);
     expect(await page.getByText("POSTED · 2580").isVisible()).toBe(true);
     expect(await row("Order summary", "Refunded no").count()).toBe(1);
+    expect(await page.getByRole("link", { name: "Download" }).getAttribute("href")).toMatch(/^http/);
 
     // Act: cancel it, with a reason.
     await page.getByRole("button", { name: "Cancel order" }).click();
@@ -74,6 +75,7 @@ describe("the operations console, one order from submission to cancellation", ()
 
     // Assert: the tab follows it from CANCELLING to CANCELLED, refunded, the stock returned.
     await expect.poll(() => heading("CANCELLED").isVisible(), UI).toBe(true);
+    expect(await page.getByRole("status").textContent()).toBe(`Order ${order.id}: CANCELLED.`);
     expect(await row("Order summary", "Refunded yes").count()).toBe(1);
     expect(await row("Cancellation", "Reason customer changed their mind").count()).toBe(1);
     expect(await row("Reservations", /KB-01 2 RETURNED/).count()).toBe(1);
@@ -85,6 +87,8 @@ describe("the operations console, one order from submission to cancellation", ()
     await page.getByRole("button", { name: "Verify consistency" }).click();
     await expect.poll(() => page.getByText(/^Consistent: all \d+ checks passed\.$/).isVisible(), UI).toBe(true);
     expect(await row("Consistency checks", /^payment/).count()).toBe(1);
+    mkdirSync("test-results", { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     // The stock and the payer's balance are back where they started.
     await page.getByRole("tab", { name: "Inventory and accounts" }).click();
@@ -111,8 +115,6 @@ describe("the operations console, one order from submission to cancellation", ()
       .click();
     await expect.poll(() => heading("CANCELLED").isVisible(), UI).toBe(true);
     expect(page.url()).toContain(`#orders/${order.id}`);
-    mkdirSync("test-results", { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
   });
 
   it.runIf(listingRouted)("lists the payer's cancelled orders, and a row opens its order", async () => {

@@ -126,8 +126,12 @@ export function orderView(kit: Kit): (body: OrderLookup) => Node[] {
           ]),
         )
       : undefined;
+    // The presigned link comes from this API; anything but http(s) is not shown as a link.
+    const stored =
+      body.jsonUrl && /^https?:\/\//.test(body.jsonUrl) ? el("a", "Download", { href: body.jsonUrl }) : undefined;
     return [
       summary(body),
+      ...section("Stored JSON", stored),
       ...section("Items", items),
       ...section("Payment", body.payment ? `${body.payment.status} · ${body.payment.amount}` : undefined),
       ...section("Reservations", reservations),

@@ -6,7 +6,7 @@ export function ordersPanel(listMarkup: string): string {
   return `
 <div id="panel-orders" role="tabpanel" aria-labelledby="tab-orders" hidden>
   <form id="order-lookup" class="toolbar" aria-label="Look up an order">
-    <label>Order id <input id="order-id" required maxlength="64" autocomplete="off" spellcheck="false"></label>
+    <label>Order id <input id="order-id" required maxlength="64" size="40" autocomplete="off" spellcheck="false"></label>
     <button class="primary" type="submit">Look up</button>
   </form>
   ${listMarkup}
@@ -44,7 +44,8 @@ export function ordersTab(kit: Kit, render: (body: OrderLookup) => Node[]): Tab 
   let current = "";
   let poll: ReturnType<typeof setTimeout> | undefined;
 
-  async function load(id: string, focus = false): Promise<void> {
+  /** Shows order `id`; `following` when reloading it until its cancellation ends. */
+  async function load(id: string, focus = false, following = false): Promise<void> {
     clearTimeout(poll);
     current = id;
     try {
@@ -55,7 +56,8 @@ export function ordersTab(kit: Kit, render: (body: OrderLookup) => Node[]): Tab 
       $("order-body").replaceChildren(...render(body));
       $<HTMLButtonElement>("order-cancel").disabled = !["PENDING", "CONFIRMED"].includes(body.order.status);
       if (focus) $("order-title").focus();
-      if (body.order.status === "CANCELLING") poll = setTimeout(() => void load(id), 1000);
+      if (body.order.status === "CANCELLING") poll = setTimeout(() => void load(id, false, true), 1000);
+      else if (following) say(`Order ${id}: ${body.order.status}.`);
     } catch (error) {
       $("order").hidden = true;
       kit.failed(`Could not read order ${id}`, error);
@@ -76,7 +78,8 @@ export function ordersTab(kit: Kit, render: (body: OrderLookup) => Node[]): Tab 
       const answer = await api<{ status: string }>("POST", `/orders/${encodeURIComponent(id)}/cancel`, { reason });
       say(`Order ${id}: ${answer.status}.`);
       $("cancel-form").hidden = true;
-      await load(id);
+      $("order-verify-result").replaceChildren();
+      await load(id, false, true);
     } catch (error) {
       kit.failed(`Could not cancel ${id}`, error);
     }
@@ -91,7 +94,11 @@ export function ordersTab(kit: Kit, render: (body: OrderLookup) => Node[]): Tab 
       const verdict = result.consistent
         ? `Consistent: all ${result.checks.length} checks passed.`
         : `Inconsistent: ${failed} of ${result.checks.length} checks failed.`;
-      const show = (value: unknown) => JSON.stringify(value) ?? "—";
+      // The archive check compares whole JSON documents: long values are cut, whole in their title.
+      const show = (value: unknown) => {
+        const text = JSON.stringify(value) ?? "—";
+        return text.length <= 120 ? text : el("span", `${text.slice(0, 120)}…`, { title: text });
+      };
       target.replaceChildren(
         el("h3", "Consistency"),
         el("p", verdict, { class: result.consistent ? "good" : "bad" }),
@@ -105,6 +112,7 @@ export function ordersTab(kit: Kit, render: (body: OrderLookup) => Node[]): Tab 
             show(check.actual),
           ]),
         ),
+        el("p", "Amounts in the checks are in cents.", { class: "none" }),
       );
     } catch (error) {
       kit.failed(`Could not verify ${id}`, error);
