@@ -58,12 +58,12 @@ export class HttpsWebhookSender implements WebhookSender {
     const checked = checkWebhookUrl(url, this.#policy);
     if (!checked.ok) throw new WebhookDeliveryError(checked.reason);
     const signal = AbortSignal.timeout(this.#timeoutMs);
-    const target = await this.#pinnedAddress(checked.url, signal);
-    return this.#send(checked.url, target, body, headers, signal);
+    const targets = await this.#checkedAddresses(checked.url, signal);
+    return this.#send(checked.url, targets, body, headers, signal);
   }
 
-  /** The address to connect to, once every address of the host has passed the policy. */
-  async #pinnedAddress(url: URL, signal: AbortSignal): Promise<ResolvedAddress> {
+  /** The addresses to connect to, once every address of the host has passed the policy. */
+  async #checkedAddresses(url: URL, signal: AbortSignal): Promise<ResolvedAddress[]> {
     const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
     const family = isIP(host);
     const addresses = family !== 0 ? [{ address: host, family }] : await this.#lookup(host, signal);
@@ -71,10 +71,11 @@ export class HttpsWebhookSender implements WebhookSender {
     if (addresses.some(({ address }) => isForbiddenAddress(address, this.#policy))) {
       throw new WebhookDeliveryError("the host resolves to a private, loopback or reserved address");
     }
-    return addresses[0] as ResolvedAddress;
+    return addresses;
   }
 
   async #lookup(host: string, signal: AbortSignal): Promise<ResolvedAddress[]> {
+    if (signal.aborted) throw new WebhookDeliveryError(`timed out after ${this.#timeoutMs} ms`);
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => reject(new WebhookDeliveryError(`timed out after ${this.#timeoutMs} ms`));
@@ -94,15 +95,27 @@ export class HttpsWebhookSender implements WebhookSender {
 
   #send(
     url: URL,
-    target: ResolvedAddress,
+    targets: ResolvedAddress[],
     body: string,
     extraHeaders: Record<string, string>,
     signal: AbortSignal,
   ): Promise<{ status: number }> {
-    // Node asks with `all: true` when it may try several families (autoSelectFamily).
+    // Only checked addresses, IPv4 first (a Lambda outside a VPC has no IPv6 egress). Node asks with
+    // `all: true` when it may try several (autoSelectFamily), else for one.
+    const ordered = [...targets.filter(({ family }) => family === 4), ...targets.filter(({ family }) => family !== 4)];
     const pinned: LookupFunction = (_hostname, options, callback) => {
-      if (options.all) callback(null, [{ address: target.address, family: target.family }]);
-      else callback(null, target.address, target.family);
+      const wanted =
+        options.family === 4 || options.family === 6
+          ? ordered.filter(({ family }) => family === options.family)
+          : ordered;
+      const [first] = wanted;
+      if (!first) callback(Object.assign(new Error("no checked address of that family"), { code: "ENOTFOUND" }), "", 0);
+      else if (options.all)
+        callback(
+          null,
+          wanted.map(({ address, family }) => ({ address, family })),
+        );
+      else callback(null, first.address, first.family);
     };
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(extraHeaders)) {
