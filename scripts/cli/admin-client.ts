@@ -1,0 +1,58 @@
+/**
+ * The admin API from a terminal: ORDERS_API_URL (default
+ * http://localhost:3000) and ORDERS_ADMIN_TOKEN, or --url and --token.
+ * Shared by `npm run orders` and `npm run audit`.
+ */
+
+export interface AdminClient {
+  /** Calls the API; on any answer but a 2xx, prints `<name>: <status> <CODE>: <message>` and exits. */
+  call<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** The same, also handing back the status of a 2xx (201 and 202 say something). */
+  send<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Prints `<name>: <message>` to stderr and exits with the client's error code. */
+  fail(message: string): never;
+}
+
+export interface ClientOptions {
+  url?: string | undefined;
+  token?: string | undefined;
+  /** The command's name, prefixed to every error. */
+  name: string;
+  /** The exit code of an HTTP or connection error. */
+  errorExitCode: number;
+}
+
+/** A client of the admin API for one CLI command. */
+export function adminClient(options: ClientOptions): AdminClient {
+  const baseUrl = (options.url ?? process.env.ORDERS_API_URL ?? "http://localhost:3000").replace(/\/$/, "");
+  const token = options.token ?? process.env.ORDERS_ADMIN_TOKEN;
+  const fail = (message: string): never => {
+    process.stderr.write(`${options.name}: ${message}\n`);
+    process.exit(options.errorExitCode);
+  };
+  async function send<T>(method: string, path: string, body?: unknown) {
+    if (!token) fail("set ORDERS_ADMIN_TOKEN (npm start prints it) or pass --token");
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    }).catch((error: Error) => fail(`cannot reach ${baseUrl}: ${error.message}`));
+    const payload = (await response.json().catch(() => ({}))) as T & {
+      error?: string;
+      message?: string;
+      details?: unknown;
+    };
+    if (!response.ok) {
+      const details = payload.details ? `\n${JSON.stringify(payload.details, null, 2)}` : "";
+      fail(`${response.status} ${payload.error ?? "ERROR"}: ${payload.message ?? "request failed"}${details}`);
+    }
+    return { status: response.status, body: payload as T };
+  }
+  return {
+    send,
+    async call<T>(method: string, path: string, body?: unknown) {
+      return (await send<T>(method, path, body)).body;
+    },
+    fail,
+  };
+}
