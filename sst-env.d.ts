@@ -4,6 +4,8 @@ import "sst";
 declare module "sst" {
   export interface Resource {
     AdminToken: { value: string; type: "sst.sst.Secret" };
+    NotificationsQueue: { url: string; type: "sst.aws.Queue" };
+    OrderEvents: { arn: string; type: "sst.aws.SnsTopic" };
     OrdersBucket: { name: string; type: "sst.aws.Bucket" };
     OrdersConfig: {
       maxAmount: number;
@@ -12,6 +14,12 @@ declare module "sst" {
       retryMaxSeconds: number;
       sagaTimeoutMinutes: number;
       webhooks: { allowLoopbackHttp: boolean };
+      notifications: {
+        maxReceiveCount: number;
+        retryBaseSeconds: number;
+        retryMaxSeconds: number;
+        timeoutSeconds: number;
+      };
       type: "sst.sst.Linkable";
     };
     OrdersDlq: { url: string; type: "sst.aws.Queue" };

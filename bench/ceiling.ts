@@ -11,6 +11,7 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startEmulators } from "../packages/local/src/emulators.ts";
 import { localCredentials } from "../packages/local/src/environment.ts";
@@ -46,6 +47,7 @@ export async function ceiling(options: CeilingOptions): Promise<CeilingResult> {
       dynamo: new DynamoDBClient({ endpoint: emulators.dynamoEndpoint }),
       s3: new S3Client({ endpoint: emulators.sqsS3Endpoint, forcePathStyle: true }),
       sqs: new SQSClient({ endpoint: emulators.sqsS3Endpoint, useQueueUrlAsEndpoint: false }),
+      sns: new SNSClient({ endpoint: emulators.sqsS3Endpoint }),
     };
     const resources = await provision(clients, `ceiling-${randomUUID().slice(0, 6)}`);
     const worker = new Worker(new URL(import.meta.url), {

@@ -1,5 +1,5 @@
 import { api } from "./api.ts";
-import { dlq, processor, queue } from "./queues.ts";
+import { dlq, notificationsDlq, processor, queue } from "./queues.ts";
 
 /**
  * Alarms next to what they watch, all notifying the alerts topic whose ARN
@@ -45,6 +45,19 @@ function alarm(name: string, suffix: string, spec: AlarmSpec) {
     ...notify,
   });
 }
+
+/** An order event that ran out of tries: the payer's webhook has been failing for about an hour. */
+export const notificationsDlqNotEmpty = alarm("NotificationsDlqNotEmptyAlarm", "notifications-dlq-not-empty", {
+  description:
+    "Order events wait in NotificationsDlq: a payer's webhook kept failing. GET /orders/{id} shows each delivery's lastError; fix the receiver, then move the messages back with `aws sqs start-message-move-task`.",
+  namespace: "AWS/SQS",
+  metricName: "ApproximateNumberOfMessagesVisible",
+  dimensions: { QueueName: notificationsDlq.nodes.queue.name },
+  statistic: "Maximum",
+  period: 60,
+  evaluationPeriods: 1,
+  threshold: 0,
+});
 
 /** Anything in the DLQ needs an operator: the console says why. */
 export const dlqNotEmpty = alarm("OrdersDlqNotEmptyAlarm", "dlq-not-empty", {

@@ -5,7 +5,15 @@
  * cannot drift.
  */
 
-export type LinkName = "OrdersTable" | "OrdersBucket" | "OrdersQueue" | "OrdersDlq" | "OrdersConfig" | "AdminToken";
+export type LinkName =
+  | "OrdersTable"
+  | "OrdersBucket"
+  | "OrdersQueue"
+  | "OrdersDlq"
+  | "OrdersConfig"
+  | "AdminToken"
+  | "OrderEvents"
+  | "NotificationsQueue";
 
 export interface FunctionSpec {
   /** SST handler string: file path from the repo root, then the export. */
@@ -33,7 +41,7 @@ export interface ScheduleSpec extends FunctionSpec {
 export interface SubscriptionSpec extends FunctionSpec {
   /** The logical name of the function. */
   name: string;
-  queue: "OrdersQueue";
+  queue: "OrdersQueue" | "NotificationsQueue";
   batchSize: number;
 }
 
@@ -66,9 +74,16 @@ export const ordersConfig = {
   sagaTimeoutMinutes: 15,
   /** Webhook URLs: https only on deployed stages (the local runtime allows loopback http). */
   webhooks: { allowLoopbackHttp: false },
+  /**
+   * The Notifier's retries: try n waits base × 2^n seconds (capped, halved
+   * at most by jitter), so 10 tries span 32 to 64 minutes before the event
+   * waits in NotificationsDlq; each POST gives up after `timeoutSeconds`.
+   */
+  notifications: { maxReceiveCount: 10, retryBaseSeconds: 4, retryMaxSeconds: 1_800, timeoutSeconds: 5 },
 } as const;
 
 const PROCESSOR_TIMEOUT_SECONDS = 30;
+const NOTIFIER_TIMEOUT_SECONDS = 30;
 
 export const queues = {
   OrdersDlq: { retentionDays: 14 },
@@ -78,6 +93,20 @@ export const queues = {
     // AWS's advice for a Lambda event source: at least six times the timeout.
     visibilityTimeoutSeconds: 6 * PROCESSOR_TIMEOUT_SECONDS,
   },
+  NotificationsDlq: { retentionDays: 14 },
+  NotificationsQueue: {
+    dlq: "NotificationsDlq",
+    maxReceiveCount: ordersConfig.notifications.maxReceiveCount,
+    visibilityTimeoutSeconds: 6 * NOTIFIER_TIMEOUT_SECONDS,
+  },
+} as const;
+
+/**
+ * SNS topics and the queues subscribed to them. Raw delivery: the queue's
+ * message body is the event's JSON itself, not SNS's envelope around it.
+ */
+export const topics = {
+  OrderEvents: { subscribers: ["NotificationsQueue"], rawMessageDelivery: true },
 } as const;
 
 export const subscriptions: readonly SubscriptionSpec[] = [
@@ -85,10 +114,20 @@ export const subscriptions: readonly SubscriptionSpec[] = [
     name: "OrdersProcessor",
     queue: "OrdersQueue",
     handler: "packages/functions/src/queue/process-orders.handler",
-    links: ["OrdersTable", "OrdersBucket", "OrdersQueue", "OrdersConfig"],
+    links: ["OrdersTable", "OrdersBucket", "OrdersQueue", "OrdersConfig", "OrderEvents"],
     batchSize: 10,
     timeoutSeconds: PROCESSOR_TIMEOUT_SECONDS,
     memoryMb: 1024,
+  },
+  {
+    // Delivers order events to the payers' webhooks: the table holds the webhooks and the delivery records.
+    name: "Notifier",
+    queue: "NotificationsQueue",
+    handler: "packages/functions/src/queue/deliver-notifications.handler",
+    links: ["OrdersTable", "NotificationsQueue", "OrdersConfig"],
+    batchSize: 10,
+    timeoutSeconds: NOTIFIER_TIMEOUT_SECONDS,
+    memoryMb: 512,
   },
 ];
 
@@ -96,7 +135,7 @@ export const schedules: readonly ScheduleSpec[] = [
   {
     name: "SagaSweeper",
     handler: "packages/functions/src/schedule/sweep-stuck-sagas.handler",
-    links: ["OrdersTable", "OrdersConfig"],
+    links: ["OrdersTable", "OrdersConfig", "OrderEvents"],
     everyMinutes: 1,
     timeoutSeconds: 60,
     memoryMb: 512,
@@ -208,7 +247,8 @@ function adminRoutes(): RouteSpec[] {
       "OrdersConfig",
     ]),
     dlq("POST", "/admin/dlq/{id}/dry-run", "dry-run-dead-letter", ["OrdersDlq", "OrdersTable", "OrdersConfig"]),
-    dlq("POST", "/admin/dlq/{id}/discard", "discard-dead-letter", ["OrdersDlq", "OrdersTable"]),
+    // A discard ends the order's saga, and publishes how it ended.
+    dlq("POST", "/admin/dlq/{id}/discard", "discard-dead-letter", ["OrdersDlq", "OrdersTable", "OrderEvents"]),
     dlq("GET", "/admin/audit", "list-audit", ["OrdersTable"]),
   ];
 }

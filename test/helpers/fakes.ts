@@ -1,4 +1,5 @@
 import type { SagaLogEntry } from "@orders/core/domain/fulfilment";
+import type { NotificationRecord } from "@orders/core/domain/notification";
 import type { Cancellation, OrderMessage, OrderRecord, OrderResolution } from "@orders/core/domain/order";
 import type { ListingPosition } from "@orders/core/domain/order-listing";
 import type {
@@ -17,6 +18,8 @@ import type {
 export class InMemoryOrderRepository implements OrderRepository {
   readonly originals = new Map<string, OrderRecord>();
   readonly duplicates = new Map<string, OrderRecord>();
+  /** Delivery records by `orderId/eventId`: share it with an `InMemoryNotificationLog`. */
+  readonly notifications = new Map<string, NotificationRecord>();
 
   async claimOriginal(record: OrderRecord): Promise<ClaimResult> {
     const existing = this.originals.get(record.orderId);
@@ -34,7 +37,10 @@ export class InMemoryOrderRepository implements OrderRepository {
     const original = this.originals.get(orderId);
     if (!original) return undefined;
     const duplicates = [...this.duplicates.values()].filter((record) => record.orderId === orderId);
-    return { original, duplicates };
+    const notifications = [...this.notifications.values()]
+      .filter((record) => record.orderId === orderId)
+      .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+    return { original, duplicates, notifications: structuredClone(notifications) };
   }
 
   async resolve(

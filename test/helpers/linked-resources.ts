@@ -14,7 +14,13 @@ export const linked = {
     retryBaseSeconds: 1,
     retryMaxSeconds: 300,
     webhooks: { allowLoopbackHttp: false },
+    notifications: { maxReceiveCount: 10, retryBaseSeconds: 4, retryMaxSeconds: 1_800, timeoutSeconds: 5 },
     type: "sst.sst.Linkable",
+  },
+  OrderEvents: { arn: "arn:aws:sns:us-east-1:000000000000:orders-test-OrderEvents", type: "sst.aws.SnsTopic" },
+  NotificationsQueue: {
+    url: "https://sqs.us-east-1.amazonaws.com/000000000000/orders-test-notifications",
+    type: "sst.aws.Queue",
   },
 } as const;
 

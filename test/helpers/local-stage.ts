@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoAccountLedger } from "@orders/core/adapters/dynamo-account-ledger";
@@ -22,7 +23,7 @@ export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
 export interface LocalStage {
   stage: string;
   resources: LocalResources;
-  clients: { dynamo: DynamoDBClient; document: DynamoDBDocumentClient; s3: S3Client; sqs: SQSClient };
+  clients: { dynamo: DynamoDBClient; document: DynamoDBDocumentClient; s3: S3Client; sqs: SQSClient; sns: SNSClient };
 }
 
 /**
@@ -40,6 +41,7 @@ export async function localStage(endpoints: Endpoints): Promise<LocalStage> {
     document: DynamoDBDocumentClient.from(dynamo),
     s3: new S3Client({ endpoint: endpoints.sqsS3Endpoint, forcePathStyle: true }),
     sqs: new SQSClient({ endpoint: endpoints.sqsS3Endpoint, useQueueUrlAsEndpoint: false }),
+    sns: new SNSClient({ endpoint: endpoints.sqsS3Endpoint }),
   };
   const stage = `it-${randomUUID().slice(0, 8)}`;
   const resources = await provision(clients, stage);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoAccountLedger } from "@orders/core/adapters/dynamo-account-ledger";
@@ -27,6 +28,7 @@ beforeAll(async () => {
     dynamo,
     s3: new S3Client({ endpoint: sqsS3Endpoint, forcePathStyle: true }),
     sqs: new SQSClient({ endpoint: sqsS3Endpoint, useQueueUrlAsEndpoint: false }),
+    sns: new SNSClient({ endpoint: sqsS3Endpoint }),
   };
   // A stage of its own, with no accounts yet: the demo data is what opens them.
   ({ table } = await provision(clients, `demo-${randomUUID().slice(0, 8)}`));

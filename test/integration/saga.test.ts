@@ -12,11 +12,13 @@ const { accountLedger, dynamoClient, orderRepository, stockLedger } = await impo
   "@orders/functions/composition/table"
 );
 const { orderArchive } = await import("@orders/functions/composition/bucket");
+const { orderEvents } = await import("@orders/functions/composition/topic");
 
 const stock = stockLedger();
 const accounts = accountLedger();
 const repository = orderRepository();
-const deps = { repository, stock, accounts, archive: orderArchive(), validate: createOrderValidator() };
+const events = orderEvents();
+const deps = { repository, stock, accounts, events, archive: orderArchive(), validate: createOrderValidator() };
 const crashes = crashPoints(dynamoClient());
 afterEach(() => crashes.disarm());
 
@@ -176,7 +178,7 @@ describe("the saga against the emulators", () => {
     expect(pendingBefore.map((order) => order.orderId)).toContain(message.order.id);
 
     const swept = await sweepStuckSagas(
-      { repository, stock, accounts, clock: later },
+      { repository, stock, accounts, events, clock: later },
       { timeoutMinutes: 15, limit: 1000 },
     );
 

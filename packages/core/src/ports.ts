@@ -1,6 +1,8 @@
 import type { AuditEntry, DeadLetter, FailureRecord, FailureReport } from "./domain/dead-letter.ts";
 import type { OrderFailure, PaymentStatus, ReservationStatus, SagaLogEntry } from "./domain/fulfilment.ts";
+import type { NotificationRecord } from "./domain/notification.ts";
 import type { Cancellation, OrderMessage, OrderRecord, OrderResolution, OrderStatus } from "./domain/order.ts";
+import type { OrderEvent } from "./domain/order-events.ts";
 import type { ListingPosition, ListingRole } from "./domain/order-listing.ts";
 import type { CancelMessage } from "./domain/queue-message.ts";
 
@@ -15,6 +17,8 @@ export type ClaimResult = { outcome: "claimed" } | { outcome: "exists"; existing
 export interface OrderHistory {
   original: OrderRecord;
   duplicates: OrderRecord[];
+  /** The deliveries of the order's events, oldest event first. */
+  notifications: NotificationRecord[];
 }
 
 /** `OrderRepository.listByAccount`'s question. */
@@ -248,6 +252,33 @@ export interface DeadLetterStore {
 export interface MessageSender {
   /** Sends a body to OrdersQueue as is; returns the new message id. */
   send(body: string, messageAttributes: Record<string, string>): Promise<string>;
+}
+
+/** Where order events go: the OrderEvents topic. */
+export interface OrderEventPublisher {
+  /** Publishes each event. Publishing one again is harmless: its id and content do not change. */
+  publish(events: OrderEvent[]): Promise<void>;
+}
+
+/** What claiming an event's delivery found. */
+export type NotificationClaim =
+  | { outcome: "claimed"; attempts: number }
+  | { outcome: "delivered" | "in-flight"; record: NotificationRecord };
+
+/**
+ * The delivery record of each order event, kept in the order's partition.
+ * The claim is the marker: one conditional write per attempt decides who may
+ * send, and a DELIVERED record is never claimed again.
+ */
+export interface NotificationLog {
+  /** Takes the attempt until `leaseUntil`, unless the event was delivered or another attempt holds a live lease. */
+  claim(event: OrderEvent, accountId: string, at: string, leaseUntil: string): Promise<NotificationClaim>;
+  /** Records the success of the attempt that holds the claim. */
+  delivered(orderId: string, eventId: string, responseStatus: number, at: string): Promise<void>;
+  /** Records a failed attempt; `final` when no retry will follow. Never overwrites DELIVERED. */
+  failed(orderId: string, eventId: string, error: string, at: string, final: boolean): Promise<void>;
+  /** Records that the payer had no webhook: nothing was sent. */
+  noWebhook(event: OrderEvent, accountId: string, at: string): Promise<void>;
 }
 
 /** An account's webhook: where order events for it are POSTed, and the secret that signs them. */

@@ -46,3 +46,16 @@ export function countInconsistencies(found: number): void {
   metrics.addMetric("InconsistenciesFound", MetricUnit.Count, found);
   metrics.publishStoredMetrics();
 }
+
+const NOTIFICATION_METRICS = {
+  DELIVERED: "NotificationsDelivered",
+  ALREADY_DELIVERED: "NotificationsDeduplicated",
+  NO_WEBHOOK: "NotificationsWithoutWebhook",
+  FAILED_ATTEMPT: "NotificationAttemptsFailed",
+} as const;
+
+/** Counts one notification outcome, then flushes (the Notifier emits per record). */
+export function countNotifications(outcome: keyof typeof NOTIFICATION_METRICS): void {
+  metrics.addMetric(NOTIFICATION_METRICS[outcome], MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
+}

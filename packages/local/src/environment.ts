@@ -14,6 +14,8 @@ function linkables(resources: LocalResources, adminToken: string): Record<LinkNa
     OrdersBucket: { name: resources.bucket, type: "sst.aws.Bucket" },
     OrdersQueue: { url: resources.queue.url, type: "sst.aws.Queue" },
     OrdersDlq: { url: resources.dlq.url, type: "sst.aws.Queue" },
+    OrderEvents: { arn: resources.topicArn, type: "sst.aws.SnsTopic" },
+    NotificationsQueue: { url: resources.notificationsQueue.url, type: "sst.aws.Queue" },
     // Local only: webhooks may be received on 127.0.0.1 over http (the e2e tests do).
     OrdersConfig: { ...ordersConfig, webhooks: { allowLoopbackHttp: true }, type: "sst.sst.Linkable" },
   };
@@ -39,6 +41,7 @@ function endpointVariables(endpoints: Endpoints): Record<string, string> {
   return {
     AWS_ENDPOINT_URL_SQS: endpoints.sqsS3Endpoint,
     AWS_ENDPOINT_URL_S3: endpoints.sqsS3Endpoint,
+    AWS_ENDPOINT_URL_SNS: endpoints.sqsS3Endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoEndpoint,
   };
 }

@@ -29,7 +29,7 @@ interface ParsedRule {
   until: number;
 }
 
-const RULE = /^(S3|SQS|DynamoDB):(\*|[A-Za-z]+)(?:@((?:[a-z]+=[0-9.]+;?)+))?$/;
+const RULE = /^(S3|SQS|SNS|DynamoDB):(\*|[A-Za-z]+)(?:@((?:[a-z]+=[0-9.]+;?)+))?$/;
 const SETTINGS = new Set(["rate", "latency", "duplicate", "after", "for"]);
 
 function parseRule(text: string, now: number): ParsedRule {
@@ -164,7 +164,7 @@ export class FaultSwitch {
   }
 
   /** Adds the switch to a client as initialize-step middleware. */
-  attach(service: "S3" | "SQS" | "DynamoDB", client: MiddlewareHost): void {
+  attach(service: "S3" | "SQS" | "SNS" | "DynamoDB", client: MiddlewareHost): void {
     // The SDK's overloaded `add` types do not narrow to one step; this is the initialize step's shape.
     const stack = client.middlewareStack as unknown as {
       add(middleware: FaultMiddleware, options: { step: "initialize"; name: string; override: boolean }): void;

@@ -40,13 +40,25 @@ async function metricsEndpoint(_method: string, _body: Buffer, context: LocalEnd
   const queues = {
     OrdersQueue: await queueDepth(context.sqs, context.resources.queue.url),
     OrdersDlq: await queueDepth(context.sqs, context.resources.dlq.url),
+    NotificationsQueue: await queueDepth(context.sqs, context.resources.notificationsQueue.url),
+    NotificationsDlq: await queueDepth(context.sqs, context.resources.notificationsDlq.url),
   };
   return { status: 200, body: { counters: context.telemetry?.counters ?? {}, queues } };
 }
 
 async function queuesEndpoint(_method: string, _body: Buffer, context: LocalEndpointContext): Promise<LocalReply> {
-  const { queue, dlq } = context.resources;
-  return { status: 200, body: { endpoint: context.sqsS3Endpoint, OrdersQueue: queue.url, OrdersDlq: dlq.url } };
+  const { queue, dlq, notificationsQueue, notificationsDlq, topicArn } = context.resources;
+  return {
+    status: 200,
+    body: {
+      endpoint: context.sqsS3Endpoint,
+      OrdersQueue: queue.url,
+      OrdersDlq: dlq.url,
+      NotificationsQueue: notificationsQueue.url,
+      NotificationsDlq: notificationsDlq.url,
+      OrderEvents: topicArn,
+    },
+  };
 }
 
 export const LOCAL_ENDPOINTS: Record<string, typeof faultsEndpoint> = {

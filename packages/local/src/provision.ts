@@ -9,6 +9,7 @@ import {
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
+import { CreateTopicCommand, type SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -19,12 +20,13 @@ import {
 } from "@aws-sdk/client-sqs";
 import { listingKeys } from "@orders/core/adapters/table-writes";
 import { type TableDesign, tableDesign } from "@orders/core/entities/table-design";
-import { queues } from "../../../infra/manifest.ts";
+import { queues, topics } from "../../../infra/manifest.ts";
 
 export interface ProvisionClients {
   dynamo: DynamoDBClient;
   s3: S3Client;
   sqs: SQSClient;
+  sns: SNSClient;
 }
 
 export interface QueueRef {
@@ -37,6 +39,10 @@ export interface LocalResources {
   bucket: string;
   queue: QueueRef;
   dlq: QueueRef;
+  notificationsQueue: QueueRef;
+  notificationsDlq: QueueRef;
+  /** The OrderEvents topic. */
+  topicArn: string;
 }
 
 /** Names for one local stage; a stage keeps its resources apart from others. */
@@ -46,6 +52,9 @@ export function resourceNames(stage: string) {
     bucket: `orders-${stage}-ordersbucket`.toLowerCase(),
     queue: `orders-${stage}-OrdersQueue`,
     dlq: `orders-${stage}-OrdersDlq`,
+    notificationsQueue: `orders-${stage}-NotificationsQueue`,
+    notificationsDlq: `orders-${stage}-NotificationsDlq`,
+    topic: `orders-${stage}-OrderEvents`,
   };
 }
 
@@ -151,9 +160,43 @@ async function ensureQueue(sqs: SQSClient, name: string, attributes: Record<stri
   return { url, arn: Attributes.QueueArn };
 }
 
+/** Creates the queue `name` redriving to `dlq` after the manifest's receives, with the manifest's visibility timeout. */
+function redriving(
+  sqs: SQSClient,
+  name: string,
+  dlq: QueueRef,
+  spec: { maxReceiveCount: number; visibilityTimeoutSeconds: number },
+  visibilityTimeoutSeconds = spec.visibilityTimeoutSeconds,
+): Promise<QueueRef> {
+  return ensureQueue(sqs, name, {
+    VisibilityTimeout: String(visibilityTimeoutSeconds),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: spec.maxReceiveCount }),
+  });
+}
+
+/**
+ * The OrderEvents topic and its subscription by NotificationsQueue, raw (the
+ * event JSON as the message body), as `infra/queues.ts` declares them.
+ * CreateTopic and Subscribe are idempotent.
+ */
+async function ensureTopic(sns: SNSClient, name: string, subscriber: QueueRef): Promise<string> {
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
+  if (!TopicArn) throw new Error(`No ARN for topic ${name}`);
+  await sns.send(
+    new SubscribeCommand({
+      TopicArn,
+      Protocol: "sqs",
+      Endpoint: subscriber.arn,
+      Attributes: { RawMessageDelivery: String(topics.OrderEvents.rawMessageDelivery) },
+    }),
+  );
+  return TopicArn;
+}
+
 /**
  * Creates what `infra/` declares, from the same manifest and table design:
- * the table, the bucket, OrdersDlq, and OrdersQueue redriving to it.
+ * the table, the bucket, OrdersQueue and NotificationsQueue redriving to
+ * their DLQs, and the OrderEvents topic feeding NotificationsQueue.
  * Idempotent: a restart on the same data finds everything in place.
  */
 export async function provision(
@@ -162,15 +205,18 @@ export async function provision(
   overrides: { visibilityTimeoutSeconds?: number | undefined } = {},
 ): Promise<LocalResources> {
   const names = resourceNames(stage);
-  const { OrdersDlq, OrdersQueue } = queues;
-  const [, , dlq] = await Promise.all([
+  const { OrdersDlq, OrdersQueue, NotificationsDlq, NotificationsQueue } = queues;
+  const retention = (days: number) => ({ MessageRetentionPeriod: String(days * 86_400) });
+  const [, , dlq, notificationsDlq] = await Promise.all([
     ensureTable(clients.dynamo, names.table),
     ensureBucket(clients.s3, names.bucket),
-    ensureQueue(clients.sqs, names.dlq, { MessageRetentionPeriod: String(OrdersDlq.retentionDays * 86_400) }),
+    ensureQueue(clients.sqs, names.dlq, retention(OrdersDlq.retentionDays)),
+    ensureQueue(clients.sqs, names.notificationsDlq, retention(NotificationsDlq.retentionDays)),
   ]);
-  const queue = await ensureQueue(clients.sqs, names.queue, {
-    VisibilityTimeout: String(overrides.visibilityTimeoutSeconds ?? OrdersQueue.visibilityTimeoutSeconds),
-    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: OrdersQueue.maxReceiveCount }),
-  });
-  return { table: names.table, bucket: names.bucket, queue, dlq };
+  const [queue, notificationsQueue] = await Promise.all([
+    redriving(clients.sqs, names.queue, dlq, OrdersQueue, overrides.visibilityTimeoutSeconds),
+    redriving(clients.sqs, names.notificationsQueue, notificationsDlq, NotificationsQueue),
+  ]);
+  const topicArn = await ensureTopic(clients.sns, names.topic, notificationsQueue);
+  return { table: names.table, bucket: names.bucket, queue, dlq, notificationsQueue, notificationsDlq, topicArn };
 }

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse } from "aws-lambda";
 import {
@@ -103,6 +104,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     dynamo: new DynamoDBClient({ endpoint: emulators.dynamoEndpoint }),
     s3: new S3Client({ endpoint: emulators.sqsS3Endpoint, forcePathStyle: true }),
     sqs: new SQSClient({ endpoint: emulators.sqsS3Endpoint, useQueueUrlAsEndpoint: false }),
+    sns: new SNSClient({ endpoint: emulators.sqsS3Endpoint }),
   };
   const resources = await provision(clients, options.stage, {
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
@@ -132,12 +134,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     concurrency: (fn) => (subscriberNames.has(fn.name) ? options.pollers : (options.functionConcurrency ?? 4)),
   });
 
+  const subscribable = { OrdersQueue: resources.queue, NotificationsQueue: resources.notificationsQueue };
   const sources = subscriptions.map((subscription) => {
     const invoker = invokers.get(subscription.name);
+    const queue = subscribable[subscription.queue];
     return new QueueEventSource({
       client: clients.sqs,
-      queueUrl: resources.queue.url,
-      queueArn: resources.queue.arn,
+      queueUrl: queue.url,
+      queueArn: queue.arn,
       functionName: subscription.name,
       handler: (event) => invoker.invoke(event) as Promise<SQSBatchResponse | undefined>,
       batchSize: subscription.batchSize,

@@ -44,6 +44,7 @@ export async function instrumentSdkClients(faults: FaultSwitch, counts: CallCoun
     ["DynamoDB", shared.dynamo],
     ["S3", shared.s3],
     ["SQS", shared.sqs],
+    ["SNS", shared.sns],
   ] as const) {
     // Counted first, so that a call the switch fails still counts as made.
     countCalls(service, client, counts);

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PublishBatchCommand, SNSClient } from "@aws-sdk/client-sns";
 import { ChangeMessageVisibilityCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
@@ -13,6 +14,7 @@ import { linked } from "../../helpers/linked-resources.ts";
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
 const sqs = mockClient(SQSClient);
+const sns = mockClient(SNSClient);
 
 /** Both accounts of the factories' orders exist, as ElectroDB stores them. */
 const account = (accountId: string) => ({
@@ -32,12 +34,14 @@ beforeEach(() => {
   });
   s3.on(PutObjectCommand).resolves({});
   sqs.on(ChangeMessageVisibilityCommand).resolves({});
+  sns.on(PublishBatchCommand).resolves({ Successful: [], Failed: [] });
 });
 afterEach(() => {
   vi.restoreAllMocks();
   dynamo.reset();
   s3.reset();
   sqs.reset();
+  sns.reset();
 });
 
 const run = (...records: ReturnType<typeof sqsRecord>[]) => handler(sqsEvent(records), lambdaContext("processor"));

@@ -91,7 +91,7 @@ describe("OpenAPI document", () => {
   it("is generated from the zod schemas, so a schema change shows in it", () => {
     const lookup = document.components.schemas.OrderLookup as unknown as { required?: string[]; properties: object };
     expect(Object.keys(lookup.properties).sort()).toEqual(Object.keys(OrderLookupSchema.shape).sort());
-    expect(lookup.required).toEqual(["order", "duplicates"]);
+    expect(lookup.required).toEqual(["order", "duplicates", "notifications"]);
     const submit = document.components.schemas.SubmitOrderBody as unknown as {
       properties: { id: { pattern: string } };
     };

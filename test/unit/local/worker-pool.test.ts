@@ -16,6 +16,15 @@ const resources = {
   bucket: "iso-bucket",
   queue: { url: "http://127.0.0.1:1/000000000000/iso-queue", arn: "arn:aws:sqs:us-east-1:000000000000:iso-queue" },
   dlq: { url: "http://127.0.0.1:1/000000000000/iso-dlq", arn: "arn:aws:sqs:us-east-1:000000000000:iso-dlq" },
+  notificationsQueue: {
+    url: "http://127.0.0.1:1/000000000000/iso-notifications",
+    arn: "arn:aws:sqs:us-east-1:000000000000:iso-notifications",
+  },
+  notificationsDlq: {
+    url: "http://127.0.0.1:1/000000000000/iso-notifications-dlq",
+    arn: "arn:aws:sqs:us-east-1:000000000000:iso-notifications-dlq",
+  },
+  topicArn: "arn:aws:sns:us-east-1:000000000000:iso-OrderEvents",
 };
 // Nothing listens there: a call that got past the fault switch would fail to connect, not succeed.
 const endpoints = { sqsS3Endpoint: "http://127.0.0.1:1", dynamoEndpoint: "http://127.0.0.1:1" };

@@ -11,6 +11,7 @@ import { chaos } from "../../helpers/chaos.ts";
 import { anOrderMessage, anOrderWithItems } from "../../helpers/factories.ts";
 import { InMemoryOrderRepository } from "../../helpers/fakes.ts";
 import { InMemoryAccountLedger, InMemoryStockLedger } from "../../helpers/ledger-fakes.ts";
+import { InMemoryEventPublisher } from "../../helpers/notification-fakes.ts";
 
 const PAYER = "1111111";
 const PAYEE = "7777777";
@@ -24,7 +25,15 @@ async function setup(onHand = 5, payerCents = 10_000) {
   await repository.claimOriginal(record);
   const queued: CancelMessage[] = [];
   const cancellations: CancelRequests = { enqueueCancel: async (cancel) => void queued.push(cancel) };
-  return { repository, stock, accounts, record, queued, cancellations, deps: { repository, stock, accounts } };
+  return {
+    repository,
+    stock,
+    accounts,
+    record,
+    queued,
+    cancellations,
+    deps: { repository, stock, accounts, events: new InMemoryEventPublisher() },
+  };
 }
 
 const cancel = (orderId: string): CancelMessage => ({
@@ -44,6 +53,8 @@ describe("cancelling an order", () => {
     expect(await stock.find("KB-01")).toMatchObject({ onHand: 5, reserved: 0 });
     expect(accounts.accounts.get(PAYER)).toMatchObject({ balance: 10_000, held: 0 });
     expect(repository.originals.get(record.orderId)?.cancellation?.reason).toBe("changed my mind");
+    // Never paid: the payer is told of the cancellation only.
+    expect(deps.events.published.map((event) => event.type)).toEqual(["OrderCancelled"]);
   });
 
   it("refunds a CONFIRMED order: the money goes back and the stock returns to onHand", async () => {
@@ -60,6 +71,16 @@ describe("cancelling an order", () => {
     await cancelOrder(cancel(record.orderId), deps, 2);
     expect(accounts.total()).toBe(10_000);
     expect(await stock.find("KB-01")).toMatchObject({ onHand: 5 });
+    // Each delivery publishes what the order implies: paid, then cancelled and refunded; the same events both times.
+    const published = deps.events.published;
+    expect(published.map((event) => event.type)).toEqual([
+      "OrderConfirmed",
+      "OrderCancelled",
+      "OrderConfirmed",
+      "OrderCancelled",
+    ]);
+    expect(published.slice(0, 2)).toEqual(published.slice(2));
+    expect(published[1]?.order).toMatchObject({ status: "CANCELLED", refunded: true });
   });
 
   it("holds a refund the payee cannot cover, without moving anything", async () => {
@@ -125,6 +146,7 @@ describe("a cancellation racing a running saga", () => {
             repository,
             stock: chaotic<StockLedger>(stock),
             accounts: chaotic<AccountLedger>(accounts),
+            events: deps.events,
           };
           const both = Promise.allSettled([
             runSaga(record, racing, { attempt: 1 }),

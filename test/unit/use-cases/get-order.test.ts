@@ -6,10 +6,12 @@ import { describe, expect, it } from "vitest";
 import { anOrder, anOrderMessage } from "../../helpers/factories.ts";
 import { InMemoryOrderArchive, InMemoryOrderRepository } from "../../helpers/fakes.ts";
 import { InMemoryAccountLedger, InMemoryStockLedger } from "../../helpers/ledger-fakes.ts";
+import { InMemoryEventPublisher } from "../../helpers/notification-fakes.ts";
 
 const ledgers = () => ({
   stock: new InMemoryStockLedger(),
   accounts: new InMemoryAccountLedger().fund("1111111", 1_000_000).fund("7777777", 0),
+  events: new InMemoryEventPublisher(),
 });
 
 describe("getOrder", () => {

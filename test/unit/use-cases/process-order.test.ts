@@ -4,14 +4,16 @@ import { describe, expect, it } from "vitest";
 import { anOrder, anOrderMessage } from "../../helpers/factories.ts";
 import { failing, InMemoryOrderArchive, InMemoryOrderRepository } from "../../helpers/fakes.ts";
 import { InMemoryAccountLedger, InMemoryStockLedger } from "../../helpers/ledger-fakes.ts";
+import { InMemoryEventPublisher } from "../../helpers/notification-fakes.ts";
 
 function setup() {
   const repository = new InMemoryOrderRepository();
   const archive = new InMemoryOrderArchive();
   const stock = new InMemoryStockLedger();
   const accounts = new InMemoryAccountLedger().fund("1111111", 1_000_000).fund("7777777", 0);
-  const deps = { repository, archive, validate: createOrderValidator(), stock, accounts };
-  return { repository, archive, deps, stock, accounts };
+  const events = new InMemoryEventPublisher();
+  const deps = { repository, archive, validate: createOrderValidator(), stock, accounts, events };
+  return { repository, archive, deps, stock, accounts, events };
 }
 
 describe("processOrder", () => {
@@ -128,5 +130,33 @@ describe("processOrder", () => {
     );
     expect(results.filter((result) => result.outcome === "original")).toHaveLength(1);
     expect(repository.duplicates.size).toBe(19);
+  });
+
+  it("publishes the outcome last; a crash before the publish is redelivered and publishes the same event", async () => {
+    // Arrange: the order is confirmed, then the publish fails (the process dies there).
+    const { repository, deps, events, accounts } = setup();
+    const message = anOrderMessage();
+    events.failNext = 1;
+    await expect(processOrder(message, deps)).rejects.toThrow("publish failed");
+    expect(repository.originals.get(message.order.id)?.status).toBe("CONFIRMED");
+    const paid = accounts.accounts.get("7777777")?.balance;
+    // Act: SQS redelivers the message.
+    const retry = await processOrder(message, deps, 2);
+    await processOrder(message, deps, 3);
+    // Assert: the one event, published on each delivery that found the order ended; no effect twice.
+    expect(retry.outcome).toBe("redelivered");
+    expect(events.published.map((event) => event.type)).toEqual(["OrderConfirmed", "OrderConfirmed"]);
+    expect(new Set(events.published.map((event) => event.eventId)).size).toBe(1);
+    expect(events.published[0]).toEqual(events.published[1]);
+    expect(accounts.accounts.get("7777777")?.balance).toBe(paid);
+  });
+
+  it("publishes nothing for a duplicate or an invalid order", async () => {
+    const { deps, events } = setup();
+    const order = anOrder();
+    await processOrder(anOrderMessage(order), deps);
+    await processOrder(anOrderMessage({ ...order }), deps);
+    await processOrder(anOrderMessage(anOrder({ amount: -1 })), deps);
+    expect(events.published.map((event) => event.orderId)).toEqual([order.id]);
   });
 });

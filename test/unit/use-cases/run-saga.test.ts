@@ -10,6 +10,7 @@ import { chaos } from "../../helpers/chaos.ts";
 import { anOrderMessage, anOrderWithItems } from "../../helpers/factories.ts";
 import { InMemoryOrderRepository } from "../../helpers/fakes.ts";
 import { InMemoryAccountLedger, InMemoryStockLedger } from "../../helpers/ledger-fakes.ts";
+import { InMemoryEventPublisher } from "../../helpers/notification-fakes.ts";
 
 const PAYER = "1111111";
 const PAYEE = "7777777";
@@ -120,12 +121,15 @@ describe("runSaga", () => {
     // The first run died after reserving.
     await stock.reserve("KB-01", record.orderId, 2);
     const later = { now: () => new Date(Date.now() + 16 * 60_000) };
+    const events = new InMemoryEventPublisher();
     const swept = await sweepStuckSagas(
-      { repository, stock, accounts, clock: later },
+      { repository, stock, accounts, events, clock: later },
       { timeoutMinutes: 15, limit: 10 },
     );
     expect(swept).toMatchObject({ swept: 1, failed: 1, confirmed: 0 });
     expect(repository.originals.get(record.orderId)?.failure?.code).toBe("SAGA_TIMEOUT");
+    // The sweep publishes the outcome it decided.
+    expect(events.published.map((event) => [event.type, event.orderId])).toEqual([["OrderFailed", record.orderId]]);
     expect(await stock.find("KB-01")).toMatchObject({ reserved: 0, onHand: 5 });
   });
 });

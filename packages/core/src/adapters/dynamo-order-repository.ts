@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { SagaLogEntry } from "../domain/fulfilment.ts";
+import type { NotificationRecord } from "../domain/notification.ts";
 import type { Cancellation, OrderRecord, OrderResolution } from "../domain/order.ts";
 import type { ListingPosition } from "../domain/order-listing.ts";
 import { SWEEP_SHARDS } from "../entities/order.ts";
@@ -73,7 +74,10 @@ export class DynamoOrderRepository implements OrderRepository {
       const [original] = data.order;
       if (!original) return undefined;
       const duplicates = data.orderDuplicate.map(toRecord).sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
-      return { original: toRecord(original), duplicates };
+      const notifications = (data.notification as NotificationRecord[]).sort((a, b) =>
+        a.occurredAt.localeCompare(b.occurredAt),
+      );
+      return { original: toRecord(original), duplicates, notifications };
     });
   }
 

@@ -66,10 +66,10 @@ export class PoisonMessageError extends DomainError {
   override readonly name = "PoisonMessageError";
 }
 
-export type Dependency = "table" | "bucket" | "queue";
+export type Dependency = "table" | "bucket" | "queue" | "topic";
 
 /**
- * A dependency (table, bucket, queue) failed. Adapters wrap SDK errors in it so
+ * A dependency (table, bucket, queue, topic) failed. Adapters wrap SDK errors in it so
  * that no SDK error crosses a port; retrying may succeed.
  */
 export class DependencyError extends DomainError {

@@ -3,6 +3,7 @@ import { Service } from "electrodb";
 import { accountEntity } from "./account.ts";
 import { auditEntryEntity } from "./audit-entry.ts";
 import { failureEntity } from "./failure.ts";
+import { notificationEntity } from "./notification.ts";
 import { orderEntity } from "./order.ts";
 import { orderDuplicateEntity } from "./order-duplicate.ts";
 import { stockEntity } from "./stock.ts";
@@ -25,6 +26,7 @@ export function ordersService(config: TableBinding) {
     auditEntry: auditEntryEntity(config),
     stock: stockEntity(config),
     account: accountEntity(config),
+    notification: notificationEntity(config),
     webhook: webhookEntity(config),
   });
   bindings.set(service, { client: config.client, table: config.table });

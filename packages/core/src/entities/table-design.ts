@@ -1,9 +1,11 @@
 import { accountSchema } from "./account.ts";
 import { auditEntrySchema } from "./audit-entry.ts";
 import { failureSchema } from "./failure.ts";
+import { notificationSchema } from "./notification.ts";
 import { orderSchema } from "./order.ts";
 import { orderDuplicateSchema } from "./order-duplicate.ts";
 import { stockSchema } from "./stock.ts";
+import { webhookSchema } from "./webhook.ts";
 
 /**
  * The physical design of the one table, derived from the entities' indexes so
@@ -36,6 +38,8 @@ export const tableSchemas: readonly SchemaShape[] = [
   auditEntrySchema,
   stockSchema,
   accountSchema,
+  notificationSchema,
+  webhookSchema,
 ];
 
 /** Reads the table design off entity schemas; throws if two entities disagree. */

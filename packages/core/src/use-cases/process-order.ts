@@ -1,12 +1,14 @@
 import type { OrderMessage, OrderRecord } from "../domain/order.ts";
 import { duplicateRecord, originalRecord } from "../domain/order-records.ts";
 import type { OrderValidator } from "../domain/validation.ts";
-import type { OrderArchive } from "../ports.ts";
+import type { OrderArchive, OrderEventPublisher } from "../ports.ts";
+import { announceOrder } from "./announce-order.ts";
 import { type RunSagaDeps, runSaga } from "./run-saga.ts";
 
 export interface ProcessOrderDeps extends RunSagaDeps {
   archive: OrderArchive;
   validate: OrderValidator;
+  events: OrderEventPublisher;
 }
 
 export type ProcessOutcome = "original" | "redelivered" | "duplicate";
@@ -25,7 +27,8 @@ const systemClock = { now: () => new Date() };
  * again (an at-least-once redelivery) writes no new record; it only repeats
  * the idempotent archive write, in case the first attempt failed after the
  * record was written. A valid original then runs its saga, from wherever an
- * earlier delivery left it, to CONFIRMED or FAILED.
+ * earlier delivery left it, to CONFIRMED or FAILED, and its outcome is
+ * published; a redelivery that finds the order ended publishes it again.
  */
 export async function processOrder(
   message: OrderMessage,
@@ -41,6 +44,7 @@ export async function processOrder(
     let record = claim.outcome === "claimed" ? candidate : claim.existing;
     if (record.s3Key) await deps.archive.put(record.s3Key, record.payload);
     if (record.status === "PENDING") record = await runSaga(record, deps, { attempt });
+    await announceOrder(record, deps.events);
     return { outcome: claim.outcome === "claimed" ? "original" : "redelivered", record };
   }
 

@@ -2,6 +2,7 @@ import { DiscardRequestSchema, parseOrThrow } from "@orders/core/domain/admin";
 import { discardDeadLetter } from "@orders/core/use-cases/dlq/discard-dead-letter";
 import { deadLetterQueue } from "../composition/queues.ts";
 import { accountLedger, auditLog, orderRepository, stockLedger } from "../composition/table.ts";
+import { orderEvents } from "../composition/topic.ts";
 import { actorOf } from "../http/admin-auth.ts";
 import { adminRoute } from "../http/admin-route.ts";
 import { json } from "../http/responses.ts";
@@ -13,6 +14,7 @@ const deps = {
   repository: orderRepository(),
   stock: stockLedger(),
   accounts: accountLedger(),
+  events: orderEvents(),
 };
 
 /** POST /admin/dlq/{id}/discard `{reason}`: compensate a part-done saga, then delete, keeping the body in the audit. */

@@ -15,6 +15,9 @@ export const dynamoClient = once(() => DynamoDBDocumentClient.from(dynamoBaseCli
 
 const service = once(() => ordersService({ client: dynamoClient(), table: Resource.OrdersTable.name }));
 
+/** Every entity of the one table, for the adapters composed elsewhere. */
+export const ordersTable = service;
+
 export const orderRepository = once(() => new DynamoOrderRepository(service()));
 export const failureLog = once(() => new DynamoFailureLog(service()));
 export const auditLog = once(() => new DynamoAuditLog(service()));

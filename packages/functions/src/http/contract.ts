@@ -123,6 +123,26 @@ export const SagaLogEntrySchema = z
   })
   .register(z.globalRegistry, { id: "SagaLogEntry" });
 
+export const NotificationViewSchema = z
+  .object({
+    eventId: z.string().register(z.globalRegistry, {
+      description: "Derived from the order and the event type: the same on every publish and delivery",
+    }),
+    type: z.enum(["OrderConfirmed", "OrderFailed", "OrderCancelled"]),
+    status: z.enum(["SENDING", "RETRYING", "DELIVERED", "FAILED", "NO_WEBHOOK"]).register(z.globalRegistry, {
+      description:
+        "DELIVERED after a 2xx (never sent again); RETRYING after a failed try; FAILED when the tries ran out (the event waits in NotificationsDlq); NO_WEBHOOK when the payer had none",
+    }),
+    accountId: z.string(),
+    attempts: z.int(),
+    occurredAt: z.iso.datetime(),
+    lastAttemptAt: z.optional(z.iso.datetime()),
+    deliveredAt: z.optional(z.iso.datetime()),
+    responseStatus: z.optional(z.int()),
+    lastError: z.optional(z.string()),
+  })
+  .register(z.globalRegistry, { id: "NotificationView" });
+
 export const OrderLookupSchema = z
   .object({
     order: OrderViewSchema,
@@ -141,6 +161,9 @@ export const OrderLookupSchema = z
         description: "The saga log, oldest first: one entry per step outcome",
       }),
     ),
+    notifications: z.array(NotificationViewSchema).register(z.globalRegistry, {
+      description: "The deliveries of the order's events to the payer's webhook, oldest event first",
+    }),
   })
   .register(z.globalRegistry, { id: "OrderLookup" });
 
@@ -167,12 +190,10 @@ export const LedgerEntrySchema = z
   })
   .register(z.globalRegistry, { id: "LedgerEntry" });
 
-export const WebhookViewSchema = z
-  .object({ url: z.url(), updatedAt: z.iso.datetime() })
-  .register(z.globalRegistry, {
-    id: "WebhookView",
-    description: "Where the account's order events are POSTed; the secret is shown only when it is set",
-  });
+export const WebhookViewSchema = z.object({ url: z.url(), updatedAt: z.iso.datetime() }).register(z.globalRegistry, {
+  id: "WebhookView",
+  description: "Where the account's order events are POSTed; the secret is shown only when it is set",
+});
 
 export const AccountSchema = z
   .object({
@@ -230,7 +251,8 @@ export const WebhookSecretSchema = z
   .object({
     url: z.url().register(z.globalRegistry, { description: "The URL as it will be called (normalised)" }),
     secret: z.string().register(z.globalRegistry, {
-      description: "`whsec_…`: signs every delivery's Orders-Signature. Shown once; setting the webhook again rotates it",
+      description:
+        "`whsec_…`: signs every delivery's Orders-Signature. Shown once; setting the webhook again rotates it",
     }),
   })
   .register(z.globalRegistry, { id: "WebhookSecret" });

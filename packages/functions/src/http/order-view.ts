@@ -36,7 +36,7 @@ function fulfilmentView({ payment, reservations, saga }: OrderRecord) {
   };
 }
 
-/** `GET /orders/{id}`'s body: the original as sent and judged, its duplicates, its download link and its saga. */
+/** `GET /orders/{id}`'s body: the original as sent and judged, its duplicates, its download link, its saga and its notifications. */
 export function orderLookupBody(lookup: OrderLookup): OrderLookupBody {
   return {
     order: orderView(lookup.original),
@@ -48,5 +48,6 @@ export function orderLookupBody(lookup: OrderLookup): OrderLookupBody {
     })),
     ...(lookup.jsonUrl ? { jsonUrl: lookup.jsonUrl } : {}),
     ...fulfilmentView(lookup.original),
+    notifications: lookup.notifications.map(({ orderId: _order, leaseUntil: _lease, ...notification }) => notification),
   };
 }

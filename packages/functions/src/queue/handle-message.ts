@@ -5,6 +5,7 @@ import { orderArchive } from "../composition/bucket.ts";
 import { logger } from "../composition/logger.ts";
 import { orderValidator } from "../composition/settings.ts";
 import { accountLedger, orderRepository, stockLedger } from "../composition/table.ts";
+import { orderEvents } from "../composition/topic.ts";
 import { countProcessed } from "../metrics.ts";
 
 const deps = {
@@ -13,6 +14,7 @@ const deps = {
   validate: orderValidator(),
   stock: stockLedger(),
   accounts: accountLedger(),
+  events: orderEvents(),
 };
 
 /** Runs one message of OrdersQueue: a submission through its saga, or a cancellation. */

@@ -5,8 +5,9 @@ import type { ScheduledEvent } from "aws-lambda";
 import { logger } from "../composition/logger.ts";
 import { sagaTimeoutMinutes } from "../composition/settings.ts";
 import { accountLedger, orderRepository, stockLedger } from "../composition/table.ts";
+import { orderEvents } from "../composition/topic.ts";
 
-const deps = { repository: orderRepository(), stock: stockLedger(), accounts: accountLedger() };
+const deps = { repository: orderRepository(), stock: stockLedger(), accounts: accountLedger(), events: orderEvents() };
 
 /** Orders one sweep ends at most; the next sweep, a minute later, takes the rest. */
 const SWEEP_LIMIT = 200;

@@ -3,7 +3,13 @@ import { type ReservationView, refundTransferId, type SagaPlan } from "../../dom
 import type { OrderRecord } from "../../domain/order.ts";
 import type { CancelMessage } from "../../domain/queue-message.ts";
 import { initialRefundView, nextRefundAction } from "../../domain/refund.ts";
+import type { OrderEventPublisher } from "../../ports.ts";
+import { announceOrder } from "../announce-order.ts";
 import { driveSaga, keepLog, type RunLog, type RunSagaDeps } from "../run-saga.ts";
+
+export interface CancelOrderDeps extends RunSagaDeps {
+  events: OrderEventPublisher;
+}
 
 /** At most this many refund steps: debit, credit, restock, done. */
 const MAX_REFUND_ACTIONS = 8;
@@ -14,9 +20,21 @@ const MAX_REFUND_ACTIONS = 8;
  * abort: a saga not yet paid is compensated (void, release); one already paid
  * rolls forward and is refunded (payee → payer, stock back to onHand). Either
  * way the order ends CANCELLED, once: every step is idempotent, and the
- * payment's one decision settles a cancel racing a running saga.
+ * payment's one decision settles a cancel racing a running saga. The order's
+ * events are published before the message is let go, and again by any
+ * redelivery that finds the order ended.
  */
-export async function cancelOrder(message: CancelMessage, deps: RunSagaDeps, attempt: number): Promise<OrderRecord> {
+export async function cancelOrder(
+  message: CancelMessage,
+  deps: CancelOrderDeps,
+  attempt: number,
+): Promise<OrderRecord> {
+  const ended = await endCancelled(message, deps, attempt);
+  await announceOrder(ended, deps.events);
+  return ended;
+}
+
+async function endCancelled(message: CancelMessage, deps: RunSagaDeps, attempt: number): Promise<OrderRecord> {
   const history = await deps.repository.findHistory(message.orderId);
   // The request checked the order exists: if it is missing now, the message goes to the DLQ with this reason.
   if (!history) throw new OrderNotFoundError(`Cancellation of ${message.orderId}: no such order`);

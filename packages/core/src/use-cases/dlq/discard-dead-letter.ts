@@ -3,7 +3,8 @@ import * as z from "zod/mini";
 import { parseOrThrow } from "../../domain/admin.ts";
 import { orderIdOf, submissionIdOf } from "../../domain/dead-letter.ts";
 import { OrderIdSchema } from "../../domain/order.ts";
-import type { AuditLog, Clock, DeadLetterStore } from "../../ports.ts";
+import type { AuditLog, Clock, DeadLetterStore, OrderEventPublisher } from "../../ports.ts";
+import { announceOrder } from "../announce-order.ts";
 import { type RunSagaDeps, runSaga } from "../run-saga.ts";
 import { takeOne } from "./take-one.ts";
 
@@ -20,6 +21,7 @@ export interface DiscardInput {
 export interface DiscardDeps extends RunSagaDeps {
   deadLetters: DeadLetterStore;
   audit: AuditLog;
+  events: OrderEventPublisher;
   clock?: Clock;
 }
 
@@ -27,8 +29,10 @@ export interface DiscardDeps extends RunSagaDeps {
  * Deletes a dead letter for good, after writing its body and the reason to
  * the audit: the message leaves the queue but is never lost. If the message
  * is the original of an order whose saga stopped part-way, the saga is
- * compensated first (DISCARDED), so that no stock or money stays held; if
- * that fails, nothing is deleted.
+ * compensated first (DISCARDED), so that no stock or money stays held, and
+ * the original's outcome is published (again, if it had ended: the message
+ * may be the last holder of an event a dead sweep never published); if
+ * either fails, nothing is deleted.
  */
 export async function discardDeadLetter(
   input: DiscardInput,
@@ -53,16 +57,24 @@ export async function discardDeadLetter(
   return { messageId: letter.messageId, status: "DISCARDED" };
 }
 
-/** Ends the saga of the order this message is the original of, if it is still PENDING; returns how it ended. */
+/**
+ * Ends the saga of the order this message is the original of, if it is still
+ * PENDING, and publishes the original's outcome; returns how a compensated saga ended.
+ */
 async function compensate(body: string, reason: string, deps: DiscardDeps): Promise<string | undefined> {
   const orderId = OrderIdSchema.safeParse(orderIdOf(body));
   if (!orderId.success) return undefined;
   const history = await deps.repository.findHistory(orderId.data);
   const original = history?.original;
-  if (original?.status !== "PENDING" || original.submissionId !== submissionIdOf(body)) return undefined;
+  if (!original || original.submissionId !== submissionIdOf(body)) return undefined;
+  if (original.status !== "PENDING") {
+    await announceOrder(original, deps.events);
+    return undefined;
+  }
   const ended = await runSaga(original, deps, {
     attempt: 0,
     abort: { code: "DISCARDED", message: `Discarded from the dead-letter queue: ${reason}` },
   });
+  await announceOrder(ended, deps.events);
   return ended.status;
 }

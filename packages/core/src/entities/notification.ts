@@ -1,0 +1,40 @@
+import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import { NOTIFICATION_STATUSES } from "../domain/notification.ts";
+import { ORDER_EVENT_TYPES } from "../domain/order-events.ts";
+
+/**
+ * The delivery of one order event to the payer's webhook, in the order's own
+ * partition (the `orderHistory` collection), so that reading an order reads
+ * its notifications in the same query. `leaseUntil` is the claim of the one
+ * attempt in flight; a DELIVERED record is never sent again.
+ */
+export const notificationSchema = {
+  model: { entity: "notification", version: "1", service: "orders" },
+  attributes: {
+    orderId: { type: "string", required: true, readOnly: true },
+    eventId: { type: "string", required: true, readOnly: true },
+    type: { type: ORDER_EVENT_TYPES, required: true },
+    accountId: { type: "string", required: true },
+    status: { type: NOTIFICATION_STATUSES, required: true },
+    attempts: { type: "number", required: true },
+    occurredAt: { type: "string", required: true },
+    leaseUntil: { type: "string" },
+    lastAttemptAt: { type: "string" },
+    deliveredAt: { type: "string" },
+    responseStatus: { type: "number" },
+    lastError: { type: "string" },
+  },
+  indexes: {
+    byOrderId: {
+      collection: "orderHistory",
+      pk: { field: "pk", composite: ["orderId"], casing: "none" },
+      sk: { field: "sk", composite: ["eventId"], casing: "none" },
+    },
+  },
+} as const;
+
+export function notificationEntity(config: EntityConfiguration) {
+  return new Entity(notificationSchema, config);
+}
+
+export type NotificationItem = EntityItem<ReturnType<typeof notificationEntity>>;

@@ -1,0 +1,33 @@
+import { DynamoNotificationLog } from "@orders/core/adapters/dynamo-notification-log";
+import { HttpsWebhookSender } from "@orders/core/adapters/https-webhook-sender";
+import { SqsRetryScheduler } from "@orders/core/adapters/sqs-retry-scheduler";
+import type { RetryPolicy } from "@orders/core/domain/retry-policy";
+import { Resource } from "sst";
+import { once } from "./once.ts";
+import { sqsClient } from "./queues.ts";
+import { webhookPolicy } from "./settings.ts";
+import { failureLog, ordersTable } from "./table.ts";
+
+const settings = () => Resource.OrdersConfig.notifications;
+
+export const notificationLog = once(() => new DynamoNotificationLog(ordersTable()));
+
+export const webhookSender = once(
+  () => new HttpsWebhookSender({ policy: webhookPolicy(), timeoutMs: settings().timeoutSeconds * 1000 }),
+);
+
+/** The Notifier's backoff between tries, and how many tries before NotificationsDlq. */
+export const notificationRetryPolicy = once(
+  (): RetryPolicy => ({
+    baseSeconds: settings().retryBaseSeconds,
+    maxSeconds: settings().retryMaxSeconds,
+    maxReceiveCount: settings().maxReceiveCount,
+  }),
+);
+
+/** What a failed delivery needs: its reason kept, and its retry delayed on NotificationsQueue. */
+export const notificationFailures = once(() => ({
+  failures: failureLog(),
+  retries: new SqsRetryScheduler(sqsClient(), Resource.NotificationsQueue.url),
+  policy: notificationRetryPolicy(),
+}));

@@ -1,0 +1,124 @@
+import { orderEventsOf } from "@orders/core/domain/order-events";
+import { verifySignature } from "@orders/core/domain/webhook-signature";
+import type { Webhook, WebhookRegistry, WebhookSender } from "@orders/core/ports";
+import { deliverNotification } from "@orders/core/use-cases/notify/deliver-notification";
+import { describe, expect, it } from "vitest";
+import { anOrderRecord } from "../../helpers/factories.ts";
+import { InMemoryNotificationLog } from "../../helpers/notification-fakes.ts";
+
+const SECRET = "whsec_test-secret";
+const URL = "https://hooks.example.com/orders";
+
+/** A receiver that records every POST and answers with the next scripted status (200 when the script runs out). */
+class RecordingSender implements WebhookSender {
+  readonly received: { url: string; body: string; headers: Record<string, string> }[] = [];
+  readonly script: (number | Error)[] = [];
+
+  async post(url: string, body: string, headers: Record<string, string>) {
+    this.received.push({ url, body, headers });
+    const next = this.script.shift() ?? 200;
+    if (next instanceof Error) throw next;
+    return { status: next };
+  }
+}
+
+const A_WEBHOOK: Webhook = { url: URL, secret: SECRET, updatedAt: "2026-12-02T00:00:00.000Z" };
+
+function setup(webhook: Webhook | null = A_WEBHOOK) {
+  let now = new Date("2026-12-02T12:00:00.000Z");
+  const webhooks: WebhookRegistry = { save: async () => undefined, find: async () => webhook ?? undefined };
+  const notifications = new InMemoryNotificationLog();
+  const sender = new RecordingSender();
+  const clock = { now: () => now };
+  const deps = { webhooks, notifications, sender, clock, leaseSeconds: 30 };
+  const [event] = orderEventsOf(anOrderRecord({ amountCents: 2580, status: "CONFIRMED" }));
+  if (!event) throw new Error("a confirmed order implies an event");
+  const stored = () => notifications.records.get(`${event.orderId}/${event.eventId}`);
+  return {
+    deps,
+    event,
+    sender,
+    stored,
+    advance: (seconds: number) => (now = new Date(now.getTime() + seconds * 1000)),
+  };
+}
+
+describe("delivering an order event", () => {
+  it("POSTs the event JSON to the payer's webhook, signed, and records it DELIVERED", async () => {
+    // Arrange
+    const { deps, event, sender, stored } = setup();
+    // Act
+    const outcome = await deliverNotification(event, deps, { final: false });
+    // Assert
+    expect(outcome).toBe("DELIVERED");
+    const [sent] = sender.received;
+    expect(sent?.url).toBe(URL);
+    expect(JSON.parse(sent?.body ?? "")).toEqual(event);
+    expect(sent?.headers["orders-event-id"]).toBe(event.eventId);
+    const signature = sent?.headers["orders-signature"] ?? "";
+    expect(signature).toMatch(/^t=1796212800,v1=[0-9a-f]{64}$/);
+    expect(verifySignature(signature, sent?.body ?? "", SECRET, 1796212800)).toBe(true);
+    expect(verifySignature(signature, sent?.body ?? "", "whsec_other", 1796212800)).toBe(false);
+    expect(stored()).toMatchObject({ status: "DELIVERED", attempts: 1, responseStatus: 200 });
+  });
+
+  it("never sends a delivered event again, however often it comes back", async () => {
+    const { deps, event, sender } = setup();
+    await deliverNotification(event, deps, { final: false });
+    const again = await Promise.all([1, 2, 3].map(() => deliverNotification(event, deps, { final: false })));
+    expect(again).toEqual(["ALREADY_DELIVERED", "ALREADY_DELIVERED", "ALREADY_DELIVERED"]);
+    expect(sender.received).toHaveLength(1);
+  });
+
+  it("lets one of two concurrent copies send; the other is retried later and finds it delivered", async () => {
+    const { deps, event, sender } = setup();
+    const [first, second] = await Promise.allSettled([
+      deliverNotification(event, deps, { final: false }),
+      deliverNotification(event, deps, { final: false }),
+    ]);
+    expect([first.status, second.status].sort()).toEqual(["fulfilled", "rejected"]);
+    const rejected = [first, second].find((result) => result.status === "rejected") as PromiseRejectedResult;
+    expect(rejected.reason).toMatchObject({ code: "NOTIFICATION_IN_FLIGHT" });
+    expect(await deliverNotification(event, deps, { final: false })).toBe("ALREADY_DELIVERED");
+    expect(sender.received).toHaveLength(1);
+  });
+
+  it("records a failed try and throws for the queue to retry; the retry delivers", async () => {
+    const { deps, event, sender, stored } = setup();
+    sender.script.push(503, new Error("connect ECONNREFUSED"));
+    await expect(deliverNotification(event, deps, { final: false })).rejects.toMatchObject({
+      code: "NOTIFICATION_NOT_DELIVERED",
+    });
+    expect(stored()).toMatchObject({ status: "RETRYING", attempts: 1, lastError: "The webhook answered 503" });
+    await expect(deliverNotification(event, deps, { final: false })).rejects.toThrow(/ECONNREFUSED/);
+    expect(await deliverNotification(event, deps, { final: false })).toBe("DELIVERED");
+    expect(stored()).toMatchObject({ status: "DELIVERED", attempts: 3 });
+    expect(stored()?.lastError).toBeUndefined();
+  });
+
+  it("marks the last failed try FAILED", async () => {
+    const { deps, event, sender, stored } = setup();
+    sender.script.push(500);
+    await expect(deliverNotification(event, deps, { final: true })).rejects.toThrow();
+    expect(stored()).toMatchObject({ status: "FAILED", lastError: "The webhook answered 500" });
+  });
+
+  it("sends again after a crash mid-attempt, once the lease has run out, with the same event id", async () => {
+    const { deps, event, sender, advance } = setup();
+    // A copy claimed the event and died before recording anything.
+    await deps.notifications.claim(event, "1111111", deps.clock.now().toISOString(), "2026-12-02T12:00:30.000Z");
+    await expect(deliverNotification(event, deps, { final: false })).rejects.toMatchObject({
+      code: "NOTIFICATION_IN_FLIGHT",
+    });
+    advance(31);
+    expect(await deliverNotification(event, deps, { final: false })).toBe("DELIVERED");
+    expect(sender.received.map((sent) => sent.headers["orders-event-id"])).toEqual([event.eventId]);
+  });
+
+  it("records NO_WEBHOOK when the payer has none, and sends nothing", async () => {
+    const { deps, event, sender, stored } = setup(null);
+    expect(await deliverNotification(event, deps, { final: false })).toBe("NO_WEBHOOK");
+    expect(sender.received).toHaveLength(0);
+    expect(stored()).toMatchObject({ status: "NO_WEBHOOK", attempts: 0, accountId: "1111111" });
+  });
+});
