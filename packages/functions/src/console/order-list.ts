@@ -15,7 +15,7 @@ export const orderListMarkup = `
 interface Listed {
   id: string;
   status: string;
-  amount: number;
+  amount?: number;
   fromAccount: string;
   toAccount: string;
   receivedAt: string;
@@ -40,7 +40,7 @@ export function orderList(kit: Kit): void {
     const cells = [
       open,
       order.status,
-      String(order.amount),
+      order.amount === undefined ? "—" : String(order.amount),
       order.fromAccount,
       order.toAccount,
       kit.time(order.receivedAt),
@@ -64,7 +64,9 @@ export function orderList(kit: Kit): void {
     const columns = ["Order", "Status", "Amount", "From", "To", "Received", "Resolved", "Refunded", "Failure"];
     const table = kit.table("Orders of the account", columns, []);
     table.tBodies[0]?.append(...rows.map(row));
-    $("order-list").replaceChildren(rows.length ? table : el("p", "No orders match.", { class: "none" }));
+    // A status filter may skip a whole page of orders: an empty page can still have a next one.
+    const empty = cursor === undefined ? "No orders match." : "None on this page; there may be more.";
+    $("order-list").replaceChildren(rows.length ? table : el("p", empty, { class: "none" }));
     $("order-list-more").hidden = cursor === undefined;
   }
 
