@@ -24,7 +24,25 @@ export interface CostInput {
    * leaves a marker in each sku's and account's item, so these items grow.
    */
   ledgerItemKb?: number;
+  /**
+   * Writes DynamoDB makes to global indexes per order, billed like table
+   * writes (a unit per KB of the index entry) and invisible to the call
+   * counts: see INDEX_WRITES_PER_CONFIRMED_ORDER. Default 0.
+   */
+  indexWrites?: number;
 }
+
+/**
+ * Index writes of one confirmed original, each entry under 1 KB:
+ * - the claim puts it in `pendingByAge` (gsi1, all attributes: 1) and in the
+ *   keys-only listings `byPayer` (gsi2: 1) and `byPayee` (gsi3: 1);
+ * - the resolve takes it out of gsi1 (1) and sets the listing keys to the
+ *   values they had: DynamoDB writes an index only when its keys or projected
+ *   attributes change, and the listings project none, so 0 there. No saga-log
+ *   append and no status change touches them either.
+ * Before the listings it was 2 (gsi1 in and out), which the model did not count.
+ */
+export const INDEX_WRITES_PER_CONFIRMED_ORDER = 4;
 
 const WRITES = new Set(["DynamoDB:PutItem", "DynamoDB:UpdateItem", "DynamoDB:DeleteItem"]);
 const READS = new Set(["DynamoDB:GetItem", "DynamoDB:Query"]);
@@ -43,7 +61,8 @@ export function costPerMillion(input: CostInput, price: Pricing): Record<string,
   const gbSeconds = (ms: number, mb: number) => (ms / 1000) * (mb / 1024);
   const updates = count((name) => name === "DynamoDB:UpdateItem");
   const ledgerWrites = Math.max(0, updates - 1);
-  const writeUnits = count((name) => WRITES.has(name)) - ledgerWrites + ledgerWrites * Math.ceil(itemKb);
+  const writeUnits =
+    count((name) => WRITES.has(name)) - ledgerWrites + ledgerWrites * Math.ceil(itemKb) + (input.indexWrites ?? 0);
   // A BatchGetItem of two items, each half a unit per started 4 KB.
   const batchReadUnits = count((name) => name === "DynamoDB:BatchGetItem") * 2 * 0.5 * Math.ceil(itemKb / 4);
   return {
@@ -64,15 +83,21 @@ export function costPerMillion(input: CostInput, price: Pricing): Record<string,
 /**
  * The floor of this architecture for a confirmed order of `lines` lines:
  * API Gateway, one API Lambda invocation, an SQS send plus a batched receive
- * and delete, the saga's 2k + 5 DynamoDB writes of items under 1 KB, one
- * eventually consistent read of both accounts, and one S3 PUT.
+ * and delete, the saga's 2k + 5 DynamoDB writes of items under 1 KB and the
+ * index writes they cause, one eventually consistent read of both accounts,
+ * and one S3 PUT.
  */
-export function floorPerMillion(price: Pricing, batchSize: number, lines = 0): number {
+export function floorPerMillion(
+  price: Pricing,
+  batchSize: number,
+  lines = 0,
+  indexWrites = INDEX_WRITES_PER_CONFIRMED_ORDER,
+): number {
   return (
     price.apiGatewayHttpPerMillion +
     price.lambdaArmPerMillionRequests +
     price.sqsPerMillionRequests * (1 + 2 / batchSize) +
-    price.dynamoWritePerMillion * (2 * lines + 5) +
+    price.dynamoWritePerMillion * (2 * lines + 5 + indexWrites) +
     price.dynamoReadPerMillion +
     price.s3PutPer1000 * 1000
   );

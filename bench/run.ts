@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { routes, subscriptions } from "../infra/manifest.ts";
 import type { CallsByOutcome } from "./calls-per-order.ts";
 import { barChart } from "./chart.ts";
-import { costPerMillion, floorPerMillion, type Pricing } from "./cost.ts";
+import { costPerMillion, floorPerMillion, INDEX_WRITES_PER_CONFIRMED_ORDER, type Pricing } from "./cost.ts";
 import type { EndToEndResult } from "./end-to-end.ts";
 import { isolationCost } from "./isolation.ts";
 import { apiGatewayOverhead } from "./profile-api-gateway.ts";
@@ -113,6 +113,7 @@ const cost = costPerMillion(
     batchSize: processor?.batchSize ?? 10,
     apiLambda: { ms: e2e.fixedLoad.acceptP50, memoryMb: submitRoute?.memoryMb ?? 512 },
     processorLambda: { msPerOrder: 1000 / cpu.handlerPerSecond, memoryMb: processor?.memoryMb ?? 1024 },
+    indexWrites: INDEX_WRITES_PER_CONFIRMED_ORDER,
   },
   pricing,
 );
@@ -132,6 +133,7 @@ const confirmedOrders = calls.confirmed.map((order) => {
             apiLambda: { ms: e2e.fixedLoad.acceptP50, memoryMb: submitRoute?.memoryMb ?? 512 },
             processorLambda: { msPerOrder: 1000 / cpu.handlerPerSecond, memoryMb: processor?.memoryMb ?? 1024 },
             ledgerItemKb,
+            indexWrites: INDEX_WRITES_PER_CONFIRMED_ORDER,
           },
           pricing,
         ),

@@ -231,4 +231,25 @@ describe("the README's examples, against `npm start`", () => {
     expect(await system.stop("SIGINT")).toBe(0);
     expect(system.output()).toContain("stopped");
   });
+
+  it("lists 1111111's orders as payer newest first, two a page, then only the confirmed one", () => {
+    const page = answerTo((c) => c.includes("/accounts/1111111/orders?limit=2"));
+    expect(page.orders.map((order: { id: string }) => order.id)).toEqual(["order-007", "order-002"]);
+    expect(page.orders[0]).toMatchObject({
+      status: "CANCELLED",
+      amount: 580,
+      fromAccount: "1111111",
+      toAccount: "7777777",
+      resolvedAt: expect.any(String),
+      refunded: true,
+    });
+    expect(page.orders[1]).toMatchObject({ status: "REJECTED", amount: -5 });
+    expect(page.cursor).toEqual(expect.any(String));
+    const confirmed = answerTo((c) => c.includes("/accounts/1111111/orders?status=CONFIRMED"));
+    expect(confirmed).toEqual({
+      orders: [
+        expect.objectContaining({ id: "order-001", status: "CONFIRMED", amount: 2580, resolvedAt: expect.any(String) }),
+      ],
+    });
+  });
 });
