@@ -174,6 +174,7 @@ interface BareOrder {
 }
 
 const S = (value: string): AttributeValue => ({ S: value });
+const ACCOUNT = /^\d{7,20}$/;
 const N = (value: number): AttributeValue => ({ N: String(value) });
 const marker = (id: string) => `m${createHash("sha256").update(id, "utf8").digest("hex").slice(0, 32)}`;
 const entry = (id: string, kind: string, cents: number, status: string, orderId: string): AttributeValue => ({
@@ -237,6 +238,19 @@ class BareSaga {
             status: S(valid ? "PENDING" : "REJECTED"),
             receivedAt: S(now),
             ...(valid ? { gsi1pk: S("$orders#sweepShard_0"), gsi1sk: S(`$order_1#receivedAt_${now}`) } : {}),
+            // The account listings' entries, which the claim writes for well-formed accounts, valid or not.
+            ...(ACCOUNT.test(order.fromAccount)
+              ? {
+                  gsi2pk: S(`$orders#fromAccount_${order.fromAccount}`),
+                  gsi2sk: S(`$order_1#receivedAt_${now}#orderId_${order.id}`),
+                }
+              : {}),
+            ...(ACCOUNT.test(order.toAccount)
+              ? {
+                  gsi3pk: S(`$orders#toAccount_${order.toAccount}`),
+                  gsi3sk: S(`$order_1#receivedAt_${now}#orderId_${order.id}`),
+                }
+              : {}),
           },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
