@@ -80,6 +80,14 @@ describe("the operations console, one order from submission to cancellation", ()
     for (const step of ["cancel", "refund", "restock"]) expect(steps.join("\n")).toContain(` ${step} `);
     expect(await page.getByRole("button", { name: "Cancel order" }).isDisabled()).toBe(true);
 
+    // Its notifications: the payer has no webhook, so each event is recorded as not sent.
+    const notified = async () => {
+      await page.getByRole("button", { name: "Reload" }).click();
+      return row("Notifications", /^OrderCancelled NO_WEBHOOK 1111111/).count();
+    };
+    await expect.poll(notified, UI).toBe(1);
+    expect(await row("Notifications", /^OrderConfirmed NO_WEBHOOK/).count()).toBe(1);
+
     // Act and assert: the order verifies consistent.
     await page.getByRole("button", { name: "Verify consistency" }).click();
     await expect.poll(() => page.getByText(/^Consistent: all \d+ checks passed\.$/).isVisible(), UI).toBe(true);

@@ -28,9 +28,12 @@ export interface OrderLookup {
     eventId: string;
     type: string;
     status: string;
+    accountId?: string;
     attempts: number;
+    occurredAt?: string;
     lastAttemptAt?: string;
     deliveredAt?: string;
+    responseStatus?: number;
     lastError?: string;
   }[];
 }
@@ -114,15 +117,17 @@ export function orderView(kit: Kit): (body: OrderLookup) => Node[] {
     const notifications = body.notifications?.length
       ? kit.table(
           "Notifications",
-          ["Event", "Type", "Status", "Attempts", "Last attempt", "Delivered", "Last error"],
+          ["Type", "Status", "To account", "Attempts", "Occurred", "Last attempt", "Delivered", "Answer", "Event"],
           body.notifications.map((n) => [
-            n.eventId,
             n.type,
             n.status,
+            text(n.accountId),
             String(n.attempts),
+            kit.time(n.occurredAt),
             kit.time(n.lastAttemptAt),
             kit.time(n.deliveredAt),
-            n.lastError ?? "—",
+            [n.responseStatus, n.lastError].filter((part) => part !== undefined).join(" · ") || "—",
+            n.eventId,
           ]),
         )
       : undefined;

@@ -102,15 +102,18 @@ export function ordersTab(kit: Kit, render: (body: OrderLookup) => Node[]): Tab 
       target.replaceChildren(
         el("h3", "Consistency"),
         el("p", verdict, { class: result.consistent ? "good" : "bad" }),
-        kit.table(
-          "Consistency checks",
-          ["Check", "Result", "Expected", "Actual"],
-          result.checks.map((check) => [
-            check.name,
-            check.ok ? "ok" : "FAILED",
-            show(check.expected),
-            show(check.actual),
-          ]),
+        Object.assign(
+          kit.table(
+            "Consistency checks",
+            ["Check", "Result", "Expected", "Actual"],
+            result.checks.map((check) => [
+              check.name,
+              check.ok ? "ok" : "FAILED",
+              show(check.expected),
+              show(check.actual),
+            ]),
+          ),
+          { className: "checks" },
         ),
         el("p", "Amounts in the checks are in cents.", { class: "none" }),
       );

@@ -13,7 +13,8 @@ export const styles = `
   button:disabled { opacity: .5; cursor: default; }
   :focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
   table { border-collapse: collapse; width: 100%; background: #fff; }
-  th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #e3e6eb; vertical-align: top; font-size: .85rem; overflow-wrap: anywhere; }
+  th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #e3e6eb; vertical-align: top; font-size: .85rem; }
+  table.checks td { overflow-wrap: anywhere; }
   tr.group th { background: #eef1f6; }
   tr.clickable:hover { background: #f0f4ff; cursor: pointer; }
   pre { background: #fff; border: 1px solid #e3e6eb; padding: .6rem; overflow: auto; max-height: 18rem; }
