@@ -269,8 +269,12 @@ export const ListedOrderSchema = z
         description: "In currency units; a rejected order's only if it was sent as a number",
       }),
     ),
-    fromAccount: z.string().register(z.globalRegistry, { description: "The payer" }),
-    toAccount: z.string().register(z.globalRegistry, { description: "The payee" }),
+    fromAccount: z.string().register(z.globalRegistry, {
+      description: "The payer; empty for a rejected order sent without one (listed under its payee)",
+    }),
+    toAccount: z.string().register(z.globalRegistry, {
+      description: "The payee; empty for a rejected order sent without one (listed under its payer)",
+    }),
     receivedAt: z.iso.datetime(),
     resolvedAt: z.optional(z.iso.datetime()),
     refunded: z.optional(z.boolean()),
