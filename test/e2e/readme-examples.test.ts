@@ -117,6 +117,19 @@ describe("the README's examples, against `npm start`", () => {
     expect(lines[0]).toMatch(/opened accounts 1111111 \(10000\), 7777777, 2222222 \(100\); stocked KB-01 ×100/);
   });
 
+  it("records order-001's OrderConfirmed as NO_WEBHOOK, its payer having no webhook, and the webhook set for 3333333", async () => {
+    // The Notifier runs after the order ends: poll, as a user would.
+    const notifications = async () =>
+      ((await (await fetch(`${system.url}/orders/order-001`)).json()) as { notifications: unknown[] }).notifications;
+    await expect
+      .poll(notifications, { timeout: 10_000 })
+      .toEqual([expect.objectContaining({ type: "OrderConfirmed", status: "NO_WEBHOOK", accountId: "1111111" })]);
+    const set = answerTo(
+      (command) => command.includes("/accounts/3333333/webhook") && command.includes("hooks.example"),
+    );
+    expect(set).toEqual({ url: "https://hooks.example.com/orders", secret: expect.stringMatching(/^whsec_/) });
+  });
+
   it("confirms order-001: payment posted, both lines committed, the saga log in order", () => {
     const body = getOrder("order-001");
     expect(body.order).toMatchObject({ status: "CONFIRMED", valid: true });
