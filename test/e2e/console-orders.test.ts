@@ -95,8 +95,11 @@ describe("the operations console, one order from submission to cancellation", ()
     mkdirSync("test-results", { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
-    // The stock and the payer's balance are back where they started.
-    await page.getByRole("tab", { name: "Inventory and accounts" }).click();
+    // The stock and the payer's balance are back where they started (the next tab, from the keyboard).
+    await page.getByRole("tab", { name: "Orders" }).press("ArrowRight");
+    const stockTab = page.getByRole("tab", { name: "Inventory and accounts" });
+    expect(await stockTab.getAttribute("aria-selected")).toBe("true");
+    expect(await stockTab.evaluate((tab) => tab === document.activeElement)).toBe(true);
     await page.getByLabel("Sku", { exact: true }).fill("KB-01");
     await page.getByRole("button", { name: "Show stock" }).click();
     await expect.poll(() => row("Stock level", "On hand 100").count(), UI).toBe(1);

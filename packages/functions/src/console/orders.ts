@@ -140,10 +140,6 @@ export function ordersTab(kit: Kit, render: (body: OrderLookup) => Node[]): Tab 
   });
   $("order-verify").addEventListener("click", () => void verify());
 
-  return {
-    open: (id) => {
-      if (id) open(id);
-      else $<HTMLInputElement>("order-id").focus();
-    },
-  };
+  // Opening the tab on no order leaves the focus on the tab, as the tabs pattern expects.
+  return { open: (id) => id && open(id) };
 }

@@ -2,7 +2,7 @@ import type { Kit, Tab, TabName } from "./types.ts";
 
 /**
  * The console's frame: sign-in, and tabs that follow the WAI-ARIA tabs pattern
- * (arrow keys move between them; the URL's hash names the open one, so
+ * (the arrow keys, Home and End move between them; the URL's hash names the open one, so
  * `/console#orders/order-001` opens that order). Runs in the page, serialized
  * with toString(): self-contained, it gets everything through its arguments.
  */
@@ -33,10 +33,16 @@ export function consoleShell(kit: Kit, tabs: Record<TabName, Tab>): void {
     const tab = kit.$(`tab-${name}`);
     tab.addEventListener("click", () => select(name));
     tab.addEventListener("keydown", (event) => {
-      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-      if (step === undefined) return;
+      const last = names.length - 1;
+      const target = {
+        ArrowRight: (index + 1) % names.length,
+        ArrowLeft: (index + last) % names.length,
+        Home: 0,
+        End: last,
+      }[event.key];
+      if (target === undefined) return;
       event.preventDefault();
-      select(names[(index + step + names.length) % names.length] ?? name, undefined, true);
+      select(names[target] ?? name, undefined, true);
     });
   }
 
