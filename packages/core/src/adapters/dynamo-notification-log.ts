@@ -37,7 +37,7 @@ export class DynamoNotificationLog implements NotificationLog {
               `${notExists(status)} OR (${ne(status, "DELIVERED")} AND (${ne(status, "SENDING")} OR ${lt(lease, at)}))`,
           )
           .go({ ...RAW_ERRORS, response: "all_new" });
-        return { outcome: "claimed", attempts: data.attempts ?? 1 };
+        return { outcome: "claimed", attempts: data?.attempts ?? 1 };
       } catch (error) {
         if (!isRejected(error)) throw error;
         const { data } = await notification.get(key).go({ ...RAW_ERRORS, consistent: true });

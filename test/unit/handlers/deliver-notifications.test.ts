@@ -1,0 +1,77 @@
+import { ChangeMessageVisibilityCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { orderEventsOf } from "@orders/core/domain/order-events";
+import { handler } from "@orders/functions/queue/deliver-notifications";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { anOrderRecord, lambdaContext, sqsEvent, sqsRecord } from "../../helpers/factories.ts";
+import { linked } from "../../helpers/linked-resources.ts";
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+
+/** A webhook item as ElectroDB stores it. */
+const webhookItem = (accountId: string, url: string) => ({
+  pk: `$orders#accountId_${accountId}`,
+  sk: "$webhook_1",
+  accountId,
+  url,
+  secret: "whsec_unit",
+  updatedAt: "2026-12-02T00:00:00.000Z",
+  __edb_e__: "webhook",
+  __edb_v__: "1",
+});
+
+const [event] = orderEventsOf(anOrderRecord({ amountCents: 2580, status: "CONFIRMED" }));
+const body = JSON.stringify(event);
+const run = (...records: ReturnType<typeof sqsRecord>[]) => handler(sqsEvent(records), lambdaContext("notifier"));
+const updates = () => dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+
+beforeEach(() => {
+  dynamo.on(UpdateCommand).resolves({});
+  sqs.on(ChangeMessageVisibilityCommand).resolves({});
+});
+afterEach(() => {
+  dynamo.reset();
+  sqs.reset();
+});
+
+describe("Notifier handler", () => {
+  it("records NO_WEBHOOK for a payer without one, reading only the small webhook item", async () => {
+    dynamo.on(GetCommand).resolves({});
+    expect(await run(sqsRecord(body))).toEqual({ batchItemFailures: [] });
+    expect(dynamo).toHaveReceivedCommandWith(GetCommand, {
+      TableName: linked.OrdersTable.name,
+      Key: { pk: "$orders#accountId_1111111", sk: "$webhook_1" },
+    });
+    expect(updates()).toHaveLength(1);
+    expect(updates()[0]?.ExpressionAttributeValues).toEqual(expect.objectContaining({ ":status_u0": "NO_WEBHOOK" }));
+    expect(sqs).not.toHaveReceivedCommand(ChangeMessageVisibilityCommand);
+  });
+
+  it("fails a record whose webhook cannot be reached, records why, and delays its retry on NotificationsQueue", async () => {
+    // `.invalid` never resolves (RFC 2606): the delivery fails before any byte is sent.
+    dynamo.on(GetCommand).resolves({ Item: webhookItem("1111111", "https://hooks.invalid/orders") });
+    const record = sqsRecord(body, 2);
+    expect(await run(record)).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+    // The claim, the failed try on the delivery record, and the failure log.
+    const statuses = updates().map((input) => input.ExpressionAttributeValues?.[":status_u0"]);
+    expect(statuses.slice(0, 2)).toEqual(["SENDING", "RETRYING"]);
+    expect(updates()[2]?.ExpressionAttributeValues).toMatchObject({ ":code_u0": "NOTIFICATION_NOT_DELIVERED" });
+    expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, {
+      QueueUrl: linked.NotificationsQueue.url,
+      ReceiptHandle: record.receiptHandle,
+    });
+    const delay = sqs.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input.VisibilityTimeout ?? 0;
+    // Try 2 of the Notifier's policy: 4 × 2² seconds, less at most half for jitter.
+    expect(delay).toBeGreaterThanOrEqual(8);
+    expect(delay).toBeLessThanOrEqual(16);
+  });
+
+  it("fails a body that is no order event at once, with no write, so it reaches NotificationsDlq", async () => {
+    const record = sqsRecord('{"hello":"world"}');
+    expect(await run(record, sqsRecord("not json"))).toMatchObject({ batchItemFailures: [{}, {}] });
+    expect(dynamo).not.toHaveReceivedCommand(GetCommand);
+    expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, { VisibilityTimeout: 0 });
+  });
+});
