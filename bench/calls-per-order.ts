@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { subscriptions } from "../infra/manifest.ts";
 import { repoRoot } from "../packages/local/src/handlers.ts";
 import { startLocalSystem } from "../packages/local/src/runtime.ts";
 import type { CallCounts } from "../packages/local/src/sdk-instrumentation.ts";
@@ -76,8 +77,9 @@ export async function callsPerOrder(telemetry: LocalTelemetry): Promise<CallsByO
     faults: [],
     telemetry,
     isolation: "none",
-    // The sweeper's own calls would land in whichever order's count is running.
-    manifest: { schedules: [] },
+    // The sweeper's own calls would land in whichever order's count is running, and
+    // the Notifier's too (it runs after the order, on its own queue): both are priced apart.
+    manifest: { schedules: [], subscriptions: subscriptions.filter((spec) => spec.name === "OrdersProcessor") },
     log: () => undefined,
   });
   const counts = system.calls;

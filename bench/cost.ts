@@ -9,6 +9,7 @@ export interface Pricing {
   s3GetPer1000: number;
   lambdaArmPerMillionRequests: number;
   lambdaArmPerGbSecond: number;
+  snsPublishPerMillion: number;
 }
 
 export interface CostInput {
@@ -77,6 +78,8 @@ export function costPerMillion(input: CostInput, price: Pricing): Record<string,
     "DynamoDB writes": price.dynamoWritePerMillion * writeUnits,
     "DynamoDB reads": price.dynamoReadPerMillion * (count((name) => READS.has(name)) + batchReadUnits),
     "S3 PUT": price.s3PutPer1000 * 1000 * count((name) => name === "S3:PutObject"),
+    // The order's events: one PublishBatch carries them all (SNS bills each 64 KB of it).
+    "SNS publish": price.snsPublishPerMillion * count((name) => name.startsWith("SNS:")),
   };
 }
 
@@ -85,7 +88,7 @@ export function costPerMillion(input: CostInput, price: Pricing): Record<string,
  * API Gateway, one API Lambda invocation, an SQS send plus a batched receive
  * and delete, the saga's 2k + 5 DynamoDB writes of items under 1 KB and the
  * index writes they cause, one eventually consistent read of both accounts,
- * and one S3 PUT.
+ * one S3 PUT, and one SNS publish of its outcome.
  */
 export function floorPerMillion(
   price: Pricing,
@@ -99,6 +102,7 @@ export function floorPerMillion(
     price.sqsPerMillionRequests * (1 + 2 / batchSize) +
     price.dynamoWritePerMillion * (2 * lines + 5 + indexWrites) +
     price.dynamoReadPerMillion +
-    price.s3PutPer1000 * 1000
+    price.s3PutPer1000 * 1000 +
+    price.snsPublishPerMillion
   );
 }
