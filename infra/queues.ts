@@ -32,6 +32,18 @@ export const notificationsQueue = new sst.aws.Queue("NotificationsQueue", {
 });
 
 /**
+ * What linking OrderEvents grants: publishing to it, and nothing else (SST's
+ * own SnsTopic link grants sns:* on the topic, which would let a publisher
+ * subscribe an endpoint of its choosing or change the topic's policy).
+ * `Resource.OrderEvents.arn` is unchanged. Declared before the topic: SST
+ * reads the override when the component registers.
+ */
+sst.Linkable.wrap(sst.aws.SnsTopic, (topic) => ({
+  properties: { arn: topic.arn },
+  include: [sst.aws.permission({ actions: ["sns:Publish"], resources: [topic.arn] })],
+}));
+
+/**
  * OrderEvents: OrderConfirmed, OrderFailed and OrderCancelled, published by
  * whatever ends an order. Encrypted with the AWS-managed SNS key: the events
  * carry account ids and amounts.
@@ -44,16 +56,39 @@ export const orderEvents = new sst.aws.SnsTopic("OrderEvents", {
   },
 });
 
+/**
+ * Each subscribed queue accepts messages from this topic only. (SST's
+ * `subscribeQueue` writes a queue policy letting any SNS topic, S3 bucket or
+ * EventBridge rule, of any account, send to the queue; hence these two
+ * resources instead.)
+ */
 const subscribedQueues = { NotificationsQueue: notificationsQueue };
 for (const name of topics.OrderEvents.subscribers) {
-  // Raw delivery: the queue's body is the event JSON, as the Notifier parses it.
-  orderEvents.subscribeQueue(name, subscribedQueues[name].arn, {
-    transform: {
-      subscription: (args) => {
-        args.rawMessageDelivery = topics.OrderEvents.rawMessageDelivery;
-      },
-    },
+  const subscribed = subscribedQueues[name];
+  const policy = new aws.sqs.QueuePolicy(`${name}Policy`, {
+    queueUrl: subscribed.url,
+    policy: aws.iam.getPolicyDocumentOutput({
+      statements: [
+        {
+          actions: ["sqs:SendMessage"],
+          resources: [subscribed.arn],
+          principals: [{ type: "Service", identifiers: ["sns.amazonaws.com"] }],
+          conditions: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [orderEvents.arn] }],
+        },
+      ],
+    }).json,
   });
+  // Raw delivery: the queue's body is the event JSON, as the Notifier parses it.
+  new aws.sns.TopicSubscription(
+    `OrderEventsTo${name}`,
+    {
+      topic: orderEvents.arn,
+      protocol: "sqs",
+      endpoint: subscribed.arn,
+      rawMessageDelivery: topics.OrderEvents.rawMessageDelivery,
+    },
+    { dependsOn: [policy] },
+  );
 }
 
 /** Processor settings, read by handlers as `Resource.OrdersConfig`. */
@@ -78,6 +113,29 @@ export const linkables = {
 const subscribable = { OrdersQueue: queue, NotificationsQueue: notificationsQueue };
 
 /**
+ * SST names a subscriber after its queue: <Queue>Subscriber<hash>FunctionFunction
+ * (50 characters for NotificationsQueue) and …FunctionRole. Past 64 characters
+ * with the app and the stage, SST cuts the stage itself (`prod-…`, `producti-…`
+ * on production), which no name pattern of the deploy role
+ * (stacks/foundation/github-deploy.tf) can scope to one stage. A subscriber
+ * added after OrdersProcessor is named `<app>-<stage>-<Name>` and
+ * `<app>-<stage>-<Name>Role` instead; OrdersProcessor keeps the names it was
+ * deployed with (a new name would replace the function).
+ */
+function physicalNames(name: string) {
+  if (name === "OrdersProcessor") return {};
+  const prefix = `${$app.name}-${$app.stage}-${name}`;
+  return {
+    name: prefix,
+    transform: {
+      role: (args: aws.iam.RoleArgs) => {
+        args.name = `${prefix}Role`;
+      },
+    },
+  };
+}
+
+/**
  * One subscriber per manifest subscription, by name. SST names each function
  * per stage (FunctionArgs.name would fix one name for every stage).
  */
@@ -86,6 +144,7 @@ export const subscribers = Object.fromEntries(
     spec.name,
     subscribable[spec.queue].subscribe(
       {
+        ...physicalNames(spec.name),
         handler: spec.handler,
         link: spec.links.map((name) => linkables[name]),
         timeout: `${spec.timeoutSeconds} seconds`,

@@ -14,7 +14,9 @@ locals {
   # (orde-production-OrdersQueueSubscriber…Role-…) and then drops it
   # (production-OrdersQueueSubscriber…Function-…). These two patterns per
   # stage cover both forms; test/preview/deploy-role.test.ts checks them
-  # against every name SST generates for each stage.
+  # against every name SST generates for each stage. (Past that SST cuts the
+  # stage itself, which no pattern here can scope: infra/queues.ts names the
+  # Notifier orders-<stage>-Notifier for that reason.)
   sst_names = flatten([for stage in var.stages : ["${substr(var.app_name, 0, 1)}*-${stage}-*", "${stage}-*"]])
   # Names the app sets itself (alarms, dashboards): always <app>-<stage>-….
   app_names = [for stage in var.stages : "${var.app_name}-${stage}-*"]
@@ -61,8 +63,9 @@ resource "aws_iam_role" "deploy" {
 }
 
 # What `sst deploy` does for this app: its own state and assets in S3 and SSM,
-# then the stage's Lambda functions, HTTP API, queues, table, bucket, log
-# groups, schedules, alarms and dashboard; IAM roles for the functions.
+# then the stage's Lambda functions, HTTP API, queues (and their policies), SNS
+# topic and subscriptions, table, bucket, log groups, schedules, alarms and
+# dashboard; IAM roles for the functions.
 data "aws_iam_policy_document" "deploy" {
   statement {
     sid     = "SstStateAndAssets"
@@ -106,6 +109,14 @@ data "aws_iam_policy_document" "deploy" {
       [for name in local.sst_names : "${local.arn}:logs:${var.region}:${local.account}:log-group:/aws/lambda/${name}"],
       [for name in local.sst_names : "${local.arn}:logs:${var.region}:${local.account}:log-group:/aws/vendedlogs/apis/${name}"],
     )
+  }
+
+  # The OrderEvents topic and its subscriptions. A subscription's ARN is its
+  # topic's followed by `:<id>`, which the same name patterns match.
+  statement {
+    sid       = "Topics"
+    actions   = ["sns:CreateTopic", "sns:DeleteTopic", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:TagResource", "sns:UntagResource", "sns:ListTagsForResource", "sns:Subscribe", "sns:Unsubscribe", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes"]
+    resources = [for name in local.sst_names : "${local.arn}:sns:${var.region}:${local.account}:${name}"]
   }
 
   statement {

@@ -37,7 +37,7 @@ export function deployedFunction(graph: Graph, spec: FunctionSpec): DeployedFunc
   };
 }
 
-const LINKED_TYPES: string[] = [TYPES.table, TYPES.bucket, TYPES.queue];
+const LINKED_TYPES: string[] = [TYPES.table, TYPES.bucket, TYPES.queue, TYPES.topic];
 
 /** The ARNs of the AWS resources behind a link name (none for a Linkable of settings or a Secret). */
 export function linkedArns(graph: Graph, link: LinkName): string[] {

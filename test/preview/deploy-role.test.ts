@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type Graph, type RegisteredResource, TYPES } from "./graph.ts";
 import { allows } from "./iam.ts";
 import { ACCOUNT, PARTITION, REGION } from "./mocks.ts";
-import { physicalPrefix } from "./naming.ts";
+import { NAME_RULES, physicalPrefix, RANDOM_SUFFIX } from "./naming.ts";
 import { loadGraph, STAGES } from "./stages.ts";
 import { TerraformModule } from "./terraform.ts";
 
@@ -117,6 +117,31 @@ const NEEDS: Need[] = [
     arn: (r) => `arn:${PARTITION}:apigateway:${REGION}::/apis/${r.inputs.apiId}/integrations`,
     actions: ["apigateway:POST"],
   },
+  {
+    type: TYPES.queuePolicy,
+    // SetQueueAttributes(Policy) on the queue the policy is for, named by its URL.
+    arn: (r) => arn("sqs", String(r.inputs.queueUrl).split("/").pop() as string),
+    actions: ["sqs:SetQueueAttributes", "sqs:GetQueueAttributes"],
+  },
+  {
+    type: TYPES.topic,
+    arn: (r) => r.state.arn as string,
+    actions: [
+      "sns:CreateTopic",
+      "sns:SetTopicAttributes",
+      "sns:GetTopicAttributes",
+      "sns:TagResource",
+      "sns:ListTagsForResource",
+      "sns:DeleteTopic",
+    ],
+  },
+  // Subscribe is authorised on the topic; the rest on the subscription (<topic ARN>:<id>).
+  { type: TYPES.topicSubscription, arn: (r) => String(r.inputs.topic), actions: ["sns:Subscribe"] },
+  {
+    type: TYPES.topicSubscription,
+    arn: (r) => r.state.arn as string,
+    actions: ["sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:Unsubscribe"],
+  },
   { type: TYPES.eventSourceMapping, arn: () => "*", actions: ["lambda:CreateEventSourceMapping"] },
   {
     type: TYPES.eventRule,
@@ -214,6 +239,10 @@ describe("the deploy role's name patterns, for other stage names", () => {
       ["iam:PassRole", `arn:${PARTITION}:iam::${ACCOUNT}:role/${name}`],
     ],
     [TYPES.queue]: (name) => [["sqs:CreateQueue", arn("sqs", name)]],
+    [TYPES.topic]: (name) => [
+      ["sns:CreateTopic", arn("sns", name)],
+      ["sns:Unsubscribe", arn("sns", `${name}:00000000-0000-4000-8000-000000000000`)],
+    ],
     [TYPES.table]: (name) => [["dynamodb:CreateTable", arn("dynamodb", `table/${name}`)]],
     [TYPES.bucket]: (name) => [["s3:CreateBucket", `arn:${PARTITION}:s3:::${name}`]],
     [TYPES.eventRule]: (name) => [["events:PutRule", arn("events", `rule/${name}`)]],
@@ -230,12 +259,13 @@ describe("the deploy role's name patterns, for other stage names", () => {
           { github_repository: "acme/orders", stages: [stage] },
         ).policyDocument("deploy");
         for (const resource of named) {
-          // Act: the name SST's rules give this resource on that stage.
-          const prefix = physicalPrefix(dev.synth.app.name, stage, resource.type, resource.name) as string;
+          // Act: the name SST's rules give this resource on that stage (or the app gives it, <app>-<stage>-<Name>).
+          const given = resource.inputs[NAME_RULES[resource.type]?.field as string] as string;
+          const name = RANDOM_SUFFIX.test(given)
+            ? `${physicalPrefix(dev.synth.app.name, stage, resource.type, resource.name)}-abcdefgh`
+            : given.replace(/^orders-dev-/, `orders-${stage}-`);
           // Assert
-          for (const [action, target] of (callFor[resource.type] as (name: string) => [string, string][])(
-            `${prefix}-abcdefgh`,
-          )) {
+          for (const [action, target] of (callFor[resource.type] as (name: string) => [string, string][])(name)) {
             expect(allows(scoped, action, target), `${action} on ${target}`).toBe(true);
           }
         }

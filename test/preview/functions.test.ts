@@ -60,6 +60,30 @@ describe.each(STAGES)("functions on stage %s, as SST builds them", (stage) => {
     expect(role.inputs.managedPolicyArns).toEqual(["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]);
   });
 
+  it.each(declared)("$label may publish to OrderEvents only if linked to it, and do nothing else there", ({ spec }) => {
+    // Arrange
+    const { role } = deployedFunction(graph, spec);
+    const [topic] = linkedArns(graph, "OrderEvents");
+    const statements = graph.policyOf(role.name.replace(/Role$/, ""));
+    // Act
+    const onTopic = statements.filter((statement) => statement.Resource.includes(topic as string));
+    const snsActions = statements.flatMap((statement) => statement.Action).filter((action) => /^sns:/i.test(action));
+    // Assert: publishing is all SST's link grants (sns:* narrowed in infra/queues.ts), on the one topic.
+    expect(topic).toMatch(/^arn:aws:sns:/);
+    if (spec.links.includes("OrderEvents")) {
+      expect(onTopic.map((statement) => [statement.Action, statement.Resource])).toEqual([[["sns:Publish"], [topic]]]);
+      expect(snsActions).toEqual(["sns:Publish"]);
+    } else {
+      expect(onTopic).toEqual([]);
+      expect(snsActions).toEqual([]);
+    }
+  });
+
+  it("links OrderEvents to exactly the functions that end an order (the cancel route only enqueues), not the Notifier", () => {
+    const publishers = declared.filter(({ spec }) => spec.links.includes("OrderEvents")).map(({ label }) => label);
+    expect(publishers.sort()).toEqual(["OrdersProcessor", "POST /admin/dlq/{id}/discard", "SagaSweeper"].sort());
+  });
+
   it.each(declared)("$label bundles the AWS SDK it was tested with (no SDK left to the Lambda runtime)", ({ spec }) => {
     const { build } = deployedFunction(graph, spec);
     const leftToRuntime = build.externalImports.filter((name) => /^@(aws-sdk|smithy)\//.test(name));

@@ -104,6 +104,19 @@ export function newResourceMock(args: { type: string; name: string; inputs: Inpu
       id = url;
       break;
     }
+    case "aws:sns/topic:Topic":
+      Object.assign(state, { name, arn: arn("sns", name) });
+      id = state.arn as string;
+      break;
+    case "aws:sns/topicSubscription:TopicSubscription": {
+      // SNS names a subscription after its topic and a UUID.
+      const topic = String(inputs.topic ?? arn("sns", "unknown"));
+      Object.assign(state, {
+        arn: `${topic}:00000000-0000-4000-8000-${args.name.length.toString().padStart(12, "0")}`,
+      });
+      id = state.arn as string;
+      break;
+    }
     case "aws:dynamodb/table:Table":
       Object.assign(state, {
         name,

@@ -11,6 +11,7 @@ export const NAME_RULES: Record<string, { field: string; max: number; lower?: bo
   "aws:lambda/function:Function": { field: "name", max: 64 },
   "aws:iam/role:Role": { field: "name", max: 64 },
   "aws:sqs/queue:Queue": { field: "name", max: 80 },
+  "aws:sns/topic:Topic": { field: "name", max: 256 },
   "aws:dynamodb/table:Table": { field: "name", max: 255 },
   "aws:s3/bucket:Bucket": { field: "bucket", max: 63, lower: true },
   "aws:apigatewayv2/api:Api": { field: "name", max: 128 },

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ordersConfig, queues, routes, schedules, subscriptions } from "../../infra/manifest.ts";
+import { ordersConfig, queues, routes, schedules, subscriptions, topics } from "../../infra/manifest.ts";
 import { tableDesign } from "../../packages/core/src/entities/table-design.ts";
 import { deployedFunction } from "./app.ts";
-import { TYPES } from "./graph.ts";
+import { statementsOf, TYPES } from "./graph.ts";
 import { ACCOUNT, ALERTS_TOPIC_ARN, PARTITION, REGION } from "./mocks.ts";
 import { loadGraph, STAGES } from "./stages.ts";
 import { TerraformModule } from "./terraform.ts";
@@ -42,6 +42,74 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
 
     it("keeps dead letters 14 days", () => {
       expect(dlq.inputs.messageRetentionSeconds).toBe(queues.OrdersDlq.retentionDays * 86_400);
+    });
+
+    it("redrives NotificationsQueue to NotificationsDlq after the manifest's receives, and keeps them 14 days", () => {
+      // Arrange
+      const notifications = graph.one(TYPES.queue, "NotificationsQueueQueue");
+      const notificationsDlq = graph.one(TYPES.queue, "NotificationsDlqQueue");
+      // Act
+      const redrive = JSON.parse(notifications.inputs.redrivePolicy as string);
+      // Assert
+      expect(redrive).toEqual({
+        deadLetterTargetArn: notificationsDlq.state.arn,
+        maxReceiveCount: queues.NotificationsQueue.maxReceiveCount,
+      });
+      expect(queues.NotificationsQueue.maxReceiveCount).toBe(ordersConfig.notifications.maxReceiveCount);
+      expect(notificationsDlq.inputs.redrivePolicy).toBeUndefined();
+      expect(notificationsDlq.inputs.messageRetentionSeconds).toBe(queues.NotificationsDlq.retentionDays * 86_400);
+    });
+
+    it.each(subscriptions)("holds a message on $queue at least six times $name's timeout", (subscription) => {
+      const fed = graph.one(TYPES.queue, `${subscription.queue}Queue`);
+      expect(fed.inputs.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * subscription.timeoutSeconds);
+      expect(fed.inputs.visibilityTimeoutSeconds).toBe(queues[subscription.queue].visibilityTimeoutSeconds);
+    });
+  });
+
+  describe("the OrderEvents topic", () => {
+    const topic = graph.one(TYPES.topic, "OrderEventsTopic");
+    const subscribed = topics.OrderEvents.subscribers.map((name) => graph.one(TYPES.queue, `${name}Queue`));
+
+    it("is the only topic, a standard one, encrypted with the AWS-managed SNS key", () => {
+      expect(graph.ofType(TYPES.topic)).toHaveLength(1);
+      expect(topic.inputs).toMatchObject({ fifoTopic: false, kmsMasterKeyId: "alias/aws/sns" });
+      expect(topic.inputs.policy).toBeUndefined();
+    });
+
+    it("feeds each manifest subscriber queue raw, and nothing else", () => {
+      // Act
+      const subscriptions = graph.ofType(TYPES.topicSubscription);
+      // Assert
+      expect(subscriptions.map((s) => s.inputs)).toEqual(
+        subscribed.map((queue) => ({
+          topic: topic.state.arn,
+          protocol: "sqs",
+          endpoint: queue.state.arn,
+          rawMessageDelivery: topics.OrderEvents.rawMessageDelivery,
+        })),
+      );
+      expect(topics.OrderEvents.rawMessageDelivery).toBe(true);
+    });
+
+    it("lets only this topic send to a subscribed queue, through SNS, and gives no queue any other policy", () => {
+      // Act
+      const policies = graph.ofType(TYPES.queuePolicy);
+      // Assert
+      expect(policies.map((p) => p.inputs.queueUrl)).toEqual(subscribed.map((queue) => queue.state.url));
+      for (const [i, queue] of subscribed.entries()) {
+        const document = JSON.parse(policies[i]?.inputs.policy as string);
+        expect(document.Statement).toEqual([
+          {
+            Effect: "Allow",
+            Action: "sqs:SendMessage",
+            Resource: queue.state.arn,
+            Principal: { Service: "sns.amazonaws.com" },
+            Condition: { ArnEquals: { "aws:SourceArn": topic.state.arn } },
+          },
+        ]);
+        expect(statementsOf(policies[i]?.inputs.policy as string)).toHaveLength(1);
+      }
     });
   });
 
@@ -149,8 +217,9 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
 
   describe("alarms and the dashboard", () => {
     const alarms = graph.ofType(TYPES.alarm);
+    // This stage's own resources: every queue and function its graph registers, and its API.
     const own = new Set(
-      [queue, dlq, ...graph.ofType(TYPES.function)]
+      [...graph.ofType(TYPES.queue), ...graph.ofType(TYPES.function)]
         .map((r) => r.state.name as string)
         .concat([graph.ofType(TYPES.api)[0]?.state.id as string]),
     );
@@ -178,6 +247,7 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
 
     it.each([
       ["dlq-not-empty", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "OrdersDlqQueue", 0],
+      ["notifications-dlq-not-empty", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "NotificationsDlqQueue", 0],
       ["queue-oldest-message-age", "AWS/SQS", "ApproximateAgeOfOldestMessage", "OrdersQueueQueue", 300],
       ["processor-errors", "AWS/Lambda", "Errors", "processor", 0],
       ["processor-throttles", "AWS/Lambda", "Throttles", "processor", 0],
