@@ -229,6 +229,8 @@ function fulfilmentAdminRoutes(): RouteSpec[] {
     admin("POST", "/orders/{id}/verify-consistency", "order-verify", ["OrdersTable", "OrdersBucket"]),
     // The full audit reads every sku and account: it gets the DLQ routes' longer timeout.
     admin("POST", "/admin/consistency-audit", "consistency-audit", ["OrdersTable", "OrdersBucket"], 29),
+    // The latest report, read back from the bucket: no table.
+    admin("GET", "/admin/consistency-audit", "consistency-report", ["OrdersBucket"]),
   ];
 }
 

@@ -110,8 +110,9 @@ describe("the operations console, one order from submission to cancellation", ()
     expect(await row("Account balances", "Held 0").count()).toBe(1);
     expect(await row("Ledger entries", new RegExp(`refund:${order.id}`)).count()).toBe(1);
 
-    // The Audit tab runs the consistency audit and shows its report.
+    // The Audit tab opens on the latest report (none yet), then runs the consistency audit and shows its report.
     await page.getByRole("tab", { name: "Audit" }).click();
+    await expect.poll(() => page.getByText("No audit has run yet.").isVisible(), UI).toBe(true);
     await page.getByRole("button", { name: "Run the audit now" }).click();
     await expect.poll(() => page.getByText("No inconsistencies.").isVisible(), UI).toBe(true);
     expect(await row("Audit report", /^Skus \d+$/).count()).toBe(1);
@@ -123,6 +124,24 @@ describe("the operations console, one order from submission to cancellation", ()
       .click();
     await expect.poll(() => heading("CANCELLED").isVisible(), UI).toBe(true);
     expect(page.url()).toContain(`#orders/${order.id}`);
+  });
+
+  it("opens the Audit tab on the latest report: the one the run above stored", async () => {
+    // Arrange: the latest report, as the route reads it back.
+    const response = await fetch(`${system.url}/admin/consistency-audit`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(response.status).toBe(200);
+    const latest = (await response.json()) as { key: string; inconsistencies: unknown[] };
+    expect(latest.inconsistencies).toEqual([]);
+
+    // Act: a fresh page on the Audit tab.
+    await page.goto(`${system.url}/console#audit`);
+    await page.reload();
+
+    // Assert
+    await expect.poll(() => row("Audit report", `Stored at ${latest.key}`).count(), UI).toBe(1);
+    expect(await page.getByText("No inconsistencies.").isVisible()).toBe(true);
   });
 
   it("lists the payer's cancelled orders, and a row opens its order", async () => {

@@ -219,7 +219,7 @@ describe("the README's examples, against `npm start`", () => {
     expect(JSON.parse(refused?.body ?? "null")).toMatchObject({ error: "ORDER_NOT_CANCELLABLE" });
   });
 
-  it("finds order-001 consistent, and the whole stage in step", () => {
+  it("finds order-001 consistent, and the whole stage in step, its report read back", () => {
     const verified = answerTo((c) => c.includes("/orders/order-001/verify-consistency"));
     expect(verified.consistent).toBe(true);
     expect(verified.checks.map((check: { name: string }) => check.name)).toEqual(
@@ -228,6 +228,8 @@ describe("the README's examples, against `npm start`", () => {
     const audit = answerTo((c) => c.includes("/admin/consistency-audit"));
     expect(audit.inconsistencies).toEqual([]);
     expect(audit.money.depositsCents).toBe(audit.money.balancesAndHoldsCents);
+    // Read back, the latest report is that one.
+    expect(answerTo((c) => c.startsWith("curl http://localhost:3000/admin/consistency-audit"))).toEqual(audit);
   });
 
   it("records the order with amount -5 as invalid, with its reason", () => {

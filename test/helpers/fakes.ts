@@ -10,6 +10,7 @@ import type {
   OrderHistory,
   OrderQueue,
   OrderRepository,
+  ReportArchive,
   Webhook,
   WebhookRegistry,
 } from "@orders/core/ports";
@@ -103,13 +104,18 @@ export class InMemoryOrderRepository implements OrderRepository {
   async ping(): Promise<void> {}
 }
 
-export class InMemoryOrderArchive implements OrderArchive {
+/** The bucket in memory: orders' JSON and, like `S3OrderArchive`, the consistency reports. */
+export class InMemoryOrderArchive implements OrderArchive, ReportArchive {
   readonly objects = new Map<string, string>();
   puts = 0;
 
   async put(key: string, json: string): Promise<void> {
     this.puts += 1;
     this.objects.set(key, json);
+  }
+
+  async read(key: string): Promise<string | undefined> {
+    return this.objects.get(key);
   }
 
   async downloadUrl(key: string): Promise<string | undefined> {

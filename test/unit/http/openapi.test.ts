@@ -79,6 +79,23 @@ describe("OpenAPI document", () => {
     });
   });
 
+  it("documents the latest consistency report's read-back, with the audit's own report schema", () => {
+    const paths = document.paths as unknown as Record<string, Record<string, Record<string, unknown>>>;
+    const audit = paths["/admin/consistency-audit"];
+    const report = { content: { "application/json": { schema: { $ref: "#/components/schemas/ConsistencyReport" } } } };
+    expect(audit?.get?.responses).toMatchObject({ "200": report, "404": expect.anything(), "401": expect.anything() });
+    expect(audit?.post?.responses).toMatchObject({ "200": report });
+    const schemas = document.components.schemas as Record<string, { properties?: Record<string, unknown> }>;
+    expect(Object.keys(schemas.ConsistencyReport?.properties ?? {})).toEqual([
+      "at",
+      "skus",
+      "accounts",
+      "money",
+      "inconsistencies",
+      "key",
+    ]);
+  });
+
   it("resolves every $ref to a component", () => {
     const refs = refsIn(document);
     expect(refs.length).toBeGreaterThan(5);

@@ -1,4 +1,11 @@
-import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import {
   ChangeMessageVisibilityBatchCommand,
   GetQueueAttributesCommand,
@@ -42,6 +49,8 @@ beforeAll(() => {
   s3.on(PutObjectCommand).resolves({});
   s3.on(HeadBucketCommand).resolves({});
   s3.on(HeadObjectCommand).resolves({});
+  // No consistency report is stored: the latest report is a 404.
+  s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: "no such key", $metadata: {} }));
   sqs.on(SendMessageCommand).resolves({ MessageId: "m" });
   sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: "0" } });
   sqs.on(ReceiveMessageCommand).resolves({ Messages: [] });
@@ -135,7 +144,7 @@ function keysSent(): { dynamo: string[]; s3: string[] } {
 // A bare `#sku_` or `#accountId_` is the prefix the consistency audit's scan filters on.
 const WELL_FORMED_PK =
   /^\$orders(#orderId_[A-Za-z0-9._:-]{1,64}|#messageKey_(submission:[0-9a-f-]{36}|body:[0-9a-f]{64})|#sku_([A-Za-z0-9._-]{1,64})?|#accountId_(\d{7,20})?)?$/;
-const WELL_FORMED_S3_KEY = /^(orders\/[A-Za-z0-9._:-]{1,64}|reports\/consistency\/[0-9T.Z-]+)\.json$/;
+const WELL_FORMED_S3_KEY = /^(orders\/[A-Za-z0-9._:-]{1,64}|reports\/consistency\/([0-9T.Z-]+|latest))\.json$/;
 
 describe("hostile input on every route", () => {
   it("answers a 2xx or a 4xx with a JSON error, never a 500, never a raw key from unvalidated input", async () => {

@@ -108,6 +108,12 @@ export class StockNotFoundError extends DomainError {
   override readonly name = "StockNotFoundError";
 }
 
+/** No consistency report is stored yet: no audit has run on this stage. */
+export class ReportNotFoundError extends DomainError {
+  readonly code = "REPORT_NOT_FOUND";
+  override readonly name = "ReportNotFoundError";
+}
+
 /** A stock count below what is reserved would break `reserved ≤ onHand`. */
 export class StockBelowReservedError extends DomainError {
   readonly code = "STOCK_BELOW_RESERVED";

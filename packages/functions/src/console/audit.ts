@@ -5,8 +5,8 @@ export const auditPanel = `
 <div id="panel-audit" role="tabpanel" aria-labelledby="tab-audit" hidden>
   <section class="card" aria-labelledby="consistency-title">
     <h2 id="consistency-title">Consistency audit</h2>
-    <p>Checks every sku and account against its ledger. No route reads a stored report back, so this runs the audit
-      now (as the hourly schedule does) and stores a new report.</p>
+    <p>Checks every sku and account against its ledger. Below is the latest stored report, from the hourly schedule
+      or the last run here; running the audit now stores a new one.</p>
     <p><button id="audit-run" class="primary" type="button">Run the audit now</button></p>
     <div id="audit-report" aria-live="polite"></div>
   </section>
@@ -30,45 +30,65 @@ interface Report {
 }
 
 /**
- * The Audit tab: runs the consistency audit on demand and lists its
- * inconsistencies by name; lists every redrive, edit and discard. Runs in
- * the page, serialized with toString(): self-contained, it gets everything
- * through `kit`.
+ * The Audit tab: shows the latest consistency report, runs the audit on
+ * demand and lists its inconsistencies by name; lists every redrive, edit
+ * and discard. Runs in the page, serialized with toString(): self-contained,
+ * it gets everything through `kit`.
  */
 export function auditTab(kit: Kit): Tab {
   const { $, el, api } = kit;
   const units = (cents: number) => (cents / 100).toFixed(2);
 
+  function showReport(report: Report): void {
+    const found = report.inconsistencies;
+    // Stock figures are units; account and money figures are cents on the wire of this report.
+    const figure = (kind: string, n: number) => (kind === "stock" ? String(n) : units(n));
+    $("audit-report").replaceChildren(
+      kit.fields("Audit report", [
+        ["Run at", kit.time(report.at)],
+        ["Skus", String(report.skus)],
+        ["Accounts", String(report.accounts)],
+        ["Deposits", units(report.money.depositsCents)],
+        ["Balances and holds", units(report.money.balancesAndHoldsCents)],
+        ["Stored at", report.key],
+      ]),
+      el("p", found.length === 0 ? "No inconsistencies." : `${found.length} inconsistencies:`, {
+        class: found.length === 0 ? "good" : "bad",
+      }),
+      ...(found.length
+        ? [
+            kit.table(
+              "Inconsistencies",
+              ["Kind", "Id", "Check", "Expected", "Actual"],
+              found.map((i) => [i.kind, i.id, i.check, figure(i.kind, i.expected), figure(i.kind, i.actual)]),
+            ),
+          ]
+        : []),
+    );
+  }
+
+  // A run started while the latest report loads wins: its report is newer.
+  let runs = 0;
+
+  async function loadLatest(): Promise<void> {
+    const before = runs;
+    try {
+      const report = await api<Report>("GET", "/admin/consistency-audit");
+      if (runs === before) showReport(report);
+    } catch (error) {
+      if (runs !== before) return;
+      if ((error as { status?: number }).status === 404) {
+        $("audit-report").replaceChildren(el("p", "No audit has run yet.", { class: "empty" }));
+      } else kit.failed("Could not load the latest report", error);
+    }
+  }
+
   async function runAudit(): Promise<void> {
     const button = $<HTMLButtonElement>("audit-run");
     button.disabled = true;
+    runs += 1;
     try {
-      const report = await api<Report>("POST", "/admin/consistency-audit");
-      const found = report.inconsistencies;
-      // Stock figures are units; account and money figures are cents on the wire of this report.
-      const figure = (kind: string, n: number) => (kind === "stock" ? String(n) : units(n));
-      $("audit-report").replaceChildren(
-        kit.fields("Audit report", [
-          ["Run at", kit.time(report.at)],
-          ["Skus", String(report.skus)],
-          ["Accounts", String(report.accounts)],
-          ["Deposits", units(report.money.depositsCents)],
-          ["Balances and holds", units(report.money.balancesAndHoldsCents)],
-          ["Stored at", report.key],
-        ]),
-        el("p", found.length === 0 ? "No inconsistencies." : `${found.length} inconsistencies:`, {
-          class: found.length === 0 ? "good" : "bad",
-        }),
-        ...(found.length
-          ? [
-              kit.table(
-                "Inconsistencies",
-                ["Kind", "Id", "Check", "Expected", "Actual"],
-                found.map((i) => [i.kind, i.id, i.check, figure(i.kind, i.expected), figure(i.kind, i.actual)]),
-              ),
-            ]
-          : []),
-      );
+      showReport(await api<Report>("POST", "/admin/consistency-audit"));
     } catch (error) {
       kit.failed("The audit failed", error);
     } finally {
@@ -95,5 +115,10 @@ export function auditTab(kit: Kit): Tab {
   }
 
   $("audit-run").addEventListener("click", () => void runAudit());
-  return { open: () => void loadActions() };
+  return {
+    open: () => {
+      void loadLatest();
+      void loadActions();
+    },
+  };
 }

@@ -298,3 +298,37 @@ export const AccountOrdersSchema = z
   .register(z.globalRegistry, { id: "AccountOrders" });
 
 export type AccountOrdersBody = z.infer<typeof AccountOrdersSchema>;
+
+export const InconsistencySchema = z
+  .object({
+    kind: z.enum(["stock", "account", "money"]),
+    id: z.string().register(z.globalRegistry, { description: "The sku, the account id, or `all accounts`" }),
+    check: z
+      .string()
+      .register(z.globalRegistry, { description: "The rule broken, e.g. `reserved = Σ held reservations`" }),
+    expected: z.number().register(z.globalRegistry, { description: "Units for stock; cents for accounts and money" }),
+    actual: z.number(),
+  })
+  .register(z.globalRegistry, { id: "Inconsistency" });
+
+export const ConsistencyReportSchema = z
+  .object({
+    at: z.iso.datetime().register(z.globalRegistry, { description: "When the audit ran" }),
+    skus: z.int(),
+    accounts: z.int(),
+    money: z.object({
+      depositsCents: z.int(),
+      balancesAndHoldsCents: z.int().register(z.globalRegistry, {
+        description: "Σ balance + held over every account: equal to depositsCents at rest",
+      }),
+    }),
+    inconsistencies: z.array(InconsistencySchema).register(z.globalRegistry, {
+      description: "Empty when everything agrees",
+    }),
+    key: z.string().register(z.globalRegistry, {
+      description: "Where the report is stored in the orders bucket: reports/consistency/<time>.json",
+    }),
+  })
+  .register(z.globalRegistry, { id: "ConsistencyReport" });
+
+export type ConsistencyReportBody = z.infer<typeof ConsistencyReportSchema>;

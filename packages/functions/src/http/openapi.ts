@@ -12,6 +12,7 @@ import {
   AccountSchema,
   CancelAnswerSchema,
   CancelBodySchema,
+  ConsistencyReportSchema,
   DepositBodySchema,
   ErrorBodySchema,
   HealthSchema,
@@ -40,6 +41,7 @@ void [
   CancelBodySchema,
   SetWebhookBodySchema,
   WebhookSecretSchema,
+  ConsistencyReportSchema,
 ];
 
 // The DLQ admin API's request bodies, named for the document (the core's schemas stay unregistered).
@@ -290,12 +292,13 @@ export function openApiDocument() {
         post: adminOperation(
           "Audit every sku and account now (the hourly schedule runs the same); the report is kept in S3",
           {
-            "200": {
-              description: "{at, skus, accounts, money, inconsistencies: [{kind, id, check, expected, actual}], key}",
-              content: { "application/json": { schema: { type: "object" } } },
-            },
+            "200": { description: "The report, as stored", content: jsonContent(ConsistencyReportSchema) },
           },
         ),
+        get: adminOperation("The latest consistency report, from the audit or the hourly schedule", {
+          "200": { description: "The latest report, as stored", content: jsonContent(ConsistencyReportSchema) },
+          "404": error("REPORT_NOT_FOUND: no audit has run yet"),
+        }),
       },
       ...deadLetterPaths(),
       "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },

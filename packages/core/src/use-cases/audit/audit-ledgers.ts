@@ -21,6 +21,15 @@ export interface ConsistencyReport {
   key: string;
 }
 
+/** Where the latest report's pointer is kept: a fixed key, so one GET finds it. */
+export const LATEST_REPORT_KEY = "reports/consistency/latest.json";
+
+/** The pointer at `LATEST_REPORT_KEY`: which report the latest run stored, and when it ran. */
+export interface LatestReportPointer {
+  key: string;
+  at: string;
+}
+
 export interface AuditDeps {
   stock: StockLedger;
   accounts: AccountLedger;
@@ -33,9 +42,10 @@ export interface AuditDeps {
  * `available` = onHand − reserved and onHand ≥ 0; for every account, balance
  * + held = Σ its ledger and held = Σ its HELD debits; and across all
  * accounts, balances plus holds = deposits. The report is stored under
- * `reports/consistency/<time>.json`. Money in flight between the two legs of
- * a running order (posted, not yet credited) shows as a `money` difference
- * until that order ends; the audit says so rather than hide it.
+ * `reports/consistency/<time>.json`, then the pointer at `LATEST_REPORT_KEY`
+ * is moved to it. Money in flight between the two legs of a running order
+ * (posted, not yet credited) shows as a `money` difference until that order
+ * ends; the audit says so rather than hide it.
  */
 export async function auditLedgers(deps: AuditDeps): Promise<ConsistencyReport> {
   const at = (deps.clock?.now() ?? new Date()).toISOString();
@@ -69,5 +79,8 @@ export async function auditLedgers(deps: AuditDeps): Promise<ConsistencyReport> 
     key,
   };
   await deps.reports.put(key, JSON.stringify(report, null, 2));
+  // The pointer goes second, so that it never names a report that is not there yet.
+  const pointer: LatestReportPointer = { key, at };
+  await deps.reports.put(LATEST_REPORT_KEY, JSON.stringify(pointer));
   return report;
 }
