@@ -33,7 +33,8 @@ import { admin } from "./ledger.ts";
  * - A **5xx** left after the helper's retries: the cancellation may or may not
  *   have been queued, so either end is allowed; counted as `unknown`.
  * - An order ends CANCELLED only if some request for it was answered 202 or
- *   200 (or a 5xx). A CANCELLED order was refunded exactly when it had been
+ *   200 (or a 5xx); one read FAILED before its cancellation was sent ends
+ *   FAILED (so its answer must have been 409). A CANCELLED order was refunded exactly when it had been
  *   paid (`refunded` ⇔ payment POSTED), always if it was seen CONFIRMED before
  *   its cancellation was sent, and its markers agree with its end
  *   (`POST /orders/{id}/verify-consistency`: reservations RETURNED or
@@ -183,8 +184,8 @@ export class CancelRace {
 
   /**
    * Reads every accepted order and sets its end against its cancellations'
-   * answers (see the header); returns the figures and, for the first few
-   * orders that break a rule, what they broke.
+   * answers (see the header); returns the figures, and each order that
+   * breaks a rule with what it broke.
    */
   async check(
     accepted: Accepted[],
@@ -217,7 +218,7 @@ export class CancelRace {
       const order = body.order as { status: string; valid: boolean; refunded?: boolean };
       if (!order.valid) return;
       const problems = await this.#judge(id, order, body.payment?.status, cancels);
-      mismatches.push(...problems.map((problem) => `${id}: ${problem}`));
+      if (problems.length > 0) mismatches.push(`${id}: ${problems.join(", ")}`);
     });
     return { cancels, cancelMismatches: mismatches.length, mismatches };
   }
@@ -243,6 +244,8 @@ export class CancelRace {
       problems.push(`unexpected answer ${answer.status} ${answer.error ?? answer.orderStatus ?? ""}`);
     }
     if (asked && order.status !== "CANCELLED") problems.push(`cancellation accepted, ended ${order.status}`);
+    // FAILED is an end: an order read FAILED before its cancellation was sent cannot be cancelled.
+    if (fired?.seen === "FAILED" && order.status !== "FAILED") problems.push(`seen FAILED, ended ${order.status}`);
     if (order.status !== "CANCELLED") return problems;
 
     cancels.cancelled += 1;

@@ -157,15 +157,19 @@ export async function setFaults(
 /**
  * Redrives the whole DLQ through the admin API, a few messages a call (a call
  * must finish inside the route's 10 s timeout on a loaded machine), until the
- * DLQ is empty or five calls in a row move nothing; returns how many moved.
+ * DLQ is empty, five calls in a row move nothing, or as many messages moved as
+ * the DLQ held when it began (so that a message that fails every time, and is
+ * back in the DLQ before the pass ends, cannot keep it going forever: it is
+ * left there, and its order shows as not terminal); returns how many moved.
  */
 export async function redriveAll(system: RunningSystem): Promise<number> {
   let moved = 0;
-  for (let idle = 0; idle < 5 && (await localState(system)).queues.OrdersDlq > 0; ) {
+  const depth = (await localState(system)).queues.OrdersDlq;
+  for (let idle = 0; idle < 5 && moved < depth && (await localState(system)).queues.OrdersDlq > 0; ) {
     const { status, body } = await json(`${system.url}/admin/dlq/redrive`, {
       method: "POST",
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ all: true, limit: 20 }),
+      body: JSON.stringify({ all: true, limit: Math.min(20, depth - moved) }),
     });
     if (status !== 200) throw new Error(`redrive answered ${status}: ${JSON.stringify(body)}`);
     const now = (body.results as { status: string }[]).filter((r) => r.status === "REDRIVEN").length;
