@@ -39,7 +39,7 @@ export interface CancelFigures {
   /** Orders a cancellation was fired at, and of those, how many were sent it twice at once. */
   targeted: number;
   twice: number;
-  /** POSTs sent, 404 retries included. */
+  /** POSTs sent, 404 retries included (not the retries `json` makes of a 5xx). */
   requests: number;
   /** Final answers, by status: 202 started it, 200 found it already CANCELLING or CANCELLED, 409 not cancellable. */
   answered202: number;
