@@ -2,7 +2,7 @@ import { originalRecord } from "@orders/core/domain/order-records";
 import type { CancelMessage } from "@orders/core/domain/queue-message";
 import { createOrderValidator } from "@orders/core/domain/validation";
 import type { AccountLedger, CancelRequests, StockLedger } from "@orders/core/ports";
-import { cancelOrder } from "@orders/core/use-cases/cancel/cancel-order";
+import { cancelOrder, runCancellation } from "@orders/core/use-cases/cancel/cancel-order";
 import { requestCancellation } from "@orders/core/use-cases/cancel/request-cancellation";
 import { runSaga } from "@orders/core/use-cases/run-saga";
 import fc from "fast-check";
@@ -81,6 +81,27 @@ describe("cancelling an order", () => {
     ]);
     expect(published.slice(0, 2)).toEqual(published.slice(2));
     expect(published[1]?.order).toMatchObject({ status: "CANCELLED", refunded: true });
+  });
+
+  it("says which run ended the order, so that a second message or a redelivery is not counted again", async () => {
+    const { deps, record } = await setup();
+    await runSaga(record, deps, { attempt: 1 });
+    // Two requests answered 202 each queue a message; a duplicate send or a redelivery makes another.
+    const first = await runCancellation(cancel(record.orderId), deps, 1);
+    const second = await runCancellation(cancel(record.orderId), deps, 1);
+    const redelivered = await runCancellation(cancel(record.orderId), deps, 2);
+    expect(first).toMatchObject({ endedHere: true, order: { status: "CANCELLED", refunded: true } });
+    expect(second).toMatchObject({ endedHere: false, order: { status: "CANCELLED", refunded: true } });
+    expect(redelivered.endedHere).toBe(false);
+  });
+
+  it("says a cancellation of an order that FAILED first ended nothing", async () => {
+    const { deps, record } = await setup(0);
+    await runSaga(record, deps, { attempt: 1 }); // no stock: FAILED
+    expect(await runCancellation(cancel(record.orderId), deps, 1)).toMatchObject({
+      endedHere: false,
+      order: { status: "FAILED" },
+    });
   });
 
   it("holds a refund the payee cannot cover, without moving anything", async () => {

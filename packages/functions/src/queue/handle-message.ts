@@ -1,5 +1,5 @@
 import type { QueueMessage } from "@orders/core/domain/queue-message";
-import { cancelOrder } from "@orders/core/use-cases/cancel/cancel-order";
+import { runCancellation } from "@orders/core/use-cases/cancel/cancel-order";
 import { processOrder } from "@orders/core/use-cases/process-order";
 import { orderArchive } from "../composition/bucket.ts";
 import { logger } from "../composition/logger.ts";
@@ -20,9 +20,10 @@ const deps = {
 /** Runs one message of OrdersQueue: a submission through its saga, or a cancellation. */
 export async function handleMessage(queued: QueueMessage, attempt: number): Promise<void> {
   if (queued.kind === "cancel") {
-    const ended = await cancelOrder(queued.message, deps, attempt);
-    // An order that ended otherwise before the mark (FAILED, say) was counted then, not here.
-    if (ended.status === "CANCELLED") countProcessed("original", ended.status);
+    const { order: ended, endedHere } = await runCancellation(queued.message, deps, attempt);
+    // Counted by the run that ended it: not again by a second message or a redelivery that finds it CANCELLED,
+    // nor here if it ended otherwise before the mark (FAILED, say: counted then).
+    if (endedHere && ended.status === "CANCELLED") countProcessed("original", ended.status);
     logger.info("cancellation processed", {
       orderId: queued.message.orderId,
       status: ended.status,

@@ -29,12 +29,33 @@ export async function cancelOrder(
   deps: CancelOrderDeps,
   attempt: number,
 ): Promise<OrderRecord> {
-  const ended = await endCancelled(message, deps, attempt);
-  await announceOrder(ended, deps.events);
-  return ended;
+  return (await runCancellation(message, deps, attempt)).order;
 }
 
-async function endCancelled(message: CancelMessage, deps: RunSagaDeps, attempt: number): Promise<OrderRecord> {
+/** How a cancellation's run ended: the order, and whether this run drove it to its end. */
+export interface CancellationRun {
+  order: OrderRecord;
+  /**
+   * False when the order had already ended when this run began (CANCELLED by
+   * an earlier message: a second request's message, a duplicate send, or a
+   * redelivery after the end was written; or FAILED before the mark): the run
+   * that ended it counts it, not this one.
+   */
+  endedHere: boolean;
+}
+
+/** `cancelOrder`, telling also whether this run ended the order (the processor counts only those). */
+export async function runCancellation(
+  message: CancelMessage,
+  deps: CancelOrderDeps,
+  attempt: number,
+): Promise<CancellationRun> {
+  const run = await endCancelled(message, deps, attempt);
+  await announceOrder(run.order, deps.events);
+  return run;
+}
+
+async function endCancelled(message: CancelMessage, deps: RunSagaDeps, attempt: number): Promise<CancellationRun> {
   const history = await deps.repository.findHistory(message.orderId);
   // The request checked the order exists: if it is missing now, the message goes to the DLQ with this reason.
   if (!history) throw new OrderNotFoundError(`Cancellation of ${message.orderId}: no such order`);
@@ -44,7 +65,7 @@ async function endCancelled(message: CancelMessage, deps: RunSagaDeps, attempt: 
     order = await deps.repository.markCancelling(order, cancellation);
   }
   // Already cancelled, or ended otherwise before the mark: nothing to undo.
-  if (order.status !== "CANCELLING") return order;
+  if (order.status !== "CANCELLING") return { order, endedHere: false };
 
   const end = await driveSaga(order, deps, {
     attempt,
@@ -52,15 +73,17 @@ async function endCancelled(message: CancelMessage, deps: RunSagaDeps, attempt: 
   });
   end.log.add("cancel", end.confirmed ? "REFUNDING" : "COMPENSATED", message.reason);
   if (!end.confirmed) {
-    return deps.repository.resolve(order, { ...end.resolution, status: "CANCELLED" }, "CANCELLING");
+    const ended = await deps.repository.resolve(order, { ...end.resolution, status: "CANCELLED" }, "CANCELLING");
+    return { order: ended, endedHere: true };
   }
   try {
     const reservations = await refund(end.plan, end.log, deps);
-    return await deps.repository.resolve(
+    const ended = await deps.repository.resolve(
       order,
       { ...end.resolution, status: "CANCELLED", refunded: true, reservations },
       "CANCELLING",
     );
+    return { order: ended, endedHere: true };
   } catch (error) {
     await keepLog(order.orderId, end.log, deps);
     throw error;
