@@ -51,6 +51,9 @@ const columns: Column[] = [
   figure("effectDrift"),
   // Scenario-specific invariants: add a column here for each one added to MUST_BE_ZERO.
   figure("cancelMismatches"),
+  figure("notificationsLost"),
+  figure("notificationsNotDelivered"),
+  figure("notificationsSentTwice"),
   figure("seconds"),
 ];
 

@@ -4,6 +4,7 @@ import {
   cancelRaces,
   concurrentSameId,
   killAndRestart,
+  notifierCrash,
   poison,
   randomErrors,
   repeatedKills,
@@ -15,7 +16,8 @@ import {
 // valid original terminal, no unit oversold, no cent created or destroyed,
 // nothing left reserved or held, and stock and balances moved exactly as the
 // confirmed orders say; and, where cancellations race the sagas, every order's
-// end agrees with what its cancellations were answered.
+// end agrees with what its cancellations were answered; and every event the orders'
+// ends imply reaches the payers' webhook, even when the Notifier is killed.
 // Each scenario starts its own system, and the ones that go through the DLQ wait out
 // its backoff (1, 2, 4 s): a limit for a shared, loaded machine, not a speed goal.
 const LIMIT = 300_000;
@@ -97,6 +99,23 @@ describe("reliability scenarios, with items and accounts", () => {
       expect(figures.cancels?.answered202).toBeGreaterThan(0);
       expect(figures.cancelled).toBeGreaterThan(0);
       expect(figures.cancels?.cancelled).toBe(figures.cancelled);
+      expect(broken(figures)).toEqual([]);
+    },
+    LIMIT,
+  );
+
+  it(
+    "delivers every event the orders imply to the payers' webhook when the Notifier is killed mid-delivery, under 10% SNS and webhook failures",
+    async () => {
+      const figures = await notifierCrash(30, 1);
+      expect(figures, figures.notes).toMatchObject({
+        accepted: 30,
+        recorded: 30,
+        effectDrift: 0,
+        notificationsLost: 0,
+        notificationsNotDelivered: 0,
+        ...INVARIANTS,
+      });
       expect(broken(figures)).toEqual([]);
     },
     LIMIT,

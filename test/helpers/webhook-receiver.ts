@@ -11,19 +11,25 @@ export interface ReceivedDelivery {
 
 /**
  * A webhook receiver on 127.0.0.1 that records every POST. `failNext(n)`
- * makes the next n deliveries answer 500, as a receiver that is down would.
+ * makes the next n deliveries answer 500, as a receiver that is down would;
+ * `refuse` decides for each delivery whether it answers 500 anyway.
  */
 export class WebhookReceiver {
   readonly received: ReceivedDelivery[] = [];
   #server: Server | undefined;
   #failures = 0;
+  readonly #refuse: () => boolean;
+
+  constructor(refuse: () => boolean = () => false) {
+    this.#refuse = refuse;
+  }
 
   async start(): Promise<string> {
     this.#server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
       request.on("end", () => {
-        const answered = this.#failures > 0 ? 500 : 204;
+        const answered = this.#failures > 0 || this.#refuse() ? 500 : 204;
         if (this.#failures > 0) this.#failures -= 1;
         this.received.push({
           path: request.url ?? "",

@@ -32,6 +32,12 @@ export interface Figures extends LedgerFigures {
   cancels?: CancelFigures;
   /** Orders whose end contradicts what their cancellations were answered (see cancels.ts); must be 0. */
   cancelMismatches?: number;
+  /** Events the orders' ends imply that the payers' webhook never took (notifications.ts); must be 0. */
+  notificationsLost?: number;
+  /** Delivery records that do not end DELIVERED; must be 0. */
+  notificationsNotDelivered?: number;
+  /** Events the webhook took more than once (the same eventId: a Notifier killed between the answer and its record). */
+  notificationsSentTwice?: number;
 }
 
 /** What the cancel race asked and was answered, and how the orders asked about ended. */
@@ -78,6 +84,8 @@ export const MUST_BE_ZERO = [
   "heldCents",
   "effectDrift",
   "cancelMismatches",
+  "notificationsLost",
+  "notificationsNotDelivered",
 ] as const satisfies readonly (keyof Figures)[];
 
 /** The names of the figures of `row` that broke an invariant (an absent optional figure breaks none). */

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { seededRandom } from "../../packages/local/src/faults.ts";
 import { type RunningSystem, startSystem } from "../helpers/local-system.ts";
+import { WebhookReceiver } from "../helpers/webhook-receiver.ts";
 import { CancelRace, topUpBlockedRefunds } from "./cancels.ts";
 import {
   type Accepted,
@@ -26,6 +28,9 @@ import {
   setUpFixture,
   snapshot,
 } from "./ledger.ts";
+import { checkNotifications, setWebhooks } from "./notifications.ts";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const start = (args: string[] = ["--in-memory"], env: Record<string, string> = {}) =>
   startSystem(args, {
@@ -373,6 +378,74 @@ export async function cancelRaces(orders: number): Promise<Figures> {
   }
 }
 
+/**
+ * A Notifier (and everything else) SIGKILLed while order events are being
+ * published and delivered, twice, each time restarted on the same data; SNS
+ * publishes fail 10% of the time and the payers' webhook refuses 10% of
+ * deliveries (5xx), so publishes, deliveries and retries interleave with the
+ * kills. Every event the orders' ends imply must reach the webhook, and every
+ * delivery record must end DELIVERED; an event taken twice (the receiver
+ * answered, the Notifier died before recording it) is counted, not hidden.
+ */
+export async function notifierCrash(orders: number, kills = 2): Promise<Figures> {
+  const started = Date.now();
+  const dataDir = mkdtempSync(join(tmpdir(), "orders-notifier-"));
+  const refusals = seededRandom(11);
+  const receiver = new WebhookReceiver(() => refusals() < 0.1);
+  const env = {
+    ORDERS_VISIBILITY_TIMEOUT: KILL_VISIBILITY_SECONDS,
+    ORDERS_FAULTS: "SNS:PublishBatch@rate=0.1",
+  };
+  try {
+    const hookUrl = `${await receiver.start()}/hooks`;
+    let system = await start(["--data-dir", dataDir], env);
+    const ledger = await prepare(system, orders);
+    await setWebhooks(system, ledger.fixture, hookUrl);
+    const accepted = await submit(system, ledger.list);
+    const share = Math.max(1, Math.floor(ledger.list.length / (kills + 2)));
+    const deliveredAtKill: number[] = [];
+    for (let kill = 1; kill <= kills; kill++) {
+      await processedAtLeast(system, share);
+      // Let deliveries get under way, so that the kill lands among them.
+      const before = receiver.received.length;
+      const deadline = Date.now() + 5_000;
+      while (receiver.received.length === before && Date.now() < deadline) await sleep(20);
+      await system.stop("SIGKILL");
+      deliveredAtKill.push(receiver.received.length);
+      system = await start(["--data-dir", dataDir], env);
+    }
+    try {
+      const figures = await finish(
+        `SIGKILL ×${kills} while notifying, 10% SNS and webhook failures`,
+        system,
+        ledger.list.length,
+        accepted,
+        started,
+        ledger,
+      );
+      const notified = await checkNotifications(system, accepted, receiver);
+      const notes = [
+        figures.notes,
+        `${notified.expected} events implied, ${receiver.received.length} POSTs, ${notified.refused} refused by the ` +
+          `webhook and retried; deliveries seen at each kill: ${deliveredAtKill.join(", ")}`,
+      ];
+      return {
+        ...figures,
+        notificationsLost: notified.lost,
+        notificationsNotDelivered: notified.notDelivered,
+        notificationsSentTwice: notified.sentTwice,
+        seconds: Math.round((Date.now() - started) / 100) / 10,
+        notes: notes.filter(Boolean).join("; "),
+      };
+    } finally {
+      await system.stop();
+    }
+  } finally {
+    await receiver.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 export const scenarios = {
   randomErrors,
   s3Outage,
@@ -381,4 +454,5 @@ export const scenarios = {
   concurrentSameId,
   poison,
   cancelRaces,
+  notifierCrash,
 };

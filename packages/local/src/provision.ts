@@ -215,7 +215,13 @@ export async function provision(
   ]);
   const [queue, notificationsQueue] = await Promise.all([
     redriving(clients.sqs, names.queue, dlq, OrdersQueue, overrides.visibilityTimeoutSeconds),
-    redriving(clients.sqs, names.notificationsQueue, notificationsDlq, NotificationsQueue),
+    redriving(
+      clients.sqs,
+      names.notificationsQueue,
+      notificationsDlq,
+      NotificationsQueue,
+      overrides.visibilityTimeoutSeconds,
+    ),
   ]);
   const topicArn = await ensureTopic(clients.sns, names.topic, notificationsQueue);
   return { table: names.table, bucket: names.bucket, queue, dlq, notificationsQueue, notificationsDlq, topicArn };
