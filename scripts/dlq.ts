@@ -13,6 +13,7 @@
  * --url and --token.
  */
 import { parseArgs } from "node:util";
+import { adminClient } from "./cli/admin-client.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -25,15 +26,17 @@ const { values, positionals } = parseArgs({
   },
 });
 
-const baseUrl = (values.url ?? process.env.ORDERS_API_URL ?? "http://localhost:3000").replace(/\/$/, "");
-const token = values.token ?? process.env.ORDERS_ADMIN_TOKEN;
+const client = adminClient({
+  url: values.url,
+  token: values.token,
+  name: "dlq",
+  errorExitCode: 1,
+  headers: { "x-operator": "dlq-cli" },
+});
+const { fail } = client;
+const api = <T>(method: string, path: string, body?: unknown) => client.call<T>(method, path, body);
 const [command, ...args] = positionals;
 const out = (text: string) => process.stdout.write(`${text}\n`);
-
-function fail(message: string): never {
-  process.stderr.write(`dlq: ${message}\n`);
-  process.exit(1);
-}
 
 interface Letter {
   messageId: string;
@@ -42,25 +45,6 @@ interface Letter {
   messageAttributes: Record<string, string>;
   failure?: { code: string; message: string; attempts: number; lastFailedAt: string };
   order?: unknown;
-}
-
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  if (!token) fail("set ORDERS_ADMIN_TOKEN (npm start prints it) or pass --token");
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "x-operator": "dlq-cli" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  }).catch((error: Error) => fail(`cannot reach ${baseUrl}: ${error.message}`));
-  const payload = (await response.json().catch(() => ({}))) as T & {
-    error?: string;
-    message?: string;
-    details?: unknown;
-  };
-  if (!response.ok) {
-    const details = payload.details ? `\n${JSON.stringify(payload.details, null, 2)}` : "";
-    fail(`${response.status} ${payload.error ?? ""}: ${payload.message ?? "request failed"}${details}`);
-  }
-  return payload;
 }
 
 async function allLetters(reason?: string): Promise<{ depth: number; messages: Letter[] }> {

@@ -13,9 +13,10 @@
  * printed), or, for audit, when anything is inconsistent.
  */
 import { parseArgs } from "node:util";
+import type { ListedOrder } from "@orders/core/domain/order-listing";
 import { adminClient } from "./cli/admin-client.ts";
 import { runAudit } from "./cli/audit-command.ts";
-import { type ListedOrder, listingText, type OrderLookup, orderText } from "./cli/order-text.ts";
+import { listingText, type OrderLookup, orderText } from "./cli/order-text.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

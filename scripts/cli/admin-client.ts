@@ -1,7 +1,7 @@
 /**
  * The admin API from a terminal: ORDERS_API_URL (default
  * http://localhost:3000) and ORDERS_ADMIN_TOKEN, or --url and --token.
- * Shared by `npm run orders` and `npm run audit`.
+ * Shared by `npm run orders`, `npm run audit` and `npm run dlq`.
  */
 
 export interface AdminClient {
@@ -20,6 +20,8 @@ export interface ClientOptions {
   name: string;
   /** The exit code of an HTTP or connection error. */
   errorExitCode: number;
+  /** Headers sent with every request besides the token's, e.g. `x-operator` for the audit log. */
+  headers?: Record<string, string>;
 }
 
 /** A client of the admin API for one CLI command. */
@@ -34,7 +36,7 @@ export function adminClient(options: ClientOptions): AdminClient {
     if (!token) fail("set ORDERS_ADMIN_TOKEN (npm start prints it) or pass --token");
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      headers: { ...options.headers, authorization: `Bearer ${token}`, "content-type": "application/json" },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     }).catch((error: Error) => fail(`cannot reach ${baseUrl}: ${error.message}`));
     const payload = (await response.json().catch(() => ({}))) as T & {

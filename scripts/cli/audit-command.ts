@@ -1,3 +1,4 @@
+import type { ConsistencyReport as Report } from "@orders/core/use-cases/audit/audit-ledgers";
 import type { AdminClient } from "./admin-client.ts";
 
 /**
@@ -43,13 +44,4 @@ interface Check {
   ok: boolean;
   expected: unknown;
   actual: unknown;
-}
-
-interface Report {
-  at: string;
-  skus: number;
-  accounts: number;
-  money: { depositsCents: number; balancesAndHoldsCents: number };
-  inconsistencies: { kind: string; id: string; check: string; expected: number; actual: number }[];
-  key: string;
 }

@@ -1,3 +1,5 @@
+import type { ListedOrder } from "@orders/core/domain/order-listing";
+
 /**
  * What `npm run orders` prints: an order as a readable page (its saga log as
  * a timeline), and a listing as aligned rows. Plain functions of the API's
@@ -33,19 +35,6 @@ export interface OrderLookup {
   reservations?: { sku: string; quantity: number; status: string }[];
   saga?: SagaEntry[];
   notifications?: Record<string, unknown>[];
-}
-
-/** One order of `GET /accounts/{id}/orders`. */
-export interface ListedOrder {
-  id: string;
-  status: string;
-  amount?: number;
-  fromAccount: string;
-  toAccount: string;
-  receivedAt: string;
-  resolvedAt?: string;
-  refunded?: boolean;
-  failure?: { code: string };
 }
 
 const pad = (text: string, width: number) => text.padEnd(width);

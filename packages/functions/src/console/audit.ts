@@ -1,3 +1,4 @@
+import type { ConsistencyReport as Report } from "@orders/core/use-cases/audit/audit-ledgers";
 import type { Kit, Tab } from "./types.ts";
 
 /** The Audit tab's markup: the consistency audit, then the operators' actions on the DLQ. */
@@ -19,15 +20,6 @@ export const auditPanel = `
     </table>
   </section>
 </div>`;
-
-interface Report {
-  at: string;
-  skus: number;
-  accounts: number;
-  money: { depositsCents: number; balancesAndHoldsCents: number };
-  inconsistencies: { kind: string; id: string; check: string; expected: number; actual: number }[];
-  key: string;
-}
 
 /**
  * The Audit tab: shows the latest consistency report, runs the audit on

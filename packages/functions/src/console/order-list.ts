@@ -1,3 +1,4 @@
+import type { ListedOrder as Listed } from "@orders/core/domain/order-listing";
 import type { Kit } from "./types.ts";
 
 /** The account listing's markup, inside the Orders tab. */
@@ -11,18 +12,6 @@ export const orderListMarkup = `
 </form>
 <div id="order-list"></div>
 <p><button id="order-list-more" type="button" hidden>More orders</button></p>`;
-
-interface Listed {
-  id: string;
-  status: string;
-  amount?: number;
-  fromAccount: string;
-  toAccount: string;
-  receivedAt: string;
-  resolvedAt?: string;
-  refunded?: boolean;
-  failure?: { code: string };
-}
 
 /**
  * Lists an account's orders, newest first, a page at a time (`GET
