@@ -1,5 +1,5 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { FaultSwitch } from "../../packages/local/src/faults.ts";
@@ -239,6 +239,41 @@ describe("the DLQ admin API against the emulators", () => {
       action: "DISCARD",
       detail: "customer gave up (saga compensated: FAILED)",
     });
+  });
+
+  it("publishes a cancelled order's events before it discards its cancellation, and refuses one still CANCELLING", async () => {
+    // Arrange: a confirmed order, marked CANCELLING, whose cancellation is in the DLQ.
+    const message = anOrderMessage();
+    await processBatch(sqsEvent([sqsRecord(JSON.stringify(message))]), lambdaContext());
+    const orderId = message.order.id;
+    const cancel = { kind: "cancel", orderId, reason: "changed my mind", requestedAt: new Date().toISOString() };
+    const original = (await orderRepository().findHistory(orderId))?.original;
+    if (!original) throw new Error("the order was not recorded");
+    await orderRepository().markCancelling(original, { reason: cancel.reason, requestedAt: cancel.requestedAt });
+    const body = JSON.stringify(cancel);
+    const letterOf = async () => (await deadLetters()).find((l) => JSON.stringify(l).includes(orderId));
+    await sqs.send(new SendMessageCommand({ QueueUrl: stage.resources.dlq.url, MessageBody: body }));
+    const still = (await letterOf())?.messageId ?? "";
+    // Act and assert: while the order is CANCELLING the discard is refused, and the message stays.
+    const refused = await call(admin.discard, post(`/admin/dlq/${still}/discard`, { reason: "not wanted" }, still));
+    expect(refused, JSON.stringify(refused)).toMatchObject({ status: 409, body: { error: "CANCELLATION_UNFINISHED" } });
+    expect((await letterOf())?.messageId).toBe(still);
+    // The cancellation runs to its end; a copy of its message is then discarded: the events go out first.
+    await processBatch(sqsEvent([sqsRecord(body)]), lambdaContext());
+    const discarded = await call(admin.discard, post(`/admin/dlq/${still}/discard`, { reason: "done twice" }, still));
+    expect(discarded.status).toBe(200);
+    const published: string[] = [];
+    for (let poll = 0; poll < 20 && !published.includes("OrderCancelled"); poll++) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: stage.resources.notificationsQueue.url, MaxNumberOfMessages: 10 }),
+      );
+      for (const m of Messages) {
+        const event = JSON.parse(m.Body ?? "{}");
+        if (event.orderId === orderId) published.push(event.type);
+      }
+    }
+    // Published by the cancellation's run, then again by the discard: the same two events each time.
+    expect(published.filter((type) => type === "OrderCancelled").length).toBeGreaterThanOrEqual(2);
   });
 
   it.each([

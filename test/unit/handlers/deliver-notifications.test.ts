@@ -1,5 +1,6 @@
 import { ChangeMessageVisibilityCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { claimWrite } from "@orders/core/adapters/table-writes";
 import { orderEventsOf } from "@orders/core/domain/order-events";
 import { handler } from "@orders/functions/queue/deliver-notifications";
 import { mockClient } from "aws-sdk-client-mock";
@@ -22,12 +23,16 @@ const webhookItem = (accountId: string, url: string) => ({
   __edb_v__: "1",
 });
 
-const [event] = orderEventsOf(anOrderRecord({ amountCents: 2580, status: "CONFIRMED" }));
+const record = anOrderRecord({ amountCents: 2580, status: "CONFIRMED" });
+const [event] = orderEventsOf(record);
 const body = JSON.stringify(event);
+/** The order's item, as the processor's hand-built claim writes it (ElectroDB's own format). */
+const orderItem = claimWrite(linked.OrdersTable.name, { ...record, sweepShard: 0 }).Item ?? {};
 const run = (...records: ReturnType<typeof sqsRecord>[]) => handler(sqsEvent(records), lambdaContext("notifier"));
 const updates = () => dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
 
 beforeEach(() => {
+  dynamo.on(QueryCommand).resolves({ Items: [orderItem] });
   dynamo.on(UpdateCommand).resolves({});
   sqs.on(ChangeMessageVisibilityCommand).resolves({});
 });

@@ -4,6 +4,7 @@ import type { Webhook, WebhookRegistry, WebhookSender } from "@orders/core/ports
 import { deliverNotification } from "@orders/core/use-cases/notify/deliver-notification";
 import { describe, expect, it } from "vitest";
 import { anOrderRecord } from "../../helpers/factories.ts";
+import { InMemoryOrderRepository } from "../../helpers/fakes.ts";
 import { InMemoryNotificationLog } from "../../helpers/notification-fakes.ts";
 
 const SECRET = "whsec_test-secret";
@@ -30,8 +31,11 @@ function setup(webhook: Webhook | null = A_WEBHOOK) {
   const notifications = new InMemoryNotificationLog();
   const sender = new RecordingSender();
   const clock = { now: () => now };
-  const deps = { webhooks, notifications, sender, clock, leaseSeconds: 30 };
-  const [event] = orderEventsOf(anOrderRecord({ amountCents: 2580, status: "CONFIRMED" }));
+  const orders = new InMemoryOrderRepository();
+  const record = anOrderRecord({ amountCents: 2580, status: "CONFIRMED" });
+  orders.originals.set(record.orderId, record);
+  const deps = { orders, webhooks, notifications, sender, clock, leaseSeconds: 30 };
+  const [event] = orderEventsOf(record);
   if (!event) throw new Error("a confirmed order implies an event");
   const stored = () => notifications.records.get(`${event.orderId}/${event.eventId}`);
   return {
@@ -120,5 +124,31 @@ describe("delivering an order event", () => {
     expect(await deliverNotification(event, deps, { final: false })).toBe("NO_WEBHOOK");
     expect(sender.received).toHaveLength(0);
     expect(stored()).toMatchObject({ status: "NO_WEBHOOK", attempts: 0, accountId: "1111111" });
+  });
+
+  it("signs only what the order implies: a forged or premature message is refused, and retried", async () => {
+    const { deps, event, sender } = setup();
+    // A message naming an event of the order with other content: the order's own version is sent.
+    const forged = { ...event, order: { ...event.order, amount: 1_000_000 } };
+    expect(await deliverNotification(forged, deps, { final: false })).toBe("DELIVERED");
+    expect(JSON.parse(sender.received[0]?.body ?? "{}")).toEqual(event);
+    // A message naming an event the order does not imply (cancelled? it was not): nothing is sent.
+    const unimplied = { ...event, type: "OrderCancelled" as const, eventId: "evt_00000000000000000000000000000000" };
+    await expect(deliverNotification(unimplied, deps, { final: false })).rejects.toMatchObject({
+      code: "EVENT_NOT_IMPLIED",
+    });
+    expect(sender.received).toHaveLength(1);
+  });
+
+  it("never records a 2xx as the webhook's failure when writing DELIVERED fails", async () => {
+    const { deps, event, sender, stored } = setup();
+    deps.notifications.delivered = async () => {
+      throw new Error("table down");
+    };
+    await expect(deliverNotification(event, deps, { final: true })).rejects.toThrow("table down");
+    expect(sender.received).toHaveLength(1);
+    // Still SENDING under its lease: a retry waits it out; nothing says the webhook failed.
+    expect(stored()).toMatchObject({ status: "SENDING", attempts: 1 });
+    expect(stored()?.lastError).toBeUndefined();
   });
 });

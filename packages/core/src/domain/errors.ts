@@ -144,6 +144,12 @@ export class OrderNotCancellableError extends DomainError {
   override readonly name = "OrderNotCancellableError";
 }
 
+/** A cancellation still under way cannot be discarded: it would leave its order CANCELLING for good. */
+export class CancellationUnfinishedError extends DomainError {
+  readonly code = "CANCELLATION_UNFINISHED";
+  override readonly name = "CancellationUnfinishedError";
+}
+
 /** A cancelled order's payee cannot cover the refund: the refund waits for funds. */
 export class RefundBlockedError extends DomainError {
   readonly code = "REFUND_BLOCKED";

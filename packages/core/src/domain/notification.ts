@@ -36,3 +36,9 @@ export class NotificationNotDeliveredError extends DomainError {
   readonly code = "NOTIFICATION_NOT_DELIVERED";
   override readonly name = "NotificationNotDeliveredError";
 }
+
+/** The order's record implies no such event (yet): a lagging read, or a message the system never published. */
+export class EventNotImpliedError extends DomainError {
+  readonly code = "EVENT_NOT_IMPLIED";
+  override readonly name = "EventNotImpliedError";
+}

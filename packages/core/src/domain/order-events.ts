@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import * as z from "zod/mini";
+import { AccountIdSchema } from "./admin-inputs.ts";
 import { PoisonMessageError } from "./errors.ts";
 import { fromCents } from "./money.ts";
-import type { OrderRecord } from "./order.ts";
+import { OrderIdSchema, type OrderRecord } from "./order.ts";
 import { toDetail } from "./validation.ts";
 
 /**
@@ -19,14 +20,14 @@ const EventOrderSchema = z.looseObject({
   id: z.string(),
   status: z.enum(["CONFIRMED", "FAILED", "CANCELLED"]),
   amount: z.number(),
-  fromAccount: z.string(),
+  fromAccount: AccountIdSchema,
   toAccount: z.string(),
 });
 
 export const OrderEventSchema = z.object({
   eventId: z.string().check(z.regex(/^evt_[0-9a-f]{32}$/)),
   type: z.enum(ORDER_EVENT_TYPES),
-  orderId: z.string().check(z.minLength(1), z.maxLength(64)),
+  orderId: OrderIdSchema,
   occurredAt: z.iso.datetime(),
   order: EventOrderSchema,
 });
@@ -45,13 +46,18 @@ function firstAt(record: OrderRecord, step: string, fallback: string): string {
 
 /** The order as an event shows it: as it stood when the event happened, not as it stands now. */
 function snapshot(record: OrderRecord, type: OrderEventType): OrderEvent["order"] {
-  const sent = JSON.parse(record.payload) as Record<string, unknown>;
+  // The validated lines, not the payload's items: nothing a sender added reaches a webhook.
+  const items = (record.lines ?? []).map((line) => ({
+    sku: line.sku,
+    quantity: line.quantity,
+    unitPrice: fromCents(line.unitPriceCents),
+  }));
   const base = {
     id: record.orderId,
     amount: fromCents(record.amountCents ?? 0),
     fromAccount: record.fromAccount ?? "",
     toAccount: record.toAccount ?? "",
-    ...(Array.isArray(sent.items) ? { items: sent.items } : {}),
+    ...(items.length > 0 ? { items } : {}),
   };
   switch (type) {
     case "OrderConfirmed":
@@ -60,7 +66,7 @@ function snapshot(record: OrderRecord, type: OrderEventType): OrderEvent["order"
       return {
         ...base,
         status: "FAILED",
-        ...(record.failure ? { failure: { code: record.failure.code, message: record.failure.message } } : {}),
+        ...(record.failure ? { failure: customerFailure(record.failure) } : {}),
       };
     case "OrderCancelled":
       return {
@@ -70,6 +76,12 @@ function snapshot(record: OrderRecord, type: OrderEventType): OrderEvent["order"
         refunded: record.refunded === true,
       };
   }
+}
+
+/** The failure as a payer may read it: an operator's discard reason stays inside. */
+function customerFailure(failure: NonNullable<OrderRecord["failure"]>): { code: string; message: string } {
+  if (failure.code === "DISCARDED") return { code: failure.code, message: "The order was stopped by an operator" };
+  return { code: failure.code, message: failure.message };
 }
 
 function eventOf(record: OrderRecord, type: OrderEventType, occurredAt: string): OrderEvent {

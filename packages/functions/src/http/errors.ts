@@ -1,6 +1,7 @@
 import {
   AccountNotFoundError,
   BodyNotObjectError,
+  CancellationUnfinishedError,
   DeadLetterNotFoundError,
   DependencyError,
   type DomainError,
@@ -37,6 +38,7 @@ export const STATUS_BY_ERROR: ReadonlyArray<readonly [ErrorClass, number]> = [
   [StockBelowReservedError, 409],
   [IdempotencyInProgressError, 409],
   [OrderNotCancellableError, 409],
+  [CancellationUnfinishedError, 409],
   [PayloadTooLargeError, 413],
   [UnsupportedMediaTypeError, 415],
   [OrderRejectedError, 422],

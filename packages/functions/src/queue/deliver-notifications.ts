@@ -10,25 +10,22 @@ import {
   notificationRetryPolicy,
   webhookSender,
 } from "../composition/notifier.ts";
-import { webhookRegistry } from "../composition/table.ts";
+import { orderRepository, webhookRegistry } from "../composition/table.ts";
 import { countNotifications } from "../metrics.ts";
 
-// A lease as long as the function may run: no other copy sends while this one still might.
-const LEASE_SECONDS = 30;
-
 const deps = {
+  orders: orderRepository(),
   webhooks: webhookRegistry(),
   notifications: notificationLog(),
   sender: webhookSender(),
-  leaseSeconds: LEASE_SECONDS,
 };
 
-async function deliverRecord(record: SQSRecord): Promise<void> {
+async function deliverRecord(record: SQSRecord, leaseSeconds: number): Promise<void> {
   const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
   try {
     const event = parseOrderEvent(record.body);
     const final = attempt >= notificationRetryPolicy().maxReceiveCount;
-    const outcome = await deliverNotification(event, deps, { final });
+    const outcome = await deliverNotification(event, { ...deps, leaseSeconds }, { final });
     countNotifications(outcome);
     logger.info("notification handled", { eventId: event.eventId, type: event.type, orderId: event.orderId, outcome });
   } catch (error) {
@@ -55,5 +52,8 @@ async function deliverRecord(record: SQSRecord): Promise<void> {
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   logger.addContext(context);
   const processor = new BatchProcessor(EventType.SQS);
-  return processPartialResponse(event, deliverRecord, processor, { context, throwOnFullBatchFailure: false });
+  // A claim holds until this invocation must have ended: no other copy sends while this one still might.
+  const leaseSeconds = Math.ceil(context.getRemainingTimeInMillis() / 1000) + 1;
+  const deliver = (record: SQSRecord) => deliverRecord(record, leaseSeconds);
+  return processPartialResponse(event, deliver, processor, { context, throwOnFullBatchFailure: false });
 }

@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import * as z from "zod/mini";
 import { parseOrThrow } from "../../domain/admin.ts";
 import { orderIdOf, submissionIdOf } from "../../domain/dead-letter.ts";
+import { CancellationUnfinishedError } from "../../domain/errors.ts";
 import { OrderIdSchema } from "../../domain/order.ts";
+import { parseQueueMessage, type QueueMessage } from "../../domain/queue-message.ts";
 import type { AuditLog, Clock, DeadLetterStore, OrderEventPublisher } from "../../ports.ts";
 import { announceOrder } from "../announce-order.ts";
 import { type RunSagaDeps, runSaga } from "../run-saga.ts";
@@ -40,7 +42,11 @@ export async function discardDeadLetter(
 ): Promise<{ messageId: string; status: "DISCARDED" }> {
   const reason = parseOrThrow(ReasonSchema, input.reason, "The reason");
   const letter = await takeOne(input.messageId, deps.deadLetters);
-  const compensated = await compensate(letter.body, reason, deps);
+  // Refused or failed: the message is given back at once, not left hidden until its visibility times out.
+  const compensated = await compensate(letter.body, reason, deps).catch(async (error: unknown) => {
+    await deps.deadLetters.release(letter).catch(() => undefined);
+    throw error;
+  });
   await deps.audit.append({
     auditId: randomUUID(),
     at: (deps.clock?.now() ?? new Date()).toISOString(),
@@ -62,6 +68,11 @@ export async function discardDeadLetter(
  * PENDING, and publishes the original's outcome; returns how a compensated saga ended.
  */
 async function compensate(body: string, reason: string, deps: DiscardDeps): Promise<string | undefined> {
+  const cancel = cancellationIn(body);
+  if (cancel) {
+    await announceCancelled(cancel.message.orderId, deps);
+    return undefined;
+  }
   const orderId = OrderIdSchema.safeParse(orderIdOf(body));
   if (!orderId.success) return undefined;
   const history = await deps.repository.findHistory(orderId.data);
@@ -77,4 +88,29 @@ async function compensate(body: string, reason: string, deps: DiscardDeps): Prom
   });
   await announceOrder(ended, deps.events);
   return ended.status;
+}
+
+/** The cancellation a dead letter carries, if it is one. */
+function cancellationIn(body: string): Extract<QueueMessage, { kind: "cancel" }> | undefined {
+  try {
+    const message = parseQueueMessage(body);
+    return message.kind === "cancel" ? message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A cancellation's message may be the last holder of its order's events (a
+ * publish that kept failing): they are published before it goes. One still
+ * CANCELLING is refused: discarding it would leave the order there for good.
+ */
+async function announceCancelled(orderId: string, deps: DiscardDeps): Promise<void> {
+  const original = (await deps.repository.findHistory(orderId))?.original;
+  if (original?.status === "CANCELLING") {
+    throw new CancellationUnfinishedError(
+      `Order ${orderId} is still CANCELLING: redrive this cancellation (after fixing its cause), do not discard it`,
+    );
+  }
+  if (original) await announceOrder(original, deps.events);
 }

@@ -1,9 +1,15 @@
-import { NotificationInFlightError, NotificationNotDeliveredError } from "../../domain/notification.ts";
-import type { OrderEvent } from "../../domain/order-events.ts";
+import {
+  EventNotImpliedError,
+  NotificationInFlightError,
+  NotificationNotDeliveredError,
+} from "../../domain/notification.ts";
+import { type OrderEvent, orderEventsOf } from "../../domain/order-events.ts";
 import { signatureHeader } from "../../domain/webhook-signature.ts";
-import type { Clock, NotificationLog, WebhookRegistry, WebhookSender } from "../../ports.ts";
+import type { Clock, NotificationLog, OrderRepository, WebhookRegistry, WebhookSender } from "../../ports.ts";
 
 export interface DeliverNotificationDeps {
+  /** Where the order is read: the event delivered is the one its record implies, not the message's copy. */
+  orders: OrderRepository;
   webhooks: WebhookRegistry;
   notifications: NotificationLog;
   sender: WebhookSender;
@@ -29,13 +35,19 @@ const systemClock: Clock = { now: () => new Date() };
  * queue to retry after a backoff. If the process dies after the receiver took
  * the event and before DELIVERED was written, the lease runs out and the
  * event is sent again, with the same `eventId`: receivers dedupe on it.
+ *
+ * What is signed and sent is derived again from the order's record: a
+ * message on the queue names an event, but only an event the order implies
+ * is ever delivered, so a message put on the queue by anything else than the
+ * system (or a stale copy) cannot make the system sign what did not happen.
  */
 export async function deliverNotification(
-  event: OrderEvent,
+  message: OrderEvent,
   deps: DeliverNotificationDeps,
   attempt: DeliveryAttempt,
 ): Promise<DeliveryOutcome> {
   const clock = deps.clock ?? systemClock;
+  const event = await impliedEvent(message, deps.orders);
   const payer = event.order.fromAccount;
   const webhook = await deps.webhooks.find(payer);
   const now = clock.now();
@@ -56,17 +68,52 @@ export async function deliverNotification(
     "orders-event-id": event.eventId,
     "orders-event-type": event.type,
   };
-  let problem: string;
-  try {
-    const { status } = await deps.sender.post(webhook.url, body, headers);
-    if (status >= 200 && status < 300) {
-      await deps.notifications.delivered(event.orderId, event.eventId, status, clock.now().toISOString());
-      return "DELIVERED";
-    }
-    problem = `The webhook answered ${status}`;
-  } catch (error) {
-    problem = error instanceof Error ? error.message : String(error);
+  const sent = await send(webhook.url, body, headers, deps.sender);
+  if ("status" in sent) {
+    // The receiver has it: only recording that is left. A failure here is not the webhook's, and is
+    // never recorded as one; the retry finds the lease and waits it out, then sends once more.
+    await recordDelivered(event, sent.status, deps, clock);
+    return "DELIVERED";
   }
-  await deps.notifications.failed(event.orderId, event.eventId, problem, clock.now().toISOString(), attempt.final);
-  throw new NotificationNotDeliveredError(`Event ${event.eventId} was not delivered: ${problem}`);
+  await deps.notifications.failed(event.orderId, event.eventId, sent.problem, clock.now().toISOString(), attempt.final);
+  throw new NotificationNotDeliveredError(`Event ${event.eventId} was not delivered: ${sent.problem}`);
+}
+
+/**
+ * The event the order's record implies under the message's id. None yet may
+ * be a read that lags the write that ended the order: retried, so a message
+ * no order ever implies ends in NotificationsDlq with this reason.
+ */
+async function impliedEvent(message: OrderEvent, orders: OrderRepository): Promise<OrderEvent> {
+  const history = await orders.findHistory(message.orderId);
+  const event = history && orderEventsOf(history.original).find((implied) => implied.eventId === message.eventId);
+  if (!event) throw new EventNotImpliedError(`Order ${message.orderId} implies no event ${message.eventId} (yet)`);
+  return event;
+}
+
+/** One POST: the 2xx status, or what went wrong (an error, a timeout, another status). */
+async function send(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  sender: WebhookSender,
+): Promise<{ status: number } | { problem: string }> {
+  try {
+    const { status } = await sender.post(url, body, headers);
+    return status >= 200 && status < 300 ? { status } : { problem: `The webhook answered ${status}` };
+  } catch (error) {
+    return { problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Records a 2xx, trying the idempotent write three times before giving up on this attempt. */
+async function recordDelivered(event: OrderEvent, status: number, deps: DeliverNotificationDeps, clock: Clock) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.notifications.delivered(event.orderId, event.eventId, status, clock.now().toISOString());
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }
