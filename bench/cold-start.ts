@@ -49,7 +49,13 @@ const HANDLERS = {
   get: { file: "packages/functions/src/api/get-order.ts", clients: ["dynamo", "s3"], budgetKb: 960 },
   processor: {
     file: "packages/functions/src/queue/process-orders.ts",
-    clients: ["dynamo", "s3", "sqs"],
+    // SNS since order events (2026-12-02): the processor publishes each order's outcome.
+    clients: ["dynamo", "s3", "sqs", "sns"],
+    budgetKb: 1030,
+  },
+  notifier: {
+    file: "packages/functions/src/queue/deliver-notifications.ts",
+    clients: ["dynamo", "sqs"],
     budgetKb: 1030,
   },
 } as const;
@@ -59,6 +65,7 @@ const CLIENT_SOURCE = {
   dynamo: `import { DynamoDBClient } from "@aws-sdk/client-dynamodb"; import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb"; globalThis.d = DynamoDBDocumentClient.from(new DynamoDBClient({}));`,
   s3: `import { S3Client } from "@aws-sdk/client-s3"; import { getSignedUrl } from "@aws-sdk/s3-request-presigner"; globalThis.s = [new S3Client({}), getSignedUrl];`,
   sqs: `import { SQSClient } from "@aws-sdk/client-sqs"; globalThis.q = new SQSClient({});`,
+  sns: `import { SNSClient } from "@aws-sdk/client-sns"; globalThis.n = new SNSClient({});`,
 } as const;
 
 const ENV = linkedEnvironment();

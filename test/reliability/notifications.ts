@@ -16,6 +16,8 @@ export interface NotificationFigures {
   refused: number;
   /** Events whose delivery record does not say DELIVERED: must be 0. */
   notDelivered: number;
+  /** The lost events, `orderId/type`, with what the order's record and NotificationsDlq say: for the notes. */
+  lostEvents: string[];
 }
 
 /** Points every fixture account's webhook at the receiver. */
@@ -44,6 +46,7 @@ function impliedTypes(order: { status: string; valid: boolean; refunded?: boolea
 interface OrderNotifications {
   expected: { orderId: string; type: string }[];
   records: { type: string; status: string; eventId: string }[];
+  status?: string;
 }
 
 async function notificationsOf(system: RunningSystem, id: string): Promise<OrderNotifications> {
@@ -52,6 +55,7 @@ async function notificationsOf(system: RunningSystem, id: string): Promise<Order
   return {
     expected: impliedTypes(body.order).map((type) => ({ orderId: id, type })),
     records: body.notifications ?? [],
+    status: body.order.status,
   };
 }
 
@@ -90,9 +94,20 @@ export async function checkNotifications(
   const delivered = new Set(
     orders.flatMap((o) => o.records.filter((r) => r.status === "DELIVERED").map((r) => r.eventId)),
   );
+  const lost = expected.filter((e) => !taken.has(`${e.orderId}/${e.type}`));
+  const { body: state } = await json(`${system.url}/_local/metrics`);
+  const lostEvents = lost.slice(0, 5).map((e) => {
+    const order = orders.find((o) => o.expected.includes(e));
+    return `${e.orderId}/${e.type} (order ${order?.status}, records ${JSON.stringify(order?.records ?? [])})`;
+  });
+  if (lost.length > 0)
+    lostEvents.push(
+      `queues at the end: ${JSON.stringify(state.queues)}`,
+    );
   return {
+    lostEvents,
     expected: expected.length,
-    lost: expected.filter((e) => !taken.has(`${e.orderId}/${e.type}`)).length,
+    lost: lost.length,
     sentTwice: [...taken.values()].filter((times) => times > 1).length,
     refused: receiver.received.filter((delivery) => delivery.answered >= 300).length,
     notDelivered: orders.flatMap((o) => o.records).filter((r) => !delivered.has(r.eventId)).length,

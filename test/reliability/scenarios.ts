@@ -387,14 +387,14 @@ export async function cancelRaces(orders: number): Promise<Figures> {
  * delivery record must end DELIVERED; an event taken twice (the receiver
  * answered, the Notifier died before recording it) is counted, not hidden.
  */
-export async function notifierCrash(orders: number, kills = 2): Promise<Figures> {
+export async function notifierCrash(orders: number, kills = 2, publishFailureRate = 0.1): Promise<Figures> {
   const started = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), "orders-notifier-"));
   const refusals = seededRandom(11);
   const receiver = new WebhookReceiver(() => refusals() < 0.1);
   const env = {
     ORDERS_VISIBILITY_TIMEOUT: KILL_VISIBILITY_SECONDS,
-    ORDERS_FAULTS: "SNS:PublishBatch@rate=0.1",
+    ORDERS_FAULTS: `SNS:PublishBatch@rate=${publishFailureRate}`,
   };
   try {
     const hookUrl = `${await receiver.start()}/hooks`;
@@ -415,6 +415,7 @@ export async function notifierCrash(orders: number, kills = 2): Promise<Figures>
       system = await start(["--data-dir", dataDir], env);
     }
     try {
+      if (process.env.ORDERS_KEEP_DATA) process.stderr.write(`before finish: ${JSON.stringify((await localState(system)).queues)}\n`);
       const figures = await finish(
         `SIGKILL ×${kills} while notifying, 10% SNS and webhook failures`,
         system,
@@ -428,6 +429,7 @@ export async function notifierCrash(orders: number, kills = 2): Promise<Figures>
         figures.notes,
         `${notified.expected} events implied, ${receiver.received.length} POSTs, ${notified.refused} refused by the ` +
           `webhook and retried; deliveries seen at each kill: ${deliveredAtKill.join(", ")}`,
+        notified.lostEvents.length > 0 ? `lost: ${notified.lostEvents.join("; ")}` : "",
       ];
       return {
         ...figures,
@@ -442,7 +444,8 @@ export async function notifierCrash(orders: number, kills = 2): Promise<Figures>
     }
   } finally {
     await receiver.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.ORDERS_KEEP_DATA) process.stderr.write(`kept ${dataDir}\n`);
+    else rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -46,6 +46,33 @@ export function listen(server: Server, port: number, what: string, host = "127.0
 }
 
 /**
+ * fauxqs 2.4.1, when it keeps its state on disk, loses a message whose
+ * visibility is set to 0 (a last attempt sent back at once, a DLQ message
+ * released after a listing): its store's "ready" write also sets the receive
+ * count to NULL, which its own table refuses (NOT NULL), and the error comes
+ * after the message has left memory, so neither the queue nor its DLQ holds
+ * it any more. Found by the notifier-crash scenario (one event lost in 400
+ * orders). This replaces that one write with one that clears only the
+ * in-flight columns. Remove it once fauxqs fixes the write.
+ */
+async function patchFauxqsReadyWrite(): Promise<void> {
+  const url = new URL("./persistence.js", import.meta.resolve("fauxqs"));
+  const { PersistenceManager } = (await import(url.href)) as {
+    PersistenceManager: { prototype: { updateMessageReady(id: string): void; db: unknown } };
+  };
+  PersistenceManager.prototype.updateMessageReady = function updateMessageReady(
+    this: {
+      db: { prepare(sql: string): { run(...values: unknown[]): unknown } };
+    },
+    messageId: string,
+  ) {
+    this.db
+      .prepare("UPDATE sqs_messages SET receipt_handle = NULL, visibility_deadline = NULL WHERE message_id = ?")
+      .run(messageId);
+  };
+}
+
+/**
  * Starts dynalite (DynamoDB) on 127.0.0.1 and fauxqs (SQS and S3) in this
  * process. fauxqs binds every interface whatever it is told; see the README.
  */
@@ -65,6 +92,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
   const closeDynamo = () => new Promise<void>((resolve) => dynamo.close(() => resolve()));
 
   let fauxqs: Awaited<ReturnType<typeof startFauxqs>>;
+  if (dirs) await patchFauxqsReadyWrite();
   try {
     fauxqs = await startFauxqs({
       port: options.sqsS3Port,
