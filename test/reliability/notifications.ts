@@ -100,10 +100,7 @@ export async function checkNotifications(
     const order = orders.find((o) => o.expected.includes(e));
     return `${e.orderId}/${e.type} (order ${order?.status}, records ${JSON.stringify(order?.records ?? [])})`;
   });
-  if (lost.length > 0)
-    lostEvents.push(
-      `queues at the end: ${JSON.stringify(state.queues)}`,
-    );
+  if (lost.length > 0) lostEvents.push(`queues at the end: ${JSON.stringify(state.queues)}`);
   return {
     lostEvents,
     expected: expected.length,

@@ -415,9 +415,8 @@ export async function notifierCrash(orders: number, kills = 2, publishFailureRat
       system = await start(["--data-dir", dataDir], env);
     }
     try {
-      if (process.env.ORDERS_KEEP_DATA) process.stderr.write(`before finish: ${JSON.stringify((await localState(system)).queues)}\n`);
       const figures = await finish(
-        `SIGKILL ×${kills} while notifying, 10% SNS and webhook failures`,
+        `SIGKILL ×${kills} while notifying, ${publishFailureRate * 100}% SNS and 10% webhook failures`,
         system,
         ledger.list.length,
         accepted,
