@@ -54,8 +54,7 @@ const NOTIFICATION_METRICS = {
   FAILED_ATTEMPT: "NotificationAttemptsFailed",
 } as const;
 
-/** Counts one notification outcome, then flushes (the Notifier emits per record). */
+/** Counts one notification outcome; the Notifier flushes once per batch. */
 export function countNotifications(outcome: keyof typeof NOTIFICATION_METRICS): void {
   metrics.addMetric(NOTIFICATION_METRICS[outcome], MetricUnit.Count, 1);
-  metrics.publishStoredMetrics();
 }

@@ -1,6 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { parseOrderEvent } from "@orders/core/domain/order-events";
-import { handleFailedAttempt } from "@orders/core/use-cases/handle-failed-attempt";
 import { deliverNotification } from "@orders/core/use-cases/notify/deliver-notification";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { logger } from "../composition/logger.ts";
@@ -11,7 +10,8 @@ import {
   webhookSender,
 } from "../composition/notifier.ts";
 import { orderRepository, webhookRegistry } from "../composition/table.ts";
-import { countNotifications } from "../metrics.ts";
+import { countNotifications, metrics } from "../metrics.ts";
+import { failureReporter } from "./report-failure.ts";
 
 const deps = {
   orders: orderRepository(),
@@ -19,6 +19,12 @@ const deps = {
   notifications: notificationLog(),
   sender: webhookSender(),
 };
+
+const reportFailure = failureReporter({
+  onFailure: notificationFailures(),
+  message: "notification not delivered",
+  count: () => countNotifications("FAILED_ATTEMPT"),
+});
 
 async function deliverRecord(record: SQSRecord, leaseSeconds: number): Promise<void> {
   const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
@@ -29,17 +35,7 @@ async function deliverRecord(record: SQSRecord, leaseSeconds: number): Promise<v
     countNotifications(outcome);
     logger.info("notification handled", { eventId: event.eventId, type: event.type, orderId: event.orderId, outcome });
   } catch (error) {
-    const failed = { body: record.body, receiptHandle: record.receiptHandle, attempt, error };
-    const { report, retryInSeconds, problems } = await handleFailedAttempt(failed, notificationFailures());
-    countNotifications("FAILED_ATTEMPT");
-    logger.warn("notification not delivered", {
-      messageId: record.messageId,
-      attempt,
-      retryInSeconds,
-      reason: report.message,
-      code: report.code,
-    });
-    for (const problem of problems) logger.error("could not record the failure or delay the retry", { error: problem });
+    await reportFailure(record, error);
     throw error;
   }
 }
@@ -55,5 +51,8 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
   // A claim holds until this invocation must have ended: no other copy sends while this one still might.
   const leaseSeconds = Math.ceil(context.getRemainingTimeInMillis() / 1000) + 1;
   const deliver = (record: SQSRecord) => deliverRecord(record, leaseSeconds);
-  return processPartialResponse(event, deliver, processor, { context, throwOnFullBatchFailure: false });
+  const response = await processPartialResponse(event, deliver, processor, { context, throwOnFullBatchFailure: false });
+  // One flush per batch, as the processor does.
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  return response;
 }

@@ -2,9 +2,18 @@ import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-p
 import { parseQueueMessage } from "@orders/core/domain/queue-message";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { logger } from "../composition/logger.ts";
-import { metrics } from "../metrics.ts";
+import { retryScheduler } from "../composition/queues.ts";
+import { retryPolicy } from "../composition/settings.ts";
+import { failureLog } from "../composition/table.ts";
+import { countFailure, metrics } from "../metrics.ts";
 import { handleMessage } from "./handle-message.ts";
-import { reportFailure } from "./report-failure.ts";
+import { failureReporter } from "./report-failure.ts";
+
+const reportFailure = failureReporter({
+  onFailure: { failures: failureLog(), retries: retryScheduler(), policy: retryPolicy() },
+  message: "order processing failed",
+  count: countFailure,
+});
 
 async function processRecord(record: SQSRecord): Promise<void> {
   try {
