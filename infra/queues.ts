@@ -62,9 +62,11 @@ export const orderEvents = new sst.aws.SnsTopic("OrderEvents", {
  * EventBridge rule, of any account, send to the queue; hence these two
  * resources instead.)
  */
-const subscribedQueues = { NotificationsQueue: notificationsQueue };
+/** The queues a manifest subscription or topic subscriber may name. */
+const subscribable = { OrdersQueue: queue, NotificationsQueue: notificationsQueue };
+
 for (const name of topics.OrderEvents.subscribers) {
-  const subscribed = subscribedQueues[name];
+  const subscribed = subscribable[name];
   const policy = new aws.sqs.QueuePolicy(`${name}Policy`, {
     queueUrl: subscribed.url,
     policy: aws.iam.getPolicyDocumentOutput({
@@ -108,9 +110,6 @@ export const linkables = {
   OrderEvents: orderEvents,
   NotificationsQueue: notificationsQueue,
 };
-
-/** The queues a manifest subscription may name. */
-const subscribable = { OrdersQueue: queue, NotificationsQueue: notificationsQueue };
 
 /**
  * SST names a subscriber after its queue: <Queue>Subscriber<hash>FunctionFunction
@@ -156,9 +155,10 @@ export const subscribers = Object.fromEntries(
   ]),
 );
 
-/** OrdersProcessor and the Notifier, which the alarms watch. */
+/** OrdersProcessor, which the alarms watch. */
 export const processor = subscribers.OrdersProcessor;
 if (!processor) throw new Error("infra/manifest.ts declares no OrdersProcessor subscription");
 
+/** The Notifier; its failures are watched through NotificationsDlq's alarm. */
 export const notifier = subscribers.Notifier;
 if (!notifier) throw new Error("infra/manifest.ts declares no Notifier subscription");

@@ -24,6 +24,8 @@ export interface ClientOptions {
   headers?: Record<string, string>;
 }
 
+const REQUEST_TIMEOUT_MS = 60_000;
+
 /** A client of the admin API for one CLI command. */
 export function adminClient(options: ClientOptions): AdminClient {
   const baseUrl = (options.url ?? process.env.ORDERS_API_URL ?? "http://localhost:3000").replace(/\/$/, "");
@@ -38,6 +40,8 @@ export function adminClient(options: ClientOptions): AdminClient {
       method,
       headers: { ...options.headers, authorization: `Bearer ${token}`, "content-type": "application/json" },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      // Longer than any route's own timeout (29 s): a stalled server ends the command, never hangs it.
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     }).catch((error: Error) => fail(`cannot reach ${baseUrl}: ${error.message}`));
     const payload = (await response.json().catch(() => ({}))) as T & {
       error?: string;

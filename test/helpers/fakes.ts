@@ -2,6 +2,7 @@ import type { SagaLogEntry } from "@orders/core/domain/fulfilment";
 import type { NotificationRecord } from "@orders/core/domain/notification";
 import type { Cancellation, OrderMessage, OrderRecord, OrderResolution } from "@orders/core/domain/order";
 import type { ListingPosition } from "@orders/core/domain/order-listing";
+import { isListedAccount } from "@orders/core/domain/validation";
 import type {
   AccountOrdersQuery,
   ClaimResult,
@@ -89,7 +90,7 @@ export class InMemoryOrderRepository implements OrderRepository {
     const position = (order: OrderRecord) => `${order.receivedAt}#${order.orderId}`;
     const after = query.after ? `${query.after.receivedAt}#${query.after.orderId}` : undefined;
     const listed = [...this.originals.values()]
-      .filter((order) => account(order) === query.accountId && /^\d{7,20}$/.test(query.accountId))
+      .filter((order) => account(order) === query.accountId && isListedAccount(query.accountId))
       .filter((order) => after === undefined || position(order) < after)
       .filter((order) => !query.status || order.status === query.status)
       // Byte order, as DynamoDB compares keys (localeCompare would not).

@@ -119,7 +119,7 @@ describe("the console page", () => {
     expect(new Set(labels).size).toBe(labels.length);
   });
 
-  it("ships gzipped, and weighs what the README says; minified, it still parses", async () => {
+  it("ships gzipped, within its weight budget; minified, it still parses", async () => {
     // Arrange
     const handler = await deployedHandler();
     const event = (encoding: string) =>

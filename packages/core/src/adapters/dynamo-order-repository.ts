@@ -176,7 +176,9 @@ export class DynamoOrderRepository implements OrderRepository {
     for (;;) {
       const room = query.limit - orders.length;
       // One more than fits tells whether anything follows; with a filter, read in larger steps.
-      const want = room === 0 ? 1 : query.status ? Math.max(room + 1, FILTERED_STEP) : room + 1;
+      const step = room === 0 ? 1 : query.status ? Math.max(room + 1, FILTERED_STEP) : room + 1;
+      // Never past the cap: the last read takes only what is left of it.
+      const want = Math.max(1, Math.min(step, MAX_EXAMINED - examined));
       const index =
         query.role === "payer"
           ? order.query.byPayer({ fromAccount: query.accountId })

@@ -3,7 +3,7 @@ import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import { WebhookDeliveryError } from "../domain/errors.ts";
-import { checkWebhookUrl, isForbiddenAddress, type WebhookPolicy } from "../domain/webhook-url.ts";
+import { checkWebhookUrl, isForbiddenAddress, unbracket, type WebhookPolicy } from "../domain/webhook-url.ts";
 import type { WebhookSender } from "../ports.ts";
 
 /** One resolved address of a host. */
@@ -64,7 +64,7 @@ export class HttpsWebhookSender implements WebhookSender {
 
   /** The addresses to connect to, once every address of the host has passed the policy. */
   async #checkedAddresses(url: URL, signal: AbortSignal): Promise<ResolvedAddress[]> {
-    const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+    const host = unbracket(url.hostname);
     const family = isIP(host);
     const addresses = family !== 0 ? [{ address: host, family }] : await this.#lookup(host, signal);
     if (addresses.length === 0) throw new WebhookDeliveryError("the host has no address");

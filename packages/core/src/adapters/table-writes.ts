@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { OrderRecord, OrderResolution } from "../domain/order.ts";
-import { ACCOUNT_PATTERN } from "../domain/validation.ts";
+import { isListedAccount } from "../domain/validation.ts";
 import type { TableBinding } from "../entities/service.ts";
 
 /**
@@ -256,10 +256,6 @@ export function accountIdsRead(table: string, accountIds: string[]): BatchGetCom
   };
 }
 
-/** Whether an account id gets listing entries (the `byPayer`/`byPayee` indexes' condition). */
-const listable = (accountId: string | undefined): accountId is string =>
-  accountId !== undefined && ACCOUNT_PATTERN.test(accountId);
-
 /**
  * The sparse listing indexes' keys of an original, as ElectroDB writes them:
  * `byPayer` (gsi2) under a well-formed `fromAccount`, `byPayee` (gsi3) under
@@ -268,11 +264,11 @@ const listable = (accountId: string | undefined): accountId is string =>
 export function listingKeys(record: Pick<OrderRecord, "orderId" | "receivedAt" | "fromAccount" | "toAccount">) {
   const sk = `$order_1#receivedAt_${record.receivedAt}#orderId_${record.orderId}`;
   const keys: { gsi2pk?: string; gsi2sk?: string; gsi3pk?: string; gsi3sk?: string } = {};
-  if (listable(record.fromAccount)) {
+  if (isListedAccount(record.fromAccount)) {
     keys.gsi2pk = `$${SERVICE}#fromAccount_${record.fromAccount}`;
     keys.gsi2sk = sk;
   }
-  if (listable(record.toAccount)) {
+  if (isListedAccount(record.toAccount)) {
     keys.gsi3pk = `$${SERVICE}#toAccount_${record.toAccount}`;
     keys.gsi3sk = sk;
   }

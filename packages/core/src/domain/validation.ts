@@ -12,6 +12,11 @@ export const DEFAULT_LIMITS: ValidationLimits = { maxAmount: 1_000_000 };
 
 /** An account id: 7-20 digits. It becomes a DynamoDB key. */
 export const ACCOUNT_PATTERN = /^\d{7,20}$/;
+
+/** Whether an original is listed under this account id (the `byPayer`/`byPayee` indexes are sparse on it). */
+export function isListedAccount(accountId: unknown): accountId is string {
+  return typeof accountId === "string" && ACCOUNT_PATTERN.test(accountId);
+}
 /** A stock-keeping unit: it becomes a DynamoDB key and a URL path segment. */
 export const SKU_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 export const MAX_LINES = 50;

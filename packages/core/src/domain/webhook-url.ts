@@ -76,7 +76,8 @@ function hostOf(url: URL): string {
   return unbracket(url.hostname).replace(/\.+$/, "").toLowerCase();
 }
 
-function unbracket(host: string): string {
+/** A URL host without the brackets of an IPv6 literal. */
+export function unbracket(host: string): string {
   return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
 }
 

@@ -1,9 +1,6 @@
 import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
-import { ACCOUNT_PATTERN } from "../domain/validation.ts";
+import { isListedAccount } from "../domain/validation.ts";
 import { orderRecordAttributes } from "./order-record-attributes.ts";
-
-/** Only an original whose account id is well formed has a listing entry under it. */
-const listedUnder = (accountId: unknown) => typeof accountId === "string" && ACCOUNT_PATTERN.test(accountId);
 
 /**
  * The original record of an order id. Its sort key has no submission id, so a
@@ -42,7 +39,7 @@ export const orderSchema = {
     byPayer: {
       index: "gsi2",
       projection: "keys_only",
-      condition: (attributes: Record<string, unknown>) => listedUnder(attributes.fromAccount),
+      condition: (attributes: Record<string, unknown>) => isListedAccount(attributes.fromAccount),
       pk: { field: "gsi2pk", composite: ["fromAccount"], casing: "none" },
       sk: { field: "gsi2sk", composite: ["receivedAt", "orderId"], casing: "none" },
     },
@@ -50,7 +47,7 @@ export const orderSchema = {
     byPayee: {
       index: "gsi3",
       projection: "keys_only",
-      condition: (attributes: Record<string, unknown>) => listedUnder(attributes.toAccount),
+      condition: (attributes: Record<string, unknown>) => isListedAccount(attributes.toAccount),
       pk: { field: "gsi3pk", composite: ["toAccount"], casing: "none" },
       sk: { field: "gsi3sk", composite: ["receivedAt", "orderId"], casing: "none" },
     },

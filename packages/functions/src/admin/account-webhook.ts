@@ -6,10 +6,11 @@ import { adminRoute } from "../http/admin-route.ts";
 import { SetWebhookBodySchema, type WebhookSecretBody } from "../http/contract.ts";
 import { json } from "../http/responses.ts";
 
+const deps = { accounts: accountLedger(), webhooks: webhookRegistry(), policy: webhookPolicy() };
+
 /** PUT /accounts/{id}/webhook `{url}`: sets the webhook with a new secret, shown only in this answer. */
 export const handler = adminRoute({ body: true }, async (event) => {
   const { url } = parseInput(SetWebhookBodySchema, event.body, "The webhook");
-  const deps = { accounts: accountLedger(), webhooks: webhookRegistry(), policy: webhookPolicy() };
   const body: WebhookSecretBody = await setWebhook(event.pathParameters?.id ?? "", url, deps);
   return json(200, body, { "cache-control": "no-store" });
 });
