@@ -1,6 +1,6 @@
 /**
- * `npm run test:reliability [-- --orders N] [-- --only name[,name…]] [-- --kills N]`:
- * the reliability scenarios at scale (10,000 orders each by default), each
+ * `npm run test:reliability [-- --orders N] [-- --only name[,name…]] [-- --kills N] [-- --repeat N]`:
+ * the reliability scenarios at scale (10,000 orders each by default), `--repeat` times over, each
  * with skus and funded accounts set up first and orders that carry items; one
  * table row per scenario, written to bench/results/reliability.json too.
  * Exits non-zero if any order was lost or doubled, or left not terminal, or
@@ -18,10 +18,14 @@ const { values } = parseArgs({
     orders: { type: "string", default: "10000" },
     only: { type: "string" },
     kills: { type: "string", default: "4" },
+    repeat: { type: "string", default: "1" },
   },
 });
 const orders = Number(values.orders);
 const kills = Number(values.kills);
+const repeat = Number(values.repeat);
+if (!Number.isInteger(repeat) || repeat < 1)
+  throw new Error(`--repeat must be a whole number ≥ 1, not ${values.repeat}`);
 
 type Column = [header: string, cell: (row: Figures) => string];
 /** A figure as a column; one only some scenarios have (an optional field of Figures) shows "—" where absent. */
@@ -49,6 +53,8 @@ const columns: Column[] = [
   ).map(figure),
   ["heldAfterTerminal", (row) => `${row.heldUnits} units / ${row.heldCents} cents`],
   figure("effectDrift"),
+  figure("auditFindings"),
+  figure("auditDisagrees"),
   // Scenario-specific invariants: add a column here for each one added to MUST_BE_ZERO.
   figure("cancelMismatches"),
   figure("notificationsLost"),
@@ -73,12 +79,15 @@ function describeCancels(row: Figures): string | undefined {
 }
 
 const rows: Figures[] = [];
-for (const [name, run] of Object.entries(scenarios)) {
-  if (values.only && !values.only.split(",").includes(name)) continue;
-  process.stderr.write(`▶ ${name} (${orders} orders) ${new Date().toISOString()}\n`);
-  const row = name === "repeatedKills" ? await repeatedKills(orders, kills) : await run(orders);
-  process.stderr.write(`  ${JSON.stringify(row)}\n`);
-  rows.push(row);
+for (let round = 1; round <= repeat; round++) {
+  for (const [name, run] of Object.entries(scenarios)) {
+    if (values.only && !values.only.split(",").includes(name)) continue;
+    process.stderr.write(`▶ ${name} (${orders} orders, run ${round} of ${repeat}) ${new Date().toISOString()}\n`);
+    const row = name === "repeatedKills" ? await repeatedKills(orders, kills) : await run(orders);
+    if (repeat > 1) row.scenario = `${row.scenario} [run ${round}]`;
+    process.stderr.write(`  ${JSON.stringify(row)}\n`);
+    rows.push(row);
+  }
 }
 
 const table = [columns.map(([header]) => header), ...rows.map((row) => columns.map(([, cell]) => cell(row)))];
@@ -96,7 +105,7 @@ for (const row of rows) {
 mkdirSync("bench/results", { recursive: true });
 writeFileSync(
   "bench/results/reliability.json",
-  `${JSON.stringify({ date: new Date().toISOString(), orders, kills, rows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), orders, kills, repeat, rows }, null, 2)}\n`,
 );
 const failing = rows.map((row) => ({ row, broken: broken(row) })).filter((entry) => entry.broken.length > 0);
 for (const { row, broken: names } of failing) process.stdout.write(`✗ ${row.scenario}: ${names.join(", ")}\n`);

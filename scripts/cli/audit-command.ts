@@ -30,7 +30,8 @@ export async function runAudit(client: AdminClient, args: string[]): Promise<num
   const report = await client.call<Report>("POST", "/admin/consistency-audit", {});
   out(`audited ${report.skus} skus and ${report.accounts} accounts at ${report.at}; report kept at ${report.key}`);
   out(
-    `money: deposits ${report.money.depositsCents / 100}, balances + holds ${report.money.balancesAndHoldsCents / 100}`,
+    `money: deposits ${report.money.depositsCents / 100}, balances + holds ${report.money.balancesAndHoldsCents / 100}, ` +
+      `in flight ${(report.money.inFlightCents ?? 0) / 100}`,
   );
   for (const found of report.inconsistencies) {
     out(`FAIL ${found.kind} ${found.id}: ${found.check} (expected ${found.expected}, found ${found.actual})`);

@@ -112,11 +112,21 @@ export class InMemoryStockLedger implements StockLedger {
 
   async all() {
     return Promise.all(
-      [...this.items.entries()].map(async ([sku, item]) => ({
-        ...((await this.find(sku)) as StockLevel),
-        heldUnits: [...item.holds.values()].filter((h) => h.status === "HELD").reduce((n, h) => n + h.quantity, 0),
-      })),
+      [...this.items.entries()].map(async ([sku, item]) => {
+        const held = [...item.holds.entries()]
+          .filter(([, h]) => h.status === "HELD")
+          .map(([orderId, h]) => ({ key: this.reservationKey(orderId), quantity: h.quantity }));
+        return {
+          ...((await this.find(sku)) as StockLevel),
+          heldUnits: held.reduce((n, h) => n + h.quantity, 0),
+          held,
+        };
+      }),
     );
+  }
+
+  reservationKey(orderId: string): string {
+    return `order:${orderId}`;
   }
 
   async setOnHand(sku: string, onHand: number, at: string): Promise<StockLevel> {

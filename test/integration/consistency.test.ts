@@ -1,7 +1,7 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { describe, expect, inject, it } from "vitest";
-import { anOrderWithItems, lambdaContext, postJson, uniqueOrderId } from "../helpers/factories.ts";
+import { anOrder, anOrderWithItems, lambdaContext, postJson, uniqueOrderId } from "../helpers/factories.ts";
 import { DEMO_PAYEE, localStage, TEST_ADMIN_TOKEN } from "../helpers/local-stage.ts";
 import { queueDepth, queuePump } from "../helpers/queue-pump.ts";
 
@@ -83,8 +83,50 @@ describe("consistency: one order, and the full audit", () => {
         `stock ${sku}: reserved = Σ held reservations`,
         `stock ${sku}: available = onHand − reserved`,
         `account ${DEMO_PAYEE}: balance + held = Σ ledger`,
-        "money all accounts: Σ balance + held = Σ deposits",
+        "money all accounts: Σ balance + held + in flight = Σ deposits",
       ]),
     );
+  });
+
+  it("names the order whose credit an item reverted to an older copy of itself erased (issue #19)", async () => {
+    // Arrange: two orders paying one fresh payee. Between them, the payee's
+    // raw item is kept; after the second, it is written back whole: what
+    // dynalite's UpdateItem did when its LevelDB store served it a stale copy
+    // of the item (a whole-item read-modify-write over an old read).
+    const { accountLedger } = await import("@orders/functions/composition/table");
+    const accounts = accountLedger();
+    const suffix = String(Date.now()).slice(-9);
+    const payer = `31${suffix}`;
+    const payee = `32${suffix}`;
+    const at = new Date().toISOString();
+    await accounts.open(payer, at);
+    await accounts.open(payee, at);
+    await accounts.deposit(payer, `seed-${suffix}`, 10_000, at);
+    const payeeKey = { pk: `$orders#accountId_${payee}`, sk: "$account_1" };
+    const first = anOrder({ amount: 12.5, fromAccount: payer, toAccount: payee });
+    const second = anOrder({ amount: 7.25, fromAccount: payer, toAccount: payee });
+    await submit(postJson("/orders", first), lambdaContext());
+    await pump.until(drained);
+    const { Item: afterFirst } = await stage.clients.document.send(
+      new GetCommand({ TableName: stage.resources.table, Key: payeeKey, ConsistentRead: true }),
+    );
+    await submit(postJson("/orders", second), lambdaContext());
+    await pump.until(drained);
+    // Act: the stale copy goes back.
+    await stage.clients.document.send(new PutCommand({ TableName: stage.resources.table, Item: afterFirst }));
+    const report = await call(audit, "/admin/consistency-audit");
+    // Assert: each account still agrees with its own entries; only the legs of the second payment disagree.
+    const mine = report.body.inconsistencies.filter((i: { id: string }) =>
+      [payer, payee, first.id, second.id].includes(i.id),
+    );
+    expect(mine).toEqual([
+      {
+        kind: "order",
+        id: second.id,
+        check: `transfer order:${second.id} (${payer} → no payee): debit posted = credit`,
+        expected: 725,
+        actual: 0,
+      },
+    ]);
   });
 });

@@ -86,6 +86,8 @@ export const MUST_BE_ZERO = [
   "cancelMismatches",
   "notificationsLost",
   "notificationsNotDelivered",
+  "auditFindings",
+  "auditDisagrees",
 ] as const satisfies readonly (keyof Figures)[];
 
 /** The names of the figures of `row` that broke an invariant (an absent optional figure breaks none). */

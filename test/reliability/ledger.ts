@@ -53,6 +53,27 @@ export interface LedgerFigures {
   heldCents: number;
   /** Units and cents by which stock and balances differ from a replay of the confirmed orders: effects lost or doubled. */
   effectDrift: number;
+  /** What the system's own consistency audit, run at the end, names: skus, accounts and orders. */
+  auditFindings: number;
+  /** 1 when the audit and the figures above disagree: one finds a break and the other does not. */
+  auditDisagrees: number;
+  /** The first few findings, for the notes. */
+  auditNamed: string[];
+}
+
+interface AuditReport {
+  inconsistencies: { kind: string; id: string; check: string; expected: number; actual: number }[];
+}
+
+/** Runs the consistency audit through the admin route, as an operator would, and lists what it names. */
+export async function auditAtEnd(system: RunningSystem): Promise<{ findings: number; named: string[] }> {
+  const { status, body } = await admin(system, "POST", "/admin/consistency-audit");
+  if (status !== 200) throw new Error(`the consistency audit answered ${status}: ${JSON.stringify(body)}`);
+  const { inconsistencies } = body as unknown as AuditReport;
+  return {
+    findings: inconsistencies.length,
+    named: inconsistencies.map((i) => `${i.kind} ${i.id}: ${i.check} (expected ${i.expected}, found ${i.actual})`),
+  };
 }
 
 const digits = (random: () => number, n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join("");
@@ -256,7 +277,12 @@ export async function checkLedger(
     effectDrift += Math.abs(end.balanceCents - start.balanceCents - (moved[accountId] ?? 0));
   }
   const held = inFlight(after);
+  const audit = await auditAtEnd(system);
+  const broken = oversold !== 0 || moneyDelta !== 0 || held.units !== 0 || held.cents !== 0 || effectDrift !== 0;
   return {
+    auditFindings: audit.findings,
+    auditDisagrees: broken === audit.findings > 0 ? 0 : 1,
+    auditNamed: audit.named.slice(0, 10),
     confirmed,
     failed,
     cancelled,

@@ -84,6 +84,7 @@ async function finish(
   const lostNote = [
     lostIds.length > 0 ? `lost: ${lostIds.slice(0, 10).join(", ")}` : "",
     leftInDlq > 0 ? `${leftInDlq} message(s) left in the DLQ` : "",
+    figures.auditNamed.length > 0 ? `the audit names: ${figures.auditNamed.join("; ")}` : "",
   ]
     .filter(Boolean)
     .join("; ");
@@ -261,7 +262,8 @@ export async function repeatedKills(orders: number, kills = 4): Promise<Figures>
       await system.stop();
     }
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.ORDERS_KEEP_DATA) process.stderr.write(`kept ${dataDir}\n`);
+    else rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

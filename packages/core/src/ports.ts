@@ -101,8 +101,13 @@ export interface StockLedger {
     skus: string[],
   ): Promise<Map<string, { quantity: number; status: ReservationStatus }>>;
   find(sku: string): Promise<StockLevel | undefined>;
-  /** Every sku, with the units its HELD markers hold: for the consistency audit (a full read of the stock). */
-  all(): Promise<(StockLevel & { heldUnits: number })[]>;
+  /**
+   * Every sku, with the units its HELD markers hold and each HELD marker by
+   * its holder's `reservationKey`: for the consistency audit (a full read of the stock).
+   */
+  all(): Promise<(StockLevel & { heldUnits: number; held: { key: string; quantity: number }[] })[]>;
+  /** The key an order's reservations are kept under in `all()`'s `held`. */
+  reservationKey(orderId: string): string;
   /** Sets the physical count; throws StockBelowReservedError when `onHand` < reserved. */
   setOnHand(sku: string, onHand: number, at: string): Promise<StockLevel>;
 }

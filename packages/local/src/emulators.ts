@@ -1,8 +1,10 @@
 import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
+import { createRequire, Module } from "node:module";
 import { join } from "node:path";
-import dynalite from "dynalite";
 import { startFauxqs } from "fauxqs";
+import { migrateLevelDb } from "./leveldb-migration.ts";
+import { SqliteLevel } from "./sqlite-level.ts";
 
 export interface EmulatorOptions {
   /** Where state lives between runs; omit for memory only (tests). */
@@ -73,6 +75,26 @@ async function patchFauxqsReadyWrite(): Promise<void> {
 }
 
 /**
+ * dynalite, with its on-disk store replaced: dynalite opens `new Level(path)`
+ * from the `level` package (LevelDB), which lost acknowledged writes after
+ * repeated kills (see `sqlite-level.ts`). The module cache is primed so that
+ * dynalite's `require("level")` gets `SqliteLevel` instead; in memory it
+ * keeps using memory-level, which it requires itself.
+ */
+async function loadDynalite(): Promise<typeof import("dynalite").default> {
+  const fromDynalite = createRequire(createRequire(import.meta.url).resolve("dynalite"));
+  const levelPath = fromDynalite.resolve("level");
+  if (!fromDynalite.cache[levelPath]) {
+    const replaced = new Module(levelPath);
+    replaced.filename = levelPath;
+    replaced.loaded = true;
+    replaced.exports = { Level: SqliteLevel };
+    fromDynalite.cache[levelPath] = replaced;
+  }
+  return (await import("dynalite")).default;
+}
+
+/**
  * Starts dynalite (DynamoDB) on 127.0.0.1 and fauxqs (SQS and S3) in this
  * process. fauxqs binds every interface whatever it is told; see the README.
  */
@@ -81,12 +103,15 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     ? { dynamo: join(options.dataDir, "dynamodb"), sqs: join(options.dataDir, "sqs"), s3: join(options.dataDir, "s3") }
     : undefined;
   if (dirs) for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  const store = dirs ? join(dirs.dynamo, "table.sqlite") : undefined;
+  if (dirs && store) await migrateLevelDb(dirs.dynamo, store);
 
+  const dynalite = await loadDynalite();
   const dynamo: Server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
-    ...(dirs ? { path: dirs.dynamo } : {}),
+    ...(store ? { path: store } : {}),
   });
   const dynamoPort = await listen(dynamo, options.dynamoPort, "DynamoDB emulator");
   const closeDynamo = () => new Promise<void>((resolve) => dynamo.close(() => resolve()));

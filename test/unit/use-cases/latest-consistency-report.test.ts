@@ -2,13 +2,14 @@ import { ReportNotFoundError } from "@orders/core/domain/errors";
 import { auditLedgers, LATEST_REPORT_KEY } from "@orders/core/use-cases/audit/audit-ledgers";
 import { getLatestReport } from "@orders/core/use-cases/audit/get-latest-report";
 import { describe, expect, it } from "vitest";
-import { InMemoryOrderArchive } from "../../helpers/fakes.ts";
+import { InMemoryOrderArchive, InMemoryOrderRepository } from "../../helpers/fakes.ts";
 import { InMemoryAccountLedger, InMemoryStockLedger } from "../../helpers/ledger-fakes.ts";
 
 function deps() {
   return {
     stock: new InMemoryStockLedger().stock("KB-01", 5),
     accounts: new InMemoryAccountLedger().fund("1111111", 0),
+    orders: new InMemoryOrderRepository(),
     reports: new InMemoryOrderArchive(),
   };
 }

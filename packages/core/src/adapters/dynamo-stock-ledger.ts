@@ -201,17 +201,21 @@ export class DynamoStockLedger implements StockLedger {
     });
   }
 
-  all(): Promise<(StockLevel & { heldUnits: number })[]> {
+  all(): Promise<(StockLevel & { heldUnits: number; held: { key: string; quantity: number }[] })[]> {
     return guarded("table", "read all stock", async () => {
       const { data } = await this.#service.entities.stock.scan.go({ ...RAW_ERRORS, pages: "all" });
-      return data.map((item) => ({
-        ...levelOf(item),
-        heldUnits: Object.values((item.holds ?? {}) as Record<string, StoredHold>)
-          .map(parsed)
+      return data.map((item) => {
+        const held = Object.entries((item.holds ?? {}) as Record<string, StoredHold>)
+          .map(([key, marker]) => ({ key, ...parsed(marker) }))
           .filter((hold) => hold.status === "HELD")
-          .reduce((sum, hold) => sum + hold.quantity, 0),
-      }));
+          .map(({ key, quantity }) => ({ key, quantity }));
+        return { ...levelOf(item), heldUnits: held.reduce((sum, hold) => sum + hold.quantity, 0), held };
+      });
     });
+  }
+
+  reservationKey(orderId: string): string {
+    return markerKey(orderId);
   }
 
   find(sku: string): Promise<StockLevel | undefined> {

@@ -33,7 +33,7 @@ export function auditTab(kit: Kit): Tab {
 
   function showReport(report: Report): void {
     const found = report.inconsistencies;
-    // Stock figures are units; account and money figures are cents on the wire of this report.
+    // Stock figures are units; account, order and money figures are cents on the wire of this report.
     const figure = (kind: string, n: number) => (kind === "stock" ? String(n) : units(n));
     $("audit-report").replaceChildren(
       kit.fields("Audit report", [
@@ -42,6 +42,7 @@ export function auditTab(kit: Kit): Tab {
         ["Accounts", String(report.accounts)],
         ["Deposits", units(report.money.depositsCents)],
         ["Balances and holds", units(report.money.balancesAndHoldsCents)],
+        ["In flight (posted, not yet credited)", units(report.money.inFlightCents ?? 0)],
         ["Stored at", report.key],
       ]),
       el("p", found.length === 0 ? "No inconsistencies." : `${found.length} inconsistencies:`, {

@@ -301,12 +301,16 @@ export type AccountOrdersBody = z.infer<typeof AccountOrdersSchema>;
 
 export const InconsistencySchema = z
   .object({
-    kind: z.enum(["stock", "account", "money"]),
-    id: z.string().register(z.globalRegistry, { description: "The sku, the account id, or `all accounts`" }),
+    kind: z.enum(["stock", "account", "order", "money"]),
+    id: z.string().register(z.globalRegistry, {
+      description: "The sku, the account id, the order id (its payment's legs disagree), or `all accounts`",
+    }),
     check: z
       .string()
       .register(z.globalRegistry, { description: "The rule broken, e.g. `reserved = Σ held reservations`" }),
-    expected: z.number().register(z.globalRegistry, { description: "Units for stock; cents for accounts and money" }),
+    expected: z.number().register(z.globalRegistry, {
+      description: "Units for stock; cents for accounts, orders and money",
+    }),
     actual: z.number(),
   })
   .register(z.globalRegistry, { id: "Inconsistency" });
@@ -319,8 +323,15 @@ export const ConsistencyReportSchema = z
     money: z.object({
       depositsCents: z.int(),
       balancesAndHoldsCents: z.int().register(z.globalRegistry, {
-        description: "Σ balance + held over every account: equal to depositsCents at rest",
+        description: "Σ balance + held over every account",
       }),
+      inFlightCents: z.optional(
+        z.int().register(z.globalRegistry, {
+          description:
+            "Posted by running orders and not yet credited: balancesAndHoldsCents + inFlightCents = depositsCents " +
+            "(absent from reports stored before it was counted)",
+        }),
+      ),
     }),
     inconsistencies: z.array(InconsistencySchema).register(z.globalRegistry, {
       description: "Empty when everything agrees",

@@ -1,9 +1,15 @@
 import { ledgerHeldCents, ledgerTotalCents } from "../../domain/consistency.ts";
-import type { AccountLedger, Clock, ReportArchive, StockLedger } from "../../ports.ts";
+import type { OrderStatus } from "../../domain/order.ts";
+import { isRunning, judgeLegs, transferLegs } from "../../domain/transfer-legs.ts";
+import type { AccountLedger, Clock, OrderRepository, ReportArchive, StockLedger } from "../../ports.ts";
 
-/** One inconsistency, named so that an operator can go straight to it. */
+/**
+ * One inconsistency, named so that an operator can go straight to it: a sku
+ * (`stock`), an account (`account`), an order whose payment legs disagree
+ * (`order`), or the money of all accounts (`money`).
+ */
 export interface Inconsistency {
-  kind: "stock" | "account" | "money";
+  kind: "stock" | "account" | "order" | "money";
   id: string;
   check: string;
   expected: number;
@@ -14,8 +20,12 @@ export interface ConsistencyReport {
   at: string;
   skus: number;
   accounts: number;
-  /** Σ deposits, and Σ balance + held over every account, in cents: equal at rest. */
-  money: { depositsCents: number; balancesAndHoldsCents: number };
+  /**
+   * Σ deposits, Σ balance + held over every account, and the cents in
+   * flight (posted by a running order, not yet credited), in cents:
+   * balances and holds + in flight = deposits.
+   */
+  money: { depositsCents: number; balancesAndHoldsCents: number; inFlightCents: number };
   inconsistencies: Inconsistency[];
   /** Where the report was stored. */
   key: string;
@@ -33,31 +43,64 @@ export interface LatestReportPointer {
 export interface AuditDeps {
   stock: StockLedger;
   accounts: AccountLedger;
+  /** To tell running orders, which may hold and be in flight, from ended ones, which may not. */
+  orders: Pick<OrderRepository, "findHistory">;
   reports: ReportArchive;
   clock?: Clock;
 }
 
+/** Order statuses, each read at most once per audit; an id with no order reads as undefined. */
+function statusReader(orders: AuditDeps["orders"]) {
+  const known = new Map<string, Promise<OrderStatus | undefined>>();
+  return (orderId: string) => {
+    let status = known.get(orderId);
+    if (!status) {
+      status = orders.findHistory(orderId).then((history) => history?.original.status);
+      known.set(orderId, status);
+    }
+    return status;
+  };
+}
+
 /**
- * The full audit: for every sku, `reserved` = Σ its HELD reservations,
- * `available` = onHand − reserved and onHand ≥ 0; for every account, balance
- * + held = Σ its ledger and held = Σ its HELD debits; and across all
- * accounts, balances plus holds = deposits. The report is stored under
- * `reports/consistency/<time>.json`, then the pointer at `LATEST_REPORT_KEY`
- * is moved to it. Money in flight between the two legs of a running order
- * (posted, not yet credited) shows as a `money` difference until that order
- * ends; the audit says so rather than hide it.
+ * The full audit. For every sku: `reserved` = Σ its HELD reservations,
+ * `available` = onHand − reserved, onHand ≥ 0, and no HELD reservation
+ * belongs to an order that has ended. For every account: balance + held = Σ
+ * its ledger, held = Σ its HELD debits, and no HELD debit belongs to an
+ * ended order. For every transfer between two accounts: the payer's posted
+ * debit equals the payee's credit, unless its order is still running (money
+ * in flight, counted apart). Across all accounts: balances + holds + in
+ * flight = deposits. Each finding names its sku, account or order. The
+ * report is stored under `reports/consistency/<time>.json`, then the pointer
+ * at `LATEST_REPORT_KEY` is moved to it.
  */
 export async function auditLedgers(deps: AuditDeps): Promise<ConsistencyReport> {
   const at = (deps.clock?.now() ?? new Date()).toISOString();
   const [skus, accounts] = await Promise.all([deps.stock.all(), deps.accounts.all()]);
+  const statusOf = statusReader(deps.orders);
   const inconsistencies: Inconsistency[] = [];
   const flag = (kind: Inconsistency["kind"], id: string, check: string, expected: number, actual: number) => {
     if (expected !== actual) inconsistencies.push({ kind, id, check, expected, actual });
   };
+  // Every order a ledger names, by the key its reservations are kept under.
+  const orderIds = new Set(
+    accounts.flatMap((account) => account.entries.flatMap((e) => (e.orderId ? [e.orderId] : []))),
+  );
+  const byReservationKey = new Map([...orderIds].map((orderId) => [deps.stock.reservationKey(orderId), orderId]));
+
   for (const sku of skus) {
     flag("stock", sku.sku, "reserved = Σ held reservations", sku.heldUnits, sku.reserved);
     flag("stock", sku.sku, "available = onHand − reserved", sku.onHand - sku.reserved, sku.available);
     if (sku.onHand < 0) flag("stock", sku.sku, "onHand ≥ 0", 0, sku.onHand);
+    for (const hold of sku.held) {
+      const orderId = byReservationKey.get(hold.key);
+      const status = orderId ? await statusOf(orderId) : undefined;
+      if (isRunning(status)) continue;
+      const holder = orderId
+        ? `order ${orderId}, ${status ?? "not found"}`
+        : `reservation ${hold.key}, no running order`;
+      flag("stock", sku.sku, `no units held by an ended order (${holder})`, 0, hold.quantity);
+    }
   }
   let depositsCents = 0;
   let balancesAndHoldsCents = 0;
@@ -65,16 +108,39 @@ export async function auditLedgers(deps: AuditDeps): Promise<ConsistencyReport> 
     const total = account.balanceCents + account.heldCents;
     flag("account", account.accountId, "balance + held = Σ ledger", ledgerTotalCents(account.entries), total);
     flag("account", account.accountId, "held = Σ held debits", ledgerHeldCents(account.entries), account.heldCents);
+    for (const entry of account.entries) {
+      if (entry.kind !== "DEBIT" || entry.status !== "HELD") continue;
+      const status = entry.orderId ? await statusOf(entry.orderId) : undefined;
+      if (isRunning(status)) continue;
+      const holder = `order ${entry.orderId ?? entry.transferId}, ${status ?? "not found"}`;
+      flag("account", account.accountId, `no cents held by an ended order (${holder})`, 0, entry.amountCents);
+    }
     depositsCents += account.entries.filter((e) => e.kind === "DEPOSIT").reduce((sum, e) => sum + e.amountCents, 0);
     balancesAndHoldsCents += total;
   }
-  flag("money", "all accounts", "Σ balance + held = Σ deposits", depositsCents, balancesAndHoldsCents);
+  let inFlightCents = 0;
+  for (const legs of transferLegs(accounts).values()) {
+    // Only a transfer whose legs disagree needs its order's status (one read each, not one per order).
+    if (judgeLegs(legs, undefined).verdict === "BALANCED") continue;
+    const judged = judgeLegs(legs, legs.orderId ? await statusOf(legs.orderId) : undefined);
+    if (judged.verdict === "IN_FLIGHT") inFlightCents += judged.cents;
+    if (judged.verdict === "UNBALANCED") {
+      flag("order", legs.orderId ?? legs.transferId, judged.check, judged.expected, judged.actual);
+    }
+  }
+  flag(
+    "money",
+    "all accounts",
+    "Σ balance + held + in flight = Σ deposits",
+    depositsCents,
+    balancesAndHoldsCents + inFlightCents,
+  );
   const key = `reports/consistency/${at.replaceAll(":", "-")}.json`;
   const report: ConsistencyReport = {
     at,
     skus: skus.length,
     accounts: accounts.length,
-    money: { depositsCents, balancesAndHoldsCents },
+    money: { depositsCents, balancesAndHoldsCents, inFlightCents },
     inconsistencies,
     key,
   };

@@ -1,0 +1,148 @@
+import type { OrderRecord } from "@orders/core/domain/order";
+import { originalRecord } from "@orders/core/domain/order-records";
+import { createOrderValidator } from "@orders/core/domain/validation";
+import { auditLedgers } from "@orders/core/use-cases/audit/audit-ledgers";
+import { runSaga } from "@orders/core/use-cases/run-saga";
+import { describe, expect, it } from "vitest";
+import { anOrderMessage, anOrderWithItems } from "../../helpers/factories.ts";
+import { InMemoryOrderArchive, InMemoryOrderRepository } from "../../helpers/fakes.ts";
+import { InMemoryAccountLedger, InMemoryStockLedger } from "../../helpers/ledger-fakes.ts";
+
+const PAYER = "1111111";
+const PAYEE = "7777777";
+const AT = "2026-12-05T10:00:00.000Z";
+
+/** A funded payer (through a deposit, as the ledger requires), an empty payee, 5 KB-01, and a PENDING order buying 2. */
+async function world() {
+  const accounts = new InMemoryAccountLedger();
+  await accounts.open(PAYER, AT);
+  await accounts.open(PAYEE, AT);
+  await accounts.deposit(PAYER, "seed", 10_000, AT);
+  const stock = new InMemoryStockLedger().stock("KB-01", 5);
+  const orders = new InMemoryOrderRepository();
+  const message = anOrderMessage(
+    anOrderWithItems([{ sku: "KB-01", quantity: 2, unitPrice: 10 }], { fromAccount: PAYER, toAccount: PAYEE }),
+  );
+  const record = originalRecord(message, createOrderValidator()(message.order), new Date(AT));
+  await orders.claimOriginal(record);
+  const deps = { stock, accounts, orders, reports: new InMemoryOrderArchive() };
+  return { deps, record, transferId: `order:${record.orderId}` };
+}
+
+/** Marks the order ended without touching its effects: what a lost write leaves behind. */
+async function endAs(orders: InMemoryOrderRepository, record: OrderRecord, status: "CONFIRMED" | "FAILED") {
+  await orders.resolve(record, { status, saga: [], reservations: [], resolvedAt: AT });
+}
+
+describe("the consistency audit, by name", () => {
+  it("finds nothing after a confirmed order", async () => {
+    // Arrange
+    const { deps, record } = await world();
+    await runSaga(record, { repository: deps.orders, stock: deps.stock, accounts: deps.accounts }, { attempt: 1 });
+    // Act
+    const report = await auditLedgers(deps);
+    // Assert
+    expect(report.inconsistencies).toEqual([]);
+    expect(report.money).toEqual({ depositsCents: 10_000, balancesAndHoldsCents: 10_000, inFlightCents: 0 });
+  });
+
+  it("names the order whose payment was posted but never credited, once it has ended", async () => {
+    // Arrange: the payee's credit was lost; each account still agrees with its own entries.
+    const { deps, record, transferId } = await world();
+    await deps.accounts.hold(PAYER, transferId, 2000, record.orderId, AT);
+    await deps.accounts.post(PAYER, transferId, 2000);
+    await endAs(deps.orders, record, "CONFIRMED");
+    // Act
+    const report = await auditLedgers(deps);
+    // Assert
+    expect(report.inconsistencies).toContainEqual({
+      kind: "order",
+      id: record.orderId,
+      check: `transfer ${transferId} (${PAYER} → no payee): debit posted = credit`,
+      expected: 2000,
+      actual: 0,
+    });
+    expect(report.inconsistencies.filter((found) => found.kind === "account")).toEqual([]);
+  });
+
+  it("counts a running order's posted payment as in flight, not as an inconsistency", async () => {
+    // Arrange: posted, the credit not yet made, the order still PENDING.
+    const { deps, record, transferId } = await world();
+    await deps.accounts.hold(PAYER, transferId, 2000, record.orderId, AT);
+    await deps.accounts.post(PAYER, transferId, 2000);
+    // Act
+    const report = await auditLedgers(deps);
+    // Assert
+    expect(report.inconsistencies).toEqual([]);
+    expect(report.money).toEqual({ depositsCents: 10_000, balancesAndHoldsCents: 8000, inFlightCents: 2000 });
+  });
+
+  it("names a credit that no posted debit pays for: money created", async () => {
+    // Arrange: the payer's hold and post were lost, the credit landed.
+    const { deps, record, transferId } = await world();
+    await deps.accounts.credit(PAYEE, transferId, 2000, record.orderId, AT);
+    await endAs(deps.orders, record, "CONFIRMED");
+    // Act
+    const report = await auditLedgers(deps);
+    // Assert
+    expect(report.inconsistencies).toContainEqual(
+      expect.objectContaining({ kind: "order", id: record.orderId, expected: 0, actual: 2000 }),
+    );
+    expect(report.inconsistencies).toContainEqual(
+      expect.objectContaining({ kind: "money", expected: 10_000, actual: 12_000 }),
+    );
+  });
+
+  it("names the hold and the reservation an ended order left behind", async () => {
+    // Arrange: reserved and held, then the order ended FAILED with neither given back.
+    const { deps, record, transferId } = await world();
+    await deps.stock.reserve("KB-01", record.orderId, 2);
+    await deps.accounts.hold(PAYER, transferId, 2000, record.orderId, AT);
+    await endAs(deps.orders, record, "FAILED");
+    // Act
+    const report = await auditLedgers(deps);
+    // Assert
+    expect(report.inconsistencies).toEqual([
+      {
+        kind: "stock",
+        id: "KB-01",
+        check: `no units held by an ended order (order ${record.orderId}, FAILED)`,
+        expected: 0,
+        actual: 2,
+      },
+      {
+        kind: "account",
+        id: PAYER,
+        check: `no cents held by an ended order (order ${record.orderId}, FAILED)`,
+        expected: 0,
+        actual: 2000,
+      },
+    ]);
+  });
+
+  it("leaves a running order's hold and reservation alone", async () => {
+    const { deps, record, transferId } = await world();
+    await deps.stock.reserve("KB-01", record.orderId, 2);
+    await deps.accounts.hold(PAYER, transferId, 2000, record.orderId, AT);
+    const report = await auditLedgers(deps);
+    expect(report.inconsistencies).toEqual([]);
+  });
+
+  it("names a reservation whose order no ledger knows by its key", async () => {
+    // Arrange: reserved, then the order's record and ledger entries are gone (nothing names it).
+    const { deps } = await world();
+    await deps.stock.reserve("KB-01", "ghost-order", 1);
+    // Act
+    const report = await auditLedgers(deps);
+    // Assert
+    expect(report.inconsistencies).toEqual([
+      {
+        kind: "stock",
+        id: "KB-01",
+        check: "no units held by an ended order (reservation order:ghost-order, no running order)",
+        expected: 0,
+        actual: 1,
+      },
+    ]);
+  });
+});
