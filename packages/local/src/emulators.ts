@@ -75,16 +75,30 @@ async function patchFauxqsReadyWrite(): Promise<void> {
 }
 
 /**
+ * Where dynalite keeps a data directory's table: `sqlite`, or `leveldb` (dynalite's own store, kept only to
+ * reproduce issue #19: `ORDERS_DYNAMO_STORE=leveldb`).
+ */
+export type DynamoStore = "sqlite" | "leveldb";
+
+export function dynamoStoreOf(env: NodeJS.ProcessEnv = process.env): DynamoStore {
+  const store = env.ORDERS_DYNAMO_STORE ?? "sqlite";
+  if (store !== "sqlite" && store !== "leveldb") {
+    throw new Error(`ORDERS_DYNAMO_STORE must be sqlite or leveldb, not ${store}`);
+  }
+  return store;
+}
+
+/**
  * dynalite, with its on-disk store replaced: dynalite opens `new Level(path)`
  * from the `level` package (LevelDB), which lost acknowledged writes after
  * repeated kills (see `sqlite-level.ts`). The module cache is primed so that
  * dynalite's `require("level")` gets `SqliteLevel` instead; in memory it
  * keeps using memory-level, which it requires itself.
  */
-async function loadDynalite(): Promise<typeof import("dynalite").default> {
+async function loadDynalite(store: DynamoStore): Promise<typeof import("dynalite").default> {
   const fromDynalite = createRequire(createRequire(import.meta.url).resolve("dynalite"));
   const levelPath = fromDynalite.resolve("level");
-  if (!fromDynalite.cache[levelPath]) {
+  if (store === "sqlite" && !fromDynalite.cache[levelPath]) {
     const replaced = new Module(levelPath);
     replaced.filename = levelPath;
     replaced.loaded = true;
@@ -103,10 +117,11 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     ? { dynamo: join(options.dataDir, "dynamodb"), sqs: join(options.dataDir, "sqs"), s3: join(options.dataDir, "s3") }
     : undefined;
   if (dirs) for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
-  const store = dirs ? join(dirs.dynamo, "table.sqlite") : undefined;
-  if (dirs && store) await migrateLevelDb(dirs.dynamo, store);
+  const kind = dynamoStoreOf();
+  const store = dirs ? (kind === "sqlite" ? join(dirs.dynamo, "table.sqlite") : dirs.dynamo) : undefined;
+  if (dirs && store && kind === "sqlite") await migrateLevelDb(dirs.dynamo, store);
 
-  const dynalite = await loadDynalite();
+  const dynalite = await loadDynalite(kind);
   const dynamo: Server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
