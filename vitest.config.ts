@@ -22,9 +22,9 @@ export default defineConfig({
       },
       {
         test: {
-          name: "integration-dynamodb-local",
+          name: "integration-moto",
           include: ["test/integration/**/*.test.ts"],
-          globalSetup: ["test/integration/global-setup-dynamodb-local.ts"],
+          globalSetup: ["test/integration/global-setup-moto.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

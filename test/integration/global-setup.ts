@@ -3,6 +3,8 @@ import { startEmulators } from "../../packages/local/src/emulators.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
+    /** Which DynamoDB emulator serves `dynamoEndpoint`: the tier runs once on each. */
+    dynamoBackend: "dynalite" | "moto";
     sqsS3Endpoint: string;
     dynamoEndpoint: string;
   }
@@ -13,5 +15,6 @@ export default async function setup(project: TestProject) {
   const emulators = await startEmulators({ sqsS3Port: 0, dynamoPort: 0 });
   project.provide("sqsS3Endpoint", emulators.sqsS3Endpoint);
   project.provide("dynamoEndpoint", emulators.dynamoEndpoint);
+  project.provide("dynamoBackend", "dynalite");
   return () => emulators.stop();
 }

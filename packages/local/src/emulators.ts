@@ -12,7 +12,7 @@ export interface EmulatorOptions {
   /** 0 picks a free port. */
   sqsS3Port: number;
   dynamoPort: number;
-  /** False: start no DynamoDB emulator here (another one, e.g. DynamoDB Local, serves `dynamoEndpoint`). */
+  /** False: start no DynamoDB emulator here (another one, e.g. moto's server, serves `dynamoEndpoint`). */
   dynalite?: boolean;
 }
 

@@ -50,7 +50,7 @@ describe("hand-built table writes", () => {
         const electroReserve = stock
           .patch({ sku: s })
           .data((item, op) => {
-            op.subtract(item.available, q);
+            op.add(item.available, -q);
             op.add(item.reserved, q);
             op.set(item.holds[key], `H${q}`);
             op.set(item.updatedAt, at);
@@ -60,8 +60,8 @@ describe("hand-built table writes", () => {
         const electroCommit = stock
           .patch({ sku: s })
           .data((item, op) => {
-            op.subtract(item.onHand, q);
-            op.subtract(item.reserved, q);
+            op.add(item.onHand, -q);
+            op.add(item.reserved, -q);
             op.set(item.holds[key], `C${q}`);
             op.set(item.updatedAt, at);
           })
@@ -90,7 +90,7 @@ describe("hand-built table writes", () => {
           account
             .patch({ accountId: payer })
             .data((item, op) => {
-              op.subtract(item.balance, amount);
+              op.add(item.balance, -amount);
               op.add(item.held, amount);
               op.set(item.transfers[key], entry);
               op.set(item.updatedAt, at);
@@ -102,7 +102,7 @@ describe("hand-built table writes", () => {
           account
             .patch({ accountId: payer })
             .data((item, op) => {
-              op.subtract(item.held, amount);
+              op.add(item.held, -amount);
               op.set(item.transfers[key].s, "POSTED");
               op.set(item.updatedAt, at);
             })

@@ -145,7 +145,8 @@ export class DynamoAccountLedger implements AccountLedger {
           .patch({ accountId })
           .data((item, op) => {
             op.add(item.balance, amountCents);
-            op.subtract(item.held, amountCents);
+            // ADD of a negative, never `subtract`: see table-writes.ts.
+            op.add(item.held, -amountCents);
             op.set(item.transfers[key].s, "VOIDED");
             op.set(item.transfers[key].r, reason);
             op.set(item.updatedAt, at);
@@ -191,7 +192,7 @@ export class DynamoAccountLedger implements AccountLedger {
         const result = await account
           .patch({ accountId })
           .data((item, op) => {
-            op.subtract(item.balance, amountCents);
+            op.add(item.balance, -amountCents);
             op.set(item.transfers[key], entry);
             op.set(item.updatedAt, at);
           })

@@ -130,7 +130,7 @@ export class DynamoStockLedger implements StockLedger {
           .patch({ sku })
           .data((item, op) => {
             op.add(item.available, quantity);
-            op.subtract(item.reserved, quantity);
+            op.add(item.reserved, -quantity);
             op.set(item.holds[key], stored("RELEASED", quantity));
             op.set(item.updatedAt, at);
           })

@@ -92,9 +92,13 @@ function patch(
   };
 }
 
-/** `counter = counter - amount`, as ElectroDB's `subtract` writes it. */
-const subtract = (attribute: string) =>
-  `#${attribute} = (if_not_exists(#${attribute}, :${attribute}_default_value_u0) - :${attribute}_u0)`;
+/**
+ * Counters move by `ADD` only, down as well as up (ElectroDB's `add` of a
+ * negative amount), never by ElectroDB's `subtract`: its `SET #c =
+ * (if_not_exists(#c, :d) - :n)` is the same change in DynamoDB, but moto's
+ * server answers that parenthesised form with a 500, and moto is the second
+ * integration backend.
+ */
 
 /** Reserve `quantity` of a sku: available down, reserved up, the marker set, if it fits and is not there yet. */
 export function reserveWrite(
@@ -107,8 +111,8 @@ export function reserveWrite(
 ): UpdateCommandInput {
   const name = nameOf(markerKey);
   return patch(table, stockKey(sku), "stock", ["sku", sku], {
-    set: [subtract("available"), `#holds.${name} = :holds_u0`, "#updatedAt = :updatedAt_u0"],
-    add: "#reserved :reserved_u0",
+    set: [`#holds.${name} = :holds_u0`, "#updatedAt = :updatedAt_u0"],
+    add: "#available :available_u0, #reserved :reserved_u0",
     condition: `#available >= :available0 AND attribute_not_exists(#holds.${name})`,
     marker: markerKey,
     names: {
@@ -119,8 +123,7 @@ export function reserveWrite(
     },
     values: {
       ":available0": quantity,
-      ":available_u0": quantity,
-      ":available_default_value_u0": 0,
+      ":available_u0": -quantity,
       ":reserved_u0": quantity,
       ":holds_u0": marker,
       ":updatedAt_u0": at,
@@ -139,7 +142,8 @@ export function commitWrite(
 ): UpdateCommandInput {
   const name = nameOf(markerKey);
   return patch(table, stockKey(sku), "stock", ["sku", sku], {
-    set: [subtract("onHand"), subtract("reserved"), `#holds.${name} = :holds_u0`, "#updatedAt = :updatedAt_u0"],
+    set: [`#holds.${name} = :holds_u0`, "#updatedAt = :updatedAt_u0"],
+    add: "#onHand :onHand_u0, #reserved :reserved_u0",
     condition: `#holds.${name} = :holds0`,
     marker: markerKey,
     names: {
@@ -150,10 +154,8 @@ export function commitWrite(
     },
     values: {
       ":holds0": markers.held,
-      ":onHand_u0": quantity,
-      ":onHand_default_value_u0": 0,
-      ":reserved_u0": quantity,
-      ":reserved_default_value_u0": 0,
+      ":onHand_u0": -quantity,
+      ":reserved_u0": -quantity,
       ":holds_u0": markers.committed,
       ":updatedAt_u0": at,
     },
@@ -171,8 +173,8 @@ export function holdWrite(
 ): UpdateCommandInput {
   const name = nameOf(markerKey);
   return patch(table, accountKey(accountId), "account", ["accountId", accountId], {
-    set: [subtract("balance"), `#transfers.${name} = :transfers_u0`, "#updatedAt = :updatedAt_u0"],
-    add: "#held :held_u0",
+    set: [`#transfers.${name} = :transfers_u0`, "#updatedAt = :updatedAt_u0"],
+    add: "#balance :balance_u0, #held :held_u0",
     condition: `#balance >= :balance0 AND attribute_not_exists(#transfers.${name})`,
     marker: markerKey,
     names: {
@@ -183,8 +185,7 @@ export function holdWrite(
     },
     values: {
       ":balance0": amountCents,
-      ":balance_u0": amountCents,
-      ":balance_default_value_u0": 0,
+      ":balance_u0": -amountCents,
       ":held_u0": amountCents,
       ":transfers_u0": entry,
       ":updatedAt_u0": at,
@@ -202,7 +203,8 @@ export function postWrite(
 ): UpdateCommandInput {
   const name = nameOf(markerKey);
   return patch(table, accountKey(accountId), "account", ["accountId", accountId], {
-    set: [subtract("held"), `#transfers.${name}.#s = :transfers_u0`, "#updatedAt = :updatedAt_u0"],
+    set: [`#transfers.${name}.#s = :transfers_u0`, "#updatedAt = :updatedAt_u0"],
+    add: "#held :held_u0",
     condition: `#transfers.${name}.#s = :transfers0 AND #transfers.${name}.#a = :transfers1`,
     marker: markerKey,
     names: {
@@ -215,8 +217,7 @@ export function postWrite(
     values: {
       ":transfers0": "HELD",
       ":transfers1": amountCents,
-      ":held_u0": amountCents,
-      ":held_default_value_u0": 0,
+      ":held_u0": -amountCents,
       ":transfers_u0": "POSTED",
       ":updatedAt_u0": at,
     },
