@@ -98,6 +98,29 @@ describe("order validation", () => {
       );
     });
 
+    it("never throws on any price or amount, however large, and says why it refuses one", () => {
+      // unitPrice 290665216.54 has 2 decimals as written, but × 100 is not an integer in floating point:
+      // counting it in cents threw a RangeError, and the order went to the DLQ as UNEXPECTED, unrecorded.
+      const price = fc.oneof(
+        fc.constant(290665216.54),
+        fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }).map((cents) => cents / 100),
+        fc.double({ min: 0.01, max: 1e300, noNaN: true }),
+      );
+      fc.assert(
+        fc.property(validOrder, price, price, (order, unitPrice, amount) => {
+          const items = [{ sku: "KB-01", quantity: 1, unitPrice }];
+          const result = validate({ ...order, amount, items });
+          if (unitPrice > 1_000_000) {
+            expect(result).toMatchObject({
+              valid: false,
+              errors: expect.arrayContaining([expect.objectContaining({ field: "items.0.unitPrice" })]),
+            });
+          }
+          return typeof result.valid === "boolean";
+        }),
+      );
+    });
+
     it("never throws, whatever it is given", () => {
       fc.assert(
         fc.property(fc.anything(), (input) => {

@@ -28,23 +28,29 @@ const twoDecimals = (field: string) =>
     params: { code: "too_many_decimals" },
   });
 
-const lineSchema = z.object({
-  sku: z
-    .string({ error: (issue) => (issue.input === undefined ? "sku is required" : "sku must be a string") })
-    .check(z.regex(SKU_PATTERN, { error: "sku must be 1-64 characters of A-Z a-z 0-9 . _ -" })),
-  quantity: z
-    .number({ error: (issue) => (issue.input === undefined ? "quantity is required" : "quantity must be a number") })
-    .check(
-      z.int({ error: "quantity must be an integer" }),
-      z.gte(1, { error: "quantity must be at least 1" }),
-      z.lte(MAX_QUANTITY, { error: `quantity must be at most ${MAX_QUANTITY}` }),
-    ),
-  unitPrice: z
-    .number({
-      error: (issue) => (issue.input === undefined ? "unitPrice is required" : "unitPrice must be a number"),
-    })
-    .check(z.gt(0, { error: "unitPrice must be greater than 0" }), twoDecimals("unitPrice")),
-});
+const lineSchema = (limits: ValidationLimits) =>
+  z.object({
+    sku: z
+      .string({ error: (issue) => (issue.input === undefined ? "sku is required" : "sku must be a string") })
+      .check(z.regex(SKU_PATTERN, { error: "sku must be 1-64 characters of A-Z a-z 0-9 . _ -" })),
+    quantity: z
+      .number({ error: (issue) => (issue.input === undefined ? "quantity is required" : "quantity must be a number") })
+      .check(
+        z.int({ error: "quantity must be an integer" }),
+        z.gte(1, { error: "quantity must be at least 1" }),
+        z.lte(MAX_QUANTITY, { error: `quantity must be at most ${MAX_QUANTITY}` }),
+      ),
+    unitPrice: z
+      .number({
+        error: (issue) => (issue.input === undefined ? "unitPrice is required" : "unitPrice must be a number"),
+      })
+      .check(
+        z.gt(0, { error: "unitPrice must be greater than 0" }),
+        // A price above the largest amount can never be paid; bounded, it also counts in cents exactly.
+        z.lte(limits.maxAmount, { error: `unitPrice must be at most ${limits.maxAmount}` }),
+        twoDecimals("unitPrice"),
+      ),
+  });
 
 const accountSchema = (field: string) =>
   z
@@ -69,7 +75,7 @@ export function orderRulesSchema(limits: ValidationLimits = DEFAULT_LIMITS) {
     channel: z.optional(ChannelSchema),
     items: z.optional(
       z
-        .array(lineSchema)
+        .array(lineSchema(limits))
         .check(
           z.minLength(1, { error: "items must hold at least 1 line" }),
           z.maxLength(MAX_LINES, { error: `items must hold at most ${MAX_LINES} lines` }),
