@@ -4,6 +4,7 @@ import { createRequire, Module } from "node:module";
 import { join } from "node:path";
 import { startFauxqs } from "fauxqs";
 import { migrateLevelDb } from "./leveldb-migration.ts";
+import { onLoopback } from "./loopback-only.ts";
 import { SqliteLevel } from "./sqlite-level.ts";
 
 export interface EmulatorOptions {
@@ -109,8 +110,8 @@ async function loadDynalite(store: DynamoStore): Promise<typeof import("dynalite
 }
 
 /**
- * Starts dynalite (DynamoDB) on 127.0.0.1 and fauxqs (SQS and S3) in this
- * process. fauxqs binds every interface whatever it is told; see the README.
+ * Starts dynalite (DynamoDB) and fauxqs (SQS, SNS and S3) in this process,
+ * both on 127.0.0.1 only (fauxqs through `onLoopback`).
  */
 export async function startEmulators(options: EmulatorOptions): Promise<Emulators> {
   const dirs = options.dataDir
@@ -134,12 +135,14 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
   let fauxqs: Awaited<ReturnType<typeof startFauxqs>>;
   if (dirs) await patchFauxqsReadyWrite();
   try {
-    fauxqs = await startFauxqs({
-      port: options.sqsS3Port,
-      host: "127.0.0.1",
-      logger: false,
-      ...(dirs ? { dataDir: dirs.sqs, s3StorageDir: dirs.s3 } : {}),
-    });
+    fauxqs = await onLoopback(() =>
+      startFauxqs({
+        port: options.sqsS3Port,
+        host: "127.0.0.1",
+        logger: false,
+        ...(dirs ? { dataDir: dirs.sqs, s3StorageDir: dirs.s3 } : {}),
+      }),
+    );
   } catch (error) {
     await closeDynamo();
     const code = (error as NodeJS.ErrnoException).code;
