@@ -12,12 +12,24 @@
  * ORDERS_API_URL (default http://localhost:3000) and ORDERS_ADMIN_TOKEN, or
  * --url and --token.
  */
-import { parseArgs } from "node:util";
 import { adminClient } from "./cli/admin-client.ts";
+import { cliArgs } from "./cli/args.ts";
 
-const { values, positionals } = parseArgs({
+const USAGE = `usage: npm run dlq -- <command> [options]
+
+  list [--reason CODE]              the dead letters, with their reasons
+  show <id>                         one message: body, reason, order record
+  dry-run <id>                      what processing it would do, changing nothing
+  redrive <id…> | --all [--rate N]  send back to OrdersQueue
+  discard <id> --reason "…"         delete, keeping the body in the audit
+  audit                             every action taken
+
+ORDERS_API_URL (default http://localhost:$PORT, else 3000) and ORDERS_ADMIN_TOKEN, or --url and --token.`;
+
+const { values, positionals } = cliArgs("dlq", USAGE, {
   allowPositionals: true,
   options: {
+    help: { type: "boolean", short: "h" },
     url: { type: "string" },
     token: { type: "string" },
     reason: { type: "string" },
@@ -116,7 +128,13 @@ switch (command) {
   case "list": {
     const { depth, messages } = await allLetters(values.reason);
     out(`DLQ depth ${depth}${values.reason ? `, reason ${values.reason}` : ""}`);
-    if (messages.length === 0) out("The dead-letter queue is empty.");
+    if (messages.length === 0) {
+      out(
+        values.reason && depth > 0
+          ? `No dead letter has the reason ${values.reason} (the DLQ holds ${depth}: npm run dlq -- list shows them all).`
+          : "The dead-letter queue is empty.",
+      );
+    }
     for (const letter of messages) {
       const reason = letter.failure ? `${letter.failure.code} ×${letter.failure.attempts}` : "no recorded reason";
       out(
@@ -170,7 +188,5 @@ switch (command) {
     break;
   }
   default:
-    fail(
-      "usage: npm run dlq -- list [--reason CODE] | show <id> | dry-run <id> | redrive [--all | <ids…>] [--rate N] | discard <id> --reason … | audit",
-    );
+    fail(command ? `unknown command ${command}\n\n${USAGE}` : USAGE);
 }

@@ -9,7 +9,7 @@
  * if any check fails. See the README, "The experiment".
  */
 
-import { type ExperimentOptions, parseExperimentArgs } from "./experiment/options.ts";
+import { EXPERIMENT_USAGE, type ExperimentOptions, parseExperimentArgs } from "./experiment/options.ts";
 import { render, writeResult } from "./experiment/report.ts";
 import { runExperiment } from "./experiment/run-experiment.ts";
 
@@ -17,8 +17,12 @@ let options: ExperimentOptions;
 try {
   options = parseExperimentArgs(process.argv.slice(2));
 } catch (error) {
-  process.stderr.write(`${(error as Error).message}\n`);
+  process.stderr.write(`experiment: ${(error as Error).message}\n\n${EXPERIMENT_USAGE}\n`);
   process.exit(2);
+}
+if (options.help) {
+  process.stdout.write(`${EXPERIMENT_USAGE}\n`);
+  process.exit(0);
 }
 const result = await runExperiment(options, (line) => process.stderr.write(`${line}\n`));
 process.stdout.write(`\n${render(result)}\n`);

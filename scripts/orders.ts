@@ -12,15 +12,27 @@
  * --url and --token. Exits 0 when it worked, 1 on an HTTP error (its code is
  * printed), or, for audit, when anything is inconsistent.
  */
-import { parseArgs } from "node:util";
 import type { ListedOrder } from "@orders/core/domain/order-listing";
 import { adminClient } from "./cli/admin-client.ts";
+import { cliArgs } from "./cli/args.ts";
 import { runAudit } from "./cli/audit-command.ts";
 import { listingText, type OrderLookup, orderText } from "./cli/order-text.ts";
 
-const { values, positionals } = parseArgs({
+const USAGE = `usage: npm run orders -- <command> [options]
+
+  show <id>                    status, payment, reservations, the saga as a timeline, notifications
+  cancel <id> --reason "…"     cancel (refund if confirmed); the processor carries it out
+  list --account <id> [--role payer|payee] [--status S] [--limit N] [--all | --cursor C]
+                               the account's orders, newest first; --all follows every cursor
+  audit [order <id>]           the consistency audit (as npm run audit)
+
+ORDERS_API_URL (default http://localhost:$PORT, else 3000) and ORDERS_ADMIN_TOKEN, or --url and --token.
+Exits 0 when it worked, 1 on an HTTP error (its code is printed), or, for audit, when anything is inconsistent.`;
+
+const { values, positionals } = cliArgs("orders", USAGE, {
   allowPositionals: true,
   options: {
+    help: { type: "boolean", short: "h" },
     url: { type: "string" },
     token: { type: "string" },
     reason: { type: "string" },
@@ -82,7 +94,5 @@ switch (command) {
     process.exitCode = await runAudit(client, args);
     break;
   default:
-    client.fail(
-      'usage: npm run orders -- show <id> | cancel <id> --reason "…" | list --account <id> [--role payer|payee] [--status S] [--limit N] [--all] | audit [order <id>]',
-    );
+    client.fail(command ? `unknown command ${command}\n\n${USAGE}` : USAGE);
 }

@@ -4,12 +4,17 @@
  * mocks (the preview test tier's machinery). `sst diff` needs AWS; this does
  * not, and it knows only inputs: whatever AWS would compute is not here.
  */
-import { parseArgs } from "node:util";
 import type { RegisteredResource, Synth } from "../test/preview/graph.ts";
 import { ensurePlatform } from "../test/preview/platform.ts";
 import { synthStage } from "../test/preview/stages.ts";
+import { cliArgs } from "./cli/args.ts";
 
-const { values } = parseArgs({ options: { stage: { type: "string", default: "dev" } } });
+const USAGE = `usage: npm run preview [-- --stage NAME]
+
+Prints what SST would create for the stage (default dev), from the real SST platform under Pulumi mocks, offline.`;
+const { values } = cliArgs("preview", USAGE, {
+  options: { help: { type: "boolean", short: "h" }, stage: { type: "string", default: "dev" } },
+});
 const stage = values.stage as string;
 if (!/^[a-zA-Z][a-zA-Z0-9-]*$/.test(stage)) throw new Error(`not a stage name: ${stage}`);
 

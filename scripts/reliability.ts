@@ -9,12 +9,22 @@
  * or (in the cancel race) an order's end contradicts its cancellations' answers.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { broken, type Figures } from "../test/reliability/harness.ts";
 import { repeatedKills, scenarios } from "../test/reliability/scenarios.ts";
+import { cliArgs } from "./cli/args.ts";
 
-const { values } = parseArgs({
+const USAGE = `usage: npm run test:reliability [-- --orders N] [--only name[,name…]] [--kills N] [--repeat N]
+
+  --orders N    orders per scenario (default 10000)
+  --only LIST   some scenarios: ${Object.keys(scenarios).join(", ")}
+  --kills N     SIGKILLs in repeatedKills (default 4)
+  --repeat N    run the chosen scenarios N times over (default 1)
+
+Writes bench/results/reliability.json; exits 1 if any invariant broke in any run.`;
+
+const { values } = cliArgs("test:reliability", USAGE, {
   options: {
+    help: { type: "boolean", short: "h" },
     orders: { type: "string", default: "10000" },
     only: { type: "string" },
     kills: { type: "string", default: "4" },
@@ -24,6 +34,11 @@ const { values } = parseArgs({
 const orders = Number(values.orders);
 const kills = Number(values.kills);
 const repeat = Number(values.repeat);
+const unknown = (values.only ?? "").split(",").filter((name) => name && !(name in scenarios));
+if (unknown.length > 0) {
+  process.stderr.write(`test:reliability: no scenario ${unknown.join(", ")}\n\n${USAGE}\n`);
+  process.exit(2);
+}
 if (!Number.isInteger(repeat) || repeat < 1)
   throw new Error(`--repeat must be a whole number ≥ 1, not ${values.repeat}`);
 

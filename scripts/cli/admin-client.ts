@@ -1,6 +1,8 @@
+import { defaultApiUrl } from "./args.ts";
+
 /**
  * The admin API from a terminal: ORDERS_API_URL (default
- * http://localhost:3000) and ORDERS_ADMIN_TOKEN, or --url and --token.
+ * http://localhost:$PORT, else 3000) and ORDERS_ADMIN_TOKEN, or --url and --token.
  * Shared by `npm run orders`, `npm run audit` and `npm run dlq`.
  */
 
@@ -28,7 +30,7 @@ const REQUEST_TIMEOUT_MS = 60_000;
 
 /** A client of the admin API for one CLI command. */
 export function adminClient(options: ClientOptions): AdminClient {
-  const baseUrl = (options.url ?? process.env.ORDERS_API_URL ?? "http://localhost:3000").replace(/\/$/, "");
+  const baseUrl = (options.url ?? defaultApiUrl()).replace(/\/$/, "");
   const token = options.token ?? process.env.ORDERS_ADMIN_TOKEN;
   const fail = (message: string): never => {
     process.stderr.write(`${options.name}: ${message}\n`);

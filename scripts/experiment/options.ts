@@ -14,7 +14,15 @@ export interface ExperimentOptions {
   timeoutSeconds: number;
   /** Where to write the JSON results; undefined writes nothing. */
   output?: string | undefined;
+  /** `--help`: print the usage and run nothing. */
+  help?: boolean;
 }
+
+export const EXPERIMENT_USAGE = `usage: npm run experiment [-- --orders N] [--concurrency C] [--faults RULES] [--seed S] [--timeout S] [--output FILE]
+                          [--url URL --token TOKEN]
+
+Fires a known mix of orders at the local system (started for it) or a deployed stage (--url, --token), waits until
+every one is terminal, and checks the laws. Writes bench/results/experiment.json (or --output FILE).`;
 
 const positiveInt = (name: string, value: string): number => {
   const n = Number(value);
@@ -35,8 +43,10 @@ export function parseExperimentArgs(argv: string[]): ExperimentOptions {
       seed: { type: "string", default: "42" },
       timeout: { type: "string", default: "900" },
       output: { type: "string", default: "bench/results/experiment.json" },
+      help: { type: "boolean", short: "h" },
     },
   });
+  if (values.help) return { orders: 0, concurrency: 0, seed: 0, timeoutSeconds: 0, help: true };
   if (values.url && !values.token) throw new Error("--url needs --token, the stage's admin token");
   if (values.url && values.faults) throw new Error("--faults works on the local system only");
   const orders = positiveInt("orders", values.orders);

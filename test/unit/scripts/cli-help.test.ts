@@ -1,0 +1,38 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { defaultApiUrl } from "../../../scripts/cli/args.ts";
+
+const root = join(import.meta.dirname, "../../..");
+const run = (script: string, ...args: string[]) =>
+  spawnSync(process.execPath, [script, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, PORT: "" } });
+
+// Each `npm run <script>` a user types, with --help and with an option that does not exist.
+const scripts = [
+  "scripts/dlq.ts",
+  "scripts/orders.ts",
+  "scripts/audit.ts",
+  "scripts/experiment.ts",
+  "scripts/reliability.ts",
+  "scripts/preview.ts",
+];
+
+describe("the command-line scripts", () => {
+  it.each(scripts)("%s answers --help with its usage and exit 0, and an unknown option with exit 2", (script) => {
+    const help = run(script, "--help");
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run /);
+    const wrong = run(script, "--no-such-option");
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain("Unknown option '--no-such-option'");
+    expect(wrong.stderr).toContain("usage: npm run ");
+    expect(wrong.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("call the API named by ORDERS_API_URL, else the local system on PORT, else port 3000", () => {
+    expect(defaultApiUrl({ ORDERS_API_URL: "https://api.example.com" })).toBe("https://api.example.com");
+    expect(defaultApiUrl({ PORT: "3100" })).toBe("http://localhost:3100");
+    expect(defaultApiUrl({})).toBe("http://localhost:3000");
+    expect(defaultApiUrl({ PORT: "" })).toBe("http://localhost:3000");
+  });
+});
