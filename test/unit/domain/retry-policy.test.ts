@@ -1,4 +1,4 @@
-import { PoisonMessageError } from "@orders/core/domain/errors";
+import { DependencyRejectedError, PoisonMessageError } from "@orders/core/domain/errors";
 import { type RetryPolicy, retryDelaySeconds } from "@orders/core/domain/retry-policy";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -15,6 +15,10 @@ describe("retry backoff", () => {
   it("sends a poison message and a last attempt straight back", () => {
     expect(retryDelaySeconds(1, new PoisonMessageError("bad"), policy)).toBe(0);
     expect(retryDelaySeconds(3, new Error("x"), policy)).toBe(0);
+  });
+
+  it("sends a request the table refused as invalid straight back: retrying it cannot help", () => {
+    expect(retryDelaySeconds(1, new DependencyRejectedError("table", "table: credit payee refused"), policy)).toBe(0);
   });
 
   it("never exceeds the cap nor SQS's 12-hour limit", () => {

@@ -1,4 +1,7 @@
-import { type Dependency, DependencyError, DomainError } from "../domain/errors.ts";
+import { type Dependency, DependencyError, DependencyRejectedError, DomainError } from "../domain/errors.ts";
+
+/** SDK errors that say the request itself is invalid: the same request will fail again. */
+const REJECTIONS = new Set(["ValidationException", "SerializationException"]);
 
 /**
  * ElectroDB option: throw the SDK's own error instead of building a wrapped
@@ -17,6 +20,10 @@ export async function guarded<T>(dependency: Dependency, action: string, call: (
     return await call();
   } catch (cause) {
     if (cause instanceof DomainError) throw cause;
+    const { name, message } = (cause ?? {}) as { name?: string; message?: string };
+    if (name && REJECTIONS.has(name)) {
+      throw new DependencyRejectedError(dependency, `${dependency}: ${action} refused: ${message ?? name}`, { cause });
+    }
     throw new DependencyError(dependency, `${dependency}: ${action} failed`, { cause });
   }
 }

@@ -84,6 +84,24 @@ export class DependencyError extends DomainError {
   }
 }
 
+/**
+ * A dependency refused a request as invalid (DynamoDB's ValidationException:
+ * an item past 400 KB, say). Retrying the same request cannot help, so it is
+ * a permanent failure, recorded with the dependency's own reason, never
+ * reported as the dependency being unavailable.
+ */
+export class DependencyRejectedError extends DomainError {
+  readonly code: string;
+  readonly dependency: Dependency;
+  override readonly name = "DependencyRejectedError";
+
+  constructor(dependency: Dependency, message: string, options: DomainErrorOptions = {}) {
+    super(message, options);
+    this.dependency = dependency;
+    this.code = `${dependency.toUpperCase()}_REJECTED`;
+  }
+}
+
 /** The admin bearer token is missing or wrong. */
 export class UnauthorizedError extends DomainError {
   readonly code = "UNAUTHORIZED";

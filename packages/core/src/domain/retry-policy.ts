@@ -1,4 +1,4 @@
-import { PoisonMessageError } from "./errors.ts";
+import { DependencyRejectedError, PoisonMessageError } from "./errors.ts";
 
 export interface RetryPolicy {
   /** The first retry waits about 2 × base seconds, the next 4 ×, and so on. */
@@ -15,8 +15,9 @@ const SQS_MAX_VISIBILITY_SECONDS = 43_200;
 /**
  * How long a failed message should stay hidden before its next attempt:
  * exponential in the attempt number, with jitter so that a burst of failures
- * does not come back as a burst, and capped. A message that can never succeed,
- * or has used its last attempt, comes back at once so that the queue moves it
+ * does not come back as a burst, and capped. A message that can never succeed
+ * (poison, or a request the dependency refuses as invalid), or has used its
+ * last attempt, comes back at once so that the queue moves it
  * to the dead-letter queue without wasting time.
  */
 export function retryDelaySeconds(
@@ -25,7 +26,8 @@ export function retryDelaySeconds(
   policy: RetryPolicy,
   random: () => number = Math.random,
 ): number {
-  if (error instanceof PoisonMessageError || attempt >= policy.maxReceiveCount) return 0;
+  const permanent = error instanceof PoisonMessageError || error instanceof DependencyRejectedError;
+  if (permanent || attempt >= policy.maxReceiveCount) return 0;
   const ceiling = Math.min(policy.maxSeconds, SQS_MAX_VISIBILITY_SECONDS, policy.baseSeconds * 2 ** attempt);
   return Math.max(0, Math.round(ceiling * (0.5 + random() / 2)));
 }
