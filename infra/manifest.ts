@@ -143,7 +143,7 @@ export const schedules: readonly ScheduleSpec[] = [
   {
     name: "ConsistencyAudit",
     handler: "packages/functions/src/schedule/audit-consistency.handler",
-    links: ["OrdersTable", "OrdersBucket"],
+    links: ["OrdersTable", "OrdersBucket", "OrdersConfig"],
     everyMinutes: 60,
     timeoutSeconds: 300,
     memoryMb: 1024,
@@ -228,7 +228,7 @@ function fulfilmentAdminRoutes(): RouteSpec[] {
     admin("POST", "/orders/{id}/cancel", "order-cancel", ["OrdersTable", "OrdersQueue"]),
     admin("POST", "/orders/{id}/verify-consistency", "order-verify", ["OrdersTable", "OrdersBucket"]),
     // The full audit reads every sku and account: it gets the DLQ routes' longer timeout.
-    admin("POST", "/admin/consistency-audit", "consistency-audit", ["OrdersTable", "OrdersBucket"], 29),
+    admin("POST", "/admin/consistency-audit", "consistency-audit", ["OrdersTable", "OrdersBucket", "OrdersConfig"], 29),
     // The latest report, read back from the bucket: no table.
     admin("GET", "/admin/consistency-audit", "consistency-report", ["OrdersBucket"]),
   ];

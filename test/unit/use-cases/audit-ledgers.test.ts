@@ -22,10 +22,13 @@ async function world() {
   const orders = new InMemoryOrderRepository();
   const message = anOrderMessage(
     anOrderWithItems([{ sku: "KB-01", quantity: 2, unitPrice: 10 }], { fromAccount: PAYER, toAccount: PAYEE }),
+    { receivedAt: AT },
   );
   const record = originalRecord(message, createOrderValidator()(message.order), new Date(AT));
   await orders.claimOriginal(record);
-  const deps = { stock, accounts, orders, reports: new InMemoryOrderArchive() };
+  // The audit runs 5 minutes after the order arrived: well inside the 15-minute saga timeout.
+  const clock = { now: () => new Date(Date.parse(AT) + 5 * 60_000) };
+  const deps = { stock, accounts, orders, reports: new InMemoryOrderArchive(), sagaTimeoutMinutes: 15, clock };
   return { deps, record, transferId: `order:${record.orderId}` };
 }
 
@@ -75,6 +78,27 @@ describe("the consistency audit, by name", () => {
     // Assert
     expect(report.inconsistencies).toEqual([]);
     expect(report.money).toEqual({ depositsCents: 10_000, balancesAndHoldsCents: 8000, inFlightCents: 2000 });
+  });
+
+  it("names a posted payment whose order has waited for its credit past the saga timeout", async () => {
+    // Arrange: posted, never credited, the order still PENDING 20 minutes on (its credit keeps failing).
+    const { deps, record, transferId } = await world();
+    await deps.accounts.hold(PAYER, transferId, 2000, record.orderId, AT);
+    await deps.accounts.post(PAYER, transferId, 2000);
+    const later = { now: () => new Date(Date.parse(AT) + 20 * 60_000) };
+    // Act
+    const report = await auditLedgers({ ...deps, clock: later });
+    // Assert
+    expect(report.inconsistencies).toContainEqual({
+      kind: "order",
+      id: record.orderId,
+      check:
+        `transfer ${transferId} (${PAYER} → no payee): debit posted = credit; posted, and its order PENDING ` +
+        `since ${record.receivedAt}: the credit cannot complete`,
+      expected: 2000,
+      actual: 0,
+    });
+    expect(report.money.inFlightCents).toBe(0);
   });
 
   it("names a credit that no posted debit pays for: money created", async () => {

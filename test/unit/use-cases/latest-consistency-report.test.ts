@@ -11,6 +11,7 @@ function deps() {
     accounts: new InMemoryAccountLedger().fund("1111111", 0),
     orders: new InMemoryOrderRepository(),
     reports: new InMemoryOrderArchive(),
+    sagaTimeoutMinutes: 15,
   };
 }
 const at = (iso: string) => ({ now: () => new Date(iso) });

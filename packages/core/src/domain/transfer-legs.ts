@@ -54,20 +54,32 @@ export type LegsVerdict =
 /** Running orders may sit between any two legs; an order at any other status must not. */
 export const isRunning = (status: OrderStatus | undefined) => status === "PENDING" || status === "CANCELLING";
 
+/** What the audit knows of a transfer's order, when it has one. */
+export interface LegsOrder {
+  status: OrderStatus;
+  receivedAt: string;
+}
+
 /**
  * Judges one transfer: a POSTED debit must have a credit of the same amount,
  * and a credit must have a POSTED debit, unless the order is still running
- * (then the credit is on its way). `status` is the order's, if it has one.
+ * (then the credit is on its way). An order received before `stuckBefore`
+ * (the saga timeout ago) that still waits for its credit is not on its way:
+ * its credit cannot complete, and it is named with the rest.
  */
-export function judgeLegs(legs: TransferLegs, status: OrderStatus | undefined): LegsVerdict {
+export function judgeLegs(legs: TransferLegs, order: LegsOrder | undefined, stuckBefore = ""): LegsVerdict {
   const posted = legs.debit?.status === "POSTED" ? legs.debit.amountCents : 0;
   const credited = legs.credit?.amountCents ?? 0;
   if (posted === credited) return { verdict: "BALANCED" };
-  if (posted > 0 && credited === 0 && isRunning(status)) return { verdict: "IN_FLIGHT", cents: posted };
+  const waiting = posted > 0 && credited === 0 && isRunning(order?.status);
+  if (waiting && order && order.receivedAt >= stuckBefore) return { verdict: "IN_FLIGHT", cents: posted };
   const where = `${legs.debit?.accountId ?? "no payer"} → ${legs.credit?.accountId ?? "no payee"}`;
+  const stuck = waiting
+    ? `; posted, and its order ${order?.status} since ${order?.receivedAt}: the credit cannot complete`
+    : "";
   return {
     verdict: "UNBALANCED",
-    check: `transfer ${legs.transferId} (${where}): debit posted = credit`,
+    check: `transfer ${legs.transferId} (${where}): debit posted = credit${stuck}`,
     expected: posted,
     actual: credited,
   };

@@ -1,6 +1,5 @@
 import { ledgerHeldCents, ledgerTotalCents } from "../../domain/consistency.ts";
-import type { OrderStatus } from "../../domain/order.ts";
-import { isRunning, judgeLegs, transferLegs } from "../../domain/transfer-legs.ts";
+import { isRunning, judgeLegs, type LegsOrder, transferLegs } from "../../domain/transfer-legs.ts";
 import type { AccountLedger, Clock, OrderRepository, ReportArchive, StockLedger } from "../../ports.ts";
 
 /**
@@ -46,19 +45,21 @@ export interface AuditDeps {
   /** To tell running orders, which may hold and be in flight, from ended ones, which may not. */
   orders: Pick<OrderRepository, "findHistory">;
   reports: ReportArchive;
+  /** The saga timeout: an order running longer whose payment waits for its credit is named, not in flight. */
+  sagaTimeoutMinutes: number;
   clock?: Clock;
 }
 
-/** Order statuses, each read at most once per audit; an id with no order reads as undefined. */
-function statusReader(orders: AuditDeps["orders"]) {
-  const known = new Map<string, Promise<OrderStatus | undefined>>();
+/** Orders' statuses and arrival times, each read at most once per audit; an id with no order reads as undefined. */
+function orderReader(orders: AuditDeps["orders"]) {
+  const known = new Map<string, Promise<LegsOrder | undefined>>();
   return (orderId: string) => {
-    let status = known.get(orderId);
-    if (!status) {
-      status = orders.findHistory(orderId).then((history) => history?.original.status);
-      known.set(orderId, status);
+    let order = known.get(orderId);
+    if (!order) {
+      order = orders.findHistory(orderId).then((history) => history?.original);
+      known.set(orderId, order);
     }
-    return status;
+    return order;
   };
 }
 
@@ -68,16 +69,19 @@ function statusReader(orders: AuditDeps["orders"]) {
  * belongs to an order that has ended. For every account: balance + held = Σ
  * its ledger, held = Σ its HELD debits, and no HELD debit belongs to an
  * ended order. For every transfer between two accounts: the payer's posted
- * debit equals the payee's credit, unless its order is still running (money
- * in flight, counted apart). Across all accounts: balances + holds + in
+ * debit equals the payee's credit, unless its order is still running and
+ * younger than the saga timeout (money in flight, counted apart). Across all accounts: balances + holds + in
  * flight = deposits. Each finding names its sku, account or order. The
  * report is stored under `reports/consistency/<time>.json`, then the pointer
  * at `LATEST_REPORT_KEY` is moved to it.
  */
 export async function auditLedgers(deps: AuditDeps): Promise<ConsistencyReport> {
-  const at = (deps.clock?.now() ?? new Date()).toISOString();
+  const now = deps.clock?.now() ?? new Date();
+  const at = now.toISOString();
+  const stuckBefore = new Date(now.getTime() - deps.sagaTimeoutMinutes * 60_000).toISOString();
   const [skus, accounts] = await Promise.all([deps.stock.all(), deps.accounts.all()]);
-  const statusOf = statusReader(deps.orders);
+  const orderOf = orderReader(deps.orders);
+  const statusOf = async (orderId: string) => (await orderOf(orderId))?.status;
   const inconsistencies: Inconsistency[] = [];
   const flag = (kind: Inconsistency["kind"], id: string, check: string, expected: number, actual: number) => {
     if (expected !== actual) inconsistencies.push({ kind, id, check, expected, actual });
@@ -122,7 +126,7 @@ export async function auditLedgers(deps: AuditDeps): Promise<ConsistencyReport> 
   for (const legs of transferLegs(accounts).values()) {
     // Only a transfer whose legs disagree needs its order's status (one read each, not one per order).
     if (judgeLegs(legs, undefined).verdict === "BALANCED") continue;
-    const judged = judgeLegs(legs, legs.orderId ? await statusOf(legs.orderId) : undefined);
+    const judged = judgeLegs(legs, legs.orderId ? await orderOf(legs.orderId) : undefined, stuckBefore);
     if (judged.verdict === "IN_FLIGHT") inFlightCents += judged.cents;
     if (judged.verdict === "UNBALANCED") {
       flag("order", legs.orderId ?? legs.transferId, judged.check, judged.expected, judged.actual);
