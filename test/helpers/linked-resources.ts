@@ -13,6 +13,7 @@ export const linked = {
     maxReceiveCount: 3,
     retryBaseSeconds: 1,
     retryMaxSeconds: 300,
+    sagaTimeoutMinutes: 15,
     webhooks: { allowLoopbackHttp: false },
     notifications: { maxReceiveCount: 10, retryBaseSeconds: 4, retryMaxSeconds: 1_800, timeoutSeconds: 5 },
     type: "sst.sst.Linkable",

@@ -112,6 +112,6 @@ describe("OpenAPI document", () => {
     const submit = document.components.schemas.SubmitOrderBody as unknown as {
       properties: { id: { pattern: string } };
     };
-    expect(submit.properties.id.pattern).toBe("^[A-Za-z0-9._:-]{1,64}$");
+    expect(submit.properties.id.pattern).toBe("^(?!\\.{1,2}$)[A-Za-z0-9._:-]{1,64}$");
   });
 });

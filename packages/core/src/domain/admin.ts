@@ -49,7 +49,15 @@ export const RedriveRequestSchema = z
 export const EditRequestSchema = z.object({ order: z.record(z.string(), z.unknown()) });
 
 /** `POST /admin/dlq/{id}/discard` body. */
-export const DiscardRequestSchema = z.object({ reason: z.string() });
+export const MAX_DISCARD_REASON = 500;
+export const DiscardRequestSchema = z.object({
+  reason: z
+    .string()
+    .check(
+      z.minLength(1, { error: "reason must say why" }),
+      z.maxLength(MAX_DISCARD_REASON, { error: `reason must be at most ${MAX_DISCARD_REASON} characters` }),
+    ),
+});
 
 /** `GET /admin/audit` query string. */
 export const AuditQuerySchema = z.object({

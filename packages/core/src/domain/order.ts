@@ -14,10 +14,11 @@ export type Channel = z.infer<typeof ChannelSchema>;
  * An order id is the one identifier that becomes a DynamoDB key and an S3 key,
  * so it is held to a strict alphabet: no `/`, no spaces, no unicode.
  */
-export const ORDER_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+/** 1-64 of `A-Z a-z 0-9 . _ : -`, but not `.` or `..`, which a URL path resolves away (the order could never be read). */
+export const ORDER_ID_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9._:-]{1,64}$/;
 export const OrderIdSchema = z
   .string({ error: "id must be a string" })
-  .check(z.regex(ORDER_ID_PATTERN, { error: "id must be 1-64 characters of A-Z a-z 0-9 . _ : -" }));
+  .check(z.regex(ORDER_ID_PATTERN, { error: "id must be 1-64 characters of A-Z a-z 0-9 . _ : -, and not . or .." }));
 
 /**
  * The body `POST /orders` accepts: any JSON object with a well-formed id.
