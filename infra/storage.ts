@@ -1,4 +1,4 @@
-import { tableDesign } from "../packages/core/src/entities/table-design.ts";
+import { IDEMPOTENCY_EXPIRY_ATTRIBUTE, tableDesign } from "../packages/core/src/entities/table-design.ts";
 
 const production = $app.stage === "production";
 const design = tableDesign();
@@ -6,11 +6,15 @@ const design = tableDesign();
 /**
  * The one table. Keys and indexes come from the ElectroDB entities.
  * Point-in-time recovery is SST's default for Dynamo; the preview tests check it.
+ * `expiration` is the TTL attribute: the Idempotency-Key records Powertools
+ * writes carry it (epoch seconds), and DynamoDB deletes them once it passes,
+ * so they do not pile up. No other item has the attribute.
  */
 export const table = new sst.aws.Dynamo("OrdersTable", {
   fields: design.fields,
   primaryIndex: design.primaryIndex,
   globalIndexes: design.globalIndexes,
+  ttl: IDEMPOTENCY_EXPIRY_ATTRIBUTE,
   deletionProtection: production,
 });
 

@@ -1,4 +1,6 @@
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { IDEMPOTENCY_EXPIRY_ATTRIBUTE } from "@orders/core/entities/table-design";
 import { describe, expect, inject, it } from "vitest";
 import { FaultSwitch } from "../../packages/local/src/faults.ts";
 import { anOrder, lambdaContext, postJson } from "../helpers/factories.ts";
@@ -49,6 +51,25 @@ describe("Idempotency-Key on POST /orders (Powertools idempotency on the one tab
     expect(first.headers["idempotent-replayed"]).toBeUndefined();
     expect(again.headers["idempotent-replayed"]).toBe("true");
     expect(await enqueued(order.id)).toBe(1);
+  });
+
+  it("keeps each key's record with an expiry in the table's TTL attribute, so that DynamoDB deletes it", async () => {
+    // Arrange
+    await post(anOrder(), aKey());
+    // Act
+    const { Items = [] } = await stage.clients.document.send(
+      new QueryCommand({
+        TableName: stage.resources.table,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": "idempotency#submit-order" },
+      }),
+    );
+    // Assert: epoch seconds, in the future, under the attribute infra/storage.ts declares as the TTL.
+    expect(Items.length).toBeGreaterThan(0);
+    for (const item of Items) {
+      expect(typeof item[IDEMPOTENCY_EXPIRY_ATTRIBUTE]).toBe("number");
+      expect(item[IDEMPOTENCY_EXPIRY_ATTRIBUTE]).toBeGreaterThan(Date.now() / 1000);
+    }
   });
 
   it("refuses the same key with another body: 422 IDEMPOTENCY_KEY_REUSED", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ordersConfig, queues, routes, schedules, subscriptions, topics } from "../../infra/manifest.ts";
-import { tableDesign } from "../../packages/core/src/entities/table-design.ts";
+import { IDEMPOTENCY_EXPIRY_ATTRIBUTE, tableDesign } from "../../packages/core/src/entities/table-design.ts";
 import { deployedFunction } from "./app.ts";
 import { statementsOf, TYPES } from "./graph.ts";
 import { ACCOUNT, ALERTS_TOPIC_ARN, PARTITION, REGION } from "./mocks.ts";
@@ -144,6 +144,10 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
     it("is on demand, with point-in-time recovery", () => {
       expect(table.inputs.billingMode).toBe("PAY_PER_REQUEST");
       expect(table.inputs.pointInTimeRecovery).toEqual({ enabled: true });
+    });
+
+    it("expires Idempotency-Key records through its TTL attribute, the one Powertools writes", () => {
+      expect(table.inputs.ttl).toEqual({ attributeName: IDEMPOTENCY_EXPIRY_ATTRIBUTE, enabled: true });
     });
   });
 

@@ -11,6 +11,12 @@ import { webhookSchema } from "./webhook.ts";
  * The physical design of the one table, derived from the entities' indexes so
  * that `infra/` and the local runtime cannot disagree with ElectroDB.
  */
+/**
+ * The table's TTL attribute: where Powertools' idempotency layer writes each
+ * record's expiry (its default `expiryAttr`), in epoch seconds.
+ */
+export const IDEMPOTENCY_EXPIRY_ATTRIBUTE = "expiration";
+
 export interface TableDesign {
   /** Every key attribute, all strings. */
   fields: Record<string, "string">;

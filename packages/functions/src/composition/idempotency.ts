@@ -1,4 +1,5 @@
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import { IDEMPOTENCY_EXPIRY_ATTRIBUTE } from "@orders/core/entities/table-design";
 import { Resource } from "sst";
 import { dynamoBaseClient } from "./dynamo-client.ts";
 import { once } from "./once.ts";
@@ -16,6 +17,8 @@ export const submissionIdempotencyStore = once(
       keyAttr: "pk",
       sortKeyAttr: "sk",
       staticPkValue: "idempotency#submit-order",
+      // The table's TTL attribute (infra/storage.ts): DynamoDB deletes a record once its expiry passes.
+      expiryAttr: IDEMPOTENCY_EXPIRY_ATTRIBUTE,
       awsSdkV3Client: dynamoBaseClient(),
     }),
 );
