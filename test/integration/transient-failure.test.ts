@@ -30,10 +30,12 @@ describe("a transient S3 outage", () => {
 
     // Act 1: three failed attempts, spaced by the backoff, then the DLQ.
     const parked: string[] = [];
+    // Three receives spaced by the backoff take 10-20 s alone; on a loaded machine (and on moto, the slower
+    // backend) the pump's default 30 s was seen to run out.
     await pump.until(async () => {
       parked.push(...(await redriveCandidates()));
       return parked.length > 0;
-    });
+    }, 60_000);
 
     // Assert 1: the record exists (written before the archive), the object does not, and the
     // saga waits: it starts only once the order is archived.
@@ -55,7 +57,7 @@ describe("a transient S3 outage", () => {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `orders/${order.id}.json` }));
     expect(JSON.parse((await object.Body?.transformToString()) ?? "null")).toEqual(order);
     expect(await receiveFromDlq()).toEqual([]);
-  });
+  }, 120_000);
 });
 
 async function redriveCandidates(): Promise<string[]> {
