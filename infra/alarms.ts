@@ -1,5 +1,7 @@
 import { api } from "./api.ts";
-import { dlq, notificationsDlq, processor, queue } from "./queues.ts";
+import { schedules } from "./manifest.ts";
+import { dlq, notificationsDlq, processor, queue, subscribers } from "./queues.ts";
+import { crons } from "./schedules.ts";
 
 /**
  * Alarms next to what they watch, all notifying the alerts topic whose ARN
@@ -46,6 +48,50 @@ function alarm(name: string, suffix: string, spec: AlarmSpec) {
   });
 }
 
+/**
+ * Every function that no API route fronts, by the suffix of its alarms: the
+ * queue subscribers and the schedules. (A route's failures reach its caller
+ * and the API's 5xx alarm.) Each gets an Errors and a Throttles alarm, so
+ * that none can fail in silence; OrdersProcessor keeps the names its alarms
+ * were deployed with.
+ */
+const kebab = (name: string) => name.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
+const watchedFunctions: { suffix: string; logical: string; functionName: $util.Input<string> }[] = [
+  ...Object.entries(subscribers).map(([name, subscriber]) => ({
+    suffix: name === "OrdersProcessor" ? "processor" : kebab(name),
+    logical: name === "OrdersProcessor" ? "OrdersProcessor" : name,
+    functionName: subscriber.nodes.function.name,
+  })),
+  ...crons.map((cron, i) => ({
+    suffix: kebab(schedules[i]?.name ?? `schedule-${i}`),
+    logical: schedules[i]?.name ?? `Schedule${i}`,
+    functionName: cron.nodes.function.name,
+  })),
+];
+
+export const functionAlarms = watchedFunctions.flatMap(({ suffix, logical, functionName }) => [
+  alarm(`${logical}ErrorsAlarm`, `${suffix}-errors`, {
+    description: `${logical} invocations failed as a whole (timeouts, crashes).`,
+    namespace: "AWS/Lambda",
+    metricName: "Errors",
+    dimensions: { FunctionName: functionName },
+    statistic: "Sum",
+    period: 300,
+    evaluationPeriods: 1,
+    threshold: 0,
+  }),
+  alarm(`${logical}ThrottlesAlarm`, `${suffix}-throttles`, {
+    description: `${logical} is being throttled: raise its concurrency or the account limit.`,
+    namespace: "AWS/Lambda",
+    metricName: "Throttles",
+    dimensions: { FunctionName: functionName },
+    statistic: "Sum",
+    period: 300,
+    evaluationPeriods: 1,
+    threshold: 0,
+  }),
+]);
+
 /** An order event that ran out of tries: the payer's webhook has been failing for about an hour. */
 export const notificationsDlqNotEmpty = alarm("NotificationsDlqNotEmptyAlarm", "notifications-dlq-not-empty", {
   description:
@@ -83,29 +129,6 @@ export const queueAge = alarm("OrdersQueueAgeAlarm", "queue-oldest-message-age",
   threshold: 300,
 });
 
-/** The processor crashed (not a record failure: those are partial responses). */
-export const processorErrors = alarm("OrdersProcessorErrorsAlarm", "processor-errors", {
-  description: "OrdersProcessor invocations failed as a whole (timeouts, crashes).",
-  namespace: "AWS/Lambda",
-  metricName: "Errors",
-  dimensions: { FunctionName: processorName },
-  statistic: "Sum",
-  period: 300,
-  evaluationPeriods: 1,
-  threshold: 0,
-});
-
-export const processorThrottles = alarm("OrdersProcessorThrottlesAlarm", "processor-throttles", {
-  description: "OrdersProcessor is being throttled: raise its concurrency or the account limit.",
-  namespace: "AWS/Lambda",
-  metricName: "Throttles",
-  dimensions: { FunctionName: processorName },
-  statistic: "Sum",
-  period: 300,
-  evaluationPeriods: 1,
-  threshold: 0,
-});
-
 /** Records failing and being retried: a dependency is failing before anything reaches the DLQ. */
 export const processingFailures = alarm("OrdersProcessingFailuresAlarm", "processing-failures", {
   description: "10 or more failed processing attempts in 5 minutes.",
@@ -129,6 +152,28 @@ export const inconsistencies = alarm("OrdersInconsistenciesAlarm", "inconsistenc
   period: 3600,
   evaluationPeriods: 1,
   threshold: 0,
+});
+
+/**
+ * The audit's heartbeat: every run publishes InconsistenciesFound, 0 included.
+ * No run for two hours (the schedule stopped, the function crashes before it
+ * publishes) is missing data, and missing data here is breaching: a crashed
+ * audit must not read as a clean one.
+ */
+export const auditHeartbeat = new aws.cloudwatch.MetricAlarm("OrdersAuditHeartbeatAlarm", {
+  name: `${prefix}-audit-heartbeat`,
+  alarmDescription: "The consistency audit has not reported for two hours: its schedule or its function is broken.",
+  namespace: "orders",
+  metricName: "InconsistenciesFound",
+  dimensions: customDimensions,
+  statistic: "SampleCount",
+  period: 3600,
+  evaluationPeriods: 2,
+  datapointsToAlarm: 2,
+  threshold: 1,
+  comparisonOperator: "LessThanThreshold",
+  treatMissingData: "breaching",
+  ...notify,
 });
 
 /** The API answers 5xx: 503 when a dependency is down, 500 for a bug. */

@@ -276,6 +276,39 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
       expect(Object.values(alarm?.inputs.dimensions as Record<string, string>)).toContain(target);
     });
 
+    it("alarms on Errors and on Throttles of every function no API route fronts: subscribers and schedules", () => {
+      const kebab = (name: string) => name.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
+      const watched = [...subscriptions, ...schedules];
+      expect(watched.length).toBeGreaterThanOrEqual(4);
+      for (const spec of watched) {
+        const functionName = deployedFunction(graph, spec).fn.inputs.name as string;
+        const suffix = spec.name === "OrdersProcessor" ? "processor" : kebab(spec.name);
+        for (const metricName of ["Errors", "Throttles"]) {
+          const alarm = alarms.find((a) => a.inputs.name === `orders-${stage}-${suffix}-${metricName.toLowerCase()}`);
+          expect(alarm?.inputs, `${spec.name} ${metricName}`).toMatchObject({
+            namespace: "AWS/Lambda",
+            metricName,
+            threshold: 0,
+            dimensions: { FunctionName: functionName },
+          });
+        }
+      }
+    });
+
+    it("has a heartbeat on the audit: two hours without a run is breaching, so a crashed audit never reads as clean", () => {
+      const heartbeat = alarms.find((a) => a.inputs.name === `orders-${stage}-audit-heartbeat`);
+      expect(heartbeat?.inputs).toMatchObject({
+        namespace: "orders",
+        metricName: "InconsistenciesFound",
+        statistic: "SampleCount",
+        comparisonOperator: "LessThanThreshold",
+        threshold: 1,
+        evaluationPeriods: 2,
+        treatMissingData: "breaching",
+        dimensions: { service: "orders", stage },
+      });
+    });
+
     it("puts the queues, the processor, the API and the order outcomes on the dashboard", () => {
       const body = graph.ofType(TYPES.dashboard)[0]?.inputs.dashboardBody as string;
       const [processor] = subscriptions;
