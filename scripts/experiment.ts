@@ -5,7 +5,7 @@
  * until every one is terminal, and checks that no shortfall was missed, no
  * unit oversold, no cent created or destroyed, nothing left held and no effect
  * applied twice. Against a local system it starts itself, or a deployed stage.
- * Prints the table, writes bench/results/experiment.json, and exits non-zero
+ * Prints the table, writes test-results/experiment.json (--output to choose), and exits non-zero
  * if any check fails. See the README, "The experiment".
  */
 

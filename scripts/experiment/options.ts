@@ -22,7 +22,8 @@ export const EXPERIMENT_USAGE = `usage: npm run experiment [-- --orders N] [--co
                           [--url URL --token TOKEN]
 
 Fires a known mix of orders at the local system (started for it) or a deployed stage (--url, --token), waits until
-every one is terminal, and checks the laws. Writes bench/results/experiment.json (or --output FILE).`;
+every one is terminal, and checks the laws. Writes test-results/experiment.json (or --output FILE; the published
+figures are bench/results/experiment.json, written only when asked: --output bench/results/experiment.json).`;
 
 const positiveInt = (name: string, value: string): number => {
   const n = Number(value);
@@ -42,7 +43,8 @@ export function parseExperimentArgs(argv: string[]): ExperimentOptions {
       faults: { type: "string" },
       seed: { type: "string", default: "42" },
       timeout: { type: "string", default: "900" },
-      output: { type: "string", default: "bench/results/experiment.json" },
+      // Not the tracked bench/results/experiment.json: a casual run must not overwrite the published figures.
+      output: { type: "string", default: "test-results/experiment.json" },
       help: { type: "boolean", short: "h" },
     },
   });
