@@ -68,19 +68,27 @@ export class PoisonMessageError extends DomainError {
 
 export type Dependency = "table" | "bucket" | "queue" | "topic";
 
+/** What went wrong with a dependency, named `<DEPENDENCY>_<OUTCOME>` (e.g. `TABLE_UNAVAILABLE`). */
+abstract class DependencyFault extends DomainError {
+  readonly code: string;
+  readonly dependency: Dependency;
+
+  protected constructor(dependency: Dependency, outcome: string, message: string, options: DomainErrorOptions) {
+    super(message, options);
+    this.dependency = dependency;
+    this.code = `${dependency.toUpperCase()}_${outcome}`;
+  }
+}
+
 /**
  * A dependency (table, bucket, queue, topic) failed. Adapters wrap SDK errors in it so
  * that no SDK error crosses a port; retrying may succeed.
  */
-export class DependencyError extends DomainError {
-  readonly code: string;
-  readonly dependency: Dependency;
+export class DependencyError extends DependencyFault {
   override readonly name = "DependencyError";
 
   constructor(dependency: Dependency, message: string, options: DomainErrorOptions = {}) {
-    super(message, options);
-    this.dependency = dependency;
-    this.code = `${dependency.toUpperCase()}_UNAVAILABLE`;
+    super(dependency, "UNAVAILABLE", message, options);
   }
 }
 
@@ -90,15 +98,11 @@ export class DependencyError extends DomainError {
  * a permanent failure, recorded with the dependency's own reason, never
  * reported as the dependency being unavailable.
  */
-export class DependencyRejectedError extends DomainError {
-  readonly code: string;
-  readonly dependency: Dependency;
+export class DependencyRejectedError extends DependencyFault {
   override readonly name = "DependencyRejectedError";
 
   constructor(dependency: Dependency, message: string, options: DomainErrorOptions = {}) {
-    super(message, options);
-    this.dependency = dependency;
-    this.code = `${dependency.toUpperCase()}_REJECTED`;
+    super(dependency, "REJECTED", message, options);
   }
 }
 

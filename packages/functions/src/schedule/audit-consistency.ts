@@ -2,19 +2,11 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import { auditLedgers } from "@orders/core/use-cases/audit/audit-ledgers";
 import type { ScheduledEvent } from "aws-lambda";
-import { orderArchive } from "../composition/bucket.ts";
+import { auditDeps } from "../composition/audit.ts";
 import { logger } from "../composition/logger.ts";
-import { sagaTimeoutMinutes } from "../composition/settings.ts";
-import { accountLedger, orderRepository, stockLedger } from "../composition/table.ts";
 import { countInconsistencies } from "../metrics.ts";
 
-const deps = {
-  stock: stockLedger(),
-  accounts: accountLedger(),
-  orders: orderRepository(),
-  reports: orderArchive(),
-  sagaTimeoutMinutes: sagaTimeoutMinutes(),
-};
+const deps = auditDeps();
 
 /** ConsistencyAudit, hourly: audits stock and ledgers, stores the report, publishes InconsistenciesFound. */
 export const handler = middy<ScheduledEvent, { inconsistencies: number; key: string }>()
