@@ -64,22 +64,31 @@ export const orderEvents = new sst.aws.SnsTopic("OrderEvents", {
  */
 /** The queues a manifest subscription or topic subscriber may name. */
 const subscribable = { OrdersQueue: queue, NotificationsQueue: notificationsQueue };
+const deadLetterQueues = { OrdersDlq: dlq, NotificationsDlq: notificationsDlq };
 
-for (const name of topics.OrderEvents.subscribers) {
-  const subscribed = subscribable[name];
-  const policy = new aws.sqs.QueuePolicy(`${name}Policy`, {
-    queueUrl: subscribed.url,
+/** A policy on `target` letting only the OrderEvents topic send to it, through SNS. */
+function topicMaySend(logicalName: string, target: sst.aws.Queue) {
+  return new aws.sqs.QueuePolicy(logicalName, {
+    queueUrl: target.url,
     policy: aws.iam.getPolicyDocumentOutput({
       statements: [
         {
           actions: ["sqs:SendMessage"],
-          resources: [subscribed.arn],
+          resources: [target.arn],
           principals: [{ type: "Service", identifiers: ["sns.amazonaws.com"] }],
           conditions: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [orderEvents.arn] }],
         },
       ],
     }).json,
   });
+}
+
+for (const name of topics.OrderEvents.subscribers) {
+  const subscribed = subscribable[name];
+  // An event SNS cannot deliver to the queue (its policy or its key refuses it, say) lands in the queue's own
+  // DLQ after SNS's retries, instead of being dropped: that DLQ admits the topic too.
+  const deadLetters = deadLetterQueues[queues[name].dlq];
+  const policies = [topicMaySend(`${name}Policy`, subscribed), topicMaySend(`${queues[name].dlq}Policy`, deadLetters)];
   // Raw delivery: the queue's body is the event JSON, as the Notifier parses it.
   new aws.sns.TopicSubscription(
     `OrderEventsTo${name}`,
@@ -88,8 +97,9 @@ for (const name of topics.OrderEvents.subscribers) {
       protocol: "sqs",
       endpoint: subscribed.arn,
       rawMessageDelivery: topics.OrderEvents.rawMessageDelivery,
+      redrivePolicy: $jsonStringify({ deadLetterTargetArn: deadLetters.arn }),
     },
-    { dependsOn: [policy] },
+    { dependsOn: policies },
   );
 }
 

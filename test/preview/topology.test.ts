@@ -77,28 +77,36 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
       expect(topic.inputs.policy).toBeUndefined();
     });
 
-    it("feeds each manifest subscriber queue raw, and nothing else", () => {
+    // Each subscriber queue's own DLQ, where SNS puts what it could not deliver.
+    const deadLetters = topics.OrderEvents.subscribers.map((name) =>
+      graph.one(TYPES.queue, `${queues[name].dlq}Queue`),
+    );
+
+    it("feeds each manifest subscriber queue raw, redriving what it cannot deliver to that queue's DLQ", () => {
       // Act
       const subscriptions = graph.ofType(TYPES.topicSubscription);
       // Assert
       expect(subscriptions.map((s) => s.inputs)).toEqual(
-        subscribed.map((queue) => ({
+        subscribed.map((queue, i) => ({
           topic: topic.state.arn,
           protocol: "sqs",
           endpoint: queue.state.arn,
           rawMessageDelivery: topics.OrderEvents.rawMessageDelivery,
+          redrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetters[i]?.state.arn }),
         })),
       );
       expect(topics.OrderEvents.rawMessageDelivery).toBe(true);
     });
 
-    it("lets only this topic send to a subscribed queue, through SNS, and gives no queue any other policy", () => {
+    it("lets only this topic send to a subscribed queue and its DLQ, through SNS, and gives no queue any other policy", () => {
       // Act
       const policies = graph.ofType(TYPES.queuePolicy);
+      const targets = subscribed.flatMap((queue, i) => [queue, deadLetters[i] as typeof queue]);
       // Assert
-      expect(policies.map((p) => p.inputs.queueUrl)).toEqual(subscribed.map((queue) => queue.state.url));
-      for (const [i, queue] of subscribed.entries()) {
-        const document = JSON.parse(policies[i]?.inputs.policy as string);
+      expect(policies.map((p) => p.inputs.queueUrl).sort()).toEqual(targets.map((queue) => queue.state.url).sort());
+      for (const queue of targets) {
+        const policy = policies.find((p) => p.inputs.queueUrl === queue.state.url);
+        const document = JSON.parse(policy?.inputs.policy as string);
         expect(document.Statement).toEqual([
           {
             Effect: "Allow",
@@ -108,7 +116,7 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
             Condition: { ArnEquals: { "aws:SourceArn": topic.state.arn } },
           },
         ]);
-        expect(statementsOf(policies[i]?.inputs.policy as string)).toHaveLength(1);
+        expect(statementsOf(policy?.inputs.policy as string)).toHaveLength(1);
       }
     });
   });
