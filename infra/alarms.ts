@@ -211,9 +211,16 @@ export const dashboard = new aws.cloudwatch.Dashboard("OrdersDashboard", {
     widgets: [
       widget(
         "Orders by outcome",
-        ["OrdersAccepted", "OrdersRejected", "OrdersDuplicate", "ProcessingFailures"].map((name) =>
-          metric("orders", name, customDimensions),
-        ),
+        // What the processor emits as an order ends (packages/functions/src/metrics.ts): an original is counted
+        // once, at its end, so OrdersAccepted (a PENDING end) never shows and is not charted.
+        [
+          "OrdersConfirmed",
+          "OrdersFailed",
+          "OrdersCancelled",
+          "OrdersRejected",
+          "OrdersDuplicate",
+          "ProcessingFailures",
+        ].map((name) => metric("orders", name, customDimensions)),
         0,
         0,
       ),
