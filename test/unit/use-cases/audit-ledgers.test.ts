@@ -152,6 +152,16 @@ describe("the consistency audit, by name", () => {
     expect(report.inconsistencies).toEqual([]);
   });
 
+  it("leaves alone a reservation whose order has reserved and not yet held: no ledger names it, but it is PENDING", async () => {
+    // Arrange: the order's first step only.
+    const { deps, record } = await world();
+    await deps.stock.reserve("KB-01", record.orderId, 2);
+    // Act
+    const report = await auditLedgers(deps);
+    // Assert
+    expect(report.inconsistencies).toEqual([]);
+  });
+
   it("names a reservation whose order no ledger knows by its key", async () => {
     // Arrange: reserved, then the order's record and ledger entries are gone (nothing names it).
     const { deps } = await world();

@@ -43,12 +43,15 @@ export interface AuditDeps {
   stock: StockLedger;
   accounts: AccountLedger;
   /** To tell running orders, which may hold and be in flight, from ended ones, which may not. */
-  orders: Pick<OrderRepository, "findHistory">;
+  orders: Pick<OrderRepository, "findHistory" | "findPending">;
   reports: ReportArchive;
   /** The saga timeout: an order running longer whose payment waits for its credit is named, not in flight. */
   sagaTimeoutMinutes: number;
   clock?: Clock;
 }
+
+/** How many PENDING orders, per sweep shard, the audit reads to name the holders of reservations. */
+const PENDING_PER_SHARD = 1000;
 
 /** Orders' statuses and arrival times, each read at most once per audit; an id with no order reads as undefined. */
 function orderReader(orders: AuditDeps["orders"]) {
@@ -70,8 +73,9 @@ function orderReader(orders: AuditDeps["orders"]) {
  * its ledger, held = Σ its HELD debits, and no HELD debit belongs to an
  * ended order. For every transfer between two accounts: the payer's posted
  * debit equals the payee's credit, unless its order is still running and
- * younger than the saga timeout (money in flight, counted apart). Across all accounts: balances + holds + in
- * flight = deposits. Each finding names its sku, account or order. The
+ * younger than the saga timeout (money in flight, counted apart). Across all
+ * accounts: balances + holds + in flight = deposits. Each finding names its
+ * sku, account or order. The
  * report is stored under `reports/consistency/<time>.json`, then the pointer
  * at `LATEST_REPORT_KEY` is moved to it.
  */
@@ -86,10 +90,16 @@ export async function auditLedgers(deps: AuditDeps): Promise<ConsistencyReport> 
   const flag = (kind: Inconsistency["kind"], id: string, check: string, expected: number, actual: number) => {
     if (expected !== actual) inconsistencies.push({ kind, id, check, expected, actual });
   };
-  // Every order a ledger names, by the key its reservations are kept under.
+  // Every order a ledger names, by the key its reservations are kept under; and, only if some reservation's
+  // order is named by no ledger (reserved, not yet held), the orders still PENDING.
   const orderIds = new Set(
     accounts.flatMap((account) => account.entries.flatMap((e) => (e.orderId ? [e.orderId] : []))),
   );
+  const namedKeys = new Set([...orderIds].map((orderId) => deps.stock.reservationKey(orderId)));
+  const unnamed = skus.some((sku) => sku.held.some((hold) => !namedKeys.has(hold.key)));
+  if (unnamed) {
+    for (const order of await deps.orders.findPending(at, PENDING_PER_SHARD)) orderIds.add(order.orderId);
+  }
   const byReservationKey = new Map([...orderIds].map((orderId) => [deps.stock.reservationKey(orderId), orderId]));
 
   for (const sku of skus) {
