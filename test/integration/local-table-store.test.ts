@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ClassicLevel } from "classic-level";
@@ -119,6 +119,9 @@ describe("the SQLite store under dynalite", () => {
       expect(stale, `life ${life}`).toEqual([]);
     }
     expect(acknowledged.size).toBe(12);
+    // And the data was in SQLite, not in dynalite's own LevelDB.
+    expect(existsSync(join(dataDir, "dynamodb", "table.sqlite"))).toBe(true);
+    expect(existsSync(join(dataDir, "dynamodb", "CURRENT"))).toBe(false);
   }, 120_000);
 
   it("moves a data directory kept in LevelDB to SQLite once, every entry as stored", async () => {

@@ -106,7 +106,12 @@ async function loadDynalite(store: DynamoStore): Promise<typeof import("dynalite
     replaced.exports = { Level: SqliteLevel };
     fromDynalite.cache[levelPath] = replaced;
   }
-  return (await import("dynalite")).default;
+  const loaded = (await import("dynalite")).default;
+  // dynalite read `level` once, when it was first loaded: had anything loaded it before, it would hold LevelDB.
+  if (store === "sqlite" && (fromDynalite.cache[levelPath]?.exports as { Level?: unknown })?.Level !== SqliteLevel) {
+    throw new Error("dynalite was loaded before its store could be replaced: it would keep its data in LevelDB");
+  }
+  return loaded;
 }
 
 /**
