@@ -58,7 +58,7 @@ let system: RunningSystem;
 const outputs: { command: string; status: number; body: string }[] = [];
 
 /** The README starts the system with this token, and its admin examples send it. */
-const ADMIN_TOKEN = "let-me-in";
+const ADMIN_TOKEN = "let-me-in-locally";
 
 beforeAll(async () => {
   system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: ADMIN_TOKEN });

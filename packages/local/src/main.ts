@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { MIN_ADMIN_TOKEN_LENGTH } from "@orders/core/domain/admin";
 import { loadDemoData } from "./demo-data.ts";
 import { PortInUseError } from "./emulators.ts";
 import { parseFaultRules } from "./faults.ts";
@@ -26,6 +27,12 @@ const dataDir = values["in-memory"]
   ? undefined
   : (values["data-dir"] ?? env.ORDERS_DATA_DIR ?? join(repoRoot, ".local-data"));
 const givenToken = env.ORDERS_ADMIN_TOKEN?.trim();
+if (givenToken && givenToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+  process.stderr.write(
+    `orders: ORDERS_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (or unset it, and npm start makes one)\n`,
+  );
+  process.exit(1);
+}
 const adminToken = givenToken || randomBytes(24).toString("base64url");
 const time = () => new Date().toISOString().slice(11, 23);
 const log = (line: string) => process.stdout.write(`${time()} ${line}\n`);

@@ -48,6 +48,14 @@ export const RedriveRequestSchema = z
 /** `POST /admin/dlq/{id}/edit` body. */
 export const EditRequestSchema = z.object({ order: z.record(z.string(), z.unknown()) });
 
+/**
+ * The shortest admin token accepted. A shorter one (a single character was
+ * possible) is a misconfiguration: `npm start` refuses it, and deployed, every
+ * admin request is refused until it is replaced, so that a guessable token
+ * never opens the admin routes.
+ */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
+
 /** `POST /admin/dlq/{id}/discard` body. */
 export const MAX_DISCARD_REASON = 500;
 export const DiscardRequestSchema = z.object({

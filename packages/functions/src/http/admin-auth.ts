@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareObj, Request } from "@middy/core";
-import { ActorSchema } from "@orders/core/domain/admin";
+import { ActorSchema, MIN_ADMIN_TOKEN_LENGTH } from "@orders/core/domain/admin";
 import { UnauthorizedError } from "@orders/core/domain/errors";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { HttpResponse } from "./responses.ts";
@@ -21,13 +21,19 @@ export function actorOf(event: APIGatewayProxyEventV2): string {
   return parsed.success ? parsed.data : "operator";
 }
 
-/** Requires `Authorization: Bearer <token>`; anything else is a 401. */
+/** Requires `Authorization: Bearer <token>`; anything else is a 401, and so is every request while the token is too short. */
 export function adminAuth(options: { token: () => string }): MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> {
   return {
     before: async function requireBearerToken(request: Request<APIGatewayProxyEventV2, HttpResponse>) {
       const header = request.event.headers?.authorization ?? "";
       const given = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-      if (!given || !tokensMatch(given, options.token())) {
+      const expected = options.token();
+      if (expected.length < MIN_ADMIN_TOKEN_LENGTH) {
+        throw new UnauthorizedError(
+          `The admin token is set shorter than ${MIN_ADMIN_TOKEN_LENGTH} characters: admin routes refuse every request until it is replaced`,
+        );
+      }
+      if (!given || !tokensMatch(given, expected)) {
         throw new UnauthorizedError("A valid admin bearer token is required");
       }
     },
