@@ -108,7 +108,9 @@ async function loadDynalite(store: DynamoStore): Promise<typeof import("dynalite
   }
   const loaded = (await import("dynalite")).default;
   // dynalite read `level` once, when it was first loaded: had anything loaded it before, it would hold LevelDB.
-  if (store === "sqlite" && (fromDynalite.cache[levelPath]?.exports as { Level?: unknown })?.Level !== SqliteLevel) {
+  // (By name: a test runner may load this module more than once, each time with a class of its own.)
+  const kept = (fromDynalite.cache[levelPath]?.exports as { Level?: { name?: string } } | undefined)?.Level;
+  if (store === "sqlite" && kept?.name !== SqliteLevel.name) {
     throw new Error("dynalite was loaded before its store could be replaced: it would keep its data in LevelDB");
   }
   return loaded;
