@@ -101,6 +101,21 @@ describe("the consistency audit, by name", () => {
     expect(report.money.inFlightCents).toBe(0);
   });
 
+  it("counts a refund in flight from its cancellation's request, not from the order's arrival long before", async () => {
+    // Arrange: confirmed at 10:00, cancelled at 10:28; the refund's debit of the payee is posted, its credit not yet.
+    const { deps, record } = await world();
+    await runSaga(record, { repository: deps.orders, stock: deps.stock, accounts: deps.accounts }, { attempt: 1 });
+    const requestedAt = new Date(Date.parse(AT) + 28 * 60_000).toISOString();
+    await deps.orders.markCancelling(record, { reason: "changed their mind", requestedAt });
+    await deps.accounts.debit(PAYEE, `refund:${record.orderId}`, 2000, record.orderId, requestedAt);
+    const later = { now: () => new Date(Date.parse(AT) + 30 * 60_000) };
+    // Act
+    const report = await auditLedgers({ ...deps, clock: later });
+    // Assert: 30 minutes after the order arrived, but 2 after its cancellation: in flight, not stuck.
+    expect(report.inconsistencies).toEqual([]);
+    expect(report.money.inFlightCents).toBe(2000);
+  });
+
   it("names a credit that no posted debit pays for: money created", async () => {
     // Arrange: the payer's hold and post were lost, the credit landed.
     const { deps, record, transferId } = await world();

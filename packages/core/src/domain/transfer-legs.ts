@@ -58,7 +58,13 @@ export const isRunning = (status: OrderStatus | undefined) => status === "PENDIN
 export interface LegsOrder {
   status: OrderStatus;
   receivedAt: string;
+  /** A cancellation's request: a refund in flight runs from then, not from the order's arrival. */
+  cancellation?: { requestedAt: string } | undefined;
 }
+
+/** When the order's current run began: its cancellation's request while CANCELLING, else its arrival. */
+const runningSince = (order: LegsOrder) =>
+  order.status === "CANCELLING" && order.cancellation ? order.cancellation.requestedAt : order.receivedAt;
 
 /**
  * Judges one transfer: a POSTED debit must have a credit of the same amount,
@@ -72,10 +78,10 @@ export function judgeLegs(legs: TransferLegs, order: LegsOrder | undefined, stuc
   const credited = legs.credit?.amountCents ?? 0;
   if (posted === credited) return { verdict: "BALANCED" };
   const waiting = posted > 0 && credited === 0 && isRunning(order?.status);
-  if (waiting && order && order.receivedAt >= stuckBefore) return { verdict: "IN_FLIGHT", cents: posted };
+  if (waiting && order && runningSince(order) >= stuckBefore) return { verdict: "IN_FLIGHT", cents: posted };
   const where = `${legs.debit?.accountId ?? "no payer"} → ${legs.credit?.accountId ?? "no payee"}`;
   const stuck = waiting
-    ? `; posted, and its order ${order?.status} since ${order?.receivedAt}: the credit cannot complete`
+    ? `; posted, and its order ${order?.status} since ${order ? runningSince(order) : "?"}: the credit cannot complete`
     : "";
   return {
     verdict: "UNBALANCED",
