@@ -9,5 +9,5 @@ const deps = { accounts: accountLedger() };
 /** POST /accounts/{id}/deposits `{amount, reference}`: adds funds once per reference; 404 for no account. */
 export const handler = adminRoute({ body: true }, async (event) => {
   const account: AccountBody = await depositFunds(event.pathParameters?.id ?? "", event.body, deps);
-  return json(200, account, { "cache-control": "no-store" });
+  return json(200, account);
 });

@@ -10,5 +10,5 @@ const deps = { accounts: accountLedger() };
 export const handler = adminRoute({ body: false }, async (event) => {
   const { created, account } = await openAccount(event.pathParameters?.id ?? "", deps);
   const body: AccountBody = account;
-  return json(created ? 201 : 200, body, { "cache-control": "no-store" });
+  return json(created ? 201 : 200, body);
 });

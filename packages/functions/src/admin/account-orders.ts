@@ -13,5 +13,5 @@ export const handler = adminRoute({ body: false }, async (event) => {
     event.queryStringParameters ?? {},
     deps,
   );
-  return json(200, page, { "cache-control": "no-store" });
+  return json(200, page);
 });

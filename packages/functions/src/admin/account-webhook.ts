@@ -12,5 +12,5 @@ const deps = { accounts: accountLedger(), webhooks: webhookRegistry(), policy: w
 export const handler = adminRoute({ body: true }, async (event) => {
   const { url } = parseInput(SetWebhookBodySchema, event.body, "The webhook");
   const body: WebhookSecretBody = await setWebhook(event.pathParameters?.id ?? "", url, deps);
-  return json(200, body, { "cache-control": "no-store" });
+  return json(200, body);
 });

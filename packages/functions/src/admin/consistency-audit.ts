@@ -10,5 +10,5 @@ const deps = auditDeps();
 export const handler = adminRoute({ body: false }, async () => {
   const report = await auditLedgers(deps);
   countInconsistencies(report.inconsistencies.length);
-  return json(200, report, { "cache-control": "no-store" });
+  return json(200, report);
 });

@@ -9,5 +9,5 @@ const deps = { reports: orderArchive() };
 /** GET /admin/consistency-audit: the latest stored consistency report; 404 REPORT_NOT_FOUND before the first audit. */
 export const handler = adminRoute({ body: false }, async () => {
   const report: ConsistencyReportBody = await getLatestReport(deps);
-  return json(200, report, { "cache-control": "no-store" });
+  return json(200, report);
 });

@@ -9,5 +9,5 @@ const deps = { stock: stockLedger() };
 /** GET /inventory/{sku}: onHand, reserved and available, or 404. Admin: stock levels are operational data. */
 export const handler = adminRoute({ body: false }, async (event) => {
   const level: StockLevelBody = await getStock(event.pathParameters?.sku ?? "", deps);
-  return json(200, level, { "cache-control": "no-store" });
+  return json(200, level);
 });

@@ -9,5 +9,5 @@ const deps = { stock: stockLedger() };
 /** PUT /inventory/{sku} `{onHand}`: sets the physical count; 409 below what is reserved. */
 export const handler = adminRoute({ body: true }, async (event) => {
   const level: StockLevelBody = await setStock(event.pathParameters?.sku ?? "", event.body, deps);
-  return json(200, level, { "cache-control": "no-store" });
+  return json(200, level);
 });

@@ -9,5 +9,5 @@ const deps = { audit: auditLog() };
 /** GET /admin/audit: every redrive, edit and discard, newest first. */
 export const handler = adminRoute({ body: false }, async (event) => {
   const query = parseOrThrow(AuditQuerySchema, event.queryStringParameters ?? {}, "The query");
-  return json(200, await listAudit(query, deps), { "cache-control": "no-store" });
+  return json(200, await listAudit(query, deps));
 });

@@ -16,5 +16,5 @@ const deps = {
 /** GET /admin/dlq: peek at the DLQ with reasons, order records and what each part-done saga holds; `?reason=&limit=&cursor=`. */
 export const handler = adminRoute({ body: false }, async (event) => {
   const query = parseOrThrow(DeadLetterQuerySchema, event.queryStringParameters ?? {}, "The query");
-  return json(200, await listDeadLetters(query, deps), { "cache-control": "no-store" });
+  return json(200, await listDeadLetters(query, deps));
 });

@@ -24,5 +24,5 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
   .handler(async () => {
     const report: HealthBody = await checkHealth(deps);
     if (report.status !== "ok") logger.warn("health check failed", { failing: report.failing });
-    return json(report.status === "ok" ? 200 : 503, report, { "cache-control": "no-store" });
+    return json(report.status === "ok" ? 200 : 503, report);
   });

@@ -28,10 +28,11 @@ export function adminAuth(options: { token: () => string }): MiddlewareObj<APIGa
       const header = request.event.headers?.authorization ?? "";
       const given = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
       const expected = options.token();
+      // A caller is told no more than with a wrong token; why goes to the log (httpErrors logs the cause).
       if (expected.length < MIN_ADMIN_TOKEN_LENGTH) {
-        throw new UnauthorizedError(
-          `The admin token is set shorter than ${MIN_ADMIN_TOKEN_LENGTH} characters: admin routes refuse every request until it is replaced`,
-        );
+        throw new UnauthorizedError("A valid admin bearer token is required", {
+          cause: new Error(`the configured admin token is shorter than ${MIN_ADMIN_TOKEN_LENGTH} characters`),
+        });
       }
       if (!given || !tokensMatch(given, expected)) {
         throw new UnauthorizedError("A valid admin bearer token is required");

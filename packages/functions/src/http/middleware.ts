@@ -56,7 +56,12 @@ export function httpErrors(options: { logger: Logger }): MiddlewareObj<APIGatewa
       const mapped = STATUS_BY_ERROR.some(([type]) => error instanceof type);
       if (mapped) {
         const { code, message } = error as DomainError;
-        options.logger.warn("request refused", { code, reason: message });
+        const cause = (error as DomainError).cause;
+        options.logger.warn("request refused", {
+          code,
+          reason: message,
+          ...(cause instanceof Error ? { cause: cause.message } : {}),
+        });
       } else {
         options.logger.error("unexpected error", { error });
       }
