@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { ConsistencyReport } from "@orders/core/use-cases/audit/audit-ledgers";
 import { pool } from "../../bench/stats.ts";
 import { seededRandom } from "../../packages/local/src/faults.ts";
 import type { RunningSystem } from "../helpers/local-system.ts";
@@ -61,15 +62,11 @@ export interface LedgerFigures {
   auditNamed: string[];
 }
 
-interface AuditReport {
-  inconsistencies: { kind: string; id: string; check: string; expected: number; actual: number }[];
-}
-
 /** Runs the consistency audit through the admin route, as an operator would, and lists what it names. */
 export async function auditAtEnd(system: RunningSystem): Promise<{ findings: number; named: string[] }> {
   const { status, body } = await admin(system, "POST", "/admin/consistency-audit");
   if (status !== 200) throw new Error(`the consistency audit answered ${status}: ${JSON.stringify(body)}`);
-  const { inconsistencies } = body as unknown as AuditReport;
+  const { inconsistencies } = body as unknown as ConsistencyReport;
   return {
     findings: inconsistencies.length,
     named: inconsistencies.map((i) => `${i.kind} ${i.id}: ${i.check} (expected ${i.expected}, found ${i.actual})`),

@@ -51,6 +51,12 @@ export type LegsVerdict =
   | { verdict: "IN_FLIGHT"; cents: number }
   | { verdict: "UNBALANCED"; check: string; expected: number; actual: number };
 
+/** Whether a transfer's posted debit equals its credit (a HELD or VOIDED debit counts as nothing posted). */
+export function isBalanced(legs: TransferLegs): boolean {
+  const posted = legs.debit?.status === "POSTED" ? legs.debit.amountCents : 0;
+  return posted === (legs.credit?.amountCents ?? 0);
+}
+
 /** Running orders may sit between any two legs; an order at any other status must not. */
 export const isRunning = (status: OrderStatus | undefined) => status === "PENDING" || status === "CANCELLING";
 
@@ -74,9 +80,9 @@ const runningSince = (order: LegsOrder) =>
  * its credit cannot complete, and it is named with the rest.
  */
 export function judgeLegs(legs: TransferLegs, order: LegsOrder | undefined, stuckBefore = ""): LegsVerdict {
+  if (isBalanced(legs)) return { verdict: "BALANCED" };
   const posted = legs.debit?.status === "POSTED" ? legs.debit.amountCents : 0;
   const credited = legs.credit?.amountCents ?? 0;
-  if (posted === credited) return { verdict: "BALANCED" };
   const waiting = posted > 0 && credited === 0 && isRunning(order?.status);
   if (waiting && order && runningSince(order) >= stuckBefore) return { verdict: "IN_FLIGHT", cents: posted };
   const where = `${legs.debit?.accountId ?? "no payer"} → ${legs.credit?.accountId ?? "no payee"}`;

@@ -28,6 +28,20 @@ const twoDecimals = (field: string) =>
     params: { code: "too_many_decimals" },
   });
 
+/**
+ * A sum of money as the wire carries it: a number > 0, at most `maxAmount`
+ * (a line's price above it could never be paid; bounded, any value counts in
+ * cents exactly), with at most 2 decimals.
+ */
+const moneySchema = (field: string, limits: ValidationLimits) =>
+  z
+    .number({ error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be a number`) })
+    .check(
+      z.gt(0, { error: `${field} must be greater than 0` }),
+      z.lte(limits.maxAmount, { error: `${field} must be at most ${limits.maxAmount}` }),
+      twoDecimals(field),
+    );
+
 const lineSchema = (limits: ValidationLimits) =>
   z.object({
     sku: z
@@ -40,16 +54,7 @@ const lineSchema = (limits: ValidationLimits) =>
         z.gte(1, { error: "quantity must be at least 1" }),
         z.lte(MAX_QUANTITY, { error: `quantity must be at most ${MAX_QUANTITY}` }),
       ),
-    unitPrice: z
-      .number({
-        error: (issue) => (issue.input === undefined ? "unitPrice is required" : "unitPrice must be a number"),
-      })
-      .check(
-        z.gt(0, { error: "unitPrice must be greater than 0" }),
-        // A price above the largest amount can never be paid; bounded, it also counts in cents exactly.
-        z.lte(limits.maxAmount, { error: `unitPrice must be at most ${limits.maxAmount}` }),
-        twoDecimals("unitPrice"),
-      ),
+    unitPrice: moneySchema("unitPrice", limits),
   });
 
 const accountSchema = (field: string) =>
@@ -61,15 +66,7 @@ const accountSchema = (field: string) =>
 export function orderRulesSchema(limits: ValidationLimits = DEFAULT_LIMITS) {
   return z.object({
     id: OrderIdSchema,
-    amount: z
-      .number({
-        error: (issue) => (issue.input === undefined ? "amount is required" : "amount must be a number"),
-      })
-      .check(
-        z.gt(0, { error: "amount must be greater than 0" }),
-        z.lte(limits.maxAmount, { error: `amount must be at most ${limits.maxAmount}` }),
-        twoDecimals("amount"),
-      ),
+    amount: moneySchema("amount", limits),
     fromAccount: accountSchema("fromAccount"),
     toAccount: accountSchema("toAccount"),
     channel: z.optional(ChannelSchema),

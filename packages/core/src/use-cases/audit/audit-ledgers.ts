@@ -1,5 +1,5 @@
 import { ledgerHeldCents, ledgerTotalCents } from "../../domain/consistency.ts";
-import { isRunning, judgeLegs, type LegsOrder, transferLegs } from "../../domain/transfer-legs.ts";
+import { isBalanced, isRunning, judgeLegs, type LegsOrder, transferLegs } from "../../domain/transfer-legs.ts";
 import type { AccountLedger, Clock, OrderRepository, ReportArchive, StockLedger } from "../../ports.ts";
 
 /**
@@ -75,9 +75,9 @@ function orderReader(orders: AuditDeps["orders"]) {
  * debit equals the payee's credit, unless its order is still running and
  * younger than the saga timeout (money in flight, counted apart). Across all
  * accounts: balances + holds + in flight = deposits. Each finding names its
- * sku, account or order. The
- * report is stored under `reports/consistency/<time>.json`, then the pointer
- * at `LATEST_REPORT_KEY` is moved to it.
+ * sku, account or order. The report is stored under
+ * `reports/consistency/<time>.json`, then the pointer at `LATEST_REPORT_KEY`
+ * is moved to it.
  */
 export async function auditLedgers(deps: AuditDeps): Promise<ConsistencyReport> {
   const now = deps.clock?.now() ?? new Date();
@@ -135,7 +135,7 @@ export async function auditLedgers(deps: AuditDeps): Promise<ConsistencyReport> 
   let inFlightCents = 0;
   for (const legs of transferLegs(accounts).values()) {
     // Only a transfer whose legs disagree needs its order's status (one read each, not one per order).
-    if (judgeLegs(legs, undefined).verdict === "BALANCED") continue;
+    if (isBalanced(legs)) continue;
     const judged = judgeLegs(legs, legs.orderId ? await orderOf(legs.orderId) : undefined, stuckBefore);
     if (judged.verdict === "IN_FLIGHT") inFlightCents += judged.cents;
     if (judged.verdict === "UNBALANCED") {
