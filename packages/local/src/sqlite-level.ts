@@ -12,14 +12,15 @@ import { AbstractIterator, AbstractLevel } from "abstract-level";
  * UpdateItem, a read-modify-write of the whole item under its own lock, wrote
  * that old copy back, erasing every write the item had taken in between:
  * ledger entries, balances, reservations. Each item stayed consistent with
- * itself, so only cross-item checks saw it (issue #19; README, "Local data").
+ * itself, so only cross-item checks saw it (issue #19; README, "Exactly once,
+ * without transactions").
  *
  * SQLite (Node's built-in `node:sqlite`) in WAL mode commits each write
  * before the call returns, survives a killed process, and always reads the
  * last committed value. Keys are compared as bytes (BINARY collation over
  * UTF-8), the order LevelDB gives dynalite's range reads. Iterators read in
- * pages by key, so they see writes made while they run: dynalite's Query and
- * Scan, like DynamoDB's, promise no snapshot.
+ * pages of 100 by key, so they may see writes made while they run: dynalite's
+ * Query and Scan, like DynamoDB's, promise no snapshot.
  */
 
 interface Range {
@@ -36,9 +37,11 @@ const PAGE = 100;
 class SqliteIterator extends AbstractIterator<SqliteLevel, string, string> {
   readonly #db: SqliteLevel;
   readonly #range: Range;
-  /** The last key yielded: the next page starts after it. */
+  /** The last key read from the table: the next page starts after it. */
   #after: string | undefined;
   #done = false;
+  /** Rows read and not yet yielded: dynalite's streams call `next()` once per item, one query a page serves many. */
+  #buffered: [string, string][] = [];
 
   constructor(db: SqliteLevel, options: Range & Record<string, unknown>) {
     super(db, options);
@@ -52,11 +55,14 @@ class SqliteIterator extends AbstractIterator<SqliteLevel, string, string> {
   }
 
   async _nextv(size: number): Promise<[string, string][]> {
-    if (this.#done) return [];
-    const rows = this.#db.page(this.#range, this.#after, Math.min(size, PAGE));
-    if (rows.length === 0) this.#done = true;
-    else this.#after = rows[rows.length - 1]?.[0];
-    return rows;
+    if (this.#buffered.length === 0 && !this.#done) {
+      // A limited range reads no more than it may yield.
+      const limit = this.#range.limit >= 0 ? Math.min(PAGE, this.#range.limit) : PAGE;
+      this.#buffered = this.#db.page(this.#range, this.#after, Math.max(1, limit));
+      if (this.#buffered.length === 0) this.#done = true;
+      else this.#after = this.#buffered[this.#buffered.length - 1]?.[0];
+    }
+    return this.#buffered.splice(0, size);
   }
 }
 
