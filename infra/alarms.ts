@@ -59,7 +59,7 @@ const kebab = (name: string) => name.replace(/([a-z])([A-Z])/g, "$1-$2").toLower
 const watchedFunctions: { suffix: string; logical: string; functionName: $util.Input<string> }[] = [
   ...Object.entries(subscribers).map(([name, subscriber]) => ({
     suffix: name === "OrdersProcessor" ? "processor" : kebab(name),
-    logical: name === "OrdersProcessor" ? "OrdersProcessor" : name,
+    logical: name,
     functionName: subscriber.nodes.function.name,
   })),
   ...crons.map((cron, i) => ({
@@ -69,28 +69,26 @@ const watchedFunctions: { suffix: string; logical: string; functionName: $util.I
   })),
 ];
 
-export const functionAlarms = watchedFunctions.flatMap(({ suffix, logical, functionName }) => [
-  alarm(`${logical}ErrorsAlarm`, `${suffix}-errors`, {
-    description: `${logical} invocations failed as a whole (timeouts, crashes).`,
-    namespace: "AWS/Lambda",
-    metricName: "Errors",
-    dimensions: { FunctionName: functionName },
-    statistic: "Sum",
-    period: 300,
-    evaluationPeriods: 1,
-    threshold: 0,
-  }),
-  alarm(`${logical}ThrottlesAlarm`, `${suffix}-throttles`, {
-    description: `${logical} is being throttled: raise its concurrency or the account limit.`,
-    namespace: "AWS/Lambda",
-    metricName: "Throttles",
-    dimensions: { FunctionName: functionName },
-    statistic: "Sum",
-    period: 300,
-    evaluationPeriods: 1,
-    threshold: 0,
-  }),
-]);
+/** What each Lambda failure metric says of a function, for its alarm's description. */
+const lambdaFailures = {
+  Errors: "invocations failed as a whole (timeouts, crashes).",
+  Throttles: "is being throttled: raise its concurrency or the account limit.",
+} as const;
+
+export const functionAlarms = watchedFunctions.flatMap(({ suffix, logical, functionName }) =>
+  Object.entries(lambdaFailures).map(([metricName, what]) =>
+    alarm(`${logical}${metricName}Alarm`, `${suffix}-${metricName.toLowerCase()}`, {
+      description: `${logical} ${what}`,
+      namespace: "AWS/Lambda",
+      metricName,
+      dimensions: { FunctionName: functionName },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+    }),
+  ),
+);
 
 /** An order event that ran out of tries: the payer's webhook has been failing for about an hour. */
 export const notificationsDlqNotEmpty = alarm("NotificationsDlqNotEmptyAlarm", "notifications-dlq-not-empty", {
