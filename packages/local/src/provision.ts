@@ -94,6 +94,7 @@ async function ensureTable(dynamo: DynamoDBClient, name: string): Promise<void> 
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
     await dynamo.send(new CreateTableCommand(createTableInput(name, design)));
+    await untilTable(dynamo, name, "ACTIVE");
     return;
   }
   const missing = Object.keys(design.globalIndexes).filter((index) => !indexes.includes(index));
@@ -125,7 +126,9 @@ async function rebuildTable(dynamo: DynamoDBClient, name: string, design: TableD
     start = page.LastEvaluatedKey;
   } while (start);
   await dynamo.send(new DeleteTableCommand({ TableName: name }));
+  await untilTable(dynamo, name, "GONE");
   await dynamo.send(new CreateTableCommand(createTableInput(name, design)));
+  await untilTable(dynamo, name, "ACTIVE");
   for (let i = 0; i < items.length; i += 25) {
     let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
     while (requests.length) {
@@ -134,6 +137,28 @@ async function rebuildTable(dynamo: DynamoDBClient, name: string, design: TableD
     }
   }
   console.log(`orders: rebuilt the local table ${name} with its new indexes (${items.length} items kept)`);
+}
+
+/**
+ * Table creation and deletion finish after the call answers (dynalite drops a
+ * deleted table's items on a timer, and creating the name again before that
+ * is done is refused with ResourceInUseException), so provisioning waits for
+ * the state it needs, for at most 30 s.
+ */
+async function untilTable(dynamo: DynamoDBClient, name: string, wanted: "ACTIVE" | "GONE"): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    let status: string;
+    try {
+      status = (await dynamo.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus ?? "UNKNOWN";
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+      status = "GONE";
+    }
+    if (status === wanted) return;
+    if (Date.now() > deadline) throw new Error(`The local table ${name} is ${status} after 30 s, not ${wanted}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function ensureBucket(s3: S3Client, name: string): Promise<void> {
