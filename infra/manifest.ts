@@ -223,6 +223,7 @@ function fulfilmentAdminRoutes(): RouteSpec[] {
     admin("POST", "/accounts/{id}/deposits", "account-deposit", ["OrdersTable"]),
     admin("GET", "/accounts/{id}", "account-get", ["OrdersTable"]),
     admin("GET", "/accounts/{id}/orders", "account-orders", ["OrdersTable"]),
+    admin("GET", "/accounts/{id}/entries", "account-entries", ["OrdersTable"]),
     admin("PUT", "/accounts/{id}/webhook", "account-webhook", ["OrdersTable", "OrdersConfig"]),
     // Admin until customers have identities of their own; the processor does the cancelling.
     admin("POST", "/orders/{id}/cancel", "order-cancel", ["OrdersTable", "OrdersQueue"]),

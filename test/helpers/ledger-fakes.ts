@@ -3,6 +3,8 @@ import type { OrderFailure, ReservationStatus } from "@orders/core/domain/fulfil
 import type {
   AccountLedger,
   AccountState,
+  EntriesPage,
+  EntryPosition,
   HoldResult,
   LedgerEntry,
   ReserveResult,
@@ -278,21 +280,38 @@ export class InMemoryAccountLedger implements AccountLedger {
     account.transfers.set(transferId, { transferId, kind: "DEPOSIT", amountCents, status: "POSTED", at });
   }
 
-  async find(accountId: string): Promise<AccountState | undefined> {
+  /** The account with its whole ledger, newest first (by time, then transfer id, as the adapter lists). */
+  #state(accountId: string): AccountState | undefined {
     const account = this.accounts.get(accountId);
     if (!account) return undefined;
     return {
       accountId,
       balanceCents: account.balance,
       heldCents: account.held,
-      entries: [...account.transfers.values()].sort((a, b) => b.at.localeCompare(a.at)),
+      entries: [...account.transfers.values()]
+        .map(({ reason: _reason, ...entry }) => entry)
+        .sort((a, b) => b.at.localeCompare(a.at) || b.transferId.localeCompare(a.transferId)),
       createdAt: account.createdAt,
       updatedAt: account.createdAt,
     };
   }
 
+  async find(accountId: string): Promise<AccountState | undefined> {
+    const state = this.#state(accountId);
+    return state && { ...state, entries: state.entries.slice(0, 10) };
+  }
+
+  async entries(accountId: string, limit: number, after?: EntryPosition): Promise<EntriesPage> {
+    const all = (this.#state(accountId)?.entries ?? []).filter(
+      (entry) => !after || entry.at < after.at || (entry.at === after.at && entry.transferId < after.transferId),
+    );
+    const entries = all.slice(0, limit);
+    const last = entries.at(-1);
+    return { entries, ...(all.length > limit && last ? { next: { at: last.at, transferId: last.transferId } } : {}) };
+  }
+
   async all(): Promise<AccountState[]> {
-    return Promise.all([...this.accounts.keys()].map(async (id) => (await this.find(id)) as AccountState));
+    return [...this.accounts.keys()].map((id) => this.#state(id) as AccountState);
   }
 
   /** Σ balance + held over every account, in cents. */

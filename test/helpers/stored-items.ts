@@ -65,6 +65,20 @@ export function storedAccount(
   };
 }
 
+/** A settled entry archived out of its account's item (`accountEntry`), as the archive's index returns it. */
+export function storedEntry(accountId: string, transfer: StoredTransfer) {
+  return {
+    pk: `$orders#accountId_${accountId}#transferId_${transfer.transferId}`,
+    sk: "$accountEntry_1",
+    gsi1pk: `$orders#accountId_${accountId}`,
+    gsi1sk: `$accountEntry_1#at_${transfer.at}#transferId_${transfer.transferId}`,
+    __edb_e__: "accountEntry",
+    __edb_v__: "1",
+    accountId,
+    ...transfer,
+  };
+}
+
 /** What DynamoDB throws when a write's condition fails. */
 export function conditionFailed(): ConditionalCheckFailedException {
   return new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} });

@@ -134,6 +134,18 @@ export interface LedgerEntry {
   orderId?: string;
 }
 
+/** Where a page of entries ends: the last entry's time and transfer id (entries are newest first). */
+export interface EntryPosition {
+  at: string;
+  transferId: string;
+}
+
+/** A page of an account's entries, newest first, and where the next starts while there may be more. */
+export interface EntriesPage {
+  entries: LedgerEntry[];
+  next?: EntryPosition;
+}
+
 export interface AccountState {
   accountId: string;
   /** Spendable cents; holds are not part of it. */
@@ -182,7 +194,10 @@ export interface AccountLedger {
   open(accountId: string, at: string): Promise<boolean>;
   /** Adds funds once per reference; throws AccountNotFoundError. */
   deposit(accountId: string, reference: string, amountCents: number, at: string): Promise<void>;
+  /** The account with its latest 10 entries, newest first. */
   find(accountId: string): Promise<AccountState | undefined>;
+  /** A page of the account's entries, newest first, after `after`; empty for no account. */
+  entries(accountId: string, limit: number, after?: EntryPosition): Promise<EntriesPage>;
   /** Every account with its whole ledger: for the consistency audit. */
   all(): Promise<AccountState[]>;
 }

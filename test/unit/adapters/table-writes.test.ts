@@ -6,6 +6,7 @@ import {
   addFundsWrite,
   claimWrite,
   commitWrite,
+  type Fence,
   holdWrite,
   postWrite,
   reserveWrite,
@@ -30,6 +31,13 @@ const accountId = fc.stringMatching(/^\d{7,20}$/);
 const orderId = fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/);
 const quantity = fc.integer({ min: 1, max: 10_000 });
 const cents = fc.integer({ min: 1, max: 100_000_000 });
+/** The fence of a write that adds a marker: an item never archived (gen 0, absent) or archived `gen` times. */
+const fenceArb = fc.record({ gen: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1000 })), cap: fc.constant(20) });
+
+/** The fence's `gen` condition as ElectroDB writes it. */
+// biome-ignore lint/suspicious/noExplicitAny: ElectroDB's where-operation types are internal; the call is checked by the params it builds.
+const genIs = (fence: Fence, gen: any, op: any): string =>
+  fence.gen === 0 ? op.notExists(gen) : op.eq(gen, fence.gen);
 
 /** The names of a hand-built update are a prototype-less dictionary: compared as a plain object. */
 const plain = (write: UpdateCommandInput) => ({
@@ -40,11 +48,11 @@ const plain = (write: UpdateCommandInput) => ({
 describe("hand-built table writes", () => {
   it("reserve and commit stock as ElectroDB's patch does", () => {
     fc.assert(
-      fc.property(sku, orderId, quantity, (s, id, q) => {
+      fc.property(sku, orderId, quantity, fenceArb, (s, id, q, fence) => {
         // Arrange
         const key = markerKey(id);
         // Act
-        const reserve = reserveWrite(table, s, key, q, `H${q}`, at);
+        const reserve = reserveWrite(table, s, key, q, `H${q}`, at, fence);
         const commit = commitWrite(table, s, key, q, { held: `H${q}`, committed: `C${q}` }, at);
         // Assert
         const electroReserve = stock
@@ -55,7 +63,10 @@ describe("hand-built table writes", () => {
             op.set(item.holds[key], `H${q}`);
             op.set(item.updatedAt, at);
           })
-          .where((item, op) => `${op.gte(item.available, q)} AND ${op.notExists(item.holds[key])}`)
+          .where(
+            (item, op) =>
+              `${op.gte(item.available, q)} AND ${op.notExists(item.holds[key])} AND ${genIs(fence, item.gen, op)} AND ${op.size(item.holds)} < ${op.value(item.holds, fence.cap)}`,
+          )
           .params(rejectedOrRead);
         const electroCommit = stock
           .patch({ sku: s })
@@ -76,15 +87,15 @@ describe("hand-built table writes", () => {
 
   it("hold, post and credit payments as ElectroDB's patch does", () => {
     fc.assert(
-      fc.property(accountId, orderId, cents, (payer, id, amount) => {
+      fc.property(accountId, orderId, cents, fenceArb, (payer, id, amount, fence) => {
         // Arrange
         const transferId = `order:${id}`;
         const key = markerKey(transferId);
         const entry = { id: transferId, k: "DEBIT", a: amount, s: "HELD", t: at, o: id };
         // Act
-        const hold = holdWrite(table, payer, key, amount, entry, at);
+        const hold = holdWrite(table, payer, key, amount, entry, at, fence);
         const post = postWrite(table, payer, key, amount, at);
-        const credit = addFundsWrite(table, payer, key, amount, { ...entry, k: "CREDIT", s: "POSTED" }, at);
+        const credit = addFundsWrite(table, payer, key, amount, { ...entry, k: "CREDIT", s: "POSTED" }, at, fence);
         // Assert
         expect(plain(hold)).toStrictEqual(
           account
@@ -95,7 +106,10 @@ describe("hand-built table writes", () => {
               op.set(item.transfers[key], entry);
               op.set(item.updatedAt, at);
             })
-            .where((item, op) => `${op.gte(item.balance, amount)} AND ${op.notExists(item.transfers[key])}`)
+            .where(
+              (item, op) =>
+                `${op.gte(item.balance, amount)} AND ${op.notExists(item.transfers[key])} AND ${genIs(fence, item.gen, op)} AND ${op.size(item.transfers)} < ${op.value(item.transfers, fence.cap)}`,
+            )
             .params(rejectedOrRead),
         );
         expect(plain(post)).toStrictEqual(
@@ -117,7 +131,10 @@ describe("hand-built table writes", () => {
               op.set(item.transfers[key], { ...entry, k: "CREDIT", s: "POSTED" });
               op.set(item.updatedAt, at);
             })
-            .where((item, op) => op.notExists(item.transfers[key]))
+            .where(
+              (item, op) =>
+                `${op.notExists(item.transfers[key])} AND ${genIs(fence, item.gen, op)} AND ${op.size(item.transfers)} < ${op.value(item.transfers, fence.cap)}`,
+            )
             .params(rejectedOrRead),
         );
       }),

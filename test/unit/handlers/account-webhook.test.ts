@@ -1,8 +1,8 @@
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { handler as getAccount } from "@orders/functions/admin/account-get";
 import { handler as setWebhook } from "@orders/functions/admin/account-webhook";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { apiEvent, lambdaContext } from "../../helpers/factories.ts";
 import { linked } from "../../helpers/linked-resources.ts";
 import { storedAccount } from "../../helpers/stored-items.ts";
@@ -129,6 +129,11 @@ describe("PUT /accounts/{id}/webhook handler", () => {
 });
 
 describe("GET /accounts/{id} handler with a webhook", () => {
+  beforeEach(() => {
+    // No archived ledger entries.
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+  });
+
   it("shows the webhook's URL and time, never its secret", async () => {
     // Arrange: the account item and the webhook item are two keys of one partition.
     dynamo.on(GetCommand, { Key: { pk: "$orders#accountId_1111111", sk: "$account_1" } }).resolves({

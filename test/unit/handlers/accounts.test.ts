@@ -1,15 +1,19 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { markerKey } from "@orders/core/adapters/marker-keys";
 import { handler as deposit } from "@orders/functions/admin/account-deposit";
 import { handler as getAccount } from "@orders/functions/admin/account-get";
 import { handler as openAccount } from "@orders/functions/admin/account-open";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { apiEvent, lambdaContext } from "../../helpers/factories.ts";
 import { linked } from "../../helpers/linked-resources.ts";
-import { conditionFailed, storedAccount } from "../../helpers/stored-items.ts";
+import { conditionFailed, storedAccount, storedEntry } from "../../helpers/stored-items.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);
+beforeEach(() => {
+  // No archived entries unless a test says so.
+  dynamo.on(QueryCommand).resolves({ Items: [] });
+});
 afterEach(() => {
   dynamo.reset();
 });
@@ -153,9 +157,10 @@ describe("POST /accounts/{id}/deposits handler", () => {
 });
 
 describe("GET /accounts/{id} handler", () => {
-  it("answers balance, held and available in currency units, and the latest 50 entries newest first", async () => {
-    const transfers = Array.from({ length: 60 }, (_, i) =>
-      aDeposit(`dep-${i}`, 100, `2026-01-01T00:${String(i).padStart(2, "0")}:00.000Z`),
+  it("answers balance, held and available in currency units, and the latest 10 entries newest first", async () => {
+    // Arrange: a pending hold and two recent deposits in the item; older deposits archived.
+    const deposits = Array.from({ length: 20 }, (_, i) =>
+      aDeposit(`dep-${i}`, 300, `2026-01-01T00:${String(i).padStart(2, "0")}:00.000Z`),
     );
     const hold = {
       transferId: "order:order-9",
@@ -166,11 +171,19 @@ describe("GET /accounts/{id} handler", () => {
       orderId: "order-9",
     };
     dynamo.on(GetCommand).resolves({
-      Item: storedAccount("1111111", { balance: 6000 - 2580, held: 2580, transfers: [...transfers, hold] }),
+      Item: storedAccount("1111111", {
+        balance: 6000 - 2580,
+        held: 2580,
+        transfers: [...deposits.slice(18), hold],
+      }),
     });
+    const archived = deposits.slice(0, 18).reverse();
+    dynamo.on(QueryCommand).resolves({ Items: archived.map((entry) => storedEntry("1111111", entry)) });
+    // Act
     const body = bodyOf(await read("1111111"));
+    // Assert
     expect(body).toMatchObject({ accountId: "1111111", balance: 34.2, held: 25.8, available: 34.2 });
-    expect(body.entries).toHaveLength(50);
+    expect(body.entries).toHaveLength(10);
     expect(body.entries[0]).toEqual({
       transferId: "order:order-9",
       kind: "DEBIT",
@@ -179,7 +192,14 @@ describe("GET /accounts/{id} handler", () => {
       at: "2026-01-02T00:00:00.000Z",
       orderId: "order-9",
     });
-    expect(body.entries[1]).toMatchObject({ transferId: "deposit:dep-59" });
+    expect(body.entries.slice(1).map((entry: { transferId: string }) => entry.transferId)).toEqual(
+      [19, 18, 17, 16, 15, 14, 13, 12, 11].map((i) => `deposit:dep-${i}`),
+    );
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
+      IndexName: "gsi1",
+      ScanIndexForward: false,
+      ExpressionAttributeValues: expect.objectContaining({ ":pk": "$orders#accountId_1111111" }),
+    });
   });
 
   it("answers 404 ACCOUNT_NOT_FOUND, and 401 without the token", async () => {

@@ -1,11 +1,29 @@
 import { AccountNotFoundError } from "../domain/errors.ts";
 import type { OrderFailure } from "../domain/fulfilment.ts";
 import type { AccountItem } from "../entities/account.ts";
+import type { AccountEntryItem } from "../entities/account-entry.ts";
 import { bindingOf, type OrdersService, type TableBinding } from "../entities/service.ts";
-import type { AccountLedger, AccountState, HoldResult, LedgerEntry, ResolveResult } from "../ports.ts";
+import type {
+  AccountLedger,
+  AccountState,
+  EntriesPage,
+  EntryPosition,
+  HoldResult,
+  LedgerEntry,
+  ResolveResult,
+} from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
+import { ACCOUNT_MARKER_CAP, compactMarkers, Generations, markerCount } from "./ledger-fence.ts";
 import { markerKey } from "./marker-keys.ts";
-import { accountIdsRead, addFundsWrite, holdWrite, postWrite, sendBatchGet, sendWrite } from "./table-writes.ts";
+import {
+  accountIdsRead,
+  addFundsWrite,
+  type Fence,
+  holdWrite,
+  postWrite,
+  sendBatchGet,
+  sendWrite,
+} from "./table-writes.ts";
 
 /**
  * A ledger entry as stored, with one-letter names (a merchant's item holds an
@@ -45,11 +63,24 @@ function ledgerEntry(entry: StoredEntry): LedgerEntry {
   };
 }
 
-const RACE_RETRIES = 5;
+/** Tries of a write that lost a race (another writer, or an archiving that moved `gen` or made room). */
+const RACE_RETRIES = 8;
 const rejectedOrRead = { ...RAW_ERRORS, returnOnConditionCheckFailure: "all_old", response: "none" } as const;
 
 function entryIn(item: AccountItem | null | undefined, transferId: string): StoredEntry | undefined {
   return (item?.transfers as Record<string, StoredEntry> | undefined)?.[markerKey(transferId)];
+}
+
+function archivedEntry(item: AccountEntryItem): StoredEntry {
+  return {
+    id: item.transferId,
+    k: item.kind,
+    a: item.amountCents,
+    s: item.status,
+    t: item.at,
+    ...(item.orderId ? { o: item.orderId } : {}),
+    ...(item.reason ? { r: item.reason as OrderFailure } : {}),
+  };
 }
 
 function resolved(entry: StoredEntry): ResolveResult {
@@ -58,18 +89,32 @@ function resolved(entry: StoredEntry): ResolveResult {
   throw new Error(`Transfer ${entry.id} is still HELD`);
 }
 
+/** A transfer's settled status as a hold reports it. */
+function holdResultOf(entry: StoredEntry): HoldResult {
+  if (entry.s === "HELD" || entry.s === "POSTED") return { status: entry.s };
+  return { status: "VOIDED", reason: entry.r };
+}
+
+/** Newest first, then by transfer id: the order every listing of entries uses. */
+const newestFirst = (a: LedgerEntry, b: LedgerEntry) =>
+  b.at.localeCompare(a.at) || b.transferId.localeCompare(a.transferId);
+
 /**
  * `AccountLedger` over the one table: two-phase transfers in the manner of
- * TigerBeetle. Each transfer is an entry in the account's own item, written by
- * the same conditional write that moves `balance` and `held`, so a transfer id
- * applies once, and a pending transfer resolves once: posted or voided. The
- * writes every order makes (check, hold, post, credit) are hand-built
- * (`table-writes.ts`); the rest goes through ElectroDB's builder.
+ * TigerBeetle. Each transfer is a marker in the account's own item, written
+ * by the same conditional write that moves `balance` and `held`, so a
+ * transfer id applies once, and a pending transfer resolves once: posted or
+ * voided. Settled markers are archived as items of their own
+ * (`accountEntry`), so the account item stays under 4 KB; every write that
+ * adds a marker is fenced against that (`ledger-fence.ts`). The writes every
+ * order makes (check, hold, post, credit) are hand-built (`table-writes.ts`);
+ * the rest goes through ElectroDB's builder.
  */
 export class DynamoAccountLedger implements AccountLedger {
   readonly #service: OrdersService;
   readonly #table: TableBinding;
   readonly #parse: (item: Record<string, unknown>) => AccountItem | null;
+  readonly #gens = new Generations();
 
   constructor(service: OrdersService) {
     this.#service = service;
@@ -77,11 +122,92 @@ export class DynamoAccountLedger implements AccountLedger {
     this.#parse = (item) => service.entities.account.parse({ Item: item })?.data ?? null;
   }
 
-  #read(accountId: string): Promise<AccountItem | null> {
-    return this.#service.entities.account
-      .get({ accountId })
-      .go({ ...RAW_ERRORS, consistent: true })
-      .then((result) => result.data);
+  async #read(accountId: string): Promise<AccountItem | null> {
+    const { data } = await this.#service.entities.account.get({ accountId }).go({ ...RAW_ERRORS, consistent: true });
+    if (data) this.#gens.learn(accountId, data.gen);
+    return data;
+  }
+
+  /** The transfer's archived entry, if archiving moved it out of the account's item. */
+  async #archived(accountId: string, transferId: string): Promise<StoredEntry | undefined> {
+    const { data } = await this.#service.entities.accountEntry
+      .get({ accountId, transferId })
+      .go({ ...RAW_ERRORS, consistent: true });
+    return data ? archivedEntry(data) : undefined;
+  }
+
+  /** The marker in the item, or else the archived entry: where a transfer that exists is found. */
+  async #find(accountId: string, transferId: string, item?: AccountItem | null): Promise<StoredEntry | undefined> {
+    const current = item === undefined ? await this.#read(accountId) : item;
+    return entryIn(current, transferId) ?? (await this.#archived(accountId, transferId));
+  }
+
+  /** The fence for a write that adds a marker; after a look in the archive when the item was ever archived. */
+  async #fence(accountId: string, transferId: string): Promise<{ fence: Fence; archived?: StoredEntry }> {
+    const gen = this.#gens.get(accountId);
+    const archived = gen > 0 ? await this.#archived(accountId, transferId) : undefined;
+    return { fence: { gen, cap: ACCOUNT_MARKER_CAP }, ...(archived ? { archived } : {}) };
+  }
+
+  /**
+   * After a write that adds a marker was refused and the marker is not in the
+   * item: true when the item's `gen` moved since the fence's look in the
+   * archive. The writer must then look again before it reads anything else
+   * into the refusal (the transfer may have been archived, settled).
+   */
+  #genMoved(accountId: string, current: AccountItem, fence: Fence): boolean {
+    if ((current.gen ?? 0) === fence.gen) return false;
+    this.#gens.learn(accountId, current.gen);
+    return true;
+  }
+
+  /** A full item: archive its settled entries until it is under the cap (one from before archiving may hold thousands). */
+  async #makeRoom(accountId: string, current: AccountItem): Promise<void> {
+    let item: AccountItem | null = current;
+    while (item && markerCount(item.transfers) >= ACCOUNT_MARKER_CAP && (await this.#compact(accountId, item)) > 0) {
+      item = await this.#read(accountId);
+    }
+  }
+
+  /** Archives settled entries of the item (see `compactMarkers`); how many it removed. */
+  #compact(accountId: string, current: AccountItem): Promise<number> {
+    const { account, accountEntry } = this.#service.entities;
+    const gen = current.gen ?? 0;
+    return compactMarkers<StoredEntry>({
+      markers: (current.transfers ?? {}) as Record<string, StoredEntry>,
+      gen,
+      settled: (entry) => entry.s !== "HELD",
+      archive: async (markers) => {
+        let items = markers.map(([, entry]) => ({
+          accountId,
+          transferId: entry.id,
+          kind: entry.k,
+          amountCents: entry.a,
+          status: entry.s,
+          at: entry.t,
+          ...(entry.o ? { orderId: entry.o } : {}),
+          ...(entry.r ? { reason: entry.r } : {}),
+        }));
+        for (let attempt = 0; items.length > 0; attempt++) {
+          if (attempt > RACE_RETRIES) throw new Error(`${accountId}: the archive kept leaving entries unprocessed`);
+          const { unprocessed } = await accountEntry.put(items).go(RAW_ERRORS);
+          const left = new Set(unprocessed.map((key) => key.transferId));
+          items = items.filter((item) => left.has(item.transferId));
+        }
+      },
+      remove: async (keys, from) => {
+        const result = await account
+          .patch({ accountId })
+          .data((item, op) => {
+            for (const key of keys) op.remove(item.transfers[key]);
+            op.set(item.gen, from + 1);
+          })
+          .where((item, op) => (from === 0 ? op.notExists(item.gen) : op.eq(item.gen, from)))
+          .go(rejectedOrRead);
+        if (!result.rejected) this.#gens.learn(accountId, from + 1);
+        return !result.rejected;
+      },
+    });
   }
 
   missing(accountIds: string[]): Promise<string[]> {
@@ -98,22 +224,24 @@ export class DynamoAccountLedger implements AccountLedger {
   hold(accountId: string, transferId: string, amountCents: number, orderId: string, at: string): Promise<HoldResult> {
     const key = markerKey(transferId);
     const entry = stored({ transferId, kind: "DEBIT", amountCents, status: "HELD", at, orderId });
-    const write = holdWrite(this.#table.table, accountId, key, amountCents, entry, at);
     return guarded("table", "hold payment", async () => {
-      for (let attempt = 0; ; attempt++) {
+      for (let attempt = 0; attempt <= RACE_RETRIES; attempt++) {
+        const { fence, archived } = await this.#fence(accountId, transferId);
+        if (archived) return holdResultOf(archived);
+        const write = holdWrite(this.#table.table, accountId, key, amountCents, entry, at, fence);
         const result = await sendWrite(this.#table, write, this.#parse);
         if (!result.rejected) return { status: "HELD" };
         const current = result.data ?? (await this.#read(accountId));
+        if (!current) return { status: "INSUFFICIENT", available: 0 };
         const existing = entryIn(current, transferId);
-        if (existing?.s === "HELD" || existing?.s === "POSTED") return { status: existing.s };
-        if (existing) return { status: "VOIDED", reason: existing.r };
-        const balance = current?.balance ?? 0;
-        // Funds may have arrived since the write: try again while they cover it.
-        if (balance < amountCents) return { status: "INSUFFICIENT", available: balance };
-        // Funds arrived in between; under contention that never settles, fail the attempt, never the order.
-        if (attempt >= RACE_RETRIES)
-          throw new Error(`${accountId}: hold kept losing races (${RACE_RETRIES + 1} tries)`);
+        if (existing) return holdResultOf(existing);
+        if (this.#genMoved(accountId, current, fence)) continue;
+        if (current.balance < amountCents) return { status: "INSUFFICIENT", available: current.balance };
+        // Funds arrived in between, or the item was full: try again. Under contention that never
+        // settles, fail the attempt (the queue retries it), never the order.
+        await this.#makeRoom(accountId, current);
       }
+      throw new Error(`${accountId}: hold kept losing races (${RACE_RETRIES + 1} tries)`);
     });
   }
 
@@ -123,7 +251,7 @@ export class DynamoAccountLedger implements AccountLedger {
       const write = postWrite(this.#table.table, accountId, key, amountCents, at);
       const result = await sendWrite(this.#table, write, this.#parse);
       if (!result.rejected) return { status: "POSTED" };
-      const existing = entryIn(result.data ?? (await this.#read(accountId)), transferId);
+      const existing = await this.#find(accountId, transferId, result.data ?? undefined);
       if (!existing) throw new Error(`Transfer ${transferId} has no hold on ${accountId} to post`);
       return resolved(existing);
     });
@@ -162,16 +290,25 @@ export class DynamoAccountLedger implements AccountLedger {
         const existing = entryIn(current, transferId);
         if (existing && existing.s !== "HELD") return resolved(existing);
         if (existing) throw new Error(`Transfer ${transferId} holds ${existing.a}, not ${amountCents}`);
-        // Never held: record the void, so that a late hold of this transfer cannot apply.
+        // Never held, or archived: record the void, so that a late hold of this transfer cannot apply.
+        const { fence, archived } = await this.#fence(accountId, transferId);
+        if (archived) return resolved(archived);
         const marker = stored({ transferId, kind: "DEBIT", amountCents: 0, status: "VOIDED", at, orderId }, reason);
         const tombstone = await account
           .patch({ accountId })
           .data((item, op) => {
             op.set(item.transfers[key], marker);
           })
-          .where((item, op) => op.notExists(item.transfers[key]))
+          .where(
+            (item, op) =>
+              `${op.notExists(item.transfers[key])} AND ${fence.gen === 0 ? op.notExists(item.gen) : op.eq(item.gen, fence.gen)} AND ${op.size(item.transfers)} < ${op.value(item.transfers, fence.cap)}`,
+          )
           .go(rejectedOrRead);
         if (!tombstone.rejected) return { status: "VOIDED", reason, heldCents: 0 };
+        const after = tombstone.data ?? (await this.#read(accountId));
+        if (after && !entryIn(after, transferId) && !this.#genMoved(accountId, after, fence)) {
+          await this.#makeRoom(accountId, after);
+        }
       }
       throw new Error(`Could not void ${transferId} on ${accountId}: too many concurrent writers`);
     });
@@ -188,7 +325,9 @@ export class DynamoAccountLedger implements AccountLedger {
     const key = markerKey(transferId);
     const entry = stored({ transferId, kind: "DEBIT", amountCents, status: "POSTED", at, orderId });
     return guarded("table", "debit", async () => {
-      for (let attempt = 0; ; attempt++) {
+      for (let attempt = 0; attempt <= RACE_RETRIES; attempt++) {
+        const { fence, archived } = await this.#fence(accountId, transferId);
+        if (archived) return { status: "DEBITED" };
         const result = await account
           .patch({ accountId })
           .data((item, op) => {
@@ -196,16 +335,20 @@ export class DynamoAccountLedger implements AccountLedger {
             op.set(item.transfers[key], entry);
             op.set(item.updatedAt, at);
           })
-          .where((item, op) => `${op.gte(item.balance, amountCents)} AND ${op.notExists(item.transfers[key])}`)
+          .where(
+            (item, op) =>
+              `${op.gte(item.balance, amountCents)} AND ${op.notExists(item.transfers[key])} AND ${fence.gen === 0 ? op.notExists(item.gen) : op.eq(item.gen, fence.gen)} AND ${op.size(item.transfers)} < ${op.value(item.transfers, fence.cap)}`,
+          )
           .go(rejectedOrRead);
         if (!result.rejected) return { status: "DEBITED" };
         const current = result.data ?? (await this.#read(accountId));
         if (!current) throw new AccountNotFoundError(`No account has id ${accountId}`);
         if (entryIn(current, transferId)) return { status: "DEBITED" };
+        if (this.#genMoved(accountId, current, fence)) continue;
         if (current.balance < amountCents) return { status: "INSUFFICIENT", available: current.balance };
-        if (attempt >= RACE_RETRIES)
-          throw new Error(`${accountId}: debit kept losing races (${RACE_RETRIES + 1} tries)`);
+        await this.#makeRoom(accountId, current);
       }
+      throw new Error(`${accountId}: debit kept losing races (${RACE_RETRIES + 1} tries)`);
     });
   }
 
@@ -227,17 +370,24 @@ export class DynamoAccountLedger implements AccountLedger {
   #addFunds(accountId: string, entry: StoredEntry, action: string): Promise<void> {
     const key = markerKey(entry.id);
     return guarded("table", action, async () => {
-      const write = addFundsWrite(this.#table.table, accountId, key, entry.a, entry, entry.t);
-      const result = await sendWrite(this.#table, write, this.#parse);
-      if (!result.rejected) return;
-      const current = result.data ?? (await this.#read(accountId));
-      if (!current) throw new AccountNotFoundError(`No account has id ${accountId}`);
+      for (let attempt = 0; attempt <= RACE_RETRIES; attempt++) {
+        const { fence, archived } = await this.#fence(accountId, entry.id);
+        if (archived) return;
+        const write = addFundsWrite(this.#table.table, accountId, key, entry.a, entry, entry.t, fence);
+        const result = await sendWrite(this.#table, write, this.#parse);
+        if (!result.rejected) return;
+        const current = result.data ?? (await this.#read(accountId));
+        if (!current) throw new AccountNotFoundError(`No account has id ${accountId}`);
+        if (entryIn(current, entry.id)) return;
+        if (!this.#genMoved(accountId, current, fence)) await this.#makeRoom(accountId, current);
+      }
+      throw new Error(`${accountId}: ${action} kept losing races (${RACE_RETRIES + 1} tries)`);
     });
   }
 
   transfer(accountId: string, transferId: string): Promise<LedgerEntry | undefined> {
     return guarded("table", "read transfer", async () => {
-      const entry = entryIn(await this.#read(accountId), transferId);
+      const entry = await this.#find(accountId, transferId);
       return entry ? ledgerEntry(entry) : undefined;
     });
   }
@@ -253,8 +403,17 @@ export class DynamoAccountLedger implements AccountLedger {
 
   all(): Promise<AccountState[]> {
     return guarded("table", "read all accounts", async () => {
-      const { data } = await this.#service.entities.account.scan.go({ ...RAW_ERRORS, pages: "all" });
-      return data.map(stateOf);
+      const [accounts, archived] = await Promise.all([
+        this.#service.entities.account.scan.go({ ...RAW_ERRORS, pages: "all" }),
+        this.#service.entities.accountEntry.scan.go({ ...RAW_ERRORS, pages: "all" }),
+      ]);
+      const byAccount = new Map<string, StoredEntry[]>();
+      for (const item of archived.data) {
+        const list = byAccount.get(item.accountId) ?? [];
+        list.push(archivedEntry(item));
+        byAccount.set(item.accountId, list);
+      }
+      return accounts.data.map((item) => stateOf(item, byAccount.get(item.accountId) ?? []));
     });
   }
 
@@ -262,15 +421,56 @@ export class DynamoAccountLedger implements AccountLedger {
     return guarded("table", "read account", async () => {
       const item = await this.#read(accountId);
       if (!item) return undefined;
-      return stateOf(item);
+      const { entries } = await this.#page(item, LATEST_ENTRIES);
+      return { ...stateOf(item, []), entries };
     });
+  }
+
+  entries(accountId: string, limit: number, after?: EntryPosition): Promise<EntriesPage> {
+    return guarded("table", "read entries", async () => {
+      const item = await this.#read(accountId);
+      return item ? this.#page(item, limit, after) : { entries: [] };
+    });
+  }
+
+  /**
+   * A page of an account's entries, newest first, after a position: the
+   * item's markers (recent and pending) merged with its archived entries.
+   * Positions are (at, transfer id), which never change, so an entry archived
+   * between two pages is still listed once.
+   */
+  async #page(item: AccountItem, limit: number, after?: EntryPosition): Promise<EntriesPage> {
+    const archived = await this.#archivePage(item.accountId, limit, after);
+    const before = (entry: LedgerEntry) =>
+      !after || entry.at < after.at || (entry.at === after.at && entry.transferId < after.transferId);
+    const merged = stateOf(item, archived.entries).entries.filter(before);
+    const entries = merged.slice(0, limit);
+    const last = entries.at(-1);
+    const more = merged.length > limit || archived.full;
+    return { entries, ...(more && last ? { next: { at: last.at, transferId: last.transferId } } : {}) };
+  }
+
+  /** Archived entries of one account, newest first, `limit` of them after `after`. */
+  async #archivePage(
+    accountId: string,
+    limit: number,
+    after?: EntryPosition,
+  ): Promise<{ entries: StoredEntry[]; full: boolean }> {
+    const query = this.#service.entities.accountEntry.query.byAccount({ accountId });
+    const ranged = after ? query.lt({ at: after.at, transferId: after.transferId }) : query;
+    const { data } = await ranged.go({ ...RAW_ERRORS, order: "desc", limit, pages: 1 });
+    return { entries: data.map(archivedEntry), full: data.length === limit };
   }
 }
 
-function stateOf(item: AccountItem): AccountState {
-  const entries = Object.values((item.transfers ?? {}) as Record<string, StoredEntry>)
-    .map(ledgerEntry)
-    .sort((a, b) => b.at.localeCompare(a.at));
+/** How many entries `find` returns: the account view's latest. */
+const LATEST_ENTRIES = 10;
+
+/** An account's state from its item and archived entries; a marker still in the item wins over its archive. */
+function stateOf(item: AccountItem, archived: StoredEntry[]): AccountState {
+  const markers = Object.values((item.transfers ?? {}) as Record<string, StoredEntry>);
+  const inItem = new Set(markers.map((entry) => entry.id));
+  const entries = [...markers, ...archived.filter((entry) => !inItem.has(entry.id))].map(ledgerEntry).sort(newestFirst);
   return {
     accountId: item.accountId,
     balanceCents: item.balance,

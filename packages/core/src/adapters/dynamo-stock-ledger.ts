@@ -4,8 +4,9 @@ import { bindingOf, type OrdersService, type TableBinding } from "../entities/se
 import type { StockItem } from "../entities/stock.ts";
 import type { ReserveResult, StockLedger, StockLevel } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
+import { compactMarkers, Generations, markerCount, STOCK_MARKER_CAP } from "./ledger-fence.ts";
 import { markerKey } from "./marker-keys.ts";
-import { commitWrite, reserveWrite, sendWrite } from "./table-writes.ts";
+import { commitWrite, type Fence, reserveWrite, sendWrite } from "./table-writes.ts";
 
 /**
  * A reservation marker as stored: its status's initial and the quantity, e.g.
@@ -37,8 +38,8 @@ function parsed(marker: StoredHold): { status: ReservationStatus; quantity: numb
   return { status, quantity: Number(marker.slice(1)) };
 }
 
-/** A write lost a race with another writer of the same item: read and try again, a few times. */
-const RACE_RETRIES = 5;
+/** A write lost a race (another writer, or an archiving that moved `gen` or made room): read and try again. */
+const RACE_RETRIES = 8;
 const rejectedOrRead = { ...RAW_ERRORS, returnOnConditionCheckFailure: "all_old", response: "none" } as const;
 
 function levelOf(item: StockItem): StockLevel {
@@ -51,26 +52,36 @@ function levelOf(item: StockItem): StockLevel {
   };
 }
 
-function holdIn(
-  item: StockItem | null | undefined,
-  orderId: string,
-): { status: ReservationStatus; quantity: number } | undefined {
-  const marker = (item?.holds as Record<string, StoredHold> | undefined)?.[markerKey(orderId)];
+type Hold = { status: ReservationStatus; quantity: number };
+
+function markerIn(item: StockItem | null | undefined, key: string): Hold | undefined {
+  const marker = (item?.holds as Record<string, StoredHold> | undefined)?.[key];
   return marker === undefined ? undefined : parsed(marker);
 }
 
 /**
+ * Where a cancelled order's returned units are marked: a marker of its own,
+ * `X<quantity>`, apart from the reservation's, so that a committed
+ * reservation is settled and may be archived.
+ */
+const returnKey = (orderId: string) => markerKey(`return:${orderId}`);
+
+/**
  * `StockLedger` over the one table. Each reservation is a marker in the sku's
  * item, set in the same conditional write that moves `reserved` and
- * `available`, so no unit is ever held, sold or returned twice. Reserve and
- * commit, which every order makes, send hand-built writes (`table-writes.ts`);
- * the rest goes through ElectroDB's builder.
+ * `available`, so no unit is ever held, sold or returned twice. Settled
+ * markers are archived as items of their own (`stockReservation`), so the
+ * item stays under 4 KB; every write that adds a marker is fenced against
+ * that (`ledger-fence.ts`). Reserve and commit, which every order makes, send
+ * hand-built writes (`table-writes.ts`); the rest goes through ElectroDB's
+ * builder.
  */
 export class DynamoStockLedger implements StockLedger {
   readonly #service: OrdersService;
   readonly #table: TableBinding;
   readonly #now: () => string;
   readonly #parse: (item: Record<string, unknown>) => StockItem | null;
+  readonly #gens = new Generations();
 
   constructor(service: OrdersService, now: () => string = () => new Date().toISOString()) {
     this.#service = service;
@@ -79,29 +90,105 @@ export class DynamoStockLedger implements StockLedger {
     this.#parse = (item) => service.entities.stock.parse({ Item: item })?.data ?? null;
   }
 
-  #read(sku: string): Promise<StockItem | null> {
-    return this.#service.entities.stock
-      .get({ sku })
-      .go({ ...RAW_ERRORS, consistent: true })
-      .then((result) => result.data);
+  async #read(sku: string): Promise<StockItem | null> {
+    const { data } = await this.#service.entities.stock.get({ sku }).go({ ...RAW_ERRORS, consistent: true });
+    if (data) this.#gens.learn(sku, data.gen);
+    return data;
+  }
+
+  /** A marker archiving moved out of the sku's item. */
+  async #archived(sku: string, key: string): Promise<Hold | undefined> {
+    const { data } = await this.#service.entities.stockReservation
+      .get({ sku, markerKey: key })
+      .go({ ...RAW_ERRORS, consistent: true });
+    return data ? parsed(data.marker) : undefined;
+  }
+
+  /** The marker in the item, or else in the archive when the item was ever archived. */
+  async #markerOf(item: StockItem, key: string): Promise<Hold | undefined> {
+    return markerIn(item, key) ?? ((item.gen ?? 0) > 0 ? await this.#archived(item.sku, key) : undefined);
+  }
+
+  /** The fence for a write that adds a marker; after a look in the archive when the item was ever archived. */
+  async #fence(sku: string, key: string): Promise<{ fence: Fence; archived?: Hold }> {
+    const gen = this.#gens.get(sku);
+    const archived = gen > 0 ? await this.#archived(sku, key) : undefined;
+    return { fence: { gen, cap: STOCK_MARKER_CAP }, ...(archived ? { archived } : {}) };
+  }
+
+  /**
+   * After a refused write that adds a marker, with the marker not in the
+   * item: true when `gen` moved since the fence's look in the archive, which
+   * must then be looked in again before the refusal means anything else.
+   */
+  #genMoved(current: StockItem, fence: Fence): boolean {
+    if ((current.gen ?? 0) === fence.gen) return false;
+    this.#gens.learn(current.sku, current.gen);
+    return true;
+  }
+
+  /** A full item: archive its settled markers until it is under the cap (one from before archiving may hold thousands). */
+  async #makeRoom(current: StockItem): Promise<void> {
+    let item: StockItem | null = current;
+    while (item && markerCount(item.holds) >= STOCK_MARKER_CAP && (await this.#compact(item)) > 0) {
+      item = await this.#read(current.sku);
+    }
+  }
+
+  /** Archives settled markers of the item (see `compactMarkers`); how many it removed. */
+  #compact(current: StockItem): Promise<number> {
+    const { stock, stockReservation } = this.#service.entities;
+    const { sku } = current;
+    return compactMarkers<StoredHold>({
+      markers: (current.holds ?? {}) as Record<string, StoredHold>,
+      gen: current.gen ?? 0,
+      settled: (marker) => parsed(marker).status !== "HELD",
+      archive: async (markers) => {
+        const archivedAt = this.#now();
+        let items = markers.map(([key, marker]) => ({ sku, markerKey: key, marker, archivedAt }));
+        for (let attempt = 0; items.length > 0; attempt++) {
+          if (attempt > RACE_RETRIES) throw new Error(`${sku}: the archive kept leaving reservations unprocessed`);
+          const { unprocessed } = await stockReservation.put(items).go(RAW_ERRORS);
+          const left = new Set(unprocessed.map((key) => key.markerKey));
+          items = items.filter((item) => left.has(item.markerKey));
+        }
+      },
+      remove: async (keys, from) => {
+        const result = await stock
+          .patch({ sku })
+          .data((item, op) => {
+            for (const key of keys) op.remove(item.holds[key]);
+            op.set(item.gen, from + 1);
+          })
+          .where((item, op) => (from === 0 ? op.notExists(item.gen) : op.eq(item.gen, from)))
+          .go(rejectedOrRead);
+        if (!result.rejected) this.#gens.learn(sku, from + 1);
+        return !result.rejected;
+      },
+    });
   }
 
   reserve(sku: string, orderId: string, quantity: number): Promise<ReserveResult> {
     const key = markerKey(orderId);
     return guarded("table", "reserve stock", async () => {
-      for (let attempt = 0; ; attempt++) {
-        const write = reserveWrite(this.#table.table, sku, key, quantity, stored("HELD", quantity), this.#now());
+      for (let attempt = 0; attempt <= RACE_RETRIES; attempt++) {
+        const { fence, archived } = await this.#fence(sku, key);
+        if (archived) return { status: archived.status };
+        const write = reserveWrite(this.#table.table, sku, key, quantity, stored("HELD", quantity), this.#now(), fence);
         const result = await sendWrite(this.#table, write, this.#parse);
         if (!result.rejected) return { status: "HELD" };
         const current = result.data ?? (await this.#read(sku));
         if (!current) return { status: "SHORT", available: 0 };
-        const existing = holdIn(current, orderId);
+        const existing = markerIn(current, key);
         if (existing) return { status: existing.status };
+        if (this.#genMoved(current, fence)) continue;
         if (current.available < quantity) return { status: "SHORT", available: Math.max(0, current.available) };
-        // The stock seen now fits: another order released units in between. Try again; under contention
-        // that never settles, fail the attempt (the queue retries it) rather than report a shortfall that is not.
-        if (attempt >= RACE_RETRIES) throw new Error(`${sku}: reserve kept losing races (${RACE_RETRIES + 1} tries)`);
+        // The stock fits now (another order released units), or the item was full: try again. Under
+        // contention that never settles, fail the attempt (the queue retries it), never report a
+        // shortfall that is not.
+        await this.#makeRoom(current);
       }
+      throw new Error(`${sku}: reserve kept losing races (${RACE_RETRIES + 1} tries)`);
     });
   }
 
@@ -112,7 +199,8 @@ export class DynamoStockLedger implements StockLedger {
       const write = commitWrite(this.#table.table, sku, key, quantity, markers, this.#now());
       const result = await sendWrite(this.#table, write, this.#parse);
       if (!result.rejected) return "COMMITTED";
-      const existing = holdIn(result.data ?? (await this.#read(sku)), orderId);
+      const current = result.data ?? (await this.#read(sku));
+      const existing = current ? await this.#markerOf(current, key) : undefined;
       if (!existing || existing.status === "HELD") {
         throw new Error(`Order ${orderId} has no HELD reservation of ${quantity} ${sku} to commit`);
       }
@@ -140,18 +228,25 @@ export class DynamoStockLedger implements StockLedger {
         const current = released.data ?? (await this.#read(sku));
         // No such sku: nothing of it can ever be held.
         if (!current) return "RELEASED";
-        const existing = holdIn(current, orderId);
+        const existing = markerIn(current, key);
         if (existing && existing.status !== "HELD") return existing.status;
         if (existing) throw new Error(`Order ${orderId} holds ${existing.quantity} ${sku}, not ${quantity}`);
-        // Never reserved: leave a RELEASED marker so that a late reserve of this order cannot hold.
+        // Never reserved, or archived: leave a RELEASED marker so that a late reserve of this order cannot hold.
+        const { fence, archived } = await this.#fence(sku, key);
+        if (archived) return archived.status;
         const tombstone = await stock
           .patch({ sku })
           .data((item, op) => {
             op.set(item.holds[key], stored("RELEASED", 0));
           })
-          .where((item, op) => op.notExists(item.holds[key]))
+          .where(
+            (item, op) =>
+              `${op.notExists(item.holds[key])} AND ${fence.gen === 0 ? op.notExists(item.gen) : op.eq(item.gen, fence.gen)} AND ${op.size(item.holds)} < ${op.value(item.holds, fence.cap)}`,
+          )
           .go(rejectedOrRead);
         if (!tombstone.rejected) return "RELEASED";
+        const after = tombstone.data ?? (await this.#read(sku));
+        if (after && !markerIn(after, key) && !this.#genMoved(after, fence)) await this.#makeRoom(after);
       }
       throw new Error(`Could not release ${sku} for order ${orderId}: too many concurrent writers`);
     });
@@ -160,24 +255,38 @@ export class DynamoStockLedger implements StockLedger {
   restock(sku: string, orderId: string, quantity: number): Promise<ReservationStatus> {
     const { stock } = this.#service.entities;
     const key = markerKey(orderId);
+    const returned = returnKey(orderId);
     return guarded<ReservationStatus>("table", "restock", async () => {
-      const at = this.#now();
-      const result = await stock
-        .patch({ sku })
-        .data((item, op) => {
-          op.add(item.onHand, quantity);
-          op.add(item.available, quantity);
-          op.set(item.holds[key], stored("RETURNED", quantity));
-          op.set(item.updatedAt, at);
-        })
-        .where((item, op) => op.eq(item.holds[key], stored("COMMITTED", quantity)))
-        .go(rejectedOrRead);
-      if (!result.rejected) return "RETURNED";
-      const existing = holdIn(result.data ?? (await this.#read(sku)), orderId);
-      if (existing?.status !== "RETURNED") {
-        throw new Error(`Order ${orderId} has no COMMITTED ${quantity} ${sku} to return`);
+      for (let attempt = 0; attempt <= RACE_RETRIES; attempt++) {
+        // The read comes first: its `gen` fences the write below (see ledger-fence.ts).
+        const current = await this.#read(sku);
+        const sold = current ? await this.#markerOf(current, key) : undefined;
+        // A return marked apart, or (before returns were) on the reservation itself.
+        if (sold?.status === "RETURNED" || (current && (await this.#markerOf(current, returned)))) return "RETURNED";
+        if (!current || sold?.status !== "COMMITTED" || sold.quantity !== quantity) {
+          throw new Error(`Order ${orderId} has no COMMITTED ${quantity} ${sku} to return`);
+        }
+        const gen = current.gen ?? 0;
+        const at = this.#now();
+        const result = await stock
+          .patch({ sku })
+          .data((item, op) => {
+            op.add(item.onHand, quantity);
+            op.add(item.available, quantity);
+            op.set(item.holds[returned], stored("RETURNED", quantity));
+            op.set(item.updatedAt, at);
+          })
+          .where(
+            (item, op) =>
+              `${op.notExists(item.holds[returned])} AND ${gen === 0 ? op.notExists(item.gen) : op.eq(item.gen, gen)} AND ${op.size(item.holds)} < ${op.value(item.holds, STOCK_MARKER_CAP)}`,
+          )
+          .go(rejectedOrRead);
+        if (!result.rejected) return "RETURNED";
+        const after = result.data ?? (await this.#read(sku));
+        if (after && markerIn(after, returned)) return "RETURNED";
+        if (after && (after.gen ?? 0) === gen) await this.#makeRoom(after);
       }
-      return "RETURNED";
+      throw new Error(`Could not return ${quantity} ${sku} for order ${orderId}: too many concurrent writers`);
     });
   }
 
@@ -186,6 +295,8 @@ export class DynamoStockLedger implements StockLedger {
     skus: string[],
   ): Promise<Map<string, { quantity: number; status: ReservationStatus }>> {
     const { stock } = this.#service.entities;
+    const key = markerKey(orderId);
+    const returned = returnKey(orderId);
     return guarded("table", "read reservations", async () => {
       const found = new Map<string, { quantity: number; status: ReservationStatus }>();
       if (skus.length === 0) return found;
@@ -193,10 +304,13 @@ export class DynamoStockLedger implements StockLedger {
         .get(skus.map((sku) => ({ sku })))
         .go({ ...RAW_ERRORS, consistent: true });
       if (unprocessed.length > 0) throw new Error(`${unprocessed.length} stock keys were left unprocessed`);
-      for (const item of data) {
-        const hold = holdIn(item, orderId);
-        if (hold) found.set(item.sku, { quantity: hold.quantity, status: hold.status });
-      }
+      await Promise.all(
+        data.map(async (item) => {
+          const [hold, back] = await Promise.all([this.#markerOf(item, key), this.#markerOf(item, returned)]);
+          if (back) found.set(item.sku, { quantity: back.quantity, status: "RETURNED" });
+          else if (hold) found.set(item.sku, { quantity: hold.quantity, status: hold.status });
+        }),
+      );
       return found;
     });
   }

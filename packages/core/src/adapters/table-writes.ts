@@ -28,7 +28,8 @@ import type { TableBinding } from "../entities/service.ts";
  * admin) keep the builder.
  *
  * The protocol is untouched: each marker is set in the same conditional write
- * as the counters it guards.
+ * as the counters it guards, and a write that adds one is fenced
+ * (`ledger-fence.ts`).
  */
 
 const SERVICE = "orders";
@@ -40,6 +41,25 @@ export const orderKey = (orderId: string) => ({ pk: `$${SERVICE}#orderId_${order
 
 /** The map key's expression name: ElectroDB keeps only letters and digits (marker keys have nothing else). */
 const nameOf = (mapKey: string) => `#${mapKey}`;
+
+/**
+ * The fence on a write that adds a marker (see `ledger-fence.ts`): the item's
+ * `gen` is still the one the writer read (absent for 0), and its map holds
+ * fewer than `cap` markers. As ElectroDB writes `op.notExists(item.gen)` or
+ * `op.eq(item.gen, gen)`, then `op.size(item[map]) < op.value(item[map], cap)`.
+ */
+export interface Fence {
+  gen: number;
+  cap: number;
+}
+
+function fenced(fence: Fence, map: "holds" | "transfers") {
+  return {
+    condition: `${fence.gen === 0 ? "attribute_not_exists(#gen)" : "#gen = :gen0"} AND size(#${map}) < :${map}0`,
+    names: { "#gen": "gen" },
+    values: { ...(fence.gen === 0 ? {} : { ":gen0": fence.gen }), [`:${map}0`]: fence.cap },
+  };
+}
 
 /** What every ElectroDB patch adds: the item must exist, and it rewrites its composite and identifiers. */
 function patch(
@@ -108,20 +128,24 @@ export function reserveWrite(
   quantity: number,
   marker: string,
   at: string,
+  fence: Fence,
 ): UpdateCommandInput {
   const name = nameOf(markerKey);
+  const guard = fenced(fence, "holds");
   return patch(table, stockKey(sku), "stock", ["sku", sku], {
     set: [`#holds.${name} = :holds_u0`, "#updatedAt = :updatedAt_u0"],
     add: "#available :available_u0, #reserved :reserved_u0",
-    condition: `#available >= :available0 AND attribute_not_exists(#holds.${name})`,
+    condition: `#available >= :available0 AND attribute_not_exists(#holds.${name}) AND ${guard.condition}`,
     marker: markerKey,
     names: {
       "#available": "available",
       "#holds": "holds",
       "#reserved": "reserved",
       "#updatedAt": "updatedAt",
+      ...guard.names,
     },
     values: {
+      ...guard.values,
       ":available0": quantity,
       ":available_u0": -quantity,
       ":reserved_u0": quantity,
@@ -170,20 +194,24 @@ export function holdWrite(
   amountCents: number,
   entry: object,
   at: string,
+  fence: Fence,
 ): UpdateCommandInput {
   const name = nameOf(markerKey);
+  const guard = fenced(fence, "transfers");
   return patch(table, accountKey(accountId), "account", ["accountId", accountId], {
     set: [`#transfers.${name} = :transfers_u0`, "#updatedAt = :updatedAt_u0"],
     add: "#balance :balance_u0, #held :held_u0",
-    condition: `#balance >= :balance0 AND attribute_not_exists(#transfers.${name})`,
+    condition: `#balance >= :balance0 AND attribute_not_exists(#transfers.${name}) AND ${guard.condition}`,
     marker: markerKey,
     names: {
       "#balance": "balance",
       "#transfers": "transfers",
       "#held": "held",
       "#updatedAt": "updatedAt",
+      ...guard.names,
     },
     values: {
+      ...guard.values,
       ":balance0": amountCents,
       ":balance_u0": -amountCents,
       ":held_u0": amountCents,
@@ -232,15 +260,17 @@ export function addFundsWrite(
   amountCents: number,
   entry: object,
   at: string,
+  fence: Fence,
 ): UpdateCommandInput {
   const name = nameOf(markerKey);
+  const guard = fenced(fence, "transfers");
   return patch(table, accountKey(accountId), "account", ["accountId", accountId], {
     set: [`#transfers.${name} = :transfers_u0`, "#updatedAt = :updatedAt_u0"],
     add: "#balance :balance_u0",
-    condition: `attribute_not_exists(#transfers.${name})`,
+    condition: `attribute_not_exists(#transfers.${name}) AND ${guard.condition}`,
     marker: markerKey,
-    names: { "#transfers": "transfers", "#balance": "balance", "#updatedAt": "updatedAt" },
-    values: { ":balance_u0": amountCents, ":transfers_u0": entry, ":updatedAt_u0": at },
+    names: { "#transfers": "transfers", "#balance": "balance", "#updatedAt": "updatedAt", ...guard.names },
+    values: { ...guard.values, ":balance_u0": amountCents, ":transfers_u0": entry, ":updatedAt_u0": at },
   });
 }
 

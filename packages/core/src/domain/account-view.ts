@@ -21,7 +21,7 @@ export interface AccountView {
 }
 
 /** How many ledger entries an account view lists, newest first. */
-export const ENTRIES_SHOWN = 50;
+export const ENTRIES_SHOWN = 10;
 
 interface AccountLike {
   accountId: string;
@@ -37,6 +37,18 @@ interface AccountLike {
   }[];
 }
 
+/** One ledger entry on the wire. */
+export function ledgerEntryView(entry: AccountLike["entries"][number]): LedgerEntryView {
+  return {
+    transferId: entry.transferId,
+    kind: entry.kind,
+    amount: fromCents(entry.amountCents),
+    status: entry.status,
+    at: entry.at,
+    ...(entry.orderId ? { orderId: entry.orderId } : {}),
+  };
+}
+
 /** An account as `GET /accounts/{id}` shows it. `available` is the balance: holds are kept apart. */
 export function accountView(account: AccountLike): AccountView {
   return {
@@ -44,13 +56,6 @@ export function accountView(account: AccountLike): AccountView {
     balance: fromCents(account.balanceCents),
     held: fromCents(account.heldCents),
     available: fromCents(account.balanceCents),
-    entries: account.entries.slice(0, ENTRIES_SHOWN).map((entry) => ({
-      transferId: entry.transferId,
-      kind: entry.kind,
-      amount: fromCents(entry.amountCents),
-      status: entry.status,
-      at: entry.at,
-      ...(entry.orderId ? { orderId: entry.orderId } : {}),
-    })),
+    entries: account.entries.slice(0, ENTRIES_SHOWN).map(ledgerEntryView),
   };
 }

@@ -13,6 +13,8 @@ export const accountSchema = {
     balance: { type: "number", required: true },
     held: { type: "number", required: true },
     transfers: { type: "any", required: true },
+    /** How many times settled markers were archived out of the item (absent: never). See `ledger-fence.ts`. */
+    gen: { type: "number" },
     createdAt: { type: "string", required: true, readOnly: true },
     updatedAt: { type: "string", required: true },
   },

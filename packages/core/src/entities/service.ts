@@ -1,12 +1,14 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Service } from "electrodb";
 import { accountEntity } from "./account.ts";
+import { accountEntryEntity } from "./account-entry.ts";
 import { auditEntryEntity } from "./audit-entry.ts";
 import { failureEntity } from "./failure.ts";
 import { notificationEntity } from "./notification.ts";
 import { orderEntity } from "./order.ts";
 import { orderDuplicateEntity } from "./order-duplicate.ts";
 import { stockEntity } from "./stock.ts";
+import { stockReservationEntity } from "./stock-reservation.ts";
 import { webhookEntity } from "./webhook.ts";
 
 /** The client and table name a service was built with. */
@@ -26,6 +28,8 @@ export function ordersService(config: TableBinding) {
     auditEntry: auditEntryEntity(config),
     stock: stockEntity(config),
     account: accountEntity(config),
+    accountEntry: accountEntryEntity(config),
+    stockReservation: stockReservationEntity(config),
     notification: notificationEntity(config),
     webhook: webhookEntity(config),
   });

@@ -14,6 +14,8 @@ export const stockSchema = {
     reserved: { type: "number", required: true },
     available: { type: "number", required: true },
     holds: { type: "any", required: true },
+    /** How many times settled markers were archived out of the item (absent: never). See `ledger-fence.ts`. */
+    gen: { type: "number" },
     updatedAt: { type: "string", required: true },
   },
   indexes: {

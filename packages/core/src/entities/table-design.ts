@@ -1,10 +1,12 @@
 import { accountSchema } from "./account.ts";
+import { accountEntrySchema } from "./account-entry.ts";
 import { auditEntrySchema } from "./audit-entry.ts";
 import { failureSchema } from "./failure.ts";
 import { notificationSchema } from "./notification.ts";
 import { orderSchema } from "./order.ts";
 import { orderDuplicateSchema } from "./order-duplicate.ts";
 import { stockSchema } from "./stock.ts";
+import { stockReservationSchema } from "./stock-reservation.ts";
 import { webhookSchema } from "./webhook.ts";
 
 /**
@@ -44,6 +46,8 @@ export const tableSchemas: readonly SchemaShape[] = [
   auditEntrySchema,
   stockSchema,
   accountSchema,
+  accountEntrySchema,
+  stockReservationSchema,
   notificationSchema,
   webhookSchema,
 ];

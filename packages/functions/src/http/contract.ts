@@ -201,7 +201,11 @@ export const AccountSchema = z
     balance: z.number().register(z.globalRegistry, { description: "Spendable funds, in currency units" }),
     held: z.number().register(z.globalRegistry, { description: "Funds on hold for orders in flight" }),
     available: z.number(),
-    entries: z.array(LedgerEntrySchema).register(z.globalRegistry, { description: "The latest 50, newest first" }),
+    entries: z
+      .array(LedgerEntrySchema)
+      .register(z.globalRegistry, {
+        description: "The latest 10, newest first; page through all of them with GET /accounts/{id}/entries",
+      }),
     webhook: z.optional(WebhookViewSchema),
   })
   .register(z.globalRegistry, { id: "Account" });
@@ -298,6 +302,21 @@ export const AccountOrdersSchema = z
   .register(z.globalRegistry, { id: "AccountOrders" });
 
 export type AccountOrdersBody = z.infer<typeof AccountOrdersSchema>;
+
+export const AccountEntriesSchema = z
+  .object({
+    entries: z.array(LedgerEntrySchema).register(z.globalRegistry, {
+      description: "Newest first (by time, then transfer id); pending and settled alike",
+    }),
+    cursor: z.optional(
+      z.string().register(z.globalRegistry, {
+        description: "Pass it back as ?cursor= for the next page; absent on the last",
+      }),
+    ),
+  })
+  .register(z.globalRegistry, { id: "AccountEntries" });
+
+export type AccountEntriesBody = z.infer<typeof AccountEntriesSchema>;
 
 export const InconsistencySchema = z
   .object({

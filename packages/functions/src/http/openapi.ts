@@ -1,4 +1,5 @@
 import { DiscardRequestSchema, EditRequestSchema, RedriveRequestSchema } from "@orders/core/domain/admin";
+import { DEFAULT_ENTRIES_LIMIT, MAX_ENTRIES_LIMIT } from "@orders/core/domain/entry-listing";
 import {
   DEFAULT_LISTING_LIMIT,
   LISTED_STATUSES,
@@ -8,6 +9,7 @@ import {
 import { ACCOUNT_PATTERN, SKU_PATTERN } from "@orders/core/domain/validation";
 import * as z from "zod/mini";
 import {
+  AccountEntriesSchema,
   AccountOrdersSchema,
   AccountSchema,
   CancelAnswerSchema,
@@ -28,6 +30,7 @@ import {
 // Importing the schemas registers them (with their ids) in zod's global registry.
 void [
   AccountOrdersSchema,
+  AccountEntriesSchema,
   SubmitOrderBodySchema,
   SubmitAcceptedSchema,
   OrderLookupSchema,
@@ -183,7 +186,7 @@ export function openApiDocument() {
           "201": { description: "Opened, with a zero balance", content: jsonContent(AccountSchema) },
           "400": error("Malformed account id"),
         }),
-        get: adminOperation("Read an account: balance, holds and the latest 50 ledger entries", {
+        get: adminOperation("Read an account: balance, holds and the latest 10 ledger entries", {
           "200": { description: "The account", content: jsonContent(AccountSchema) },
           "400": error("Malformed account id"),
           "404": error("ACCOUNT_NOT_FOUND"),
@@ -224,6 +227,31 @@ export function openApiDocument() {
               in: "query",
               required: false,
               description: "The previous page's cursor, for the same account, role and status",
+              schema: { type: "string" },
+            },
+          ],
+        },
+      },
+      "/accounts/{id}/entries": {
+        parameters: [accountParameter],
+        get: {
+          ...adminOperation("Every ledger entry of an account, newest first, a page at a time", {
+            "200": { description: "A page of entries", content: jsonContent(AccountEntriesSchema) },
+            "400": error("Malformed account id or query parameter, or a cursor of another account"),
+            "404": error("ACCOUNT_NOT_FOUND"),
+          }),
+          parameters: [
+            {
+              name: "limit",
+              in: "query",
+              required: false,
+              schema: { type: "integer", minimum: 1, maximum: MAX_ENTRIES_LIMIT, default: DEFAULT_ENTRIES_LIMIT },
+            },
+            {
+              name: "cursor",
+              in: "query",
+              required: false,
+              description: "The previous page's cursor, for the same account",
               schema: { type: "string" },
             },
           ],

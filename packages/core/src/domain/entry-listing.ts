@@ -1,0 +1,64 @@
+import * as z from "zod/mini";
+import { InvalidInputError } from "./errors.ts";
+
+/**
+ * An account's ledger entries, newest first, a page at a time
+ * (`GET /accounts/{id}/entries?limit=&cursor=`).
+ */
+
+export const DEFAULT_ENTRIES_LIMIT = 20;
+export const MAX_ENTRIES_LIMIT = 100;
+
+/** The query string. Strict: a misspelt parameter is a 400, not silently the default. */
+export const EntriesQuerySchema = z.strictObject({
+  limit: z._default(
+    z.coerce
+      .number({ error: "limit must be a number" })
+      .check(
+        z.refine(Number.isInteger, { error: "limit must be a whole number" }),
+        z.gte(1, { error: "limit must be at least 1" }),
+        z.lte(MAX_ENTRIES_LIMIT, { error: `limit must be at most ${MAX_ENTRIES_LIMIT}` }),
+      ),
+    DEFAULT_ENTRIES_LIMIT,
+  ),
+  cursor: z.optional(z.string().check(z.maxLength(512, { error: "cursor must come from a previous page" }))),
+});
+
+/** Where a page ended: its last entry. The next page starts strictly after it. */
+export interface EntriesPosition {
+  at: string;
+  transferId: string;
+}
+
+const CursorSchema = z.strictObject({
+  a: z.string(),
+  t: z.iso.datetime(),
+  x: z.string().check(z.minLength(1), z.maxLength(200)),
+});
+
+/**
+ * The opaque cursor of a page: the account and the last entry's position, as
+ * base64url JSON. It needs no signature: it only moves within the account
+ * the request names, and one from another account is refused.
+ */
+export function encodeEntriesCursor(accountId: string, position: EntriesPosition): string {
+  return Buffer.from(JSON.stringify({ a: accountId, t: position.at, x: position.transferId })).toString("base64url");
+}
+
+/** The position a cursor holds; throws InvalidInputError when it does not decode or names another account. */
+export function decodeEntriesCursor(accountId: string, cursor: string): EntriesPosition {
+  const refuse = (message: string) =>
+    new InvalidInputError(`The cursor is malformed: ${message}`, {
+      details: [{ field: "cursor", code: "invalid_cursor", message }],
+    });
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw refuse("pass the cursor the previous page returned");
+  }
+  const parsed = CursorSchema.safeParse(decoded);
+  if (!parsed.success) throw refuse("pass the cursor the previous page returned");
+  if (parsed.data.a !== accountId) throw refuse("it belongs to another account's entries");
+  return { at: parsed.data.t, transferId: parsed.data.x };
+}

@@ -1,0 +1,39 @@
+import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+
+/**
+ * A settled ledger entry, moved out of its account's item. An account item
+ * keeps the markers of recent and pending transfers only (at most
+ * `ACCOUNT_MARKER_CAP`); once a transfer is POSTED or VOIDED its marker may be
+ * archived here, one item per transfer, and removed from the account.
+ * `byAccount` (gsi1) lists an account's entries newest first.
+ */
+export const accountEntrySchema = {
+  model: { entity: "accountEntry", version: "1", service: "orders" },
+  attributes: {
+    accountId: { type: "string", required: true, readOnly: true },
+    transferId: { type: "string", required: true, readOnly: true },
+    kind: { type: ["DEPOSIT", "DEBIT", "CREDIT"] as const, required: true },
+    amountCents: { type: "number", required: true },
+    status: { type: ["HELD", "POSTED", "VOIDED"] as const, required: true },
+    at: { type: "string", required: true },
+    orderId: { type: "string" },
+    reason: { type: "any" },
+  },
+  indexes: {
+    byTransfer: {
+      pk: { field: "pk", composite: ["accountId", "transferId"], casing: "none" },
+      sk: { field: "sk", composite: [], casing: "none" },
+    },
+    byAccount: {
+      index: "gsi1",
+      pk: { field: "gsi1pk", composite: ["accountId"], casing: "none" },
+      sk: { field: "gsi1sk", composite: ["at", "transferId"], casing: "none" },
+    },
+  },
+} as const;
+
+export function accountEntryEntity(config: EntityConfiguration) {
+  return new Entity(accountEntrySchema, config);
+}
+
+export type AccountEntryItem = EntityItem<ReturnType<typeof accountEntryEntity>>;

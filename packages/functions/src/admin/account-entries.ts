@@ -1,0 +1,17 @@
+import { listAccountEntries } from "@orders/core/use-cases/accounts/list-account-entries";
+import { accountLedger } from "../composition/table.ts";
+import { adminRoute } from "../http/admin-route.ts";
+import type { AccountEntriesBody } from "../http/contract.ts";
+import { json } from "../http/responses.ts";
+
+const deps = { accounts: accountLedger() };
+
+/** GET /accounts/{id}/entries?limit=&cursor=: every ledger entry of the account, newest first, a page at a time. */
+export const handler = adminRoute({ body: false }, async (event) => {
+  const page: AccountEntriesBody = await listAccountEntries(
+    event.pathParameters?.id ?? "",
+    event.queryStringParameters ?? {},
+    deps,
+  );
+  return json(200, page);
+});
