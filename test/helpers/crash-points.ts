@@ -9,7 +9,7 @@ export interface CrashPoints {
   /** Every command name sent since the last `reset`, e.g. `UpdateItem`. */
   readonly commands: string[];
   /**
-   * Crash at the n-th write (PutItem or UpdateItem, counting from 0) from now:
+   * Crash at the n-th write (PutItem, UpdateItem, DeleteItem or BatchWriteItem, counting from 0) from now:
    * `before` it reaches the table, or `after` the table applied it but before
    * the caller hears so, as a process that dies at that instant would.
    */
@@ -19,7 +19,7 @@ export interface CrashPoints {
   writes(): number;
 }
 
-const WRITES = new Set(["PutItem", "UpdateItem", "DeleteItem"]);
+const WRITES = new Set(["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"]);
 
 /** A simulated process death between two writes. */
 export class CrashError extends Error {

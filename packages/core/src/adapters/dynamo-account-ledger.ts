@@ -17,10 +17,12 @@ import { ACCOUNT_MARKER_CAP, compactMarkers, Generations, markerCount } from "./
 import { markerKey } from "./marker-keys.ts";
 import {
   accountIdsRead,
+  accountKey,
   addFundsWrite,
   type Fence,
   holdWrite,
   postWrite,
+  removeMarkersWrite,
   sendBatchGet,
   sendWrite,
 } from "./table-writes.ts";
@@ -171,7 +173,7 @@ export class DynamoAccountLedger implements AccountLedger {
 
   /** Archives settled entries of the item (see `compactMarkers`); how many it removed. */
   #compact(accountId: string, current: AccountItem): Promise<number> {
-    const { account, accountEntry } = this.#service.entities;
+    const { accountEntry } = this.#service.entities;
     const gen = current.gen ?? 0;
     return compactMarkers<StoredEntry>({
       markers: (current.transfers ?? {}) as Record<string, StoredEntry>,
@@ -196,14 +198,8 @@ export class DynamoAccountLedger implements AccountLedger {
         }
       },
       remove: async (keys, from) => {
-        const result = await account
-          .patch({ accountId })
-          .data((item, op) => {
-            for (const key of keys) op.remove(item.transfers[key]);
-            op.set(item.gen, from + 1);
-          })
-          .where((item, op) => (from === 0 ? op.notExists(item.gen) : op.eq(item.gen, from)))
-          .go(rejectedOrRead);
+        const write = removeMarkersWrite(this.#table.table, accountKey(accountId), "transfers", keys, from);
+        const result = await sendWrite(this.#table, write, this.#parse);
         if (!result.rejected) this.#gens.learn(accountId, from + 1);
         return !result.rejected;
       },

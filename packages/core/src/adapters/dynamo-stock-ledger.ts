@@ -6,7 +6,7 @@ import type { ReserveResult, StockLedger, StockLevel } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
 import { compactMarkers, Generations, markerCount, STOCK_MARKER_CAP } from "./ledger-fence.ts";
 import { markerKey } from "./marker-keys.ts";
-import { commitWrite, type Fence, reserveWrite, sendWrite } from "./table-writes.ts";
+import { commitWrite, type Fence, removeMarkersWrite, reserveWrite, sendWrite, stockKey } from "./table-writes.ts";
 
 /**
  * A reservation marker as stored: its status's initial and the quantity, e.g.
@@ -137,7 +137,7 @@ export class DynamoStockLedger implements StockLedger {
 
   /** Archives settled markers of the item (see `compactMarkers`); how many it removed. */
   #compact(current: StockItem): Promise<number> {
-    const { stock, stockReservation } = this.#service.entities;
+    const { stockReservation } = this.#service.entities;
     const { sku } = current;
     return compactMarkers<StoredHold>({
       markers: (current.holds ?? {}) as Record<string, StoredHold>,
@@ -154,14 +154,8 @@ export class DynamoStockLedger implements StockLedger {
         }
       },
       remove: async (keys, from) => {
-        const result = await stock
-          .patch({ sku })
-          .data((item, op) => {
-            for (const key of keys) op.remove(item.holds[key]);
-            op.set(item.gen, from + 1);
-          })
-          .where((item, op) => (from === 0 ? op.notExists(item.gen) : op.eq(item.gen, from)))
-          .go(rejectedOrRead);
+        const write = removeMarkersWrite(this.#table.table, stockKey(sku), "holds", keys, from);
+        const result = await sendWrite(this.#table, write, this.#parse);
         if (!result.rejected) this.#gens.learn(sku, from + 1);
         return !result.rejected;
       },

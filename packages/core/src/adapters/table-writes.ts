@@ -274,6 +274,36 @@ export function addFundsWrite(
   });
 }
 
+/**
+ * Archiving's removal (`ledger-fence.ts`): these markers out of the item's
+ * map and `gen` one up, on condition that `gen` is still `from` (absent for
+ * 0). Built by hand because ElectroDB refuses to remove a path inside a
+ * required attribute; the item keeps ElectroDB's shape.
+ */
+export function removeMarkersWrite(
+  table: string,
+  key: { pk: string; sk: string },
+  map: "holds" | "transfers",
+  markerKeys: string[],
+  from: number,
+): UpdateCommandInput {
+  const names: Record<string, string> = Object.create(null);
+  names["#pk"] = "pk";
+  names["#sk"] = "sk";
+  names["#gen"] = "gen";
+  names[`#${map}`] = map;
+  for (const markerKey of markerKeys) names[nameOf(markerKey)] = markerKey;
+  return {
+    UpdateExpression: `SET #gen = :gen_u0 REMOVE ${markerKeys.map((markerKey) => `#${map}.${nameOf(markerKey)}`).join(", ")}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: { ":gen_u0": from + 1, ...(from === 0 ? {} : { ":gen0": from }) },
+    TableName: table,
+    Key: key,
+    ReturnValues: "NONE",
+    ConditionExpression: `attribute_exists(#pk) AND attribute_exists(#sk) AND ${from === 0 ? "attribute_not_exists(#gen)" : "#gen = :gen0"}`,
+  };
+}
+
 /** Read which of these accounts exist: their ids only. */
 export function accountIdsRead(table: string, accountIds: string[]): BatchGetCommandInput {
   return {

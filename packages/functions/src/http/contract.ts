@@ -201,11 +201,9 @@ export const AccountSchema = z
     balance: z.number().register(z.globalRegistry, { description: "Spendable funds, in currency units" }),
     held: z.number().register(z.globalRegistry, { description: "Funds on hold for orders in flight" }),
     available: z.number(),
-    entries: z
-      .array(LedgerEntrySchema)
-      .register(z.globalRegistry, {
-        description: "The latest 10, newest first; page through all of them with GET /accounts/{id}/entries",
-      }),
+    entries: z.array(LedgerEntrySchema).register(z.globalRegistry, {
+      description: "The latest 10, newest first; page through all of them with GET /accounts/{id}/entries",
+    }),
     webhook: z.optional(WebhookViewSchema),
   })
   .register(z.globalRegistry, { id: "Account" });

@@ -1,0 +1,356 @@
+import { type AttributeValue, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoAccountLedger } from "@orders/core/adapters/dynamo-account-ledger";
+import { DynamoStockLedger } from "@orders/core/adapters/dynamo-stock-ledger";
+import { ACCOUNT_MARKER_CAP, STOCK_MARKER_CAP } from "@orders/core/adapters/ledger-fence";
+import { markerKey } from "@orders/core/adapters/marker-keys";
+import { accountKey, stockKey } from "@orders/core/adapters/table-writes";
+import { ledgerTotalCents } from "@orders/core/domain/consistency";
+import { createOrderValidator } from "@orders/core/domain/validation";
+import type { LedgerEntry } from "@orders/core/ports";
+import { processOrder } from "@orders/core/use-cases/process-order";
+import { describe, expect, inject, it } from "vitest";
+import { crashPoints } from "../helpers/crash-points.ts";
+import { anOrderMessage, anOrderWithItems, uniqueOrderId } from "../helpers/factories.ts";
+import { itemSizeBytes } from "../helpers/item-size.ts";
+import { localStage } from "../helpers/local-stage.ts";
+
+const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });
+const { accountLedger, dynamoClient, orderRepository, ordersTable, stockLedger } = await import(
+  "@orders/functions/composition/table"
+);
+const { orderArchive } = await import("@orders/functions/composition/bucket");
+const { orderEvents } = await import("@orders/functions/composition/topic");
+
+const backend = inject("dynamoBackend");
+const client = dynamoClient();
+const accounts = accountLedger();
+const stock = stockLedger();
+const deps = {
+  repository: orderRepository(),
+  stock,
+  accounts,
+  events: orderEvents(),
+  archive: orderArchive(),
+  validate: createOrderValidator(),
+};
+const crashes = crashPoints(client);
+const at = () => new Date().toISOString();
+/** Another process: its own adapters, which have read nothing yet, on the same table. */
+const anotherProcess = () => ({
+  accounts: new DynamoAccountLedger(ordersTable()),
+  stock: new DynamoStockLedger(ordersTable()),
+});
+
+let counter = 0;
+function freshAccount(prefix: "1" | "7" = "1"): string {
+  counter += 1;
+  return `${prefix}${`${Date.now() % 1e9}${counter}`.padStart(14, "0")}`;
+}
+const freshSku = () => uniqueOrderId("sku").slice(0, 48);
+
+async function rawItem(key: { pk: string; sk: string }): Promise<Record<string, AttributeValue>> {
+  const { Item } = await client.send(
+    new GetItemCommand({
+      TableName: stage.resources.table,
+      Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+      ConsistentRead: true,
+    }),
+  );
+  if (!Item) throw new Error(`no item ${key.pk}`);
+  return Item;
+}
+
+const markersIn = (item: Record<string, AttributeValue>, map: "holds" | "transfers") =>
+  Object.keys(item[map]?.M ?? {}).length;
+
+/** Every entry of an account, page by page through the listing, newest first. */
+async function allEntries(accountId: string, limit: number): Promise<LedgerEntry[]> {
+  const listed: LedgerEntry[] = [];
+  let after: { at: string; transferId: string } | undefined;
+  do {
+    const page = await accounts.entries(accountId, limit, after);
+    listed.push(...page.entries);
+    after = page.next;
+  } while (after);
+  return listed;
+}
+
+/** Settled deposits enough to fill an account's item to its cap. */
+async function fillToCap(accountId: string, cents: number): Promise<void> {
+  for (let i = 0; i < ACCOUNT_MARKER_CAP; i++) await accounts.deposit(accountId, `fill-${i}`, cents, at());
+}
+
+describe(`bounded ledger items (${backend})`, () => {
+  const ORDERS = 300;
+
+  it(`keeps one merchant's and one sku's items under 4 KB through ${ORDERS} orders, every cent and unit kept`, async () => {
+    // Arrange: four payers, one merchant paid by every order, one sku every order buys.
+    const payers = [freshAccount(), freshAccount(), freshAccount(), freshAccount()];
+    const merchant = freshAccount("7");
+    const sku = freshSku();
+    for (const payer of [...payers, merchant]) await accounts.open(payer, at());
+    for (const payer of payers) await accounts.deposit(payer, "seed", ORDERS * 300, at());
+    await stock.setOnHand(sku, ORDERS + 10, at());
+    const messages = Array.from({ length: ORDERS }, (_, i) =>
+      anOrderMessage(
+        anOrderWithItems([{ sku, quantity: 1, unitPrice: 3 }], {
+          fromAccount: payers[i % payers.length],
+          toAccount: merchant,
+        }),
+      ),
+    );
+    const largest = { stock: 0, merchant: 0, payer: 0 };
+    const measure = async () => {
+      largest.stock = Math.max(largest.stock, itemSizeBytes(await rawItem(stockKey(sku))));
+      largest.merchant = Math.max(largest.merchant, itemSizeBytes(await rawItem(accountKey(merchant))));
+      largest.payer = Math.max(largest.payer, itemSizeBytes(await rawItem(accountKey(payers[0] as string))));
+    };
+
+    // Act: four at a time, the raw items measured after every batch.
+    const statuses: string[] = [];
+    for (let i = 0; i < messages.length; i += 4) {
+      const results = await Promise.all(messages.slice(i, i + 4).map((message) => processOrder(message, deps)));
+      statuses.push(...results.map(({ record }) => record.status));
+      await measure();
+    }
+
+    // Assert: every order confirmed; no item past 4 KB, though each was archived many times.
+    expect(statuses.filter((status) => status !== "CONFIRMED")).toEqual([]);
+    expect(largest.stock).toBeLessThanOrEqual(4096);
+    expect(largest.merchant).toBeLessThanOrEqual(4096);
+    expect(largest.payer).toBeLessThanOrEqual(4096);
+    const merchantItem = await rawItem(accountKey(merchant));
+    const skuItem = await rawItem(stockKey(sku));
+    expect(Number(merchantItem.gen?.N)).toBeGreaterThan(ORDERS / ACCOUNT_MARKER_CAP / 2);
+    expect(Number(skuItem.gen?.N)).toBeGreaterThan(0);
+    expect(markersIn(merchantItem, "transfers")).toBeLessThanOrEqual(ACCOUNT_MARKER_CAP);
+    expect(markersIn(skuItem, "holds")).toBeLessThanOrEqual(STOCK_MARKER_CAP);
+    console.log(`largest items over ${ORDERS} orders (${backend}), in bytes: ${JSON.stringify(largest)}`);
+    // Every cent and unit.
+    expect(await accounts.find(merchant)).toMatchObject({ balanceCents: ORDERS * 300, heldCents: 0 });
+    let paid = 0;
+    for (const payer of payers) {
+      const state = await accounts.find(payer);
+      expect(state?.heldCents).toBe(0);
+      paid += ORDERS * 300 - (state?.balanceCents ?? 0);
+    }
+    expect(paid).toBe(ORDERS * 300);
+    expect(await stock.find(sku)).toMatchObject({ onHand: 10, reserved: 0, available: 10 });
+    // The merchant's ledger lists every credit once, newest first, and sums to its balance.
+    const listed = await allEntries(merchant, 37);
+    expect(listed).toHaveLength(ORDERS);
+    expect(new Set(listed.map((entry) => entry.transferId)).size).toBe(ORDERS);
+    const positions = listed.map((entry) => `${entry.at}|${entry.transferId}`);
+    expect(positions).toEqual([...positions].sort().reverse());
+    expect(ledgerTotalCents(listed)).toBe(ORDERS * 300);
+    // The order's reservations still read as committed, from the archive.
+    const first = messages[0]?.order.id as string;
+    expect((await stock.reservationsOf(first, [sku])).get(sku)).toEqual({ quantity: 1, status: "COMMITTED" });
+  }, 240_000);
+
+  it("never applies a transfer again once it was archived, whichever process retries it", async () => {
+    // Arrange: a payment held, posted and credited by one process...
+    const payer = freshAccount();
+    const payee = freshAccount("7");
+    for (const id of [payer, payee]) await accounts.open(id, at());
+    await accounts.deposit(payer, "seed", 100_000, at());
+    const stale = anotherProcess();
+    const orderId = uniqueOrderId();
+    const transferId = `order:${orderId}`;
+    expect(await stale.accounts.hold(payer, transferId, 2500, orderId, at())).toEqual({ status: "HELD" });
+    await stale.accounts.post(payer, transferId, 2500, at());
+    await stale.accounts.credit(payee, transferId, 2500, orderId, at());
+    // ...then archived by another, while the first still remembers the items as never archived.
+    await fillToCap(payer, 1);
+    await fillToCap(payee, 1);
+    await accounts.deposit(payer, "after", 1, at());
+    await accounts.deposit(payee, "after", 1, at());
+    for (const id of [payer, payee]) {
+      expect(Number((await rawItem(accountKey(id))).gen?.N)).toBeGreaterThan(0);
+      expect((await rawItem(accountKey(id))).transfers?.M?.[markerKey(transferId)]).toBeUndefined();
+    }
+    const before = [await accounts.find(payer), await accounts.find(payee)];
+
+    // Act: the first process, and a fresh one, redo every step of the payment.
+    const redone = [];
+    for (const process of [stale, anotherProcess()]) {
+      redone.push(await process.accounts.hold(payer, transferId, 2500, orderId, at()));
+      redone.push(await process.accounts.post(payer, transferId, 2500, at()));
+      await process.accounts.credit(payee, transferId, 2500, orderId, at());
+      redone.push(
+        await process.accounts.void(
+          payer,
+          transferId,
+          2500,
+          { code: "SAGA_TIMEOUT", message: "timed out" },
+          orderId,
+          at(),
+        ),
+      );
+    }
+
+    // Assert: each step reads the archived outcome; no balance moved.
+    expect(redone).toEqual([
+      { status: "POSTED" },
+      { status: "POSTED" },
+      { status: "POSTED" },
+      { status: "POSTED" },
+      { status: "POSTED" },
+      { status: "POSTED" },
+    ]);
+    expect([await accounts.find(payer), await accounts.find(payee)]).toEqual(before);
+    expect(await accounts.transfer(payee, transferId)).toMatchObject({ kind: "CREDIT", status: "POSTED" });
+  });
+
+  it("never reserves, releases or returns units again once the reservation was archived", async () => {
+    // Arrange: a reservation held and committed, then the sku's item archived past it.
+    const sku = freshSku();
+    await stock.setOnHand(sku, 1000, at());
+    const stale = anotherProcess();
+    const orderId = uniqueOrderId();
+    expect(await stale.stock.reserve(sku, orderId, 3)).toEqual({ status: "HELD" });
+    expect(await stale.stock.commit(sku, orderId, 3)).toBe("COMMITTED");
+    for (let i = 0; i < STOCK_MARKER_CAP; i++) {
+      const other = uniqueOrderId();
+      await stock.reserve(sku, other, 1);
+      await stock.release(sku, other, 1);
+    }
+    expect((await rawItem(stockKey(sku))).holds?.M?.[markerKey(orderId)]).toBeUndefined();
+    const before = await stock.find(sku);
+
+    // Act
+    const again = await stale.stock.reserve(sku, orderId, 3);
+    const released = await stale.stock.release(sku, orderId, 3);
+    const returned = [
+      await stale.stock.restock(sku, orderId, 3),
+      await anotherProcess().stock.restock(sku, orderId, 3),
+    ];
+
+    // Assert: the reservation reads as settled; the units came back once.
+    expect(again).toEqual({ status: "COMMITTED" });
+    expect(released).toBe("COMMITTED");
+    expect(returned).toEqual(["RETURNED", "RETURNED"]);
+    expect(await stock.find(sku)).toMatchObject({ onHand: (before?.onHand ?? 0) + 3, reserved: 0 });
+    expect((await stock.reservationsOf(orderId, [sku])).get(sku)).toEqual({ quantity: 3, status: "RETURNED" });
+  });
+
+  it("credits once whatever write an archiving process dies at", async () => {
+    // Arrange: how many writes a credit into a full item makes (the credit refused, the archive, the removal, the credit).
+    const probe = freshAccount("7");
+    await accounts.open(probe, at());
+    await fillToCap(probe, 100);
+    crashes.reset();
+    await anotherProcess().accounts.credit(probe, "order:probe", 500, "probe", at());
+    const writes = crashes.writes();
+    expect(writes).toBeGreaterThanOrEqual(4);
+
+    for (let n = 0; n < writes; n++) {
+      for (const when of ["before", "after"] as const) {
+        const payee = freshAccount("7");
+        await accounts.open(payee, at());
+        await fillToCap(payee, 100);
+        const orderId = uniqueOrderId();
+        // Act: a process dies at write n; another redelivers the credit, and a third once more.
+        crashes.arm(n, when);
+        await expect(anotherProcess().accounts.credit(payee, `order:${orderId}`, 500, orderId, at())).rejects.toThrow();
+        crashes.disarm();
+        await anotherProcess().accounts.credit(payee, `order:${orderId}`, 500, orderId, at());
+        await anotherProcess().accounts.credit(payee, `order:${orderId}`, 500, orderId, at());
+        // Assert: credited once; every entry listed once; the item under its cap.
+        const label = `crash ${when} write ${n}`;
+        expect((await accounts.find(payee))?.balanceCents, label).toBe(ACCOUNT_MARKER_CAP * 100 + 500);
+        const listed = await allEntries(payee, 7);
+        expect(listed.map((entry) => entry.transferId).sort(), label).toEqual(
+          [...Array.from({ length: ACCOUNT_MARKER_CAP }, (_, i) => `deposit:fill-${i}`), `order:${orderId}`].sort(),
+        );
+        expect(markersIn(await rawItem(accountKey(payee)), "transfers"), label).toBeLessThan(ACCOUNT_MARKER_CAP);
+      }
+    }
+  });
+
+  it("moves an account and a sku written before archiving to the new model on their next write", async () => {
+    // Arrange: items as the code before archiving wrote them: no gen, hundreds of settled markers.
+    const merchant = freshAccount("7");
+    const payer = freshAccount();
+    const sku = freshSku();
+    const old = 400;
+    const transfers: Record<string, object> = {};
+    const holds: Record<string, string> = {};
+    for (let i = 0; i < old; i++) {
+      const orderId = `old-${i}`;
+      const t = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
+      transfers[markerKey(`order:${orderId}`)] = {
+        id: `order:${orderId}`,
+        k: "CREDIT",
+        a: 100,
+        s: "POSTED",
+        t,
+        o: orderId,
+      };
+      holds[markerKey(orderId)] = i % 10 === 0 ? "X1" : "C1";
+    }
+    const { table } = stage.resources;
+    const edb = (entity: string) => ({ __edb_e__: entity, __edb_v__: "1" });
+    const made = "2026-01-01T00:00:00.000Z";
+    await client.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          ...accountKey(merchant),
+          ...edb("account"),
+          accountId: merchant,
+          balance: old * 100,
+          held: 0,
+          transfers,
+          createdAt: made,
+          updatedAt: made,
+        },
+      }),
+    );
+    await client.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          ...stockKey(sku),
+          ...edb("stock"),
+          sku,
+          onHand: 50,
+          reserved: 0,
+          available: 50,
+          holds,
+          updatedAt: made,
+        },
+      }),
+    );
+    await accounts.open(payer, at());
+    await accounts.deposit(payer, "seed", 10_000, at());
+    const oldSize = itemSizeBytes(await rawItem(accountKey(merchant)));
+
+    // Act: one order through them.
+    const message = anOrderMessage(
+      anOrderWithItems([{ sku, quantity: 2, unitPrice: 5 }], { fromAccount: payer, toAccount: merchant }),
+    );
+    const { record } = await processOrder(message, deps);
+
+    // Assert: confirmed; both items under their caps and 4 KB; every old entry still listed and counted.
+    expect(record.status).toBe("CONFIRMED");
+    const merchantItem = await rawItem(accountKey(merchant));
+    expect(oldSize).toBeGreaterThan(40_000);
+    expect(itemSizeBytes(merchantItem)).toBeLessThanOrEqual(4096);
+    expect(itemSizeBytes(await rawItem(stockKey(sku)))).toBeLessThanOrEqual(4096);
+    expect(markersIn(merchantItem, "transfers")).toBeLessThan(ACCOUNT_MARKER_CAP);
+    expect(await accounts.find(merchant)).toMatchObject({ balanceCents: old * 100 + 1000, heldCents: 0 });
+    const listed = await allEntries(merchant, 100);
+    expect(listed).toHaveLength(old + 1);
+    expect(ledgerTotalCents(listed)).toBe(old * 100 + 1000);
+    expect(await stock.find(sku)).toMatchObject({ onHand: 48, reserved: 0 });
+    expect((await stock.reservationsOf("old-3", [sku])).get(sku)).toEqual({ quantity: 1, status: "COMMITTED" });
+    expect((await stock.reservationsOf("old-10", [sku])).get(sku)).toEqual({ quantity: 1, status: "RETURNED" });
+    // A return of an order sold before archiving still applies once.
+    expect(await stock.restock(sku, "old-3", 1)).toBe("RETURNED");
+    expect(await stock.restock(sku, "old-3", 1)).toBe("RETURNED");
+    expect(await stock.restock(sku, "old-10", 1)).toBe("RETURNED");
+    expect(await stock.find(sku)).toMatchObject({ onHand: 49 });
+  }, 120_000);
+});
