@@ -1,3 +1,4 @@
+import { ACCOUNT_MARKER_CAP, archiveAt, STOCK_MARKER_CAP } from "@orders/core/adapters/ledger-fence";
 import type { CallCounts } from "./calls-per-order.ts";
 
 export interface Pricing {
@@ -31,6 +32,25 @@ export interface CostInput {
    * counts: see INDEX_WRITES_PER_CONFIRMED_ORDER. Default 0.
    */
   indexWrites?: number;
+  /** Writes archiving makes per order, invisible to one order's call counts: see `archiveWritesPerOrder`. Default 0. */
+  archiveWrites?: number;
+}
+
+/**
+ * Writes that archiving settled markers makes per confirmed order of `lines`
+ * lines (packages/core/src/adapters/ledger-fence.ts), each under 1 KB: its
+ * two ledger entries (payer and payee) put as items of their own, each with
+ * its `byAccount` index entry (gsi1, all attributes), so 2 × 2; each line's
+ * reservation put as an item (no index), so `lines`. With `removals`, also
+ * its share of the writes that take the archived markers out of their
+ * items: one per `archiveAt(cap)` markers, for two accounts and each sku.
+ * The floor counts the puts: entries kept as items are what keeps every item
+ * small, whatever the design.
+ */
+export function archiveWritesPerOrder(lines: number, removals: boolean): number {
+  const puts = 2 * 2 + lines;
+  if (!removals) return puts;
+  return puts + 2 / archiveAt(ACCOUNT_MARKER_CAP) + lines / archiveAt(STOCK_MARKER_CAP);
 }
 
 /**
@@ -63,7 +83,11 @@ export function costPerMillion(input: CostInput, price: Pricing): Record<string,
   const updates = count((name) => name === "DynamoDB:UpdateItem");
   const ledgerWrites = Math.max(0, updates - 1);
   const writeUnits =
-    count((name) => WRITES.has(name)) - ledgerWrites + ledgerWrites * Math.ceil(itemKb) + (input.indexWrites ?? 0);
+    count((name) => WRITES.has(name)) -
+    ledgerWrites +
+    ledgerWrites * Math.ceil(itemKb) +
+    (input.indexWrites ?? 0) +
+    (input.archiveWrites ?? 0);
   // A BatchGetItem of two items, each half a unit per started 4 KB.
   const batchReadUnits = count((name) => name === "DynamoDB:BatchGetItem") * 2 * 0.5 * Math.ceil(itemKb / 4);
   return {
@@ -87,7 +111,9 @@ export function costPerMillion(input: CostInput, price: Pricing): Record<string,
  * The floor of this architecture for a confirmed order of `lines` lines:
  * API Gateway, one API Lambda invocation, an SQS send plus a batched receive
  * and delete, the saga's 2k + 5 DynamoDB writes of items under 1 KB and the
- * index writes they cause, one eventually consistent read of both accounts,
+ * index writes they cause, its ledger entries and reservations kept as items
+ * of their own (`archiveWritesPerOrder`, without the removals), one
+ * eventually consistent read of both accounts,
  * one S3 PUT, and one SNS publish of its outcome.
  */
 export function floorPerMillion(
@@ -100,7 +126,7 @@ export function floorPerMillion(
     price.apiGatewayHttpPerMillion +
     price.lambdaArmPerMillionRequests +
     price.sqsPerMillionRequests * (1 + 2 / batchSize) +
-    price.dynamoWritePerMillion * (2 * lines + 5 + indexWrites) +
+    price.dynamoWritePerMillion * (2 * lines + 5 + indexWrites + archiveWritesPerOrder(lines, false)) +
     price.dynamoReadPerMillion +
     price.s3PutPer1000 * 1000 +
     price.snsPublishPerMillion

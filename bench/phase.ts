@@ -9,6 +9,7 @@ import { callsPerOrder } from "./calls-per-order.ts";
 import { ceiling } from "./ceiling.ts";
 import { coldStart } from "./cold-start.ts";
 import { endToEnd } from "./end-to-end.ts";
+import { hotLedger } from "./hot-ledger.ts";
 import { processorCpu } from "./processor-cpu.ts";
 
 const [phase, outFile, rawOptions = "{}"] = process.argv.slice(2);
@@ -36,6 +37,8 @@ async function run(): Promise<unknown> {
       return callsPerOrder(telemetry);
     case "processor-cpu":
       return processorCpu(options.records ?? 5000);
+    case "hot-ledger":
+      return hotLedger({ orders: options.hotOrders ?? 20_000, concurrency: options.hotConcurrency ?? 8 });
     case "cold-start":
       return coldStart(options.runs ?? 7);
     default:

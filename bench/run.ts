@@ -7,6 +7,7 @@
  *   --concurrency N   POSTs in flight (default 32)
  *   --rate N          the fixed offered load, orders/s (default 100), for --seconds (default 10)
  *   --repeat N        pipeline and ceiling runs, interleaved; medians are compared (default 3)
+ *   --hot-orders N    orders through one merchant and one sku, for the hot-ledger figures (default 20000)
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -16,8 +17,15 @@ import { parseArgs } from "node:util";
 import { routes, subscriptions } from "../infra/manifest.ts";
 import type { CallsByOutcome } from "./calls-per-order.ts";
 import { barChart } from "./chart.ts";
-import { costPerMillion, floorPerMillion, INDEX_WRITES_PER_CONFIRMED_ORDER, type Pricing } from "./cost.ts";
+import {
+  archiveWritesPerOrder,
+  costPerMillion,
+  floorPerMillion,
+  INDEX_WRITES_PER_CONFIRMED_ORDER,
+  type Pricing,
+} from "./cost.ts";
 import type { EndToEndResult } from "./end-to-end.ts";
+import type { HotLedgerResult } from "./hot-ledger.ts";
 import { isolationCost } from "./isolation.ts";
 import { apiGatewayOverhead } from "./profile-api-gateway.ts";
 import { median, round } from "./stats.ts";
@@ -29,6 +37,7 @@ const { values } = parseArgs({
     rate: { type: "string", default: "100" },
     seconds: { type: "string", default: "10" },
     repeat: { type: "string", default: "3" },
+    "hot-orders": { type: "string", default: "20000" },
   },
 });
 const options = {
@@ -37,6 +46,7 @@ const options = {
   rate: Number(values.rate),
   seconds: Number(values.seconds),
   repeat: Math.max(1, Number(values.repeat)),
+  hotOrders: Math.max(1000, Number(values["hot-orders"])),
 };
 const root = join(import.meta.dirname, "..");
 const results = join(root, "bench/results");
@@ -96,6 +106,7 @@ const cold = phase<
     }
   >
 >("cold-start", { runs: 11 });
+const hot = phase<HotLedgerResult>("hot-ledger", { hotOrders: options.hotOrders, hotConcurrency: 8 });
 process.stderr.write("\n▶ isolation\n");
 const isolation = isolationCost({ orders: 1000, requests: 2000, repeat: options.repeat });
 process.stderr.write("\n▶ local API adapter\n");
@@ -114,6 +125,7 @@ const cost = costPerMillion(
     apiLambda: { ms: e2e.fixedLoad.acceptP50, memoryMb: submitRoute?.memoryMb ?? 512 },
     processorLambda: { msPerOrder: 1000 / cpu.handlerPerSecond, memoryMb: processor?.memoryMb ?? 1024 },
     indexWrites: INDEX_WRITES_PER_CONFIRMED_ORDER,
+    archiveWrites: archiveWritesPerOrder(calls.confirmed[1]?.lines ?? 0, true),
   },
   pricing,
 );
@@ -134,6 +146,7 @@ const confirmedOrders = calls.confirmed.map((order) => {
             processorLambda: { msPerOrder: 1000 / cpu.handlerPerSecond, memoryMb: processor?.memoryMb ?? 1024 },
             ledgerItemKb,
             indexWrites: INDEX_WRITES_PER_CONFIRMED_ORDER,
+            archiveWrites: archiveWritesPerOrder(order.lines, true),
           },
           pricing,
         ),
@@ -170,6 +183,7 @@ const report = {
   },
   processorCpu: cpu,
   coldStart: cold,
+  hotLedger: hot,
   isolation,
   apiGateway,
   seconds: round((Date.now() - started) / 1000),
@@ -244,6 +258,25 @@ const rows: [string, string, string][] = [
     "local isolation: workers / in process (orders/s; API req/s)",
     `${isolation.workers.ordersPerSecond} / ${isolation.inProcess.ordersPerSecond} (×${isolation.ordersRatio}); ${isolation.workers.requestsPerSecond} / ${isolation.inProcess.requestsPerSecond} (×${isolation.requestsRatio})`,
     "",
+  ],
+  [
+    `hot ledger: write units per order, first / last 1,000 of ${hot.orders} (one merchant, one sku)`,
+    `${hot.first.writeUnitsPerOrder} / ${hot.last.writeUnitsPerOrder}`,
+    `${goal(Math.abs(hot.last.writeUnitsPerOrder - hot.first.writeUnitsPerOrder) <= 0.02 * hot.first.writeUnitsPerOrder)} equal (±2%); by item: ${Object.entries(
+      hot.writeUnitsPerOrderByItem,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}`,
+  ],
+  [
+    "hot ledger: orders/s by fifth of the run",
+    hot.fifths.join(" / "),
+    `${goal(hot.lastFifthOverFirst >= 0.5)} last ≥ half the first (×${hot.lastFifthOverFirst}); ${hot.confirmed} of ${hot.orders} confirmed`,
+  ],
+  [
+    "hot ledger: largest item, bytes (merchant / sku / payer)",
+    `${hot.largestItemBytes.merchant} / ${hot.largestItemBytes.sku} / ${hot.largestItemBytes.payer}`,
+    `${goal(Math.max(hot.largestItemBytes.merchant, hot.largestItemBytes.sku, hot.largestItemBytes.payer) <= 1024)} ≤ 1 KB: one write unit a write`,
   ],
   ...Object.entries(cold).map(([name, c]): [string, string, string] => [
     `cold start ${name}: bundle KB, init ms (reference)`,

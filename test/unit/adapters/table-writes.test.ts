@@ -24,6 +24,8 @@ const { stock, account, order } = ordersService({
   table,
 }).entities;
 const rejectedOrRead = { returnOnConditionCheckFailure: "all_old", response: "none" } as const;
+/** A write that adds a marker asks for the item after it, to see whether it is time to archive. */
+const rejectedOrNew = { returnOnConditionCheckFailure: "all_old", response: "all_new" } as const;
 const at = "2026-11-30T12:00:00.000Z";
 
 const sku = fc.stringMatching(/^[A-Za-z0-9._-]{1,64}$/);
@@ -67,7 +69,7 @@ describe("hand-built table writes", () => {
             (item, op) =>
               `${op.gte(item.available, q)} AND ${op.notExists(item.holds[key])} AND ${genIs(fence, item.gen, op)} AND ${op.size(item.holds)} < ${op.value(item.holds, fence.cap)}`,
           )
-          .params(rejectedOrRead);
+          .params(rejectedOrNew);
         const electroCommit = stock
           .patch({ sku: s })
           .data((item, op) => {
@@ -110,7 +112,7 @@ describe("hand-built table writes", () => {
               (item, op) =>
                 `${op.gte(item.balance, amount)} AND ${op.notExists(item.transfers[key])} AND ${genIs(fence, item.gen, op)} AND ${op.size(item.transfers)} < ${op.value(item.transfers, fence.cap)}`,
             )
-            .params(rejectedOrRead),
+            .params(rejectedOrNew),
         );
         expect(plain(post)).toStrictEqual(
           account
@@ -135,7 +137,7 @@ describe("hand-built table writes", () => {
               (item, op) =>
                 `${op.notExists(item.transfers[key])} AND ${genIs(fence, item.gen, op)} AND ${op.size(item.transfers)} < ${op.value(item.transfers, fence.cap)}`,
             )
-            .params(rejectedOrRead),
+            .params(rejectedOrNew),
         );
       }),
       { numRuns: 50 },

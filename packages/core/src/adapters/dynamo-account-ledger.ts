@@ -13,7 +13,14 @@ import type {
   ResolveResult,
 } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
-import { ACCOUNT_MARKER_CAP, compactMarkers, Generations, markerCount } from "./ledger-fence.ts";
+import {
+  ACCOUNT_MARKER_CAP,
+  archiveAt,
+  compactMarkers,
+  Generations,
+  markerCount,
+  waitForRoom,
+} from "./ledger-fence.ts";
 import { markerKey } from "./marker-keys.ts";
 import {
   accountIdsRead,
@@ -163,12 +170,26 @@ export class DynamoAccountLedger implements AccountLedger {
     return true;
   }
 
-  /** A full item: archive its settled entries until it is under the cap (one from before archiving may hold thousands). */
-  async #makeRoom(accountId: string, current: AccountItem): Promise<void> {
+  /**
+   * A full item: archive its settled entries until it is under the cap (one
+   * from before archiving may hold thousands); if none is settled, wait a
+   * little for its holds to settle.
+   */
+  async #makeRoom(accountId: string, current: AccountItem, attempt: number): Promise<void> {
     let item: AccountItem | null = current;
-    while (item && markerCount(item.transfers) >= ACCOUNT_MARKER_CAP && (await this.#compact(accountId, item)) > 0) {
+    while (item && markerCount(item.transfers) >= ACCOUNT_MARKER_CAP) {
+      if ((await this.#compact(accountId, item)) === 0) return waitForRoom(attempt);
       item = await this.#read(accountId);
     }
+  }
+
+  /** After a write that added a marker: the one whose marker reached `archiveAt` archives (see ledger-fence.ts). */
+  async #archiveIfDue(accountId: string, after: AccountItem | null): Promise<void> {
+    if (!after) return;
+    this.#gens.learn(accountId, after.gen);
+    if (markerCount(after.transfers) !== archiveAt(ACCOUNT_MARKER_CAP)) return;
+    // The effect is applied: a failed archiving only leaves it to the next writer that finds the item full.
+    await this.#compact(accountId, after).catch(() => 0);
   }
 
   /** Archives settled entries of the item (see `compactMarkers`); how many it removed. */
@@ -226,7 +247,10 @@ export class DynamoAccountLedger implements AccountLedger {
         if (archived) return holdResultOf(archived);
         const write = holdWrite(this.#table.table, accountId, key, amountCents, entry, at, fence);
         const result = await sendWrite(this.#table, write, this.#parse);
-        if (!result.rejected) return { status: "HELD" };
+        if (!result.rejected) {
+          await this.#archiveIfDue(accountId, result.data);
+          return { status: "HELD" };
+        }
         const current = result.data ?? (await this.#read(accountId));
         if (!current) return { status: "INSUFFICIENT", available: 0 };
         const existing = entryIn(current, transferId);
@@ -235,7 +259,7 @@ export class DynamoAccountLedger implements AccountLedger {
         if (current.balance < amountCents) return { status: "INSUFFICIENT", available: current.balance };
         // Funds arrived in between, or the item was full: try again. Under contention that never
         // settles, fail the attempt (the queue retries it), never the order.
-        await this.#makeRoom(accountId, current);
+        await this.#makeRoom(accountId, current, attempt);
       }
       throw new Error(`${accountId}: hold kept losing races (${RACE_RETRIES + 1} tries)`);
     });
@@ -303,7 +327,7 @@ export class DynamoAccountLedger implements AccountLedger {
         if (!tombstone.rejected) return { status: "VOIDED", reason, heldCents: 0 };
         const after = tombstone.data ?? (await this.#read(accountId));
         if (after && !entryIn(after, transferId) && !this.#genMoved(accountId, after, fence)) {
-          await this.#makeRoom(accountId, after);
+          await this.#makeRoom(accountId, after, attempt);
         }
       }
       throw new Error(`Could not void ${transferId} on ${accountId}: too many concurrent writers`);
@@ -342,7 +366,7 @@ export class DynamoAccountLedger implements AccountLedger {
         if (entryIn(current, transferId)) return { status: "DEBITED" };
         if (this.#genMoved(accountId, current, fence)) continue;
         if (current.balance < amountCents) return { status: "INSUFFICIENT", available: current.balance };
-        await this.#makeRoom(accountId, current);
+        await this.#makeRoom(accountId, current, attempt);
       }
       throw new Error(`${accountId}: debit kept losing races (${RACE_RETRIES + 1} tries)`);
     });
@@ -371,11 +395,11 @@ export class DynamoAccountLedger implements AccountLedger {
         if (archived) return;
         const write = addFundsWrite(this.#table.table, accountId, key, entry.a, entry, entry.t, fence);
         const result = await sendWrite(this.#table, write, this.#parse);
-        if (!result.rejected) return;
+        if (!result.rejected) return this.#archiveIfDue(accountId, result.data);
         const current = result.data ?? (await this.#read(accountId));
         if (!current) throw new AccountNotFoundError(`No account has id ${accountId}`);
         if (entryIn(current, entry.id)) return;
-        if (!this.#genMoved(accountId, current, fence)) await this.#makeRoom(accountId, current);
+        if (!this.#genMoved(accountId, current, fence)) await this.#makeRoom(accountId, current, attempt);
       }
       throw new Error(`${accountId}: ${action} kept losing races (${RACE_RETRIES + 1} tries)`);
     });

@@ -4,7 +4,7 @@ import { bindingOf, type OrdersService, type TableBinding } from "../entities/se
 import type { StockItem } from "../entities/stock.ts";
 import type { ReserveResult, StockLedger, StockLevel } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
-import { compactMarkers, Generations, markerCount, STOCK_MARKER_CAP } from "./ledger-fence.ts";
+import { archiveAt, compactMarkers, Generations, markerCount, STOCK_MARKER_CAP, waitForRoom } from "./ledger-fence.ts";
 import { markerKey } from "./marker-keys.ts";
 import { commitWrite, type Fence, removeMarkersWrite, reserveWrite, sendWrite, stockKey } from "./table-writes.ts";
 
@@ -127,12 +127,26 @@ export class DynamoStockLedger implements StockLedger {
     return true;
   }
 
-  /** A full item: archive its settled markers until it is under the cap (one from before archiving may hold thousands). */
-  async #makeRoom(current: StockItem): Promise<void> {
+  /**
+   * A full item: archive its settled markers until it is under the cap (one
+   * from before archiving may hold thousands); if none is settled, wait a
+   * little for its reservations to settle.
+   */
+  async #makeRoom(current: StockItem, attempt: number): Promise<void> {
     let item: StockItem | null = current;
-    while (item && markerCount(item.holds) >= STOCK_MARKER_CAP && (await this.#compact(item)) > 0) {
+    while (item && markerCount(item.holds) >= STOCK_MARKER_CAP) {
+      if ((await this.#compact(item)) === 0) return waitForRoom(attempt);
       item = await this.#read(current.sku);
     }
+  }
+
+  /** After a write that added a marker: the one whose marker reached `archiveAt` archives (see ledger-fence.ts). */
+  async #archiveIfDue(after: StockItem | null): Promise<void> {
+    if (!after) return;
+    this.#gens.learn(after.sku, after.gen);
+    if (markerCount(after.holds) !== archiveAt(STOCK_MARKER_CAP)) return;
+    // The effect is applied: a failed archiving only leaves it to the next writer that finds the item full.
+    await this.#compact(after).catch(() => 0);
   }
 
   /** Archives settled markers of the item (see `compactMarkers`); how many it removed. */
@@ -170,7 +184,10 @@ export class DynamoStockLedger implements StockLedger {
         if (archived) return { status: archived.status };
         const write = reserveWrite(this.#table.table, sku, key, quantity, stored("HELD", quantity), this.#now(), fence);
         const result = await sendWrite(this.#table, write, this.#parse);
-        if (!result.rejected) return { status: "HELD" };
+        if (!result.rejected) {
+          await this.#archiveIfDue(result.data);
+          return { status: "HELD" };
+        }
         const current = result.data ?? (await this.#read(sku));
         if (!current) return { status: "SHORT", available: 0 };
         const existing = markerIn(current, key);
@@ -180,7 +197,7 @@ export class DynamoStockLedger implements StockLedger {
         // The stock fits now (another order released units), or the item was full: try again. Under
         // contention that never settles, fail the attempt (the queue retries it), never report a
         // shortfall that is not.
-        await this.#makeRoom(current);
+        await this.#makeRoom(current, attempt);
       }
       throw new Error(`${sku}: reserve kept losing races (${RACE_RETRIES + 1} tries)`);
     });
@@ -240,7 +257,7 @@ export class DynamoStockLedger implements StockLedger {
           .go(rejectedOrRead);
         if (!tombstone.rejected) return "RELEASED";
         const after = tombstone.data ?? (await this.#read(sku));
-        if (after && !markerIn(after, key) && !this.#genMoved(after, fence)) await this.#makeRoom(after);
+        if (after && !markerIn(after, key) && !this.#genMoved(after, fence)) await this.#makeRoom(after, attempt);
       }
       throw new Error(`Could not release ${sku} for order ${orderId}: too many concurrent writers`);
     });
@@ -278,7 +295,7 @@ export class DynamoStockLedger implements StockLedger {
         if (!result.rejected) return "RETURNED";
         const after = result.data ?? (await this.#read(sku));
         if (after && markerIn(after, returned)) return "RETURNED";
-        if (after && (after.gen ?? 0) === gen) await this.#makeRoom(after);
+        if (after && (after.gen ?? 0) === gen) await this.#makeRoom(after, attempt);
       }
       throw new Error(`Could not return ${quantity} ${sku} for order ${orderId}: too many concurrent writers`);
     });

@@ -8,10 +8,13 @@
  * returned; posted, voided) are archived out of the item, each as its own
  * item, so that the item stays small at any volume:
  *
- * - **The cap.** Every write that adds a marker requires `size(map) < cap`.
- *   One that meets a full item archives the settled markers and tries again.
- *   Held markers stay: a full item of held markers refuses new ones (the
- *   attempt fails, and the queue retries it).
+ * - **The cap.** Every write that adds a marker requires `size(map) < cap`,
+ *   and asks for the item back: the write whose marker makes the count
+ *   reach `archiveAt(cap)` archives the settled markers. One that meets a
+ *   full item (that archiving failed, or writers outran it) archives them
+ *   itself and tries again. Held markers stay: a full item of held markers
+ *   refuses new ones until its holds settle (the writer waits a little, then
+ *   fails the attempt, and the queue retries it).
  * - **Archiving** (`compactMarkers`) writes each settled marker's archive
  *   item first, then removes the markers from the item and adds 1 to its
  *   generation `gen`, on condition that `gen` is still what it read.
@@ -28,13 +31,23 @@
  */
 
 /**
- * Markers per account item: a ledger marker is about 150 bytes, so an account
- * item stays under 4 KB (20 × 150 + its counters).
+ * Markers per account item. A ledger marker is about 105 bytes and the rest
+ * of the item about 220, so the item stays under 1 KB, and every write to it
+ * costs one write unit (DynamoDB bills a write by the larger of the item's
+ * sizes before and after, per KB). It also bounds the payments one payer can
+ * have in flight at once; a hold that meets a full item waits for room.
  */
-export const ACCOUNT_MARKER_CAP = 20;
+export const ACCOUNT_MARKER_CAP = 7;
 
-/** Markers per stock item: a reservation marker is about 40 bytes (its 33-byte key, `H2`), so under 4 KB. */
-export const STOCK_MARKER_CAP = 80;
+/** Markers per stock item: a reservation marker is about 28 bytes (its 33-byte key, `H2`), the rest about 170: under 1 KB. */
+export const STOCK_MARKER_CAP = 28;
+
+/**
+ * The write that adds the marker making this many archives the item's settled
+ * markers: exactly one write makes the count reach it, so one writer
+ * archives, while the room left up to the cap keeps the others writing.
+ */
+export const archiveAt = (cap: number) => Math.ceil(cap / 2);
 
 /** Markers archived by one removal: keeps the expression well inside DynamoDB's 4 KB limit. */
 export const ARCHIVE_BATCH = 50;
@@ -79,6 +92,11 @@ export async function compactMarkers<M>(plan: CompactionPlan<M>): Promise<number
     plan.gen,
   );
   return removed ? settled.length : 0;
+}
+
+/** A writer that met a full item with nothing to archive waits for holds to settle: 10, 20, 40 … 200 ms. */
+export function waitForRoom(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** attempt)));
 }
 
 /** How many markers an item's map holds. */

@@ -75,6 +75,8 @@ function patch(
     marker: string;
     names: Record<string, string>;
     values: Record<string, unknown>;
+    /** A write that adds a marker returns the item after it, to see whether it is time to archive. */
+    returnNew?: boolean;
   },
 ): UpdateCommandInput {
   const [attribute, value] = composite;
@@ -106,7 +108,7 @@ function patch(
     },
     TableName: table,
     Key: key,
-    ReturnValues: "NONE",
+    ReturnValues: parts.returnNew ? "ALL_NEW" : "NONE",
     ReturnValuesOnConditionCheckFailure: "ALL_OLD",
     ConditionExpression: `attribute_exists(#pk) AND attribute_exists(#sk) AND ${parts.condition}`,
   };
@@ -137,6 +139,7 @@ export function reserveWrite(
     add: "#available :available_u0, #reserved :reserved_u0",
     condition: `#available >= :available0 AND attribute_not_exists(#holds.${name}) AND ${guard.condition}`,
     marker: markerKey,
+    returnNew: true,
     names: {
       "#available": "available",
       "#holds": "holds",
@@ -203,6 +206,7 @@ export function holdWrite(
     add: "#balance :balance_u0, #held :held_u0",
     condition: `#balance >= :balance0 AND attribute_not_exists(#transfers.${name}) AND ${guard.condition}`,
     marker: markerKey,
+    returnNew: true,
     names: {
       "#balance": "balance",
       "#transfers": "transfers",
@@ -269,6 +273,7 @@ export function addFundsWrite(
     add: "#balance :balance_u0",
     condition: `attribute_not_exists(#transfers.${name}) AND ${guard.condition}`,
     marker: markerKey,
+    returnNew: true,
     names: { "#transfers": "transfers", "#balance": "balance", "#updatedAt": "updatedAt", ...guard.names },
     values: { ...guard.values, ":balance_u0": amountCents, ":transfers_u0": entry, ":updatedAt_u0": at },
   });
@@ -430,7 +435,7 @@ export function resolveWrite(
 }
 
 /** A conditional write's outcome, as ElectroDB's `returnOnConditionCheckFailure: "all_old"` reports it. */
-export type WriteOutcome<T> = { rejected: false } | { rejected: true; data: T | null };
+export type WriteOutcome<T> = { rejected: false; data: T | null } | { rejected: true; data: T | null };
 
 /**
  * Sends one conditional write. A failed condition is an outcome, not an
@@ -444,9 +449,12 @@ export async function sendWrite<T>(
   parse: (item: Record<string, unknown>) => T | null,
 ): Promise<WriteOutcome<T>> {
   try {
-    if ("Item" in input) await binding.client.send(new PutCommand(input));
-    else await binding.client.send(new UpdateCommand(input));
-    return { rejected: false };
+    if ("Item" in input) {
+      await binding.client.send(new PutCommand(input));
+      return { rejected: false, data: null };
+    }
+    const { Attributes } = await binding.client.send(new UpdateCommand(input));
+    return { rejected: false, data: Attributes ? parse(Attributes) : null };
   } catch (error) {
     if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
     const returned = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
