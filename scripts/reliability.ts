@@ -75,6 +75,7 @@ const columns: Column[] = [
   figure("notificationsLost"),
   figure("notificationsNotDelivered"),
   figure("notificationsSentTwice"),
+  figure("itemsOver1Kb"),
   figure("seconds"),
 ];
 

@@ -189,6 +189,10 @@ describe("the README's examples, against `npm start`", () => {
     expect(payer.entries).toContainEqual(
       expect.objectContaining({ transferId: "order:order-001", kind: "DEBIT", amount: 2580, status: "POSTED" }),
     );
+    const entries = answerTo((c) => c.includes("/accounts/1111111/entries?limit=2"));
+    expect(entries.entries).toHaveLength(2);
+    expect(entries.entries[0]).toMatchObject({ transferId: "order:order-001", kind: "DEBIT", amount: 2580 });
+    expect(entries.entries[1]).toMatchObject({ kind: "DEPOSIT", amount: 10000, status: "POSTED" });
     const deposits = outputs.filter((o) => o.command.includes("/accounts/3333333/deposits"));
     expect(deposits).toHaveLength(2);
     for (const deposit of deposits) expect(JSON.parse(deposit.body)).toMatchObject({ balance: 50, held: 0 });

@@ -20,6 +20,8 @@ export async function freePort(): Promise<number> {
 
 export interface RunningSystem {
   url: string;
+  /** The runtime's DynamoDB emulator, to read raw items. */
+  dynamoEndpoint: string;
   process: ChildProcess;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -28,6 +30,7 @@ export interface RunningSystem {
 export interface SpawnedSystem {
   /** Where the API will listen, once the port is claimed. */
   url: string;
+  dynamoEndpoint: string;
   process: ChildProcessByStdio<null, Readable, Readable>;
 }
 
@@ -49,7 +52,7 @@ export async function spawnSystem(
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  return { url: `http://127.0.0.1:${port}`, process: child };
+  return { url: `http://127.0.0.1:${port}`, dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`, process: child };
 }
 
 /**
@@ -60,7 +63,7 @@ export async function startSystem(
   args: string[] = ["--in-memory"],
   env: Record<string, string> = {},
 ): Promise<RunningSystem> {
-  const { process: child } = await spawnSystem(args, env);
+  const { process: child, dynamoEndpoint } = await spawnSystem(args, env);
   let output = "";
   child.stdout.on("data", (chunk) => {
     output += chunk;
@@ -84,6 +87,7 @@ export async function startSystem(
   });
   return {
     url,
+    dynamoEndpoint,
     process: child,
     output: () => output,
     stop: (signal = "SIGINT") =>

@@ -38,6 +38,8 @@ export interface Figures extends LedgerFigures {
   notificationsNotDelivered?: number;
   /** Events the webhook took more than once (the same eventId: a Notifier killed between the answer and its record). */
   notificationsSentTwice?: number;
+  /** Of the merchant's, the sku's and a payer's items, how many were ever seen past 1 KB (hot-merchant.ts); must be 0. */
+  itemsOver1Kb?: number;
 }
 
 /** What the cancel race asked and was answered, and how the orders asked about ended. */
@@ -88,6 +90,7 @@ export const MUST_BE_ZERO = [
   "notificationsNotDelivered",
   "auditFindings",
   "auditDisagrees",
+  "itemsOver1Kb",
 ] as const satisfies readonly (keyof Figures)[];
 
 /** The names of the figures of `row` that broke an invariant (an absent optional figure breaks none). */

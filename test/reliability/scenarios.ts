@@ -18,6 +18,7 @@ import {
   submit,
   verify,
 } from "./harness.ts";
+import { hotMerchant } from "./hot-merchant.ts";
 import {
   checkLedger,
   type Fixture,
@@ -32,7 +33,7 @@ import { checkNotifications, setWebhooks } from "./notifications.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const start = (args: string[] = ["--in-memory"], env: Record<string, string> = {}) =>
+export const start = (args: string[] = ["--in-memory"], env: Record<string, string> = {}) =>
   startSystem(args, {
     ORDERS_ADMIN_TOKEN: ADMIN_TOKEN,
     ORDERS_FAULT_SEED: "42",
@@ -64,7 +65,7 @@ interface FinishOptions {
  * Drain, then (faults off) redrive whatever reached the DLQ, drain again, and
  * check every order, and the stock and money of the scenario's skus and accounts.
  */
-async function finish(
+export async function finish(
   name: string,
   system: RunningSystem,
   submitted: number,
@@ -459,4 +460,5 @@ export const scenarios = {
   poison,
   cancelRaces,
   notifierCrash,
+  hotMerchant,
 };
