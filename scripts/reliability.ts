@@ -76,6 +76,7 @@ const columns: Column[] = [
   figure("notificationsNotDelivered"),
   figure("notificationsSentTwice"),
   figure("itemsOver1Kb"),
+  figure("slowedDown"),
   figure("seconds"),
 ];
 

@@ -149,6 +149,59 @@ describe(`bounded ledger items (${backend})`, () => {
     expect((await stock.reservationsOf(first, [sku])).get(sku)).toEqual({ quantity: 1, status: "COMMITTED" });
   }, 240_000);
 
+  it("keeps an item at its cap under 1 KB with ids of 20 characters, and under 2 KB with the longest", async () => {
+    // Arrange: accounts and a sku filled to their caps with markers that never settle (holds, reservations),
+    // and voids whose reasons are long; ids of 20 and of the longest allowed lengths.
+    const id = (length: number, i: number) => `${i}-${"x".repeat(length)}`.slice(0, length);
+    const longReason = { code: "OUT_OF_STOCK" as const, message: "m".repeat(500), details: [{ sku: "s".repeat(64) }] };
+    const typical = freshAccount();
+    const longest = `9${"9".repeat(8)}${String(Date.now()).slice(-11)}`;
+    const voids = freshAccount();
+    for (const accountId of [typical, longest, voids]) {
+      await accounts.open(accountId, at());
+      await accounts.deposit(accountId, "seed", 10_000_000, at());
+    }
+    const skuTypical = freshSku().slice(0, 10);
+    const skuLongest = `${freshSku()}${"s".repeat(64)}`.slice(0, 64);
+    for (const sku of [skuTypical, skuLongest]) await stock.setOnHand(sku, 1_000_000, at());
+    for (let i = 0; i < ACCOUNT_MARKER_CAP - 1; i++) {
+      await accounts.hold(typical, `order:${id(20, i)}`, 99_999, id(20, i), at());
+      await accounts.hold(longest, `order:${id(64, i)}`, 99_999, id(64, i), at());
+      await accounts.void(voids, `refund:${id(64, i)}`, 99_999, longReason, id(64, i), at());
+    }
+    for (let i = 0; i < STOCK_MARKER_CAP - 1; i++) {
+      await stock.reserve(skuTypical, id(20, i), 10);
+      await stock.reserve(skuLongest, id(64, i), 10_000);
+    }
+    // Act: the last marker each item can take.
+    const last = ACCOUNT_MARKER_CAP - 1;
+    await accounts.hold(typical, `order:${id(20, last)}`, 99_999, id(20, last), at());
+    await accounts.hold(longest, `order:${id(64, last)}`, 99_999, id(64, last), at());
+    await stock.reserve(skuTypical, id(20, STOCK_MARKER_CAP - 1), 10);
+    await stock.reserve(skuLongest, id(64, STOCK_MARKER_CAP - 1), 10_000);
+    // Assert
+    const sizes = {
+      typical: itemSizeBytes(await rawItem(accountKey(typical))),
+      longest: itemSizeBytes(await rawItem(accountKey(longest))),
+      voids: itemSizeBytes(await rawItem(accountKey(voids))),
+      skuTypical: itemSizeBytes(await rawItem(stockKey(skuTypical))),
+      skuLongest: itemSizeBytes(await rawItem(stockKey(skuLongest))),
+    };
+    console.log(`items at their caps (${backend}), in bytes: ${JSON.stringify(sizes)}`);
+    expect(markersIn(await rawItem(accountKey(typical)), "transfers")).toBe(ACCOUNT_MARKER_CAP);
+    expect(markersIn(await rawItem(stockKey(skuLongest)), "holds")).toBe(STOCK_MARKER_CAP);
+    expect(sizes.typical).toBeLessThanOrEqual(1024);
+    expect(sizes.skuTypical).toBeLessThanOrEqual(1024);
+    expect(sizes.longest).toBeLessThanOrEqual(2048);
+    expect(sizes.voids).toBeLessThanOrEqual(2048);
+    expect(sizes.skuLongest).toBeLessThanOrEqual(1100);
+    // A full item of holds refuses one more, after waiting for room: the payment fails its attempt, never the order.
+    await expect(accounts.hold(typical, "order:one-too-many", 1, "one-too-many", at())).rejects.toMatchObject({
+      message: "table: hold payment failed",
+      cause: expect.objectContaining({ message: expect.stringMatching(/hold kept losing races/) }),
+    });
+  });
+
   it("never applies a transfer again once it was archived, whichever process retries it", async () => {
     // Arrange: a payment held, posted and credited by one process...
     const payer = freshAccount();

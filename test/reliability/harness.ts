@@ -40,6 +40,8 @@ export interface Figures extends LedgerFigures {
   notificationsSentTwice?: number;
   /** Of the merchant's, the sku's and a payer's items, how many were ever seen past 1 KB (hot-merchant.ts); must be 0. */
   itemsOver1Kb?: number;
+  /** 1 when the last fifth of a steady hot-merchant run went less than half as fast as the first; must be 0. */
+  slowedDown?: number;
 }
 
 /** What the cancel race asked and was answered, and how the orders asked about ended. */
@@ -91,6 +93,7 @@ export const MUST_BE_ZERO = [
   "auditFindings",
   "auditDisagrees",
   "itemsOver1Kb",
+  "slowedDown",
 ] as const satisfies readonly (keyof Figures)[];
 
 /** The names of the figures of `row` that broke an invariant (an absent optional figure breaks none). */

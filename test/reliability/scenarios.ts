@@ -460,5 +460,6 @@ export const scenarios = {
   poison,
   cancelRaces,
   notifierCrash,
-  hotMerchant,
+  hotMerchant: (orders: number) => hotMerchant(orders, true),
+  hotMerchantSteady: (orders: number) => hotMerchant(orders, false),
 };

@@ -35,9 +35,13 @@ import {
 } from "./table-writes.ts";
 
 /**
- * A ledger entry as stored, with one-letter names (a merchant's item holds an
- * entry per order it was paid for): `id` transfer id, `k` kind, `a` amount in
- * cents, `s` status, `t` time, `o` order id, `r` the failure a void recorded.
+ * A ledger entry as stored in its account's item, with one-letter names, kept
+ * short so that the item stays small (`ledger-fence.ts`): `id` transfer id,
+ * `k` kind, `a` amount in cents, `s` status, `t` time, `o` order id (only
+ * when the transfer id does not name it: an order's payment is
+ * `order:{id}`, its refund `refund:{id}`), `r` the failure a void recorded:
+ * its code, and its message cut to `REASON_MESSAGE_CHARS` (the details stay
+ * with the run that decided, which writes them on the order).
  */
 interface StoredEntry {
   id: string;
@@ -49,6 +53,13 @@ interface StoredEntry {
   r?: OrderFailure;
 }
 
+const REASON_MESSAGE_CHARS = 80;
+
+/** The order a transfer id names (`order:{id}`, `refund:{id}`), if it names one. */
+function namedOrder(transferId: string): string | undefined {
+  return /^(?:order|refund):(.+)$/.exec(transferId)?.[1];
+}
+
 function stored(entry: LedgerEntry, reason?: OrderFailure): StoredEntry {
   return {
     id: entry.transferId,
@@ -56,19 +67,20 @@ function stored(entry: LedgerEntry, reason?: OrderFailure): StoredEntry {
     a: entry.amountCents,
     s: entry.status,
     t: entry.at,
-    ...(entry.orderId ? { o: entry.orderId } : {}),
-    ...(reason ? { r: reason } : {}),
+    ...(entry.orderId && entry.orderId !== namedOrder(entry.transferId) ? { o: entry.orderId } : {}),
+    ...(reason ? { r: { code: reason.code, message: reason.message.slice(0, REASON_MESSAGE_CHARS) } } : {}),
   };
 }
 
 function ledgerEntry(entry: StoredEntry): LedgerEntry {
+  const orderId = entry.o ?? namedOrder(entry.id);
   return {
     transferId: entry.id,
     kind: entry.k,
     amountCents: entry.a,
     status: entry.s,
     at: entry.t,
-    ...(entry.o ? { orderId: entry.o } : {}),
+    ...(orderId ? { orderId } : {}),
   };
 }
 
@@ -201,16 +213,15 @@ export class DynamoAccountLedger implements AccountLedger {
       gen,
       settled: (entry) => entry.s !== "HELD",
       archive: async (markers) => {
-        let items = markers.map(([, entry]) => ({
-          accountId,
-          transferId: entry.id,
-          kind: entry.k,
-          amountCents: entry.a,
-          status: entry.s,
-          at: entry.t,
-          ...(entry.o ? { orderId: entry.o } : {}),
-          ...(entry.r ? { reason: entry.r } : {}),
-        }));
+        let items = markers.map(([, entry]) => {
+          const { orderId, ...rest } = ledgerEntry(entry);
+          return {
+            accountId,
+            ...rest,
+            ...(orderId ? { orderId } : {}),
+            ...(entry.r ? { reason: entry.r } : {}),
+          };
+        });
         for (let attempt = 0; items.length > 0; attempt++) {
           if (attempt > RACE_RETRIES) throw new Error(`${accountId}: the archive kept leaving entries unprocessed`);
           const { unprocessed } = await accountEntry.put(items).go(RAW_ERRORS);

@@ -31,16 +31,23 @@
  */
 
 /**
- * Markers per account item. A ledger marker is about 105 bytes and the rest
- * of the item about 220, so the item stays under 1 KB, and every write to it
- * costs one write unit (DynamoDB bills a write by the larger of the item's
- * sizes before and after, per KB). It also bounds the payments one payer can
- * have in flight at once; a hold that meets a full item waits for room.
+ * Markers per account item. DynamoDB bills a write by the larger of the
+ * item's sizes before and after, a unit per KB. A ledger marker is about 120
+ * bytes with ids of 20 characters, and the rest of the item about 200: at
+ * most 6 keep the item under 1 KB, one unit a write. With the longest ids (64
+ * characters) and voids that record a reason, under 2 KB
+ * (test/unit/adapters/ledger-item-bounds.test.ts). The cap also bounds the
+ * payments one payer can have in flight at once: a hold that meets a full
+ * item waits for room.
  */
-export const ACCOUNT_MARKER_CAP = 7;
+export const ACCOUNT_MARKER_CAP = 6;
 
-/** Markers per stock item: a reservation marker is about 28 bytes (its 33-byte key, `H2`), the rest about 170: under 1 KB. */
-export const STOCK_MARKER_CAP = 28;
+/**
+ * Markers per stock item: a reservation marker is about 36 bytes (its 33-byte
+ * key, `H2`), the rest about 170 with a sku of 10 characters: at most 20 keep
+ * it under 1 KB; under 1.1 KB with a sku of 64.
+ */
+export const STOCK_MARKER_CAP = 20;
 
 /**
  * The write that adds the marker making this many archives the item's settled

@@ -7,7 +7,9 @@ import type { OrderFailure, SagaPlan, Shortfall } from "./fulfilment.ts";
  *
  * The protocol that makes concurrent runs and crashes safe:
  * - every effect leaves a marker, keyed by the order, in the item it changes,
- *   in the same conditional write: applying it twice changes nothing;
+ *   in the same conditional write: applying it twice changes nothing (a
+ *   settled marker may later be archived out of the item; the adapters fence
+ *   every write that adds one, so that stays true: adapters/ledger-fence.ts);
  * - the payment is the one point of decision. Posting it commits the saga,
  *   voiding it aborts it, and a transfer resolves once, so two runs can never
  *   decide differently;

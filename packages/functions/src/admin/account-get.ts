@@ -6,7 +6,7 @@ import { json } from "../http/responses.ts";
 
 const deps = { accounts: accountLedger(), webhooks: webhookRegistry() };
 
-/** GET /accounts/{id}: balance, held, available, the latest 50 ledger entries and the webhook (no secret), or 404. */
+/** GET /accounts/{id}: balance, held, available, the latest 10 ledger entries and the webhook (no secret), or 404. */
 export const handler = adminRoute({ body: false }, async (event) => {
   const account: AccountBody = await getAccount(event.pathParameters?.id ?? "", deps);
   return json(200, account);
