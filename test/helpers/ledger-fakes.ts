@@ -1,6 +1,7 @@
 import { AccountNotFoundError, StockBelowReservedError } from "@orders/core/domain/errors";
 import type { OrderFailure, ReservationStatus } from "@orders/core/domain/fulfilment";
 import type {
+  AccountAudit,
   AccountLedger,
   AccountState,
   EntriesPage,
@@ -310,8 +311,20 @@ export class InMemoryAccountLedger implements AccountLedger {
     return { entries, ...(all.length > limit && last ? { next: { at: last.at, transferId: last.transferId } } : {}) };
   }
 
-  async all(): Promise<AccountState[]> {
-    return [...this.accounts.keys()].map((id) => this.#state(id) as AccountState);
+  /** Nothing is ever archived here: every entry is current. */
+  async auditView(): Promise<AccountAudit[]> {
+    return [...this.accounts.keys()].map((id) => {
+      const state = this.#state(id) as AccountState;
+      return {
+        accountId: id,
+        balanceCents: state.balanceCents,
+        heldCents: state.heldCents,
+        archivedNetCents: 0,
+        archivedDepositCents: 0,
+        current: state.entries,
+        recent: [],
+      };
+    });
   }
 
   /** Σ balance + held over every account, in cents. */

@@ -11,7 +11,7 @@ import type { LedgerEntry } from "@orders/core/ports";
 import { processOrder } from "@orders/core/use-cases/process-order";
 import { describe, expect, inject, it } from "vitest";
 import { crashPoints } from "../helpers/crash-points.ts";
-import { anOrderMessage, anOrderWithItems, uniqueOrderId } from "../helpers/factories.ts";
+import { anOrder, anOrderMessage, anOrderWithItems, uniqueOrderId } from "../helpers/factories.ts";
 import { itemSizeBytes } from "../helpers/item-size.ts";
 import { localStage } from "../helpers/local-stage.ts";
 
@@ -353,6 +353,51 @@ describe(`bounded ledger items (${backend})`, () => {
         expect(markersIn(await rawItem(accountKey(payee)), "transfers"), label).toBeLessThanOrEqual(ACCOUNT_MARKER_CAP);
       }
     }
+  });
+
+  it("audits from the items' sums and what was archived since, and names a stuck transfer until it is put right", async () => {
+    // Arrange: a payer and a merchant; one order dies after its payment posted, before the credit.
+    const { auditDeps } = await import("@orders/functions/composition/audit");
+    const { auditLedgers } = await import("@orders/core/use-cases/audit/audit-ledgers");
+    const payer = freshAccount();
+    const merchant = freshAccount("7");
+    for (const id of [payer, merchant]) await accounts.open(id, at());
+    await accounts.deposit(payer, "seed", 100_000, at());
+    const stuck = anOrderMessage(anOrder({ amount: 25, fromAccount: payer, toAccount: merchant }));
+    crashes.reset();
+    crashes.arm(3, "before"); // the claim, the hold, the post; then the credit never happens
+    await expect(processOrder(stuck, deps)).rejects.toThrow();
+    crashes.disarm();
+    const transferId = `order:${stuck.order.id}`;
+    expect(await accounts.transfer(payer, transferId)).toMatchObject({ kind: "DEBIT", status: "POSTED" });
+    expect(await accounts.transfer(merchant, transferId)).toBeUndefined();
+    // Orders that settle, and deposits, until both items have archived several times (the stuck debit too).
+    for (let i = 0; i < 10; i++) {
+      await processOrder(anOrderMessage(anOrder({ amount: 1, fromAccount: payer, toAccount: merchant })), deps);
+      await accounts.deposit(payer, `more-${i}`, 100, at());
+    }
+    expect((await rawItem(accountKey(payer))).transfers?.M?.[markerKey(transferId)]).toBeUndefined();
+    const mine = (report: { inconsistencies: { id: string }[] }) =>
+      report.inconsistencies.filter((found) => [payer, merchant, stuck.order.id].includes(found.id));
+    const audit = (days: number) =>
+      auditLedgers({ ...auditDeps(), clock: { now: () => new Date(Date.now() + days * 86_400_000) } });
+
+    // Act and assert: the first audit reads every entry, and names the stuck transfer, alone.
+    const first = await audit(1);
+    expect(first.since).toBeUndefined();
+    expect(mine(first)).toEqual([expect.objectContaining({ kind: "order", id: stuck.order.id, transferId })]);
+    expect(mine(first)[0]).toMatchObject({ expected: 2500, actual: 0 });
+    // Two days on, it reads only what was archived since the first (none of these entries), and counts the
+    // rest by the items' sums: the accounts still agree, and the stuck transfer is judged again by key.
+    const second = await audit(3);
+    expect(second.since).toBeDefined();
+    const view = (await accounts.auditView(second.since)).find((account) => account.accountId === payer);
+    expect(view?.recent).toEqual([]);
+    expect(view?.archivedNetCents).toBeGreaterThan(0);
+    expect(mine(second)).toEqual([expect.objectContaining({ kind: "order", id: stuck.order.id })]);
+    // Put right (the order redelivered, its credit applied): the next audit names nothing of these.
+    expect((await processOrder(stuck, deps)).record.status).toBe("CONFIRMED");
+    expect(mine(await audit(5))).toEqual([]);
   });
 
   it("moves an account and a sku written before archiving to the new model on their next write", async () => {

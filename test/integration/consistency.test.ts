@@ -123,6 +123,7 @@ describe("consistency: one order, and the full audit", () => {
       {
         kind: "order",
         id: second.id,
+        transferId: `order:${second.id}`,
         check: `transfer order:${second.id} (${payer} → no payee): debit posted = credit`,
         expected: 725,
         actual: 0,

@@ -74,7 +74,7 @@ describe("DynamoWebhookRegistry", () => {
       secret: "whsec_y",
       updatedAt: "2026-03-01T00:00:00.000Z",
     });
-    const accounts = await ledger.all();
+    const accounts = await ledger.auditView();
     expect(accounts.map((account) => account.accountId)).not.toContain(accountId);
     expect(await ledger.missing([accountId])).toEqual([accountId]);
   });

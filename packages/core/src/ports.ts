@@ -146,6 +146,23 @@ export interface EntriesPage {
   next?: EntryPosition;
 }
 
+/**
+ * What the consistency audit reads of one account, without its whole history:
+ * its counters, what the entries archived out of its item add up to, the
+ * entries still in the item, and those archived entries dated at or after the
+ * audit's `since` (read through an index, not a scan).
+ */
+export interface AccountAudit {
+  accountId: string;
+  balanceCents: number;
+  heldCents: number;
+  /** Σ of the archived entries as `ledgerTotalCents` counts them, and their deposits. */
+  archivedNetCents: number;
+  archivedDepositCents: number;
+  current: LedgerEntry[];
+  recent: LedgerEntry[];
+}
+
 export interface AccountState {
   accountId: string;
   /** Spendable cents; holds are not part of it. */
@@ -198,8 +215,8 @@ export interface AccountLedger {
   find(accountId: string): Promise<AccountState | undefined>;
   /** A page of the account's entries, newest first, after `after`; empty for no account. */
   entries(accountId: string, limit: number, after?: EntryPosition): Promise<EntriesPage>;
-  /** Every account with its whole ledger: for the consistency audit. */
-  all(): Promise<AccountState[]>;
+  /** Every account as the consistency audit reads it, with the entries archived at or after `since` (all with none). */
+  auditView(since?: string): Promise<AccountAudit[]>;
 }
 
 /** Where consistency reports are kept (the orders bucket, under `reports/`). */

@@ -91,6 +91,7 @@ describe("OpenAPI document", () => {
       "skus",
       "accounts",
       "money",
+      "since",
       "inconsistencies",
       "key",
     ]);

@@ -61,6 +61,7 @@ describe("the consistency audit, by name", () => {
     expect(report.inconsistencies).toContainEqual({
       kind: "order",
       id: record.orderId,
+      transferId,
       check: `transfer ${transferId} (${PAYER} → no payee): debit posted = credit`,
       expected: 2000,
       actual: 0,
@@ -92,6 +93,7 @@ describe("the consistency audit, by name", () => {
     expect(report.inconsistencies).toContainEqual({
       kind: "order",
       id: record.orderId,
+      transferId,
       check:
         `transfer ${transferId} (${PAYER} → no payee): debit posted = credit; posted, and its order PENDING ` +
         `since ${record.receivedAt}: the credit cannot complete`,

@@ -167,7 +167,8 @@ export class DynamoStockLedger implements StockLedger {
           items = items.filter((item) => left.has(item.markerKey));
         }
       },
-      remove: async (keys, from) => {
+      remove: async (markers, from) => {
+        const keys = markers.map(([key]) => key);
         const write = removeMarkersWrite(this.#table.table, stockKey(sku), "holds", keys, from);
         const result = await sendWrite(this.#table, write, this.#parse);
         if (!result.rejected) this.#gens.learn(sku, from + 1);

@@ -80,7 +80,7 @@ export interface CompactionPlan<M> {
   /** Writes the archive item of each marker; idempotent (the same content every time). */
   archive: (markers: [key: string, marker: M][]) => Promise<void>;
   /** Removes these markers and moves `gen` from `gen` to `gen + 1`; false when `gen` had moved. */
-  remove: (keys: string[], gen: number) => Promise<boolean>;
+  remove: (markers: [key: string, marker: M][], gen: number) => Promise<boolean>;
 }
 
 /**
@@ -94,10 +94,7 @@ export async function compactMarkers<M>(plan: CompactionPlan<M>): Promise<number
     .slice(0, ARCHIVE_BATCH);
   if (settled.length === 0) return 0;
   await plan.archive(settled);
-  const removed = await plan.remove(
-    settled.map(([key]) => key),
-    plan.gen,
-  );
+  const removed = await plan.remove(settled, plan.gen);
   return removed ? settled.length : 0;
 }
 

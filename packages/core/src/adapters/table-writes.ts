@@ -281,9 +281,11 @@ export function addFundsWrite(
 
 /**
  * Archiving's removal (`ledger-fence.ts`): these markers out of the item's
- * map and `gen` one up, on condition that `gen` is still `from` (absent for
- * 0). Built by hand because ElectroDB refuses to remove a path inside a
- * required attribute; the item keeps ElectroDB's shape.
+ * map, `gen` one up, and the counters in `sums` moved by ADD (an account's
+ * totals of what it archived), on condition that `gen` is still `from`
+ * (absent for 0): so the sums move once per marker. Built by hand because
+ * ElectroDB refuses to remove a path inside a required attribute; the item
+ * keeps ElectroDB's shape.
  */
 export function removeMarkersWrite(
   table: string,
@@ -291,6 +293,7 @@ export function removeMarkersWrite(
   map: "holds" | "transfers",
   markerKeys: string[],
   from: number,
+  sums: Record<string, number> = {},
 ): UpdateCommandInput {
   const names: Record<string, string> = Object.create(null);
   names["#pk"] = "pk";
@@ -298,10 +301,16 @@ export function removeMarkersWrite(
   names["#gen"] = "gen";
   names[`#${map}`] = map;
   for (const markerKey of markerKeys) names[nameOf(markerKey)] = markerKey;
+  const values: Record<string, unknown> = { ":gen_u0": from + 1, ...(from === 0 ? {} : { ":gen0": from }) };
+  const add = Object.entries(sums).map(([name, value]) => {
+    names[`#${name}`] = name;
+    values[`:${name}_u0`] = value;
+    return `#${name} :${name}_u0`;
+  });
   return {
-    UpdateExpression: `SET #gen = :gen_u0 REMOVE ${markerKeys.map((markerKey) => `#${map}.${nameOf(markerKey)}`).join(", ")}`,
+    UpdateExpression: `SET #gen = :gen_u0 ${add.length ? `ADD ${add.join(", ")} ` : ""}REMOVE ${markerKeys.map((markerKey) => `#${map}.${nameOf(markerKey)}`).join(", ")}`,
     ExpressionAttributeNames: names,
-    ExpressionAttributeValues: { ":gen_u0": from + 1, ...(from === 0 ? {} : { ":gen0": from }) },
+    ExpressionAttributeValues: values,
     TableName: table,
     Key: key,
     ReturnValues: "NONE",

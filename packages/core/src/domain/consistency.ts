@@ -49,6 +49,11 @@ export function ledgerTotalCents(entries: { kind: string; amountCents: number; s
   }, 0);
 }
 
+/** Cents an account's ledger says were deposited into it. */
+export function depositCents(entries: { kind: string; amountCents: number }[]): number {
+  return entries.filter((entry) => entry.kind === "DEPOSIT").reduce((sum, entry) => sum + entry.amountCents, 0);
+}
+
 /** Cents an account's ledger holds: its HELD debits. */
 export function ledgerHeldCents(entries: { kind: string; amountCents: number; status: string }[]): number {
   return entries

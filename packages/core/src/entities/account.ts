@@ -15,6 +15,9 @@ export const accountSchema = {
     transfers: { type: "any", required: true },
     /** How many times settled markers were archived out of the item (absent: never). See `ledger-fence.ts`. */
     gen: { type: "number" },
+    /** What the entries archived out of the item add up to (balance + held), and their deposits, in cents. */
+    archivedNet: { type: "number" },
+    archivedDeposits: { type: "number" },
     createdAt: { type: "string", required: true, readOnly: true },
     updatedAt: { type: "string", required: true },
   },

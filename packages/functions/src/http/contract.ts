@@ -322,6 +322,11 @@ export const InconsistencySchema = z
     id: z.string().register(z.globalRegistry, {
       description: "The sku, the account id, the order id (its payment's legs disagree), or `all accounts`",
     }),
+    transferId: z.optional(
+      z.string().register(z.globalRegistry, {
+        description: "For an order: the transfer whose legs disagree (its payment or its refund)",
+      }),
+    ),
     check: z
       .string()
       .register(z.globalRegistry, { description: "The rule broken, e.g. `reserved = Σ held reservations`" }),
@@ -350,6 +355,13 @@ export const ConsistencyReportSchema = z
         }),
       ),
     }),
+    since: z.optional(
+      z.iso.datetime().register(z.globalRegistry, {
+        description:
+          "Ledger entries archived before this were counted by their accounts' sums, not read one by one " +
+          "(absent: every entry was read, as in the first audit)",
+      }),
+    ),
     inconsistencies: z.array(InconsistencySchema).register(z.globalRegistry, {
       description: "Empty when everything agrees",
     }),

@@ -1,5 +1,12 @@
-import { ledgerHeldCents, ledgerTotalCents } from "../../domain/consistency.ts";
-import { isBalanced, isRunning, judgeLegs, type LegsOrder, transferLegs } from "../../domain/transfer-legs.ts";
+import { depositCents, ledgerHeldCents, ledgerTotalCents } from "../../domain/consistency.ts";
+import {
+  isBalanced,
+  isRunning,
+  judgeLegs,
+  type LegsOrder,
+  type TransferLegs,
+  transferLegs,
+} from "../../domain/transfer-legs.ts";
 import type { AccountLedger, Clock, OrderRepository, ReportArchive, StockLedger } from "../../ports.ts";
 
 /**
@@ -10,6 +17,8 @@ import type { AccountLedger, Clock, OrderRepository, ReportArchive, StockLedger 
 export interface Inconsistency {
   kind: "stock" | "account" | "order" | "money";
   id: string;
+  /** For `order`: the transfer whose legs disagree, so that the next audit judges it again. */
+  transferId?: string;
   check: string;
   expected: number;
   actual: number;
@@ -25,6 +34,11 @@ export interface ConsistencyReport {
    * balances and holds + in flight = deposits.
    */
   money: { depositsCents: number; balancesAndHoldsCents: number; inFlightCents: number };
+  /**
+   * Ledger entries archived before this time were read as their accounts'
+   * sums, not one by one (absent: every entry was read). See `auditSince`.
+   */
+  since?: string;
   inconsistencies: Inconsistency[];
   /** Where the report was stored. */
   key: string;
@@ -53,9 +67,12 @@ export interface AuditDeps {
 /** How many PENDING orders, per sweep shard, the audit reads to name the holders of reservations. */
 const PENDING_PER_SHARD = 1000;
 
-/** Orders' statuses and arrival times, each read at most once per audit; an id with no order reads as undefined. */
+/** What the audit reads of an order: enough to judge its transfers, and where their legs are. */
+type AuditedOrder = LegsOrder & { fromAccount?: string | undefined; toAccount?: string | undefined };
+
+/** Orders' statuses, arrival times and accounts, each read at most once per audit; an id with no order reads as undefined. */
 function orderReader(orders: AuditDeps["orders"]) {
-  const known = new Map<string, Promise<LegsOrder | undefined>>();
+  const known = new Map<string, Promise<AuditedOrder | undefined>>();
   return (orderId: string) => {
     let order = known.get(orderId);
     if (!order) {
@@ -64,6 +81,53 @@ function orderReader(orders: AuditDeps["orders"]) {
     }
     return order;
   };
+}
+
+/** An hour, on top of the saga timeout, between one audit's reading and the next's: for clocks and late archiving. */
+const SINCE_MARGIN_MS = 60 * 60_000;
+
+/** What the last audit left: from when this one reads archived entries, and the transfers it named. */
+interface Previous {
+  since?: string;
+  named: { transferId: string; orderId?: string }[];
+}
+
+/**
+ * From when this audit reads archived entries one by one: the last audit's
+ * time, less the saga timeout and an hour; all of them when none ran. An
+ * entry is dated when its transfer began, and archived only once settled. A
+ * transfer that was in flight at the last audit began less than a saga
+ * timeout before it, so it is read again now; so one whose legs disagree is
+ * named by the first audit after its saga timed out. The transfers the last
+ * audit named are judged again, by key, so that a finding stays in every
+ * report until it is put right, however old its entries.
+ */
+async function previousAudit(deps: AuditDeps): Promise<Previous> {
+  const pointer = await deps.reports.read(LATEST_REPORT_KEY);
+  if (pointer === undefined) return { named: [] };
+  const { at, key } = JSON.parse(pointer) as LatestReportPointer;
+  const stored = await deps.reports.read(key);
+  const report = stored === undefined ? undefined : (JSON.parse(stored) as Partial<ConsistencyReport>);
+  const named = (report?.inconsistencies ?? []).flatMap((found) =>
+    found.kind === "order" && found.transferId ? [{ transferId: found.transferId, orderId: found.id }] : [],
+  );
+  const since = new Date(Date.parse(at) - deps.sagaTimeoutMinutes * 60_000 - SINCE_MARGIN_MS).toISOString();
+  return { since, named };
+}
+
+/**
+ * A leg archived before `since` was not read: before judging a transfer whose
+ * legs seem to disagree, its missing leg is read by key from its order's accounts.
+ */
+async function completeLegs(legs: TransferLegs, order: AuditedOrder | undefined, accounts: AccountLedger) {
+  for (const accountId of [order?.fromAccount, order?.toAccount]) {
+    if (!accountId || legs.debit?.accountId === accountId || legs.credit?.accountId === accountId) continue;
+    const entry = await accounts.transfer(accountId, legs.transferId);
+    if (entry?.kind === "DEBIT" && !legs.debit) {
+      legs.debit = { accountId, amountCents: entry.amountCents, status: entry.status };
+    }
+    if (entry?.kind === "CREDIT" && !legs.credit) legs.credit = { accountId, amountCents: entry.amountCents };
+  }
 }
 
 /**
@@ -78,23 +142,32 @@ function orderReader(orders: AuditDeps["orders"]) {
  * sku, account or order. The report is stored under
  * `reports/consistency/<time>.json`, then the pointer at `LATEST_REPORT_KEY`
  * is moved to it.
+ *
+ * Its reads do not grow with history: stock and account items (each under
+ * 1 KB, one per sku and account), each account's ledger entries archived
+ * since the last audit (`previousAudit`, through the `byAccount` index), and
+ * for the entries archived before, the sums their account's item keeps,
+ * moved by the same write that removed them.
  */
 export async function auditLedgers(deps: AuditDeps): Promise<ConsistencyReport> {
   const now = deps.clock?.now() ?? new Date();
   const at = now.toISOString();
   const stuckBefore = new Date(now.getTime() - deps.sagaTimeoutMinutes * 60_000).toISOString();
-  const [skus, accounts] = await Promise.all([deps.stock.all(), deps.accounts.all()]);
+  const { since, named } = await previousAudit(deps);
+  const [skus, accounts] = await Promise.all([deps.stock.all(), deps.accounts.auditView(since)]);
   const orderOf = orderReader(deps.orders);
   const statusOf = async (orderId: string) => (await orderOf(orderId))?.status;
   const inconsistencies: Inconsistency[] = [];
   const flag = (kind: Inconsistency["kind"], id: string, check: string, expected: number, actual: number) => {
     if (expected !== actual) inconsistencies.push({ kind, id, check, expected, actual });
   };
+  const read = accounts.map((account) => ({
+    accountId: account.accountId,
+    entries: [...account.current, ...account.recent],
+  }));
   // Every order a ledger names, by the key its reservations are kept under; and, only if some reservation's
   // order is named by no ledger (reserved, not yet held), the orders still PENDING.
-  const orderIds = new Set(
-    accounts.flatMap((account) => account.entries.flatMap((e) => (e.orderId ? [e.orderId] : []))),
-  );
+  const orderIds = new Set(read.flatMap((account) => account.entries.flatMap((e) => (e.orderId ? [e.orderId] : []))));
   const namedKeys = new Set([...orderIds].map((orderId) => deps.stock.reservationKey(orderId)));
   const unnamed = skus.some((sku) => sku.held.some((hold) => !namedKeys.has(hold.key)));
   if (unnamed) {
@@ -119,27 +192,46 @@ export async function auditLedgers(deps: AuditDeps): Promise<ConsistencyReport> 
   let depositsCents = 0;
   let balancesAndHoldsCents = 0;
   for (const account of accounts) {
+    // The entries archived out of the item count by their sums, kept in the item; held debits are never archived.
     const total = account.balanceCents + account.heldCents;
-    flag("account", account.accountId, "balance + held = Σ ledger", ledgerTotalCents(account.entries), total);
-    flag("account", account.accountId, "held = Σ held debits", ledgerHeldCents(account.entries), account.heldCents);
-    for (const entry of account.entries) {
+    const ledger = account.archivedNetCents + ledgerTotalCents(account.current);
+    flag("account", account.accountId, "balance + held = Σ ledger", ledger, total);
+    flag("account", account.accountId, "held = Σ held debits", ledgerHeldCents(account.current), account.heldCents);
+    for (const entry of account.current) {
       if (entry.kind !== "DEBIT" || entry.status !== "HELD") continue;
       const status = entry.orderId ? await statusOf(entry.orderId) : undefined;
       if (isRunning(status)) continue;
       const holder = `order ${entry.orderId ?? entry.transferId}, ${status ?? "not found"}`;
       flag("account", account.accountId, `no cents held by an ended order (${holder})`, 0, entry.amountCents);
     }
-    depositsCents += account.entries.filter((e) => e.kind === "DEPOSIT").reduce((sum, e) => sum + e.amountCents, 0);
+    depositsCents += account.archivedDepositCents + depositCents(account.current);
     balancesAndHoldsCents += total;
   }
   let inFlightCents = 0;
-  for (const legs of transferLegs(accounts).values()) {
-    // Only a transfer whose legs disagree needs its order's status (one read each, not one per order).
-    if (isBalanced(legs)) continue;
-    const judged = judgeLegs(legs, legs.orderId ? await orderOf(legs.orderId) : undefined, stuckBefore);
+  const legsById = transferLegs(read);
+  // A transfer named last time whose entries were not read now: its legs are read by key below.
+  const carried = new Set<string>();
+  for (const { transferId, orderId } of named) {
+    if (legsById.has(transferId)) continue;
+    legsById.set(transferId, { transferId, orderId });
+    carried.add(transferId);
+  }
+  for (const legs of legsById.values()) {
+    // Only a transfer whose legs disagree needs its order (one read each, not one per order).
+    if (isBalanced(legs) && !carried.has(legs.transferId)) continue;
+    const order = legs.orderId ? await orderOf(legs.orderId) : undefined;
+    await completeLegs(legs, order, deps.accounts);
+    const judged = judgeLegs(legs, order, stuckBefore);
     if (judged.verdict === "IN_FLIGHT") inFlightCents += judged.cents;
-    if (judged.verdict === "UNBALANCED") {
-      flag("order", legs.orderId ?? legs.transferId, judged.check, judged.expected, judged.actual);
+    if (judged.verdict === "UNBALANCED" && judged.expected !== judged.actual) {
+      inconsistencies.push({
+        kind: "order",
+        id: legs.orderId ?? legs.transferId,
+        transferId: legs.transferId,
+        check: judged.check,
+        expected: judged.expected,
+        actual: judged.actual,
+      });
     }
   }
   flag(
@@ -155,6 +247,7 @@ export async function auditLedgers(deps: AuditDeps): Promise<ConsistencyReport> 
     skus: skus.length,
     accounts: accounts.length,
     money: { depositsCents, balancesAndHoldsCents, inFlightCents },
+    ...(since ? { since } : {}),
     inconsistencies,
     key,
   };
