@@ -35,6 +35,12 @@ const admin = {
   audit: await load("admin/list-audit"),
 };
 const { dynamoClient, orderRepository, stockLedger } = await import("@orders/functions/composition/table");
+/** Crash points on the handlers' own client, added on first use, once (a client takes each middleware name once). */
+let crashesAdded: ReturnType<typeof crashPoints> | undefined;
+const crashes = () => {
+  crashesAdded ??= crashPoints(dynamoClient());
+  return crashesAdded;
+};
 const { sdkClients } = await import("@orders/functions/composition/sdk-clients");
 
 const { sqs } = stage.clients;
@@ -206,15 +212,34 @@ describe("the DLQ admin API against the emulators", () => {
     expect(audit.entries.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(["REDRIVE", "EDIT"]));
   });
 
+  it("names a dead letter whose payment was posted and never credited", async () => {
+    // Arrange: a transfer whose process died after the post, before the credit, and whose message SQS gave up on.
+    const message = anOrderMessage(anOrder({ amount: 3 }));
+    crashes().arm(3, "before"); // the claim, the hold, the post; then the credit
+    const { batchItemFailures } = await processBatch(sqsEvent([sqsRecord(JSON.stringify(message))]), lambdaContext());
+    crashes().disarm();
+    expect(batchItemFailures).toHaveLength(1);
+    await sqs.send(new SendMessageCommand({ QueueUrl: stage.resources.dlq.url, MessageBody: JSON.stringify(message) }));
+    // Act
+    const letter = (await deadLetters()).find(
+      (l) => l.messageAttributes !== undefined && JSON.stringify(l).includes(message.order.id),
+    );
+    // Assert
+    expect((letter as { holds?: unknown } | undefined)?.holds).toEqual({
+      reservations: [],
+      payment: { status: "POSTED", amountCents: 300 },
+      stuck: "payment posted by 1111111, not yet credited to 7777777",
+    });
+  });
+
   it("compensates a saga stopped part-way before it discards its message", async () => {
     // Arrange: the processor reserved the stock, then died before holding the payment.
     const sku = uniqueOrderId("sku").slice(0, 48);
     await stockLedger().setOnHand(sku, 5, new Date().toISOString());
     const message = anOrderMessage(anOrderWithItems([{ sku, quantity: 2, unitPrice: 10 }]));
-    const crashes = crashPoints(dynamoClient());
-    crashes.arm(2, "before"); // claim, reserve, then the hold
+    crashes().arm(2, "before"); // claim, reserve, then the hold
     const { batchItemFailures } = await processBatch(sqsEvent([sqsRecord(JSON.stringify(message))]), lambdaContext());
-    crashes.disarm();
+    crashes().disarm();
     expect(batchItemFailures).toHaveLength(1);
     expect(await stockLedger().find(sku)).toMatchObject({ reserved: 2 });
     // SQS gives up on it after three receives.

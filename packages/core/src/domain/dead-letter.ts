@@ -67,6 +67,12 @@ export interface DeadLetterView extends DeadLetter {
 export interface SagaHolds {
   reservations: { sku: string; quantity: number; status: string }[];
   payment?: { status: string; amountCents: number } | undefined;
+  /**
+   * Said when the payment is POSTED and the payee was never credited: the
+   * payer has paid, and the money waits on this message (a redrive that
+   * succeeds credits it; one that cannot keeps it named by the audit too).
+   */
+  stuck?: string | undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -93,11 +93,20 @@ async function holdsOf(order: OrderRecord, deps: ListDeadLettersDeps): Promise<S
     lines.map((line) => line.sku),
   );
   const payment = await deps.accounts.transfer(order.fromAccount, paymentTransferId(order.orderId));
+  const credit =
+    payment?.status === "POSTED" && order.toAccount
+      ? await deps.accounts.transfer(order.toAccount, paymentTransferId(order.orderId))
+      : undefined;
+  const stuck =
+    payment?.status === "POSTED" && !credit
+      ? `payment posted by ${order.fromAccount}, not yet credited to ${order.toAccount ?? "its payee"}`
+      : undefined;
   return {
     reservations: lines.flatMap((line) => {
       const marker = found.get(line.sku);
       return marker ? [{ sku: line.sku, quantity: marker.quantity, status: marker.status }] : [];
     }),
     ...(payment ? { payment: { status: payment.status, amountCents: payment.amountCents } } : {}),
+    ...(stuck ? { stuck } : {}),
   };
 }
