@@ -34,7 +34,9 @@ const admin = {
   discard: await load("admin/discard-dead-letter"),
   audit: await load("admin/list-audit"),
 };
-const { dynamoClient, orderRepository, stockLedger } = await import("@orders/functions/composition/table");
+const { accountLedger, dynamoClient, orderRepository, stockLedger } = await import(
+  "@orders/functions/composition/table"
+);
 /** Crash points on the handlers' own client, added on first use, once (a client takes each middleware name once). */
 let crashesAdded: ReturnType<typeof crashPoints> | undefined;
 const crashes = () => {
@@ -213,8 +215,13 @@ describe("the DLQ admin API against the emulators", () => {
   });
 
   it("names a dead letter whose payment was posted and never credited", async () => {
-    // Arrange: a transfer whose process died after the post, before the credit, and whose message SQS gave up on.
-    const message = anOrderMessage(anOrder({ amount: 3 }));
+    // Arrange: a transfer between fresh accounts (so no archiving moves the writes about) whose process died after
+    // the post, before the credit, and whose message SQS gave up on.
+    const [payer, payee] = [`3${Date.now()}`, `4${Date.now()}`];
+    const now = new Date().toISOString();
+    for (const id of [payer, payee]) await accountLedger().open(id, now);
+    await accountLedger().deposit(payer, "seed", 1000, now);
+    const message = anOrderMessage(anOrder({ amount: 3, fromAccount: payer, toAccount: payee }));
     crashes().arm(3, "before"); // the claim, the hold, the post; then the credit
     const { batchItemFailures } = await processBatch(sqsEvent([sqsRecord(JSON.stringify(message))]), lambdaContext());
     crashes().disarm();
@@ -228,7 +235,7 @@ describe("the DLQ admin API against the emulators", () => {
     expect((letter as { holds?: unknown } | undefined)?.holds).toEqual({
       reservations: [],
       payment: { status: "POSTED", amountCents: 300 },
-      stuck: "payment posted by 1111111, not yet credited to 7777777",
+      stuck: `payment posted by ${payer}, not yet credited to ${payee}`,
     });
   });
 
