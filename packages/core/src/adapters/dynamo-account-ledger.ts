@@ -2,7 +2,6 @@ import { depositCents, ledgerTotalCents } from "../domain/consistency.ts";
 import { AccountNotFoundError } from "../domain/errors.ts";
 import type { OrderFailure } from "../domain/fulfilment.ts";
 import type { AccountItem } from "../entities/account.ts";
-import type { AccountEntryItem } from "../entities/account-entry.ts";
 import { bindingOf, type OrdersService, type TableBinding } from "../entities/service.ts";
 import type {
   AccountAudit,
@@ -16,13 +15,16 @@ import type {
 } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
 import {
-  ACCOUNT_MARKER_CAP,
-  archiveAt,
-  compactMarkers,
-  Generations,
-  markerCount,
-  waitForRoom,
-} from "./ledger-fence.ts";
+  archivedEntry,
+  entryIn,
+  holdResultOf,
+  ledgerEntry,
+  resolved,
+  type StoredEntry,
+  stateOf,
+  stored,
+} from "./ledger-entries.ts";
+import { ACCOUNT_MARKER_CAP, compactMarkers, MarkerFence } from "./ledger-fence.ts";
 import { markerKey } from "./marker-keys.ts";
 import {
   accountIdsRead,
@@ -36,91 +38,9 @@ import {
   sendWrite,
 } from "./table-writes.ts";
 
-/**
- * A ledger entry as stored in its account's item, with one-letter names, kept
- * short so that the item stays small (`ledger-fence.ts`): `id` transfer id,
- * `k` kind, `a` amount in cents, `s` status, `t` time, `o` order id (only
- * when the transfer id does not name it: an order's payment is
- * `order:{id}`, its refund `refund:{id}`), `r` the failure a void recorded:
- * its code, and its message cut to `REASON_MESSAGE_CHARS` (the details stay
- * with the run that decided, which writes them on the order).
- */
-interface StoredEntry {
-  id: string;
-  k: LedgerEntry["kind"];
-  a: number;
-  s: LedgerEntry["status"];
-  t: string;
-  o?: string;
-  r?: OrderFailure;
-}
-
-const REASON_MESSAGE_CHARS = 80;
-
-/** The order a transfer id names (`order:{id}`, `refund:{id}`), if it names one. */
-function namedOrder(transferId: string): string | undefined {
-  return /^(?:order|refund):(.+)$/.exec(transferId)?.[1];
-}
-
-function stored(entry: LedgerEntry, reason?: OrderFailure): StoredEntry {
-  return {
-    id: entry.transferId,
-    k: entry.kind,
-    a: entry.amountCents,
-    s: entry.status,
-    t: entry.at,
-    ...(entry.orderId && entry.orderId !== namedOrder(entry.transferId) ? { o: entry.orderId } : {}),
-    ...(reason ? { r: { code: reason.code, message: reason.message.slice(0, REASON_MESSAGE_CHARS) } } : {}),
-  };
-}
-
-function ledgerEntry(entry: StoredEntry): LedgerEntry {
-  const orderId = entry.o ?? namedOrder(entry.id);
-  return {
-    transferId: entry.id,
-    kind: entry.k,
-    amountCents: entry.a,
-    status: entry.s,
-    at: entry.t,
-    ...(orderId ? { orderId } : {}),
-  };
-}
-
 /** Tries of a write that lost a race (another writer, or an archiving that moved `gen` or made room). */
 const RACE_RETRIES = 8;
 const rejectedOrRead = { ...RAW_ERRORS, returnOnConditionCheckFailure: "all_old", response: "none" } as const;
-
-function entryIn(item: AccountItem | null | undefined, transferId: string): StoredEntry | undefined {
-  return (item?.transfers as Record<string, StoredEntry> | undefined)?.[markerKey(transferId)];
-}
-
-function archivedEntry(item: AccountEntryItem): StoredEntry {
-  return {
-    id: item.transferId,
-    k: item.kind,
-    a: item.amountCents,
-    s: item.status,
-    t: item.at,
-    ...(item.orderId ? { o: item.orderId } : {}),
-    ...(item.reason ? { r: item.reason as OrderFailure } : {}),
-  };
-}
-
-function resolved(entry: StoredEntry): ResolveResult {
-  if (entry.s === "POSTED") return { status: "POSTED" };
-  if (entry.s === "VOIDED") return { status: "VOIDED", reason: entry.r, heldCents: entry.a };
-  throw new Error(`Transfer ${entry.id} is still HELD`);
-}
-
-/** A transfer's settled status as a hold reports it. */
-function holdResultOf(entry: StoredEntry): HoldResult {
-  if (entry.s === "HELD" || entry.s === "POSTED") return { status: entry.s };
-  return { status: "VOIDED", reason: entry.r };
-}
-
-/** Newest first, then by transfer id: the order every listing of entries uses. */
-const newestFirst = (a: LedgerEntry, b: LedgerEntry) =>
-  b.at.localeCompare(a.at) || b.transferId.localeCompare(a.transferId);
 
 /**
  * `AccountLedger` over the one table: two-phase transfers in the manner of
@@ -137,7 +57,14 @@ export class DynamoAccountLedger implements AccountLedger {
   readonly #service: OrdersService;
   readonly #table: TableBinding;
   readonly #parse: (item: Record<string, unknown>) => AccountItem | null;
-  readonly #gens = new Generations();
+  readonly #markers: MarkerFence<AccountItem> = new MarkerFence<AccountItem>({
+    cap: ACCOUNT_MARKER_CAP,
+    idOf: (item) => item.accountId,
+    genOf: (item) => item.gen,
+    markersOf: (item) => item.transfers,
+    read: (accountId) => this.#read(accountId),
+    compact: (item) => this.#compact(item.accountId, item),
+  });
 
   constructor(service: OrdersService) {
     this.#service = service;
@@ -147,7 +74,7 @@ export class DynamoAccountLedger implements AccountLedger {
 
   async #read(accountId: string): Promise<AccountItem | null> {
     const { data } = await this.#service.entities.account.get({ accountId }).go({ ...RAW_ERRORS, consistent: true });
-    if (data) this.#gens.learn(accountId, data.gen);
+    if (data) this.#markers.learn(accountId, data.gen);
     return data;
   }
 
@@ -167,43 +94,9 @@ export class DynamoAccountLedger implements AccountLedger {
 
   /** The fence for a write that adds a marker; after a look in the archive when the item was ever archived. */
   async #fence(accountId: string, transferId: string): Promise<{ fence: Fence; archived?: StoredEntry }> {
-    const gen = this.#gens.get(accountId);
-    const archived = gen > 0 ? await this.#archived(accountId, transferId) : undefined;
-    return { fence: { gen, cap: ACCOUNT_MARKER_CAP }, ...(archived ? { archived } : {}) };
-  }
-
-  /**
-   * After a write that adds a marker was refused and the marker is not in the
-   * item: true when the item's `gen` moved since the fence's look in the
-   * archive. The writer must then look again before it reads anything else
-   * into the refusal (the transfer may have been archived, settled).
-   */
-  #genMoved(accountId: string, current: AccountItem, fence: Fence): boolean {
-    if ((current.gen ?? 0) === fence.gen) return false;
-    this.#gens.learn(accountId, current.gen);
-    return true;
-  }
-
-  /**
-   * A full item: archive its settled entries until it is under the cap (one
-   * from before archiving may hold thousands); if none is settled, wait a
-   * little for its holds to settle.
-   */
-  async #makeRoom(accountId: string, current: AccountItem, attempt: number): Promise<void> {
-    let item: AccountItem | null = current;
-    while (item && markerCount(item.transfers) >= ACCOUNT_MARKER_CAP) {
-      if ((await this.#compact(accountId, item)) === 0) return waitForRoom(attempt);
-      item = await this.#read(accountId);
-    }
-  }
-
-  /** After a write that added a marker: the one whose marker reached `archiveAt` archives (see ledger-fence.ts). */
-  async #archiveIfDue(accountId: string, after: AccountItem | null): Promise<void> {
-    if (!after) return;
-    this.#gens.learn(accountId, after.gen);
-    if (markerCount(after.transfers) !== archiveAt(ACCOUNT_MARKER_CAP)) return;
-    // The effect is applied: a failed archiving only leaves it to the next writer that finds the item full.
-    await this.#compact(accountId, after).catch(() => 0);
+    const fence = this.#markers.fence(accountId);
+    const archived = fence.gen > 0 ? await this.#archived(accountId, transferId) : undefined;
+    return { fence, ...(archived ? { archived } : {}) };
   }
 
   /** Archives settled entries of the item (see `compactMarkers`); how many it removed. */
@@ -239,7 +132,7 @@ export class DynamoAccountLedger implements AccountLedger {
         const sums = { archivedNet: ledgerTotalCents(entries), archivedDeposits: depositCents(entries) };
         const write = removeMarkersWrite(this.#table.table, accountKey(accountId), "transfers", keys, from, sums);
         const result = await sendWrite(this.#table, write, this.#parse);
-        if (!result.rejected) this.#gens.learn(accountId, from + 1);
+        if (!result.rejected) this.#markers.learn(accountId, from + 1);
         return !result.rejected;
       },
     });
@@ -266,18 +159,18 @@ export class DynamoAccountLedger implements AccountLedger {
         const write = holdWrite(this.#table.table, accountId, key, amountCents, entry, at, fence);
         const result = await sendWrite(this.#table, write, this.#parse);
         if (!result.rejected) {
-          await this.#archiveIfDue(accountId, result.data);
+          await this.#markers.archiveIfDue(result.data);
           return { status: "HELD" };
         }
         const current = result.data ?? (await this.#read(accountId));
         if (!current) return { status: "INSUFFICIENT", available: 0 };
         const existing = entryIn(current, transferId);
         if (existing) return holdResultOf(existing);
-        if (this.#genMoved(accountId, current, fence)) continue;
+        if (this.#markers.genMoved(current, fence)) continue;
         if (current.balance < amountCents) return { status: "INSUFFICIENT", available: current.balance };
         // Funds arrived in between, or the item was full: try again. Under contention that never
         // settles, fail the attempt (the queue retries it), never the order.
-        await this.#makeRoom(accountId, current, attempt);
+        await this.#markers.makeRoom(current, attempt);
       }
       throw new Error(`${accountId}: hold kept losing races (${RACE_RETRIES + 1} tries)`);
     });
@@ -344,8 +237,8 @@ export class DynamoAccountLedger implements AccountLedger {
           .go(rejectedOrRead);
         if (!tombstone.rejected) return { status: "VOIDED", reason, heldCents: 0 };
         const after = tombstone.data ?? (await this.#read(accountId));
-        if (after && !entryIn(after, transferId) && !this.#genMoved(accountId, after, fence)) {
-          await this.#makeRoom(accountId, after, attempt);
+        if (after && !entryIn(after, transferId) && !this.#markers.genMoved(after, fence)) {
+          await this.#markers.makeRoom(after, attempt);
         }
       }
       throw new Error(`Could not void ${transferId} on ${accountId}: too many concurrent writers`);
@@ -382,9 +275,9 @@ export class DynamoAccountLedger implements AccountLedger {
         const current = result.data ?? (await this.#read(accountId));
         if (!current) throw new AccountNotFoundError(`No account has id ${accountId}`);
         if (entryIn(current, transferId)) return { status: "DEBITED" };
-        if (this.#genMoved(accountId, current, fence)) continue;
+        if (this.#markers.genMoved(current, fence)) continue;
         if (current.balance < amountCents) return { status: "INSUFFICIENT", available: current.balance };
-        await this.#makeRoom(accountId, current, attempt);
+        await this.#markers.makeRoom(current, attempt);
       }
       throw new Error(`${accountId}: debit kept losing races (${RACE_RETRIES + 1} tries)`);
     });
@@ -413,11 +306,11 @@ export class DynamoAccountLedger implements AccountLedger {
         if (archived) return;
         const write = addFundsWrite(this.#table.table, accountId, key, entry.a, entry, entry.t, fence);
         const result = await sendWrite(this.#table, write, this.#parse);
-        if (!result.rejected) return this.#archiveIfDue(accountId, result.data);
+        if (!result.rejected) return this.#markers.archiveIfDue(result.data);
         const current = result.data ?? (await this.#read(accountId));
         if (!current) throw new AccountNotFoundError(`No account has id ${accountId}`);
         if (entryIn(current, entry.id)) return;
-        if (!this.#genMoved(accountId, current, fence)) await this.#makeRoom(accountId, current, attempt);
+        if (!this.#markers.genMoved(current, fence)) await this.#markers.makeRoom(current, attempt);
       }
       throw new Error(`${accountId}: ${action} kept losing races (${RACE_RETRIES + 1} tries)`);
     });
@@ -528,18 +421,3 @@ export class DynamoAccountLedger implements AccountLedger {
 
 /** How many entries `find` returns: the account view's latest. */
 const LATEST_ENTRIES = 10;
-
-/** An account's state from its item and archived entries; a marker still in the item wins over its archive. */
-function stateOf(item: AccountItem, archived: StoredEntry[]): AccountState {
-  const markers = Object.values((item.transfers ?? {}) as Record<string, StoredEntry>);
-  const inItem = new Set(markers.map((entry) => entry.id));
-  const entries = [...markers, ...archived.filter((entry) => !inItem.has(entry.id))].map(ledgerEntry).sort(newestFirst);
-  return {
-    accountId: item.accountId,
-    balanceCents: item.balance,
-    heldCents: item.held,
-    entries,
-    createdAt: item.createdAt,
-    updatedAt: item.updatedAt,
-  };
-}

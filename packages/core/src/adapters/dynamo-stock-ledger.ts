@@ -4,7 +4,7 @@ import { bindingOf, type OrdersService, type TableBinding } from "../entities/se
 import type { StockItem } from "../entities/stock.ts";
 import type { ReserveResult, StockLedger, StockLevel } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
-import { archiveAt, compactMarkers, Generations, markerCount, STOCK_MARKER_CAP, waitForRoom } from "./ledger-fence.ts";
+import { compactMarkers, MarkerFence, STOCK_MARKER_CAP } from "./ledger-fence.ts";
 import { markerKey } from "./marker-keys.ts";
 import { commitWrite, type Fence, removeMarkersWrite, reserveWrite, sendWrite, stockKey } from "./table-writes.ts";
 
@@ -81,7 +81,14 @@ export class DynamoStockLedger implements StockLedger {
   readonly #table: TableBinding;
   readonly #now: () => string;
   readonly #parse: (item: Record<string, unknown>) => StockItem | null;
-  readonly #gens = new Generations();
+  readonly #markers: MarkerFence<StockItem> = new MarkerFence<StockItem>({
+    cap: STOCK_MARKER_CAP,
+    idOf: (item) => item.sku,
+    genOf: (item) => item.gen,
+    markersOf: (item) => item.holds,
+    read: (sku) => this.#read(sku),
+    compact: (item) => this.#compact(item),
+  });
 
   constructor(service: OrdersService, now: () => string = () => new Date().toISOString()) {
     this.#service = service;
@@ -92,7 +99,7 @@ export class DynamoStockLedger implements StockLedger {
 
   async #read(sku: string): Promise<StockItem | null> {
     const { data } = await this.#service.entities.stock.get({ sku }).go({ ...RAW_ERRORS, consistent: true });
-    if (data) this.#gens.learn(sku, data.gen);
+    if (data) this.#markers.learn(sku, data.gen);
     return data;
   }
 
@@ -111,42 +118,9 @@ export class DynamoStockLedger implements StockLedger {
 
   /** The fence for a write that adds a marker; after a look in the archive when the item was ever archived. */
   async #fence(sku: string, key: string): Promise<{ fence: Fence; archived?: Hold }> {
-    const gen = this.#gens.get(sku);
-    const archived = gen > 0 ? await this.#archived(sku, key) : undefined;
-    return { fence: { gen, cap: STOCK_MARKER_CAP }, ...(archived ? { archived } : {}) };
-  }
-
-  /**
-   * After a refused write that adds a marker, with the marker not in the
-   * item: true when `gen` moved since the fence's look in the archive, which
-   * must then be looked in again before the refusal means anything else.
-   */
-  #genMoved(current: StockItem, fence: Fence): boolean {
-    if ((current.gen ?? 0) === fence.gen) return false;
-    this.#gens.learn(current.sku, current.gen);
-    return true;
-  }
-
-  /**
-   * A full item: archive its settled markers until it is under the cap (one
-   * from before archiving may hold thousands); if none is settled, wait a
-   * little for its reservations to settle.
-   */
-  async #makeRoom(current: StockItem, attempt: number): Promise<void> {
-    let item: StockItem | null = current;
-    while (item && markerCount(item.holds) >= STOCK_MARKER_CAP) {
-      if ((await this.#compact(item)) === 0) return waitForRoom(attempt);
-      item = await this.#read(current.sku);
-    }
-  }
-
-  /** After a write that added a marker: the one whose marker reached `archiveAt` archives (see ledger-fence.ts). */
-  async #archiveIfDue(after: StockItem | null): Promise<void> {
-    if (!after) return;
-    this.#gens.learn(after.sku, after.gen);
-    if (markerCount(after.holds) !== archiveAt(STOCK_MARKER_CAP)) return;
-    // The effect is applied: a failed archiving only leaves it to the next writer that finds the item full.
-    await this.#compact(after).catch(() => 0);
+    const fence = this.#markers.fence(sku);
+    const archived = fence.gen > 0 ? await this.#archived(sku, key) : undefined;
+    return { fence, ...(archived ? { archived } : {}) };
   }
 
   /** Archives settled markers of the item (see `compactMarkers`); how many it removed. */
@@ -171,7 +145,7 @@ export class DynamoStockLedger implements StockLedger {
         const keys = markers.map(([key]) => key);
         const write = removeMarkersWrite(this.#table.table, stockKey(sku), "holds", keys, from);
         const result = await sendWrite(this.#table, write, this.#parse);
-        if (!result.rejected) this.#gens.learn(sku, from + 1);
+        if (!result.rejected) this.#markers.learn(sku, from + 1);
         return !result.rejected;
       },
     });
@@ -186,19 +160,19 @@ export class DynamoStockLedger implements StockLedger {
         const write = reserveWrite(this.#table.table, sku, key, quantity, stored("HELD", quantity), this.#now(), fence);
         const result = await sendWrite(this.#table, write, this.#parse);
         if (!result.rejected) {
-          await this.#archiveIfDue(result.data);
+          await this.#markers.archiveIfDue(result.data);
           return { status: "HELD" };
         }
         const current = result.data ?? (await this.#read(sku));
         if (!current) return { status: "SHORT", available: 0 };
         const existing = markerIn(current, key);
         if (existing) return { status: existing.status };
-        if (this.#genMoved(current, fence)) continue;
+        if (this.#markers.genMoved(current, fence)) continue;
         if (current.available < quantity) return { status: "SHORT", available: Math.max(0, current.available) };
         // The stock fits now (another order released units), or the item was full: try again. Under
         // contention that never settles, fail the attempt (the queue retries it), never report a
         // shortfall that is not.
-        await this.#makeRoom(current, attempt);
+        await this.#markers.makeRoom(current, attempt);
       }
       throw new Error(`${sku}: reserve kept losing races (${RACE_RETRIES + 1} tries)`);
     });
@@ -258,7 +232,8 @@ export class DynamoStockLedger implements StockLedger {
           .go(rejectedOrRead);
         if (!tombstone.rejected) return "RELEASED";
         const after = tombstone.data ?? (await this.#read(sku));
-        if (after && !markerIn(after, key) && !this.#genMoved(after, fence)) await this.#makeRoom(after, attempt);
+        if (after && !markerIn(after, key) && !this.#markers.genMoved(after, fence))
+          await this.#markers.makeRoom(after, attempt);
       }
       throw new Error(`Could not release ${sku} for order ${orderId}: too many concurrent writers`);
     });
@@ -296,7 +271,7 @@ export class DynamoStockLedger implements StockLedger {
         if (!result.rejected) return "RETURNED";
         const after = result.data ?? (await this.#read(sku));
         if (after && markerIn(after, returned)) return "RETURNED";
-        if (after && (after.gen ?? 0) === gen) await this.#makeRoom(after, attempt);
+        if (after && (after.gen ?? 0) === gen) await this.#markers.makeRoom(after, attempt);
       }
       throw new Error(`Could not return ${quantity} ${sku} for order ${orderId}: too many concurrent writers`);
     });

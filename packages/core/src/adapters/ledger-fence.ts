@@ -103,6 +103,75 @@ export function waitForRoom(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** attempt)));
 }
 
+/** What a `MarkerFence` needs to know of one kind of item (a sku's stock, an account). */
+export interface FencedKind<I> {
+  cap: number;
+  idOf: (item: I) => string;
+  genOf: (item: I) => number | undefined;
+  markersOf: (item: I) => unknown;
+  /** A consistent read of the item. */
+  read: (id: string) => Promise<I | null>;
+  /** Archives the item's settled markers; how many it removed (see `compactMarkers`). */
+  compact: (item: I) => Promise<number>;
+}
+
+/**
+ * The fence's bookkeeping for one adapter and one kind of item: the `gen` it
+ * last read of each, the fence of a write that adds a marker, and what to do
+ * after such a write, applied or refused.
+ */
+export class MarkerFence<I> {
+  readonly #gens = new Generations();
+  readonly #kind: FencedKind<I>;
+
+  constructor(kind: FencedKind<I>) {
+    this.#kind = kind;
+  }
+
+  learn(id: string, gen: number | undefined): void {
+    this.#gens.learn(id, gen);
+  }
+
+  /** The fence of a write that adds a marker to the item: the `gen` last read (look in the archive when > 0). */
+  fence(id: string): { gen: number; cap: number } {
+    return { gen: this.#gens.get(id), cap: this.#kind.cap };
+  }
+
+  /**
+   * After a refused write that adds a marker, with the marker not in the
+   * item: true when `gen` moved since the fence's look in the archive. The
+   * writer must look again before it reads anything else into the refusal
+   * (the marker may have been archived, settled).
+   */
+  genMoved(current: I, fence: { gen: number }): boolean {
+    if ((this.#kind.genOf(current) ?? 0) === fence.gen) return false;
+    this.learn(this.#kind.idOf(current), this.#kind.genOf(current));
+    return true;
+  }
+
+  /**
+   * A full item: archive its settled markers until it is under the cap (one
+   * from before archiving may hold thousands); if none is settled, wait a
+   * little for its held markers to settle.
+   */
+  async makeRoom(current: I, attempt: number): Promise<void> {
+    let item: I | null = current;
+    while (item && markerCount(this.#kind.markersOf(item)) >= this.#kind.cap) {
+      if ((await this.#kind.compact(item)) === 0) return waitForRoom(attempt);
+      item = await this.#kind.read(this.#kind.idOf(current));
+    }
+  }
+
+  /** After a write that added a marker: the one whose marker reached `archiveAt` archives. */
+  async archiveIfDue(after: I | null): Promise<void> {
+    if (!after) return;
+    this.learn(this.#kind.idOf(after), this.#kind.genOf(after));
+    if (markerCount(this.#kind.markersOf(after)) !== archiveAt(this.#kind.cap)) return;
+    // The effect is applied: a failed archiving only leaves it to the next writer that finds the item full.
+    await this.#kind.compact(after).catch(() => 0);
+  }
+}
+
 /** How many markers an item's map holds. */
 export function markerCount(markers: unknown): number {
   return markers && typeof markers === "object" ? Object.keys(markers).length : 0;

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { InvalidInputError } from "./errors.ts";
+import { cursorParameter, limitParameter } from "./paging.ts";
 
 /**
  * An account's ledger entries, newest first, a page at a time
@@ -11,17 +12,8 @@ export const MAX_ENTRIES_LIMIT = 100;
 
 /** The query string. Strict: a misspelt parameter is a 400, not silently the default. */
 export const EntriesQuerySchema = z.strictObject({
-  limit: z._default(
-    z.coerce
-      .number({ error: "limit must be a number" })
-      .check(
-        z.refine(Number.isInteger, { error: "limit must be a whole number" }),
-        z.gte(1, { error: "limit must be at least 1" }),
-        z.lte(MAX_ENTRIES_LIMIT, { error: `limit must be at most ${MAX_ENTRIES_LIMIT}` }),
-      ),
-    DEFAULT_ENTRIES_LIMIT,
-  ),
-  cursor: z.optional(z.string().check(z.maxLength(512, { error: "cursor must come from a previous page" }))),
+  limit: limitParameter(DEFAULT_ENTRIES_LIMIT, MAX_ENTRIES_LIMIT),
+  cursor: cursorParameter,
 });
 
 /** Where a page ended: its last entry. The next page starts strictly after it. */

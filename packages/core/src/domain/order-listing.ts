@@ -3,6 +3,7 @@ import { InvalidInputError } from "./errors.ts";
 import type { OrderFailure } from "./fulfilment.ts";
 import { fromCents } from "./money.ts";
 import { OrderIdSchema, type OrderRecord, type OrderStatus } from "./order.ts";
+import { cursorParameter, limitParameter } from "./paging.ts";
 
 /**
  * An account's orders, newest first (`GET /accounts/{id}/orders`): as the
@@ -31,17 +32,8 @@ export const MAX_LISTING_LIMIT = 100;
 export const ListingQuerySchema = z.strictObject({
   role: z._default(z.enum(LISTING_ROLES, { error: "role must be payer or payee" }), "payer"),
   status: z.optional(z.enum(LISTED_STATUSES, { error: `status must be one of ${LISTED_STATUSES.join(", ")}` })),
-  limit: z._default(
-    z.coerce
-      .number({ error: "limit must be a number" })
-      .check(
-        z.refine(Number.isInteger, { error: "limit must be a whole number" }),
-        z.gte(1, { error: "limit must be at least 1" }),
-        z.lte(MAX_LISTING_LIMIT, { error: `limit must be at most ${MAX_LISTING_LIMIT}` }),
-      ),
-    DEFAULT_LISTING_LIMIT,
-  ),
-  cursor: z.optional(z.string().check(z.maxLength(512, { error: "cursor must come from a previous page" }))),
+  limit: limitParameter(DEFAULT_LISTING_LIMIT, MAX_LISTING_LIMIT),
+  cursor: cursorParameter,
 });
 
 /** Where a page ended: the last order it examined. The listing goes on strictly after it. */
