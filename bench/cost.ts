@@ -1,4 +1,4 @@
-import { ACCOUNT_MARKER_CAP, archiveAt, STOCK_MARKER_CAP } from "@orders/core/adapters/ledger-fence";
+import { ACCOUNT_ARCHIVE_AT, STOCK_ARCHIVE_AT } from "@orders/core/adapters/ledger-fence";
 import type { CallCounts } from "./calls-per-order.ts";
 
 export interface Pricing {
@@ -43,14 +43,15 @@ export interface CostInput {
  * its `byAccount` index entry (gsi1, all attributes), so 2 × 2; each line's
  * reservation put as an item (no index), so `lines`. With `removals`, also
  * its share of the writes that take the archived markers out of their
- * items: one per `archiveAt(cap)` markers, for two accounts and each sku.
+ * items: one per `ACCOUNT_ARCHIVE_AT` settled markers of each account, one per
+ * `STOCK_ARCHIVE_AT` of each sku.
  * The floor counts the puts: entries kept as items are what keeps every item
  * small, whatever the design.
  */
 export function archiveWritesPerOrder(lines: number, removals: boolean): number {
   const puts = 2 * 2 + lines;
   if (!removals) return puts;
-  return puts + 2 / archiveAt(ACCOUNT_MARKER_CAP) + lines / archiveAt(STOCK_MARKER_CAP);
+  return puts + 2 / ACCOUNT_ARCHIVE_AT + lines / STOCK_ARCHIVE_AT;
 }
 
 /**

@@ -75,7 +75,7 @@ const columns: Column[] = [
   figure("notificationsLost"),
   figure("notificationsNotDelivered"),
   figure("notificationsSentTwice"),
-  figure("itemsOver1Kb"),
+  figure("itemsOver4Kb"),
   figure("slowedDown"),
   figure("seconds"),
 ];

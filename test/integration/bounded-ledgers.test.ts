@@ -2,7 +2,8 @@ import { type AttributeValue, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { DynamoAccountLedger } from "@orders/core/adapters/dynamo-account-ledger";
 import { DynamoStockLedger } from "@orders/core/adapters/dynamo-stock-ledger";
-import { ACCOUNT_MARKER_CAP, archiveAt, STOCK_MARKER_CAP } from "@orders/core/adapters/ledger-fence";
+import { stored } from "@orders/core/adapters/ledger-entries";
+import { ACCOUNT_ARCHIVE_AT, ACCOUNT_MARKER_CAP, STOCK_MARKER_CAP } from "@orders/core/adapters/ledger-fence";
 import { markerKey } from "@orders/core/adapters/marker-keys";
 import { accountKey, stockKey } from "@orders/core/adapters/table-writes";
 import { ledgerTotalCents } from "@orders/core/domain/consistency";
@@ -149,32 +150,65 @@ describe(`bounded ledger items (${backend})`, () => {
     expect((await stock.reservationsOf(first, [sku])).get(sku)).toEqual({ quantity: 1, status: "COMMITTED" });
   }, 240_000);
 
-  it("keeps an item at its cap under 1 KB with ids of 20 characters, and under 2 KB with the longest", async () => {
+  it("keeps an item at its cap under 4 KB whatever its ids and markers", async () => {
     // Arrange: accounts and a sku filled to their caps with markers that never settle (holds, reservations),
     // and voids whose reasons are long; ids of 20 and of the longest allowed lengths.
     const id = (length: number, i: number) => `${i}-${"x".repeat(length)}`.slice(0, length);
     const longReason = { code: "OUT_OF_STOCK" as const, message: "m".repeat(500), details: [{ sku: "s".repeat(64) }] };
     const typical = freshAccount();
     const longest = `9${"9".repeat(8)}${String(Date.now()).slice(-11)}`;
-    const voids = freshAccount();
-    for (const accountId of [typical, longest, voids]) {
+    for (const accountId of [typical, longest]) {
       await accounts.open(accountId, at());
       await accounts.deposit(accountId, "seed", 10_000_000, at());
     }
     const skuTypical = freshSku().slice(0, 10);
     const skuLongest = `${freshSku()}${"s".repeat(64)}`.slice(0, 64);
     for (const sku of [skuTypical, skuLongest]) await stock.setOnHand(sku, 1_000_000, at());
-    for (let i = 0; i < ACCOUNT_MARKER_CAP - 1; i++) {
+    // Each account holds its deposit (settled, and too few to archive) and then holds up to its cap.
+    for (let i = 0; i < ACCOUNT_MARKER_CAP - 2; i++) {
       await accounts.hold(typical, `order:${id(20, i)}`, 99_999, id(20, i), at());
       await accounts.hold(longest, `order:${id(64, i)}`, 99_999, id(64, i), at());
-      await accounts.void(voids, `refund:${id(64, i)}`, 99_999, longReason, id(64, i), at());
     }
     for (let i = 0; i < STOCK_MARKER_CAP - 1; i++) {
       await stock.reserve(skuTypical, id(20, i), 10);
       await stock.reserve(skuLongest, id(64, i), 10_000);
     }
+    // Settled markers are archived in threes, so an item full of them is one whose archiving kept failing: written
+    // here as the adapter stores them, voids of the longest ids with long reasons, the largest kind of marker.
+    const voids = `8${"8".repeat(8)}${String(Date.now()).slice(-11)}`;
+    await client.send(
+      new PutCommand({
+        TableName: stage.resources.table,
+        Item: {
+          ...accountKey(voids),
+          __edb_e__: "account",
+          __edb_v__: "1",
+          accountId: voids,
+          balance: 99_999_999_999,
+          held: 0,
+          gen: 99,
+          archivedNet: 99_999_999_999,
+          archivedDeposits: 99_999_999_999,
+          transfers: Object.fromEntries(
+            Array.from({ length: ACCOUNT_MARKER_CAP }, (_, i) => {
+              const transferId = `refund:${id(64, i)}`;
+              const entry = {
+                transferId,
+                kind: "DEBIT" as const,
+                amountCents: 99_999,
+                status: "VOIDED" as const,
+                at: at(),
+              };
+              return [markerKey(transferId), stored(entry, longReason)];
+            }),
+          ),
+          createdAt: at(),
+          updatedAt: at(),
+        },
+      }),
+    );
     // Act: the last marker each item can take.
-    const last = ACCOUNT_MARKER_CAP - 1;
+    const last = ACCOUNT_MARKER_CAP - 2;
     await accounts.hold(typical, `order:${id(20, last)}`, 99_999, id(20, last), at());
     await accounts.hold(longest, `order:${id(64, last)}`, 99_999, id(64, last), at());
     await stock.reserve(skuTypical, id(20, STOCK_MARKER_CAP - 1), 10);
@@ -190,11 +224,7 @@ describe(`bounded ledger items (${backend})`, () => {
     console.log(`items at their caps (${backend}), in bytes: ${JSON.stringify(sizes)}`);
     expect(markersIn(await rawItem(accountKey(typical)), "transfers")).toBe(ACCOUNT_MARKER_CAP);
     expect(markersIn(await rawItem(stockKey(skuLongest)), "holds")).toBe(STOCK_MARKER_CAP);
-    expect(sizes.typical).toBeLessThanOrEqual(1024);
-    expect(sizes.skuTypical).toBeLessThanOrEqual(1024);
-    expect(sizes.longest).toBeLessThanOrEqual(2048);
-    expect(sizes.voids).toBeLessThanOrEqual(2048);
-    expect(sizes.skuLongest).toBeLessThanOrEqual(1100);
+    for (const [name, bytes] of Object.entries(sizes)) expect(bytes, name).toBeLessThanOrEqual(4096);
     // A full item of holds refuses one more, after waiting for room: the payment fails its attempt, never the order.
     await expect(accounts.hold(typical, "order:one-too-many", 1, "one-too-many", at())).rejects.toMatchObject({
       message: "table: hold payment failed",
@@ -318,7 +348,7 @@ describe(`bounded ledger items (${backend})`, () => {
   }
 
   it.each([
-    ["whose marker is the one that starts archiving", archiveAt(ACCOUNT_MARKER_CAP) - 1],
+    ["whose marker is the one that starts archiving", ACCOUNT_ARCHIVE_AT - 1],
     ["that meets a full item and archives it first", ACCOUNT_MARKER_CAP],
   ])("credits once, a credit %s, whatever write the process dies at", async (_, settled) => {
     // Arrange: how many writes such a credit makes (the credit, the archive's puts, the removal; or the

@@ -38,8 +38,8 @@ export interface Figures extends LedgerFigures {
   notificationsNotDelivered?: number;
   /** Events the webhook took more than once (the same eventId: a Notifier killed between the answer and its record). */
   notificationsSentTwice?: number;
-  /** Of the merchant's, the sku's and a payer's items, how many were ever seen past 1 KB (hot-merchant.ts); must be 0. */
-  itemsOver1Kb?: number;
+  /** Of the merchant's, the sku's and a payer's items, how many were ever seen past 4 KB (hot-merchant.ts); must be 0. */
+  itemsOver4Kb?: number;
   /** 1 when the last fifth of a steady hot-merchant run went less than half as fast as the first; must be 0. */
   slowedDown?: number;
 }
@@ -92,7 +92,7 @@ export const MUST_BE_ZERO = [
   "notificationsNotDelivered",
   "auditFindings",
   "auditDisagrees",
-  "itemsOver1Kb",
+  "itemsOver4Kb",
   "slowedDown",
 ] as const satisfies readonly (keyof Figures)[];
 

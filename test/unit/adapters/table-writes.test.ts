@@ -24,7 +24,7 @@ const { stock, account, order } = ordersService({
   table,
 }).entities;
 const rejectedOrRead = { returnOnConditionCheckFailure: "all_old", response: "none" } as const;
-/** A write that adds a marker asks for the item after it, to see whether it is time to archive. */
+/** A write that adds or settles a marker asks for the item after it, to see whether it is time to archive. */
 const rejectedOrNew = { returnOnConditionCheckFailure: "all_old", response: "all_new" } as const;
 const at = "2026-11-30T12:00:00.000Z";
 
@@ -79,7 +79,7 @@ describe("hand-built table writes", () => {
             op.set(item.updatedAt, at);
           })
           .where((item, op) => op.eq(item.holds[key], `H${q}`))
-          .params(rejectedOrRead);
+          .params(rejectedOrNew);
         expect(plain(reserve)).toStrictEqual(electroReserve);
         expect(plain(commit)).toStrictEqual(electroCommit);
       }),
@@ -123,7 +123,7 @@ describe("hand-built table writes", () => {
               op.set(item.updatedAt, at);
             })
             .where((item, op) => `${op.eq(item.transfers[key].s, "HELD")} AND ${op.eq(item.transfers[key].a, amount)}`)
-            .params(rejectedOrRead),
+            .params(rejectedOrNew),
         );
         expect(plain(credit)).toStrictEqual(
           account

@@ -24,7 +24,7 @@ import {
   stateOf,
   stored,
 } from "./ledger-entries.ts";
-import { ACCOUNT_MARKER_CAP, compactMarkers, MarkerFence } from "./ledger-fence.ts";
+import { ACCOUNT_ARCHIVE_AT, ACCOUNT_MARKER_CAP, compactMarkers, MarkerFence } from "./ledger-fence.ts";
 import { markerKey } from "./marker-keys.ts";
 import {
   accountIdsRead,
@@ -41,6 +41,8 @@ import {
 /** Tries of a write that lost a race (another writer, or an archiving that moved `gen` or made room). */
 const RACE_RETRIES = 8;
 const rejectedOrRead = { ...RAW_ERRORS, returnOnConditionCheckFailure: "all_old", response: "none" } as const;
+/** A write that settles a marker, or adds a settled one, returns the item after it: is it its turn to archive? */
+const settledOrRead = { ...rejectedOrRead, response: "all_new" } as const;
 
 /**
  * `AccountLedger` over the one table: two-phase transfers in the manner of
@@ -59,6 +61,9 @@ export class DynamoAccountLedger implements AccountLedger {
   readonly #parse: (item: Record<string, unknown>) => AccountItem | null;
   readonly #markers: MarkerFence<AccountItem> = new MarkerFence<AccountItem>({
     cap: ACCOUNT_MARKER_CAP,
+    archiveAt: ACCOUNT_ARCHIVE_AT,
+    settledOf: (item) =>
+      Object.values((item.transfers ?? {}) as Record<string, StoredEntry>).filter((entry) => entry.s !== "HELD").length,
     idOf: (item) => item.accountId,
     genOf: (item) => item.gen,
     markersOf: (item) => item.transfers,
@@ -159,7 +164,7 @@ export class DynamoAccountLedger implements AccountLedger {
         const write = holdWrite(this.#table.table, accountId, key, amountCents, entry, at, fence);
         const result = await sendWrite(this.#table, write, this.#parse);
         if (!result.rejected) {
-          await this.#markers.archiveIfDue(result.data);
+          this.#markers.learnFrom(result.data);
           return { status: "HELD" };
         }
         const current = result.data ?? (await this.#read(accountId));
@@ -181,7 +186,10 @@ export class DynamoAccountLedger implements AccountLedger {
     return guarded("table", "post payment", async () => {
       const write = postWrite(this.#table.table, accountId, key, amountCents, at);
       const result = await sendWrite(this.#table, write, this.#parse);
-      if (!result.rejected) return { status: "POSTED" };
+      if (!result.rejected) {
+        await this.#markers.archiveIfDue(result.data);
+        return { status: "POSTED" };
+      }
       const existing = await this.#find(accountId, transferId, result.data ?? undefined);
       if (!existing) throw new Error(`Transfer ${transferId} has no hold on ${accountId} to post`);
       return resolved(existing);
@@ -213,8 +221,11 @@ export class DynamoAccountLedger implements AccountLedger {
           .where(
             (item, op) => `${op.eq(item.transfers[key].s, "HELD")} AND ${op.eq(item.transfers[key].a, amountCents)}`,
           )
-          .go(rejectedOrRead);
-        if (!voided.rejected) return { status: "VOIDED", reason, heldCents: amountCents };
+          .go(settledOrRead);
+        if (!voided.rejected) {
+          await this.#markers.archiveIfDue(voided.data);
+          return { status: "VOIDED", reason, heldCents: amountCents };
+        }
         const current = voided.data ?? (await this.#read(accountId));
         // No such account: nothing can ever be held on it.
         if (!current) return { status: "VOIDED", reason, heldCents: 0 };
@@ -234,8 +245,11 @@ export class DynamoAccountLedger implements AccountLedger {
             (item, op) =>
               `${op.notExists(item.transfers[key])} AND ${fence.gen === 0 ? op.notExists(item.gen) : op.eq(item.gen, fence.gen)} AND ${op.size(item.transfers)} < ${op.value(item.transfers, fence.cap)}`,
           )
-          .go(rejectedOrRead);
-        if (!tombstone.rejected) return { status: "VOIDED", reason, heldCents: 0 };
+          .go(settledOrRead);
+        if (!tombstone.rejected) {
+          await this.#markers.archiveIfDue(tombstone.data);
+          return { status: "VOIDED", reason, heldCents: 0 };
+        }
         const after = tombstone.data ?? (await this.#read(accountId));
         if (after && !entryIn(after, transferId) && !this.#markers.genMoved(after, fence)) {
           await this.#markers.makeRoom(after, attempt);
@@ -270,8 +284,11 @@ export class DynamoAccountLedger implements AccountLedger {
             (item, op) =>
               `${op.gte(item.balance, amountCents)} AND ${op.notExists(item.transfers[key])} AND ${fence.gen === 0 ? op.notExists(item.gen) : op.eq(item.gen, fence.gen)} AND ${op.size(item.transfers)} < ${op.value(item.transfers, fence.cap)}`,
           )
-          .go(rejectedOrRead);
-        if (!result.rejected) return { status: "DEBITED" };
+          .go(settledOrRead);
+        if (!result.rejected) {
+          await this.#markers.archiveIfDue(result.data);
+          return { status: "DEBITED" };
+        }
         const current = result.data ?? (await this.#read(accountId));
         if (!current) throw new AccountNotFoundError(`No account has id ${accountId}`);
         if (entryIn(current, transferId)) return { status: "DEBITED" };

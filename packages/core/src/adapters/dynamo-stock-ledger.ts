@@ -4,7 +4,7 @@ import { bindingOf, type OrdersService, type TableBinding } from "../entities/se
 import type { StockItem } from "../entities/stock.ts";
 import type { ReserveResult, StockLedger, StockLevel } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
-import { compactMarkers, MarkerFence, STOCK_MARKER_CAP } from "./ledger-fence.ts";
+import { compactMarkers, MarkerFence, STOCK_ARCHIVE_AT, STOCK_MARKER_CAP } from "./ledger-fence.ts";
 import { markerKey } from "./marker-keys.ts";
 import { commitWrite, type Fence, removeMarkersWrite, reserveWrite, sendWrite, stockKey } from "./table-writes.ts";
 
@@ -41,6 +41,8 @@ function parsed(marker: StoredHold): { status: ReservationStatus; quantity: numb
 /** A write lost a race (another writer, or an archiving that moved `gen` or made room): read and try again. */
 const RACE_RETRIES = 8;
 const rejectedOrRead = { ...RAW_ERRORS, returnOnConditionCheckFailure: "all_old", response: "none" } as const;
+/** A write that settles a marker, or adds a settled one, returns the item after it: is it its turn to archive? */
+const settledOrRead = { ...rejectedOrRead, response: "all_new" } as const;
 
 function levelOf(item: StockItem): StockLevel {
   return {
@@ -83,6 +85,10 @@ export class DynamoStockLedger implements StockLedger {
   readonly #parse: (item: Record<string, unknown>) => StockItem | null;
   readonly #markers: MarkerFence<StockItem> = new MarkerFence<StockItem>({
     cap: STOCK_MARKER_CAP,
+    archiveAt: STOCK_ARCHIVE_AT,
+    settledOf: (item) =>
+      Object.values((item.holds ?? {}) as Record<string, StoredHold>).filter((marker) => !marker.startsWith("H"))
+        .length,
     idOf: (item) => item.sku,
     genOf: (item) => item.gen,
     markersOf: (item) => item.holds,
@@ -160,7 +166,7 @@ export class DynamoStockLedger implements StockLedger {
         const write = reserveWrite(this.#table.table, sku, key, quantity, stored("HELD", quantity), this.#now(), fence);
         const result = await sendWrite(this.#table, write, this.#parse);
         if (!result.rejected) {
-          await this.#markers.archiveIfDue(result.data);
+          this.#markers.learnFrom(result.data);
           return { status: "HELD" };
         }
         const current = result.data ?? (await this.#read(sku));
@@ -184,7 +190,10 @@ export class DynamoStockLedger implements StockLedger {
       const markers = { held: stored("HELD", quantity), committed: stored("COMMITTED", quantity) };
       const write = commitWrite(this.#table.table, sku, key, quantity, markers, this.#now());
       const result = await sendWrite(this.#table, write, this.#parse);
-      if (!result.rejected) return "COMMITTED";
+      if (!result.rejected) {
+        await this.#markers.archiveIfDue(result.data);
+        return "COMMITTED";
+      }
       const current = result.data ?? (await this.#read(sku));
       const existing = current ? await this.#markerOf(current, key) : undefined;
       if (!existing || existing.status === "HELD") {
@@ -209,8 +218,11 @@ export class DynamoStockLedger implements StockLedger {
             op.set(item.updatedAt, at);
           })
           .where((item, op) => op.eq(item.holds[key], stored("HELD", quantity)))
-          .go(rejectedOrRead);
-        if (!released.rejected) return "RELEASED";
+          .go(settledOrRead);
+        if (!released.rejected) {
+          await this.#markers.archiveIfDue(released.data);
+          return "RELEASED";
+        }
         const current = released.data ?? (await this.#read(sku));
         // No such sku: nothing of it can ever be held.
         if (!current) return "RELEASED";
@@ -229,8 +241,11 @@ export class DynamoStockLedger implements StockLedger {
             (item, op) =>
               `${op.notExists(item.holds[key])} AND ${fence.gen === 0 ? op.notExists(item.gen) : op.eq(item.gen, fence.gen)} AND ${op.size(item.holds)} < ${op.value(item.holds, fence.cap)}`,
           )
-          .go(rejectedOrRead);
-        if (!tombstone.rejected) return "RELEASED";
+          .go(settledOrRead);
+        if (!tombstone.rejected) {
+          await this.#markers.archiveIfDue(tombstone.data);
+          return "RELEASED";
+        }
         const after = tombstone.data ?? (await this.#read(sku));
         if (after && !markerIn(after, key) && !this.#markers.genMoved(after, fence))
           await this.#markers.makeRoom(after, attempt);
@@ -267,8 +282,11 @@ export class DynamoStockLedger implements StockLedger {
             (item, op) =>
               `${op.notExists(item.holds[returned])} AND ${gen === 0 ? op.notExists(item.gen) : op.eq(item.gen, gen)} AND ${op.size(item.holds)} < ${op.value(item.holds, STOCK_MARKER_CAP)}`,
           )
-          .go(rejectedOrRead);
-        if (!result.rejected) return "RETURNED";
+          .go(settledOrRead);
+        if (!result.rejected) {
+          await this.#markers.archiveIfDue(result.data);
+          return "RETURNED";
+        }
         const after = result.data ?? (await this.#read(sku));
         if (after && markerIn(after, returned)) return "RETURNED";
         if (after && (after.gen ?? 0) === gen) await this.#markers.makeRoom(after, attempt);

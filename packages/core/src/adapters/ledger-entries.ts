@@ -25,7 +25,7 @@ export interface StoredEntry {
   r?: OrderFailure;
 }
 
-const REASON_MESSAGE_CHARS = 80;
+const REASON_MESSAGE_CHARS = 40;
 
 /** The order a transfer id names (`order:{id}`, `refund:{id}`), if it names one. */
 export function namedOrder(transferId: string): string | undefined {

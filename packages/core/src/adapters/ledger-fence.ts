@@ -8,13 +8,14 @@
  * returned; posted, voided) are archived out of the item, each as its own
  * item, so that the item stays small at any volume:
  *
- * - **The cap.** Every write that adds a marker requires `size(map) < cap`,
- *   and asks for the item back: the write whose marker makes the count
- *   reach `archiveAt(cap)` archives the settled markers. One that meets a
- *   full item (that archiving failed, or writers outran it) archives them
- *   itself and tries again. Held markers stay: a full item of held markers
- *   refuses new ones until its holds settle (the writer waits a little, then
- *   fails the attempt, and the queue retries it).
+ * - **The cap.** Every write that adds a marker requires `size(map) < cap`.
+ *   Every write that adds or settles one asks for the item back: the write
+ *   that makes the settled markers reach a multiple of `archiveAt` archives
+ *   them (`dueToArchive`). One that meets a full item (that archiving failed,
+ *   or writers outran it) archives them itself and tries again. Held markers
+ *   stay: a full item of held markers refuses new ones until its holds settle
+ *   (the writer waits a little, then fails the attempt, and the queue retries
+ *   it).
  * - **Archiving** (`compactMarkers`) writes each settled marker's archive
  *   item first, then removes the markers from the item and adds 1 to its
  *   generation `gen`, on condition that `gen` is still what it read.
@@ -31,30 +32,41 @@
  */
 
 /**
- * Markers per account item. DynamoDB bills a write by the larger of the
- * item's sizes before and after, a unit per KB. A ledger marker is about 120
- * bytes with ids of 20 characters, and the rest of the item about 200: at
- * most 6 keep the item under 1 KB, one unit a write. With the longest ids (64
- * characters) and voids that record a reason, under 2 KB
- * (test/unit/adapters/ledger-item-bounds.test.ts). The cap also bounds the
- * payments one payer can have in flight at once: a hold that meets a full
- * item waits for room.
+ * Markers per account item, at most: the hard bound. A ledger marker is about
+ * 120 bytes with ids of 20 characters, and the rest of the item about 200;
+ * with the longest ids (64 characters) and voids that record a reason, about
+ * 250: 14 keep any account item under 4 KB
+ * (test/integration/bounded-ledgers.test.ts fills one). Only markers still
+ * held can pile up towards it: settled ones are archived in threes (see
+ * `ACCOUNT_ARCHIVE_AT`), so an account with a few payments in flight stays
+ * under 1 KB, one write unit a write. The cap bounds the payments one payer
+ * can have in flight at once, a failed attempt's hold included until its
+ * retry settles it: a hold that meets a full item waits for room.
  */
-export const ACCOUNT_MARKER_CAP = 6;
+export const ACCOUNT_MARKER_CAP = 14;
+
+/** Settled markers that start an account's archiving: see `MarkerFence.settle`. */
+export const ACCOUNT_ARCHIVE_AT = 3;
 
 /**
- * Markers per stock item: a reservation marker is about 36 bytes (its 33-byte
- * key, `H2`), the rest about 170 with a sku of 10 characters: at most 20 keep
- * it under 1 KB; under 1.1 KB with a sku of 64.
+ * Markers per stock item, at most: a reservation marker is about 36 bytes
+ * (its 33-byte key, `H2`), 40 with the largest quantities, and the rest of the
+ * item 170 to 280: 90 keep any stock item under 4 KB. Settled ones are
+ * archived in eights, so a sku with a few orders in flight stays under 1 KB.
  */
-export const STOCK_MARKER_CAP = 20;
+export const STOCK_MARKER_CAP = 90;
+
+/** Settled markers that start a sku's archiving. */
+export const STOCK_ARCHIVE_AT = 8;
 
 /**
- * The write that adds the marker making this many archives the item's settled
- * markers: exactly one write makes the count reach it, so one writer
- * archives, while the room left up to the cap keeps the others writing.
+ * Whether the write that left `settled` settled markers in its item is the
+ * one to archive them: each write that settles a marker (a post, a void, a
+ * commit, a release; a credit, a deposit or a return, settled as they are
+ * written) adds one, so exactly one write reaches each multiple of
+ * `archiveAt`, and one writer archives while the others keep writing.
  */
-export const archiveAt = (cap: number) => Math.ceil(cap / 2);
+export const dueToArchive = (settled: number, archiveAt: number) => settled >= archiveAt && settled % archiveAt === 0;
 
 /** Markers archived by one removal: keeps the expression well inside DynamoDB's 4 KB limit. */
 export const ARCHIVE_BATCH = 50;
@@ -106,6 +118,9 @@ export function waitForRoom(attempt: number): Promise<void> {
 /** What a `MarkerFence` needs to know of one kind of item (a sku's stock, an account). */
 export interface FencedKind<I> {
   cap: number;
+  archiveAt: number;
+  /** How many of the item's markers are settled. */
+  settledOf: (item: I) => number;
   idOf: (item: I) => string;
   genOf: (item: I) => number | undefined;
   markersOf: (item: I) => unknown;
@@ -150,23 +165,30 @@ export class MarkerFence<I> {
   }
 
   /**
-   * A full item: archive its settled markers until it is under the cap (one
-   * from before archiving may hold thousands); if none is settled, wait a
-   * little for its held markers to settle.
+   * A full item: archive its settled markers, 50 a write (one from before
+   * archiving may hold thousands); if it is still full, of held markers, wait
+   * a little for them to settle.
    */
   async makeRoom(current: I, attempt: number): Promise<void> {
     let item: I | null = current;
-    while (item && markerCount(this.#kind.markersOf(item)) >= this.#kind.cap) {
-      if ((await this.#kind.compact(item)) === 0) return waitForRoom(attempt);
+    // Down to fewer settled markers than start an archiving, so that the item is small again, not just under its cap.
+    while (item && this.#kind.settledOf(item) >= this.#kind.archiveAt) {
+      if ((await this.#kind.compact(item)) === 0) break;
       item = await this.#kind.read(this.#kind.idOf(current));
     }
+    if (item && markerCount(this.#kind.markersOf(item)) >= this.#kind.cap) await waitForRoom(attempt);
   }
 
-  /** After a write that added a marker: the one whose marker reached `archiveAt` archives. */
+  /** After a write that added a held marker, with the item it left: only the `gen` to learn (nothing settled). */
+  learnFrom(after: I | null): void {
+    if (after) this.learn(this.#kind.idOf(after), this.#kind.genOf(after));
+  }
+
+  /** After a write that added or settled a marker, with the item it left: archive if it is this write's turn. */
   async archiveIfDue(after: I | null): Promise<void> {
     if (!after) return;
     this.learn(this.#kind.idOf(after), this.#kind.genOf(after));
-    if (markerCount(this.#kind.markersOf(after)) !== archiveAt(this.#kind.cap)) return;
+    if (!dueToArchive(this.#kind.settledOf(after), this.#kind.archiveAt)) return;
     // The effect is applied: a failed archiving only leaves it to the next writer that finds the item full.
     await this.#kind.compact(after).catch(() => 0);
   }

@@ -75,7 +75,7 @@ function patch(
     marker: string;
     names: Record<string, string>;
     values: Record<string, unknown>;
-    /** A write that adds a marker returns the item after it, to see whether it is time to archive. */
+    /** A write that adds or settles a marker returns the item after it, to see whether it is time to archive. */
     returnNew?: boolean;
   },
 ): UpdateCommandInput {
@@ -173,6 +173,7 @@ export function commitWrite(
     add: "#onHand :onHand_u0, #reserved :reserved_u0",
     condition: `#holds.${name} = :holds0`,
     marker: markerKey,
+    returnNew: true,
     names: {
       "#holds": "holds",
       "#onHand": "onHand",
@@ -239,6 +240,7 @@ export function postWrite(
     add: "#held :held_u0",
     condition: `#transfers.${name}.#s = :transfers0 AND #transfers.${name}.#a = :transfers1`,
     marker: markerKey,
+    returnNew: true,
     names: {
       "#transfers": "transfers",
       "#s": "s",
