@@ -142,8 +142,9 @@ function keysSent(): { dynamo: string[]; s3: string[] } {
 }
 
 // A bare `#sku_` or `#accountId_` is the prefix the consistency audit's scan filters on.
+// An archived ledger entry or reservation is keyed by its account or sku and its transfer id or marker key.
 const WELL_FORMED_PK =
-  /^\$orders(#orderId_[A-Za-z0-9._:-]{1,64}|#messageKey_(submission:[0-9a-f-]{36}|body:[0-9a-f]{64})|#sku_([A-Za-z0-9._-]{1,64})?|#accountId_(\d{7,20})?)?$/;
+  /^\$orders(#orderId_[A-Za-z0-9._:-]{1,64}|#messageKey_(submission:[0-9a-f-]{36}|body:[0-9a-f]{64})|#sku_([A-Za-z0-9._-]{1,64}(#markerKey_m[0-9a-f]{32})?)?|#accountId_(\d{7,20}(#transferId_(order|refund|deposit):[A-Za-z0-9._:-]{1,64})?)?)?$/;
 const WELL_FORMED_S3_KEY = /^(orders\/[A-Za-z0-9._:-]{1,64}|reports\/consistency\/([0-9T.Z-]+|latest))\.json$/;
 
 describe("hostile input on every route", () => {

@@ -94,7 +94,10 @@ export class DynamoAccountLedger implements AccountLedger {
   /** The marker in the item, or else the archived entry: where a transfer that exists is found. */
   async #find(accountId: string, transferId: string, item?: AccountItem | null): Promise<StoredEntry | undefined> {
     const current = item === undefined ? await this.#read(accountId) : item;
-    return entryIn(current, transferId) ?? (await this.#archived(accountId, transferId));
+    const marker = entryIn(current, transferId);
+    // An item never archived has nothing in the archive.
+    if (marker || !current || (current.gen ?? 0) === 0) return marker;
+    return this.#archived(accountId, transferId);
   }
 
   /** The fence for a write that adds a marker; after a look in the archive when the item was ever archived. */
