@@ -144,13 +144,13 @@ describe("hand-built table writes", () => {
     );
   });
 
-  it("reads account ids as ElectroDB's batch get does", () => {
+  it("reads account ids and archive generations as ElectroDB's batch get does", () => {
     // Arrange
     const ids = ["1111111", "7777777"];
     // Act
     const read = accountIdsRead(table, ids);
     // Assert
-    const [electro] = account.get(ids.map((id) => ({ accountId: id }))).params({ attributes: ["accountId"] });
+    const [electro] = account.get(ids.map((id) => ({ accountId: id }))).params({ attributes: ["accountId", "gen"] });
     expect(read).toStrictEqual(electro);
   });
 

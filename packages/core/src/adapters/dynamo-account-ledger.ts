@@ -152,6 +152,8 @@ export class DynamoAccountLedger implements AccountLedger {
       const { items, unprocessed } = await sendBatchGet(this.#table, accountIdsRead(this.#table.table, unique));
       // A key DynamoDB did not get to is not a missing account: fail, and let the retry ask again.
       if (unprocessed > 0) throw new Error(`${unprocessed} account keys were left unprocessed`);
+      // The saga holds and credits next: what it read of each account's archive generation warms the fence.
+      for (const item of items) this.#markers.learn(String(item.accountId), item.gen as number | undefined);
       const found = new Set(items.map((item) => item.accountId));
       return unique.filter((id) => !found.has(id));
     });

@@ -320,13 +320,16 @@ export function removeMarkersWrite(
   };
 }
 
-/** Read which of these accounts exist: their ids only. */
+/**
+ * Read which of these accounts exist: their ids, and their archive generation
+ * (`ledger-fence.ts`), so that the hold and the credit that follow know it.
+ */
 export function accountIdsRead(table: string, accountIds: string[]): BatchGetCommandInput {
   return {
     RequestItems: {
       [table]: {
-        ExpressionAttributeNames: { "#pk": "pk", "#sk": "sk", "#accountId": "accountId" },
-        ProjectionExpression: "#pk, #sk, #accountId",
+        ExpressionAttributeNames: { "#pk": "pk", "#sk": "sk", "#accountId": "accountId", "#gen": "gen" },
+        ProjectionExpression: "#pk, #sk, #accountId, #gen",
         Keys: accountIds.map(accountKey),
       },
     },
