@@ -45,7 +45,7 @@
  */
 export const ACCOUNT_MARKER_CAP = 14;
 
-/** Settled markers that start an account's archiving: see `MarkerFence.settle`. */
+/** Settled markers that start an account's archiving: see `dueToArchive`. */
 export const ACCOUNT_ARCHIVE_AT = 3;
 
 /**
