@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PublishBatchCommand, SNSClient } from "@aws-sdk/client-sns";
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
@@ -52,9 +53,20 @@ const accountItem = (accountId: string) => ({
   __edb_e__: { S: "account" },
   __edb_v__: { S: "1" },
 });
+/** SNS speaks the query protocol: a form-encoded request, an XML answer (every entry published). */
+const SNS_PUBLISHED: StubResponse = {
+  statusCode: 200,
+  headers: { "content-type": "text/xml" },
+  body: new TextEncoder().encode(
+    '<PublishBatchResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishBatchResult><Successful/>' +
+      "<Failed/></PublishBatchResult><ResponseMetadata><RequestId>bench</RequestId></ResponseMetadata></PublishBatchResponse>",
+  ),
+};
 const ANSWERS: Record<string, StubResponse> = {
   PutItem: json({}),
   UpdateItem: json({}),
+  ChangeMessageVisibility: json({}),
+  PublishBatch: SNS_PUBLISHED,
   BatchGetItem: json({ Responses: { [TABLE]: [accountItem(PAYER), accountItem(PAYEE)] }, UnprocessedKeys: {} }),
 };
 
@@ -71,7 +83,8 @@ export function stubRequestHandler(counts: CallCounts = {}) {
     metadata: { handlerProtocol: "h1" },
     async handle(request: StubRequest): Promise<{ response: StubResponse }> {
       const target = request.headers["x-amz-target"];
-      const operation = target ? target.slice(target.indexOf(".") + 1) : "PutObject";
+      const action = typeof request.body === "string" ? /(?:^|&)Action=(\w+)/.exec(request.body)?.[1] : undefined;
+      const operation = target ? target.slice(target.indexOf(".") + 1) : (action ?? "PutObject");
       counts[operation] = (counts[operation] ?? 0) + 1;
       const body = request.body as Readable | string | Uint8Array | undefined;
       if (body && typeof body === "object" && "pipe" in body) for await (const _ of body);
@@ -155,7 +168,7 @@ export async function processorUnderStub(counts: CallCounts = {}): Promise<Run> 
   const { sdkClients } = await import("../packages/functions/src/composition/sdk-clients.ts");
   const clients = sdkClients();
   const stub = stubRequestHandler(counts);
-  for (const client of [clients.dynamo, clients.s3, clients.sqs]) {
+  for (const client of [clients.dynamo, clients.s3, clients.sqs, clients.sns]) {
     (client.config as { requestHandler: unknown }).requestHandler = stub;
   }
   const { handler } = await import("../packages/functions/src/queue/process-orders.ts");
@@ -175,6 +188,7 @@ export function bareLoop(counts: CallCounts = {}): Run {
   const stub = stubRequestHandler(counts);
   const document = DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: stub }));
   const bucket = new S3Client({ requestHandler: stub });
+  const topic = new SNSClient({ requestHandler: stub });
   const update = (pk: string, set: string, condition: string, values: Record<string, unknown>) =>
     document.send(
       new UpdateCommand({
@@ -241,6 +255,15 @@ export function bareLoop(counts: CallCounts = {}): Run {
       order.items.map((line) => update(line.sku, step, "#m.#k = :v", { ":v": "C", ":t": at, ":q": 0 })),
     );
     await update(order.id, step, "#m.#k = :v", { ":v": "CONFIRMED", ":t": at, ":q": 0 });
+    // The outcome's event, as the processor announces it.
+    await topic.send(
+      new PublishBatchCommand({
+        TopicArn: "arn:aws:sns:us-east-1:000000000000:OrderEvents",
+        PublishBatchRequestEntries: [
+          { Id: "0", Message: JSON.stringify({ type: "OrderConfirmed", orderId: order.id }) },
+        ],
+      }),
+    );
   };
   return (event) => Promise.all(event.Records.map(processRecord));
 }
