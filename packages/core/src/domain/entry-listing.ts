@@ -1,6 +1,5 @@
 import * as z from "zod/mini";
-import { InvalidInputError } from "./errors.ts";
-import { cursorParameter, limitParameter } from "./paging.ts";
+import { cursorParameter, cursorRefused, limitParameter, readCursor } from "./paging.ts";
 
 /**
  * An account's ledger entries, newest first, a page at a time
@@ -39,18 +38,7 @@ export function encodeEntriesCursor(accountId: string, position: EntriesPosition
 
 /** The position a cursor holds; throws InvalidInputError when it does not decode or names another account. */
 export function decodeEntriesCursor(accountId: string, cursor: string): EntriesPosition {
-  const refuse = (message: string) =>
-    new InvalidInputError(`The cursor is malformed: ${message}`, {
-      details: [{ field: "cursor", code: "invalid_cursor", message }],
-    });
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw refuse("pass the cursor the previous page returned");
-  }
-  const parsed = CursorSchema.safeParse(decoded);
-  if (!parsed.success) throw refuse("pass the cursor the previous page returned");
-  if (parsed.data.a !== accountId) throw refuse("it belongs to another account's entries");
-  return { at: parsed.data.t, transferId: parsed.data.x };
+  const { a, t, x } = readCursor(cursor, CursorSchema);
+  if (a !== accountId) throw cursorRefused("it belongs to another account's entries");
+  return { at: t, transferId: x };
 }

@@ -1,9 +1,8 @@
 import * as z from "zod/mini";
-import { InvalidInputError } from "./errors.ts";
 import type { OrderFailure } from "./fulfilment.ts";
 import { fromCents } from "./money.ts";
 import { OrderIdSchema, type OrderRecord, type OrderStatus } from "./order.ts";
-import { cursorParameter, limitParameter } from "./paging.ts";
+import { cursorParameter, cursorRefused, limitParameter, readCursor } from "./paging.ts";
 
 /**
  * An account's orders, newest first (`GET /accounts/{id}/orders`): as the
@@ -76,21 +75,9 @@ export function encodeCursor(scope: ListingScope, position: ListingPosition): st
 
 /** The position a cursor holds; throws InvalidInputError when it does not decode or belongs to another listing. */
 export function decodeCursor(scope: ListingScope, cursor: string): ListingPosition {
-  const refuse = (message: string) =>
-    new InvalidInputError(`The cursor is malformed: ${message}`, {
-      details: [{ field: "cursor", code: "invalid_cursor", message }],
-    });
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw refuse("pass the cursor the previous page returned");
-  }
-  const parsed = CursorSchema.safeParse(decoded);
-  if (!parsed.success) throw refuse("pass the cursor the previous page returned");
-  const { a, r, s, t, o } = parsed.data;
+  const { a, r, s, t, o } = readCursor(cursor, CursorSchema);
   if (a !== scope.accountId || r !== scope.role || s !== scope.status) {
-    throw refuse("it belongs to another listing (account, role or status)");
+    throw cursorRefused("it belongs to another listing (account, role or status)");
   }
   return { receivedAt: t, orderId: o };
 }
