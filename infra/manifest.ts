@@ -24,8 +24,18 @@ export interface FunctionSpec {
   memoryMb: number;
 }
 
+/**
+ * Who may call a route. `public`: anyone. `caller`: any signed-in caller (a
+ * customer, a channel or an operator), the handler deciding what each may
+ * see. `operator`: operators only. Deployed, API Gateway's JWT authorizer
+ * checks the token and its scope before the function runs; the local
+ * runtime checks the same token with the same rules.
+ */
+export type RouteAccess = "public" | "caller" | "operator";
+
 export interface RouteSpec extends FunctionSpec {
   method: "GET" | "POST" | "PUT";
+  access: RouteAccess;
   /** API Gateway path syntax: `{name}` is a path parameter. */
   path: string;
 }
@@ -157,21 +167,24 @@ export const routes: readonly RouteSpec[] = [
     method: "POST",
     path: "/orders",
     handler: "packages/functions/src/api/submit-order.handler",
-    // The table keeps the Idempotency-Key records.
-    links: ["OrdersQueue", "OrdersTable"],
+    access: "caller",
+    // The table keeps the Idempotency-Key records; the admin token stands for an operator locally.
+    links: ["OrdersQueue", "OrdersTable", "AdminToken"],
     ...apiFunction,
   },
   {
     method: "GET",
     path: "/orders/{id}",
     handler: "packages/functions/src/api/get-order.handler",
-    links: ["OrdersTable", "OrdersBucket"],
+    access: "caller",
+    links: ["OrdersTable", "OrdersBucket", "AdminToken"],
     ...apiFunction,
   },
   {
     method: "GET",
     path: "/health",
     handler: "packages/functions/src/api/health.handler",
+    access: "public",
     links: ["OrdersTable", "OrdersBucket", "OrdersQueue", "OrdersDlq"],
     ...apiFunction,
   },
@@ -179,6 +192,7 @@ export const routes: readonly RouteSpec[] = [
     method: "GET",
     path: "/openapi.json",
     handler: "packages/functions/src/api/openapi.handler",
+    access: "public",
     links: [],
     ...apiFunction,
   },
@@ -186,6 +200,7 @@ export const routes: readonly RouteSpec[] = [
     method: "GET",
     path: "/console",
     handler: "packages/functions/src/api/console.handler",
+    access: "public",
     links: [],
     ...apiFunction,
   },
@@ -205,10 +220,16 @@ function admin(
     method,
     path,
     handler: `packages/functions/src/admin/${file}.handler`,
+    access: "operator",
     links: ["AdminToken", ...links],
     ...apiFunction,
     timeoutSeconds,
   };
+}
+
+/** An admin route that a customer may call for its own account. */
+function ownerOrOperator(route: RouteSpec): RouteSpec {
+  return { ...route, access: "caller" };
 }
 
 /**
@@ -221,9 +242,10 @@ function fulfilmentAdminRoutes(): RouteSpec[] {
     admin("GET", "/inventory/{sku}", "inventory-get", ["OrdersTable"]),
     admin("PUT", "/accounts/{id}", "account-open", ["OrdersTable"]),
     admin("POST", "/accounts/{id}/deposits", "account-deposit", ["OrdersTable"]),
-    admin("GET", "/accounts/{id}", "account-get", ["OrdersTable"]),
-    admin("GET", "/accounts/{id}/orders", "account-orders", ["OrdersTable"]),
-    admin("GET", "/accounts/{id}/entries", "account-entries", ["OrdersTable"]),
+    // A customer reads its own account too; the handler answers 404 for anyone else's.
+    ownerOrOperator(admin("GET", "/accounts/{id}", "account-get", ["OrdersTable"])),
+    ownerOrOperator(admin("GET", "/accounts/{id}/orders", "account-orders", ["OrdersTable"])),
+    ownerOrOperator(admin("GET", "/accounts/{id}/entries", "account-entries", ["OrdersTable"])),
     admin("PUT", "/accounts/{id}/webhook", "account-webhook", ["OrdersTable", "OrdersConfig"]),
     // Admin until customers have identities of their own; the processor does the cancelling.
     admin("POST", "/orders/{id}/cancel", "order-cancel", ["OrdersTable", "OrdersQueue"]),

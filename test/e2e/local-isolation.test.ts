@@ -7,6 +7,7 @@ import { type LocalSystem, startLocalSystem } from "../../packages/local/src/run
 const FIXTURES = "test/unit/local/fixtures/handlers";
 const route = (path: string, exported: string, timeoutSeconds = 5): RouteSpec => ({
   method: "GET",
+  access: "public",
   path,
   handler: `${FIXTURES}.${exported}`,
   links: ["OrdersTable"],
