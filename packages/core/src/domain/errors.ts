@@ -106,10 +106,16 @@ export class DependencyRejectedError extends DependencyFault {
   }
 }
 
-/** The admin bearer token is missing or wrong. */
+/** The caller has no valid credential: no token, a wrong one, or one that has expired. */
 export class UnauthorizedError extends DomainError {
   readonly code = "UNAUTHORIZED";
   override readonly name = "UnauthorizedError";
+}
+
+/** The caller is known, but may not do this (a customer paying from another's account, say). */
+export class ForbiddenError extends DomainError {
+  readonly code = "FORBIDDEN";
+  override readonly name = "ForbiddenError";
 }
 
 /** No dead-letter message has this id (it may have been redriven or discarded). */
