@@ -264,6 +264,8 @@ function adminRoutes(): RouteSpec[] {
     admin(method, path, file, links, 29);
   return [
     dlq("GET", "/admin/dlq", "list-dead-letters", ["OrdersDlq", "OrdersTable"]),
+    // The depth alone, which the public /health no longer shows: one attribute read, for the console to poll.
+    admin("GET", "/admin/dlq/depth", "dead-letter-depth", ["OrdersDlq"]),
     dlq("POST", "/admin/dlq/redrive", "redrive-dead-letters", ["OrdersDlq", "OrdersQueue", "OrdersTable"]),
     dlq("POST", "/admin/dlq/{id}/edit", "edit-dead-letter", [
       "OrdersDlq",

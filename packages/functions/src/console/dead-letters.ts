@@ -262,14 +262,12 @@ export function deadLettersTab(kit: Kit): Tab {
     $("detail").hidden = true;
   });
 
-  // Keep the depth current without disturbing the table the operator is using.
+  // Keep the depth current without disturbing the table the operator is using. The depth is an
+  // operator's figure (the public /health does not show it), read without receiving any message.
   setInterval(async () => {
     if ($("app").hidden) return;
-    const health = await fetch("/health")
-      .then((response) => response.json())
-      .catch(() => undefined);
-    const depth = health?.checks?.dlq?.depth;
-    if (typeof depth === "number") $("depth").textContent = String(depth);
+    const answer = await api<{ depth?: unknown }>("GET", "/admin/dlq/depth").catch(() => undefined);
+    if (typeof answer?.depth === "number") $("depth").textContent = String(answer.depth);
   }, 5000);
 
   return { open: () => void refresh() };

@@ -216,11 +216,18 @@ export const HealthSchema = z
       table: CheckSchema,
       bucket: CheckSchema,
       queue: CheckSchema,
-      dlq: z.union([z.object({ status: z.literal("ok"), depth: z.int() }), z.object({ status: z.literal("error") })]),
+      dlq: CheckSchema,
     }),
     failing: z.array(z.string()),
   })
-  .register(z.globalRegistry, { id: "Health" });
+  .register(z.globalRegistry, {
+    id: "Health",
+    description: "Public: each dependency up or down, no queue depth (operators read it at /admin/dlq/depth)",
+  });
+
+export const DeadLetterDepthSchema = z
+  .object({ depth: z.int().register(z.globalRegistry, { description: "Messages waiting in OrdersDlq (approximate)" }) })
+  .register(z.globalRegistry, { id: "DeadLetterDepth" });
 
 export { DepositBodySchema, SetStockBodySchema, SubmitOrderBodySchema };
 
@@ -228,6 +235,7 @@ export type SubmitAccepted = z.infer<typeof SubmitAcceptedSchema>;
 export type OrderView = z.infer<typeof OrderViewSchema>;
 export type OrderLookupBody = z.infer<typeof OrderLookupSchema>;
 export type HealthBody = z.infer<typeof HealthSchema>;
+export type DeadLetterDepthBody = z.infer<typeof DeadLetterDepthSchema>;
 export type StockLevelBody = z.infer<typeof StockLevelSchema>;
 export type AccountBody = z.infer<typeof AccountSchema>;
 

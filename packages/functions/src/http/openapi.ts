@@ -15,6 +15,7 @@ import {
   CancelAnswerSchema,
   CancelBodySchema,
   ConsistencyReportSchema,
+  DeadLetterDepthSchema,
   DepositBodySchema,
   ErrorBodySchema,
   HealthSchema,
@@ -45,6 +46,7 @@ void [
   SetWebhookBodySchema,
   WebhookSecretSchema,
   ConsistencyReportSchema,
+  DeadLetterDepthSchema,
 ];
 
 // The DLQ admin API's request bodies, named for the document (the core's schemas stay unregistered).
@@ -148,7 +150,7 @@ export function openApiDocument() {
       },
       "/health": {
         get: {
-          summary: "Check the table, bucket, queue and dead-letter queue",
+          summary: "Check the table, bucket, queue and dead-letter queue: each up or down, never a depth",
           responses: {
             "200": { description: "Healthy", content: jsonContent(HealthSchema) },
             "503": { description: "A check failed", content: jsonContent(HealthSchema) },
@@ -372,6 +374,11 @@ function deadLetterPaths() {
           ...page,
         ],
       },
+    },
+    "/admin/dlq/depth": {
+      get: adminOperation("How many messages wait in the DLQ: one attribute read, no message received", {
+        "200": { description: "The depth", content: jsonContent(DeadLetterDepthSchema) },
+      }),
     },
     "/admin/dlq/redrive": {
       post: adminOperation(

@@ -1,0 +1,50 @@
+import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { handler } from "@orders/functions/admin/dead-letter-depth";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, describe, expect, it } from "vitest";
+import { apiEvent, lambdaContext } from "../../helpers/factories.ts";
+import { linked } from "../../helpers/linked-resources.ts";
+
+const sqs = mockClient(SQSClient);
+afterEach(() => {
+  sqs.reset();
+});
+
+const get = (headers: Record<string, string> = { authorization: `Bearer ${linked.AdminToken.value}` }) =>
+  handler(apiEvent({ method: "GET", path: "/admin/dlq/depth", headers }), lambdaContext("dead-letter-depth"));
+
+const bodyOf = (response: { body?: string }) => JSON.parse(response.body ?? "null");
+
+describe("GET /admin/dlq/depth handler", () => {
+  it("answers an operator the DLQ's depth, read from OrdersDlq alone", async () => {
+    // Arrange
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: "7" } });
+    // Act
+    const response = await get();
+    // Assert
+    expect(response.statusCode).toBe(200);
+    expect(bodyOf(response)).toEqual({ depth: 7 });
+    expect(response.headers?.["cache-control"]).toBe("no-store");
+    expect(sqs).toHaveReceivedCommandWith(GetQueueAttributesCommand, { QueueUrl: linked.OrdersDlq.url });
+    expect(sqs).toHaveReceivedCommandTimes(GetQueueAttributesCommand, 1);
+  });
+
+  it("is 401 without the token, and reads nothing", async () => {
+    // Act
+    const response = await get({});
+    // Assert
+    expect(response.statusCode).toBe(401);
+    expect(response.body).not.toContain("depth");
+    expect(sqs).not.toHaveReceivedCommand(GetQueueAttributesCommand);
+  });
+
+  it("is 503 when the queue cannot be read, saying nothing of why", async () => {
+    // Arrange
+    sqs.on(GetQueueAttributesCommand).rejects(new Error("AccessDenied arn:aws:sqs:secret"));
+    // Act
+    const response = await get();
+    // Assert
+    expect(response.statusCode).toBe(503);
+    expect(response.body).not.toContain("secret");
+  });
+});
