@@ -138,6 +138,50 @@ describe("HttpsWebhookSender", () => {
     await expect(sender.post("https://hooks.example.com/orders", body, {})).rejects.toThrow(WebhookDeliveryError);
   });
 
+  it.each([
+    ["192.0.2.10", 4, "192.0.2.0/24"],
+    ["198.51.100.10", 4, "198.51.100.0/24"],
+    ["203.0.113.10", 4, "203.0.113.0/24"],
+    ["2001:db8::10", 6, "2001:db8::/32"],
+    ["2001:0:4136:e378:8000:63bf:3fff:fdd2", 6, "2001::/32"],
+    ["2002:808:808::1", 6, "2002::/16"],
+    ["64:ff9b::808:808", 6, "64:ff9b::/96"],
+  ])(
+    "refuses a host that resolves to the reserved %s, naming the range, before connecting",
+    async (address, family, range) => {
+      // Arrange
+      const sender = new HttpsWebhookSender({
+        policy: { allowLoopbackHttp: false },
+        resolve: async () => [{ address, family }],
+      });
+      // Act
+      const error = await sender.post("https://hooks.example.com/orders", body, {}).catch((caught: unknown) => caught);
+      // Assert
+      expect(error).toBeInstanceOf(WebhookDeliveryError);
+      expect((error as WebhookDeliveryError).reason).toContain(range);
+      expect(received).toHaveLength(0);
+    },
+  );
+
+  it("refuses a port other than 443 on a deployed stage, without resolving", async () => {
+    // Arrange
+    let lookups = 0;
+    const sender = new HttpsWebhookSender({
+      policy: { allowLoopbackHttp: false },
+      resolve: async () => {
+        lookups += 1;
+        return [{ address: "93.184.216.34", family: 4 }];
+      },
+    });
+    // Act
+    const error = await sender
+      .post("https://hooks.example.com:8443/orders", body, {})
+      .catch((caught: unknown) => caught);
+    // Assert
+    expect((error as WebhookDeliveryError).reason).toContain("port 8443");
+    expect(lookups).toBe(0);
+  });
+
   it("connects to the address it checked, whatever the name resolves to later (no DNS rebinding)", async () => {
     // Arrange: a receiver on 127.0.0.2 only, where the system's "localhost" never goes; the
     // resolver answers 127.0.0.2 once, then the metadata address.
@@ -227,11 +271,12 @@ async function selfSigned(name: string): Promise<{ key: string; cert: string }> 
   return { key: pems.private, cert: pems.cert };
 }
 
-const tls = await selfSigned("hooks.test");
+const tls = await selfSigned("localhost");
 
 describe("HttpsWebhookSender over TLS, pinned to the checked address", () => {
   it("verifies the certificate against the URL's host name (SNI and Host too), not the address it connects to", async () => {
-    // Arrange: a TLS receiver on 127.0.0.1 for hooks.test, which the resolver maps there.
+    // Arrange: a TLS receiver on 127.0.0.1 with a certificate for localhost only (no address in it),
+    // which the resolver maps there. Only loopback may use another port than 443.
     const { key, cert } = tls;
     const seen: { servername?: string; host?: string }[] = [];
     const server = createTlsServer({ key, cert }, (request, response) => {
@@ -247,14 +292,14 @@ describe("HttpsWebhookSender over TLS, pinned to the checked address", () => {
     try {
       // Act
       const trusted = new HttpsWebhookSender({ policy: local, resolve, ca: cert });
-      const result = await trusted.post(`https://hooks.test:${tlsPort}/orders`, body, {});
+      const result = await trusted.post(`https://localhost:${tlsPort}/orders`, body, {});
       const untrusted = new HttpsWebhookSender({ policy: local, resolve });
-      const refused = await untrusted.post(`https://hooks.test:${tlsPort}/orders`, body, {}).catch((e: unknown) => e);
+      const refused = await untrusted.post(`https://localhost:${tlsPort}/orders`, body, {}).catch((e: unknown) => e);
       const wrongName = new HttpsWebhookSender({ policy: local, resolve, ca: cert });
-      const mismatch = await wrongName.post(`https://other.test:${tlsPort}/orders`, body, {}).catch((e: unknown) => e);
+      const mismatch = await wrongName.post(`https://127.0.0.1:${tlsPort}/orders`, body, {}).catch((e: unknown) => e);
       // Assert
       expect(result).toEqual({ status: 202 });
-      expect(seen[0]).toEqual({ servername: "hooks.test", host: `hooks.test:${tlsPort}` });
+      expect(seen[0]).toEqual({ servername: "localhost", host: `localhost:${tlsPort}` });
       expect(refused).toBeInstanceOf(WebhookDeliveryError);
       expect(mismatch).toBeInstanceOf(WebhookDeliveryError);
       expect((mismatch as WebhookDeliveryError).reason).toContain("ERR_TLS_CERT_ALTNAME_INVALID");

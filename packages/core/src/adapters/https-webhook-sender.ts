@@ -3,7 +3,7 @@ import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import { WebhookDeliveryError } from "../domain/errors.ts";
-import { checkWebhookUrl, isForbiddenAddress, unbracket, type WebhookPolicy } from "../domain/webhook-url.ts";
+import { checkWebhookUrl, forbiddenAddressReason, unbracket, type WebhookPolicy } from "../domain/webhook-url.ts";
 import type { WebhookSender } from "../ports.ts";
 
 /** One resolved address of a host. */
@@ -68,8 +68,9 @@ export class HttpsWebhookSender implements WebhookSender {
     const family = isIP(host);
     const addresses = family !== 0 ? [{ address: host, family }] : await this.#lookup(host, signal);
     if (addresses.length === 0) throw new WebhookDeliveryError("the host has no address");
-    if (addresses.some(({ address }) => isForbiddenAddress(address, this.#policy))) {
-      throw new WebhookDeliveryError("the host resolves to a private, loopback or reserved address");
+    for (const { address } of addresses) {
+      const forbidden = forbiddenAddressReason(address, this.#policy);
+      if (forbidden !== undefined) throw new WebhookDeliveryError(`the host resolves to ${forbidden}`);
     }
     return addresses;
   }
