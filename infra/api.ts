@@ -1,22 +1,56 @@
-import { routes, runtime } from "./manifest.ts";
-import { linkables } from "./queues.ts";
+import { browserOrigins, routes, runtime, throttling } from "./manifest.ts";
+import { linkables, reserved } from "./queues.ts";
+
+/**
+ * The stage's route settings name routes that SST creates after the stage
+ * (anomalyco/sst#4501), and AWS refuses a setting for a route that does not
+ * exist yet: the stage waits for every route, resolved once they are declared.
+ */
+let routesDeclared: (declared: $util.Output<aws.apigatewayv2.Route>[]) => void = () => {};
+const declaredRoutes = new Promise<$util.Output<aws.apigatewayv2.Route>[]>((resolve) => {
+  routesDeclared = resolve;
+});
 
 /** The HTTP API: one route per manifest entry, each function linked to what it uses only. */
 export const api = new sst.aws.ApiGatewayV2("OrdersApi", {
+  // API-wide: the stage's listed browser apps only (none by default), never `*` (issue #16).
   cors: {
-    allowOrigins: ["*"],
+    allowOrigins: [...(browserOrigins[$app.stage] ?? [])],
     allowMethods: ["GET", "POST", "PUT"],
     allowHeaders: ["content-type", "x-channel", "authorization", "idempotency-key"],
     maxAge: "1 day",
   },
+  transform: {
+    // Throttling from the manifest (issue #16): the stage's default for each route, and the routes' own.
+    stage: (args, opts) => {
+      args.defaultRouteSettings = {
+        throttlingRateLimit: throttling.stage.ratePerSecond,
+        throttlingBurstLimit: throttling.stage.burst,
+      };
+      args.routeSettings = routes.flatMap(({ method, path, throttle }) =>
+        throttle
+          ? [
+              {
+                routeKey: `${method} ${path}`,
+                throttlingRateLimit: throttle.ratePerSecond,
+                throttlingBurstLimit: throttle.burst,
+              },
+            ]
+          : [],
+      );
+      opts.dependsOn = declaredRoutes;
+    },
+  },
 });
 
-for (const route of routes) {
+const declared = routes.map((route) =>
   api.route(`${route.method} ${route.path}`, {
     handler: route.handler,
     link: route.links.map((name) => linkables[name]),
     timeout: `${route.timeoutSeconds} seconds`,
     memory: `${route.memoryMb} MB`,
+    ...reserved(route),
     ...runtime,
-  });
-}
+  }),
+);
+routesDeclared(declared.map((route) => route.nodes.route));

@@ -22,6 +22,18 @@ export interface FunctionSpec {
   links: readonly LinkName[];
   timeoutSeconds: number;
   memoryMb: number;
+  /**
+   * Lambda reserved concurrency: at most this many run at once, and the account
+   * keeps them for this function alone. Unset: the function shares the
+   * account's unreserved pool. Each number is argued where it is set.
+   */
+  reservedConcurrency?: number;
+}
+
+/** API Gateway's token bucket: `ratePerSecond` refills it, `burst` is its size. */
+export interface Throttle {
+  ratePerSecond: number;
+  burst: number;
 }
 
 /**
@@ -38,6 +50,8 @@ export interface RouteSpec extends FunctionSpec {
   access: RouteAccess;
   /** API Gateway path syntax: `{name}` is a path parameter. */
   path: string;
+  /** This route's own throttle, in place of `throttling.stage`. */
+  throttle?: Throttle;
 }
 
 /** A function run on a timer: `sst.aws.Cron` deployed, a timer in the local runtime. */
@@ -53,6 +67,13 @@ export interface SubscriptionSpec extends FunctionSpec {
   name: string;
   queue: "OrdersQueue" | "NotificationsQueue";
   batchSize: number;
+  /**
+   * The event source mapping's maximum concurrency: at most this many batches
+   * at once, however long the queue. Unlike reserved concurrency alone it never
+   * throttles an invocation, so a backlog waits on the queue instead of using up
+   * receives and reaching the DLQ unprocessed.
+   */
+  maximumConcurrency: number;
 }
 
 /**
@@ -126,6 +147,11 @@ export const subscriptions: readonly SubscriptionSpec[] = [
     handler: "packages/functions/src/queue/process-orders.handler",
     links: ["OrdersTable", "OrdersBucket", "OrdersQueue", "OrdersConfig", "OrderEvents"],
     batchSize: 10,
+    // A batch of 10 takes about 1.5 s (0.15 s an order), so 20 at once drain 100+ orders a second, twice what
+    // POST /orders admits: a backlog clears, and cannot take more of the account than 20 from the API. Reserved
+    // as many, so a flood of API calls cannot starve the processor either; equal, so the mapping is never throttled.
+    maximumConcurrency: 20,
+    reservedConcurrency: 20,
     timeoutSeconds: PROCESSOR_TIMEOUT_SECONDS,
     memoryMb: 1024,
   },
@@ -136,6 +162,10 @@ export const subscriptions: readonly SubscriptionSpec[] = [
     handler: "packages/functions/src/queue/deliver-notifications.handler",
     links: ["OrdersTable", "NotificationsQueue", "OrdersConfig"],
     batchSize: 10,
+    // One event per order, so half the processor's; a slow receiver (5 s a POST) holding every batch for long
+    // must not take hundreds of environments. Reserved as many, so the webhooks keep flowing under an API flood.
+    maximumConcurrency: 10,
+    reservedConcurrency: 10,
     timeoutSeconds: NOTIFIER_TIMEOUT_SECONDS,
     memoryMb: 512,
   },
@@ -147,6 +177,9 @@ export const schedules: readonly ScheduleSpec[] = [
     handler: "packages/functions/src/schedule/sweep-stuck-sagas.handler",
     links: ["OrdersTable", "OrdersConfig", "OrderEvents"],
     everyMinutes: 1,
+    // Kept for it: stuck sagas hold stock and funds until it runs. Two: a run may last its whole 60 s, into the
+    // next minute's; a third at once is throttled (EventBridge's invocation is retried) and raises its alarm.
+    reservedConcurrency: 2,
     timeoutSeconds: 60,
     memoryMb: 512,
   },
@@ -155,6 +188,8 @@ export const schedules: readonly ScheduleSpec[] = [
     handler: "packages/functions/src/schedule/audit-consistency.handler",
     links: ["OrdersTable", "OrdersBucket", "OrdersConfig"],
     everyMinutes: 60,
+    // Hourly, at most 300 s a run: one, kept for it, so the audit runs whatever else floods the account.
+    reservedConcurrency: 1,
     timeoutSeconds: 300,
     memoryMb: 1024,
   },
@@ -162,12 +197,49 @@ export const schedules: readonly ScheduleSpec[] = [
 
 const apiFunction = { timeoutSeconds: 10, memoryMb: 512 } as const;
 
+/**
+ * API Gateway throttling of the HTTP API's `$default` stage. API Gateway
+ * applies the stage's default to each route on its own (one bucket per route
+ * key), and a route's `throttle` replaces it; the only bucket all routes share
+ * is the account's (10,000 per second, burst 5,000, per Region). The local
+ * runtime enforces the same buckets; `ORDERS_RATE_LIMIT` replaces them there.
+ */
+export const throttling = {
+  /** Reads (an order, an account's listings, the OpenAPI document, the console page). */
+  stage: { ratePerSecond: 100, burst: 200 },
+  /**
+   * POST /orders: each accepted order is a queue message the processor must
+   * work through (about 11 AWS calls, 5 of them DynamoDB writes, roughly 0.15 s).
+   * 50 a second keeps the backlog clearing with OrdersProcessor's 20 batches
+   * at once (100 or more orders a second), so a flood of orders is refused at
+   * the door instead of growing a queue that delays every honest order.
+   */
+  submit: { ratePerSecond: 50, burst: 100 },
+  /** GET /health: public and unauthenticated, four dependency calls each; a monitor needs one a second. */
+  health: { ratePerSecond: 10, burst: 20 },
+  /** Operator routes: a person at the console (which polls) or a CLI paging with --all. */
+  operator: { ratePerSecond: 10, burst: 20 },
+  /** The operator routes that touch everything (the full audit, a redrive of up to 100 messages). */
+  operatorHeavy: { ratePerSecond: 1, burst: 2 },
+} as const satisfies Record<string, Throttle>;
+
+/**
+ * Origins whose browser pages may call the API (CORS), by stage. HTTP API CORS
+ * is API-wide, so an origin listed here reaches every route, operator routes
+ * included; hence none by default. The console is served by the API itself
+ * (same origin), channels are backends and the CLIs are not browsers. List a
+ * customer web app's origin here when there is one: it sends a bearer token,
+ * which a page on another origin cannot borrow, and never a cookie.
+ */
+export const browserOrigins: Readonly<Record<string, readonly string[]>> = {};
+
 export const routes: readonly RouteSpec[] = [
   {
     method: "POST",
     path: "/orders",
     handler: "packages/functions/src/api/submit-order.handler",
     access: "caller",
+    throttle: throttling.submit,
     // The table keeps the Idempotency-Key records; the admin token stands for an operator locally.
     links: ["OrdersQueue", "OrdersTable", "AdminToken"],
     ...apiFunction,
@@ -185,6 +257,7 @@ export const routes: readonly RouteSpec[] = [
     path: "/health",
     handler: "packages/functions/src/api/health.handler",
     access: "public",
+    throttle: throttling.health,
     links: ["OrdersTable", "OrdersBucket", "OrdersQueue", "OrdersDlq"],
     ...apiFunction,
   },
@@ -221,6 +294,7 @@ function admin(
     path,
     handler: `packages/functions/src/admin/${file}.handler`,
     access: "operator",
+    throttle: throttling.operator,
     links: ["AdminToken", ...links],
     ...apiFunction,
     timeoutSeconds,
@@ -229,7 +303,13 @@ function admin(
 
 /** An admin route that a customer may call for its own account. */
 function ownerOrOperator(route: RouteSpec): RouteSpec {
-  return { ...route, access: "caller" };
+  // A customer's reads of its own account: the stage's default, as for its orders.
+  return { ...route, access: "caller", throttle: undefined };
+}
+
+/** An operator route that reads or moves everything: throttled harder than the others. */
+function heavy(route: RouteSpec): RouteSpec {
+  return { ...route, throttle: throttling.operatorHeavy };
 }
 
 /**
@@ -251,7 +331,15 @@ function fulfilmentAdminRoutes(): RouteSpec[] {
     admin("POST", "/orders/{id}/cancel", "order-cancel", ["OrdersTable", "OrdersQueue"]),
     admin("POST", "/orders/{id}/verify-consistency", "order-verify", ["OrdersTable", "OrdersBucket"]),
     // The full audit reads every sku and account: it gets the DLQ routes' longer timeout.
-    admin("POST", "/admin/consistency-audit", "consistency-audit", ["OrdersTable", "OrdersBucket", "OrdersConfig"], 29),
+    heavy(
+      admin(
+        "POST",
+        "/admin/consistency-audit",
+        "consistency-audit",
+        ["OrdersTable", "OrdersBucket", "OrdersConfig"],
+        29,
+      ),
+    ),
     // The latest report, read back from the bucket: no table.
     admin("GET", "/admin/consistency-audit", "consistency-report", ["OrdersBucket"]),
   ];
@@ -266,7 +354,7 @@ function adminRoutes(): RouteSpec[] {
     dlq("GET", "/admin/dlq", "list-dead-letters", ["OrdersDlq", "OrdersTable"]),
     // The depth alone, which the public /health no longer shows: one attribute read, for the console to poll.
     admin("GET", "/admin/dlq/depth", "dead-letter-depth", ["OrdersDlq"]),
-    dlq("POST", "/admin/dlq/redrive", "redrive-dead-letters", ["OrdersDlq", "OrdersQueue", "OrdersTable"]),
+    heavy(dlq("POST", "/admin/dlq/redrive", "redrive-dead-letters", ["OrdersDlq", "OrdersQueue", "OrdersTable"])),
     dlq("POST", "/admin/dlq/{id}/edit", "edit-dead-letter", [
       "OrdersDlq",
       "OrdersQueue",

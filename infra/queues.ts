@@ -144,6 +144,11 @@ function physicalNames(name: string) {
   };
 }
 
+/** A function's reserved concurrency from the manifest, in SST's terms; nothing when it has none. */
+export function reserved(spec: { reservedConcurrency?: number }) {
+  return spec.reservedConcurrency === undefined ? {} : { concurrency: { reserved: spec.reservedConcurrency } };
+}
+
 /**
  * One subscriber per manifest subscription, by name. SST names each function
  * per stage (FunctionArgs.name would fix one name for every stage).
@@ -158,9 +163,18 @@ export const subscribers = Object.fromEntries(
         link: spec.links.map((name) => linkables[name]),
         timeout: `${spec.timeoutSeconds} seconds`,
         memory: `${spec.memoryMb} MB`,
+        ...reserved(spec),
         ...runtime,
       },
-      { batch: { size: spec.batchSize, partialResponses: true } },
+      {
+        batch: { size: spec.batchSize, partialResponses: true },
+        // Caps the consumer without throttling it (issue #16): see SubscriptionSpec.maximumConcurrency.
+        transform: {
+          eventSourceMapping: (args) => {
+            args.scalingConfig = { maximumConcurrency: spec.maximumConcurrency };
+          },
+        },
+      },
     ),
   ]),
 );
