@@ -15,8 +15,10 @@ let system: RunningSystem;
 let browser: Browser;
 const orders = [anOrder({ id: uniqueOrderId("console") }), anOrder({ id: uniqueOrderId("console") })];
 
-const dlqDepth = async () => (await (await fetch(`${system.url}/health`)).json()).checks.dlq.depth as number;
-const orderStatus = async (id: string) => (await fetch(`${system.url}/orders/${id}`)).status;
+const asOperator = { headers: { authorization: `Bearer ${TOKEN}` } };
+// The depth is an operator's figure: the public /health no longer shows it (#16).
+const dlqDepth = async () => (await (await fetch(`${system.url}/admin/dlq/depth`, asOperator)).json()).depth as number;
+const orderStatus = async (id: string) => (await fetch(`${system.url}/orders/${id}`, asOperator)).status;
 
 describe("the DLQ console in a real browser", () => {
   beforeAll(async () => {
@@ -37,7 +39,26 @@ describe("the DLQ console in a real browser", () => {
 
   it("shows the failures and their reason, redrives them, and the orders get recorded", async () => {
     const page = await browser.newPage();
-    await page.goto(`${system.url}/console`);
+    // Whatever the page's CSP blocks is reported twice: an event in the page, and a console error.
+    const violations: string[] = [];
+    const asked: string[] = [];
+    page.on("request", (request) => asked.push(request.url()));
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    await page.exposeFunction("reportViolation", (text: string) => violations.push(text));
+    await page.addInitScript(() => {
+      document.addEventListener("securitypolicyviolation", (event) => {
+        const report = (window as unknown as { reportViolation: (text: string) => void }).reportViolation;
+        void report(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${event.lineNumber}`);
+      });
+    });
+    // The public health check says the DLQ is up, and never how deep it is.
+    const health = await (await fetch(`${system.url}/health`)).text();
+    expect(JSON.parse(health)).toMatchObject({ checks: { dlq: "ok" } });
+    expect(health).not.toContain("depth");
+    const response = await page.goto(`${system.url}/console`);
+    expect(response?.headers()["content-security-policy"]).not.toContain("unsafe-inline");
 
     // Sign in once; the token is kept for the tab.
     await page.getByLabel("Admin token").fill(TOKEN);
@@ -77,9 +98,18 @@ describe("the DLQ console in a real browser", () => {
     await expect.poll(() => page.getByRole("cell", { name: "REDRIVE", exact: true }).count(), UI).toBe(2);
     await page.screenshot({ path: "test-results/console-audit.png", fullPage: true });
 
+    // The header's depth is polled from the operators' route, with the token; the page never asks /health.
+    const poll = await page.waitForRequest((request) => request.url().endsWith("/admin/dlq/depth"), UI);
+    expect(poll.headers().authorization).toBe(`Bearer ${TOKEN}`);
+    expect(asked.filter((url) => url.includes("/health"))).toEqual([]);
+
+    // The page's CSP, with no unsafe-inline, let its own script and stylesheet run and blocked nothing.
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(246, 247, 249)");
+    expect(violations).toEqual([]);
+
     // Every order is recorded exactly once.
     for (const order of orders) {
-      const body = await (await fetch(`${system.url}/orders/${order.id}`)).json();
+      const body = await (await fetch(`${system.url}/orders/${order.id}`, asOperator)).json();
       expect(body.order).toMatchObject({ valid: true, isDuplicate: false });
       expect(body.duplicates).toEqual([]);
     }

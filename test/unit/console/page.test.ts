@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
@@ -28,6 +29,19 @@ const BROWSER_FUNCTIONS = [
 const GZIP_BUDGET = 12 * 1024;
 
 const scriptOf = (page: string) => page.slice(page.indexOf("<script>") + 8, page.lastIndexOf("</script>"));
+const styleOf = (page: string) => page.slice(page.indexOf("<style>") + 7, page.lastIndexOf("</style>"));
+const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+
+/** The CSP's directives, by name, each with its sources. */
+function directives(csp: string): Record<string, string[]> {
+  return Object.fromEntries(
+    csp
+      .split(";")
+      .map((part) => part.trim().split(/\s+/))
+      .filter(([name]) => name)
+      .map(([name, ...sources]) => [name, sources]),
+  );
+}
 
 /** The console handler as deployed: bundled and minified the way SST's Node builder does. */
 async function deployedHandler(): Promise<(event: unknown) => Promise<HttpResponse>> {
@@ -145,5 +159,36 @@ describe("the console page", () => {
     expect(() => new Function(scriptOf(consolePage))).not.toThrow();
     for (const name of ["Dead letters", "Orders", "Inventory and accounts", "Audit"]) expect(page).toContain(name);
     expect(wire.length).toBeLessThan(GZIP_BUDGET);
+  }, 30_000);
+
+  it("runs no inline code but its own script and stylesheet: a CSP by hash, no unsafe-inline, no inline handlers or style attributes", async () => {
+    // Arrange: as deployed (minified) and as Node serves it locally, whose texts differ.
+    const deployed = await deployedHandler();
+    const { handler: local } = await import("../../../packages/functions/src/api/console.ts");
+    const event = apiEvent({ method: "GET", path: "/console", headers: { "accept-encoding": "identity" } });
+
+    for (const handler of [deployed, local]) {
+      // Act
+      const response = await handler(event);
+      const page = String(response.body);
+      const csp = directives(String(response.headers?.["content-security-policy"]));
+
+      // Assert: exactly the page's one script and one stylesheet may run.
+      expect(JSON.stringify(csp)).not.toMatch(/unsafe-inline|unsafe-eval|unsafe-hashes/);
+      expect(csp["default-src"]).toEqual(["'none'"]);
+      expect(csp["script-src"]).toEqual([sha256(scriptOf(page))]);
+      expect(csp["style-src"]).toEqual([sha256(styleOf(page))]);
+      expect(page.match(/<script/g)).toHaveLength(1);
+      expect(page.match(/<style/g)).toHaveLength(1);
+      // A strict CSP blocks these, and the page would break without a word.
+      expect(page).not.toMatch(/<[^>]*\s(on[a-z]+|style)\s*=/i);
+      expect(page).not.toMatch(/javascript:/i);
+    }
+    // Nor may the browser code set an inline style or handler attribute.
+    for (const file of modules) {
+      expect(readFileSync(file, "utf8"), file).not.toMatch(
+        /setAttribute\(\s*["'](style|on[a-z]+)["']|["']?\bstyle["']?\s*:\s*["'`]/,
+      );
+    }
   }, 30_000);
 });

@@ -15,7 +15,8 @@ const call = (fn: (...args: never[]) => unknown, ...args: string[]) => `(${fn.to
 // arguments, so serializing them one by one is enough: no bundler, and the
 // same text runs whether Node stripped the types or esbuild minified them.
 // Bundlers may wrap named functions in a `__name` helper; the page defines it.
-const script = `var __name = (fn) => fn;
+/** The page's one script, exactly as served: the CSP allows it by its hash. */
+export const consoleScript = `var __name = (fn) => fn;
 (() => {
   const kit = ${call(consoleKit)};
   ${call(orderList, "kit")};
@@ -75,6 +76,6 @@ export const consolePage = `<!doctype html>
     ${auditPanel}
   </section>
 </main>
-<script>${script}</script>
+<script>${consoleScript}</script>
 </body>
 </html>`;

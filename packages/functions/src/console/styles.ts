@@ -1,4 +1,4 @@
-/** The console's stylesheet, inlined in the page. */
+/** The console's stylesheet, inlined in the page, exactly as served: the CSP allows it by its hash. */
 export const styles = `
   [hidden] { display: none !important; }
   body { font: 15px/1.4 system-ui, sans-serif; margin: 0; color: #1d2330; background: #f6f7f9; }
