@@ -4,11 +4,19 @@ import { toCents } from "./money.ts";
 import { archiveKeyFor, type OrderMessage, type OrderRecord } from "./order.ts";
 import type { ValidationResult } from "./validation.ts";
 
-/** DynamoDB numbers must lie within ±1e-130 … ±9.99e125. */
+/**
+ * A raw number from the order (valid or not) kept only if the table stores it
+ * exactly: DynamoDB takes magnitudes from 1e-130 to below 1e126, and the
+ * document client refuses any number past ±(2^53 − 1), which it could not
+ * give back exactly (amount 2^53+1 made the record unwritable:
+ * TABLE_UNAVAILABLE). -0 is kept as 0, as its JSON already says. Anything
+ * else stays in the payload only.
+ */
 function storableNumber(value: unknown): number | undefined {
   if (typeof value !== "number" || !Number.isFinite(value)) return undefined;
+  if (value === 0) return 0;
   const size = Math.abs(value);
-  return value === 0 || (size >= 1e-130 && size < 1e125) ? value : undefined;
+  return size >= 1e-130 && size <= Number.MAX_SAFE_INTEGER ? value : undefined;
 }
 
 function storableString(value: unknown): string | undefined {

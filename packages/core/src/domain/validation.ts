@@ -1,10 +1,10 @@
 import * as z from "zod/mini";
 import type { ErrorDetail } from "./errors.ts";
-import { hasAtMostTwoDecimals, toCents } from "./money.ts";
+import { hasAtMostTwoDecimals, MAX_AMOUNT_CEILING, toCents } from "./money.ts";
 import { ChannelSchema, OrderIdSchema } from "./order.ts";
 
 export interface ValidationLimits {
-  /** The largest amount accepted, inclusive. */
+  /** The largest amount accepted, inclusive; taken as MAX_AMOUNT_CEILING if larger. */
   maxAmount: number;
 }
 
@@ -42,6 +42,10 @@ const moneySchema = (field: string, limits: ValidationLimits) =>
       twoDecimals(field),
     );
 
+/**
+ * A line: a known sku, a whole quantity, a price. Its total (quantity ×
+ * price) is checked with the lines' other rules (`lineRules`), in cents.
+ */
 const lineSchema = (limits: ValidationLimits) =>
   z.object({
     sku: z
@@ -102,7 +106,8 @@ export type OrderValidator = (order: unknown) => ValidationResult;
  * order is recorded, not lost.
  */
 export function createOrderValidator(limits: ValidationLimits = DEFAULT_LIMITS): OrderValidator {
-  const schema = orderRulesSchema(limits);
+  const bounded = boundedLimits(limits);
+  const schema = orderRulesSchema(bounded);
   return function validateOrder(order) {
     const parsed = schema.safeParse(order, { reportInput: true });
     const errors = parsed.success ? [] : parsed.error.issues.map(toDetail);
@@ -110,25 +115,55 @@ export function createOrderValidator(limits: ValidationLimits = DEFAULT_LIMITS):
     if (typeof accounts?.fromAccount === "string" && accounts.fromAccount === accounts.toAccount) {
       errors.push({ field: "toAccount", code: "same_account", message: "toAccount must differ from fromAccount" });
     }
-    if (parsed.success) errors.push(...lineRules(parsed.data));
+    if (parsed.success) errors.push(...lineRules(parsed.data, bounded));
     if (parsed.success && errors.length === 0) return { valid: true, order: parsed.data };
     return { valid: false, errors };
   };
 }
 
-/** The rules across lines: each sku once, and the amount equal to the lines' total, in cents. */
-function lineRules(order: ValidOrder): ErrorDetail[] {
+/**
+ * Limits no configuration can loosen: an amount above MAX_AMOUNT_CEILING could
+ * not be counted in cents exactly (see money.ts), so a larger maxAmount is
+ * taken as the ceiling. Anything but a positive number is a configuration
+ * error, thrown when the validator is built (at cold start), never per order.
+ */
+function boundedLimits(limits: ValidationLimits): ValidationLimits {
+  if (!(limits.maxAmount > 0)) throw new RangeError(`maxAmount must be a positive number, not ${limits.maxAmount}`);
+  return { maxAmount: Math.min(limits.maxAmount, MAX_AMOUNT_CEILING) };
+}
+
+/**
+ * The rules across lines: each sku once, no line above the largest amount
+ * (it could never be paid), and the amount equal to the lines' total, in
+ * cents. Every price and amount here has passed `moneySchema`, so each
+ * counts in cents exactly, and with each line at most maxAmount the total
+ * stays a safe integer (money.ts).
+ */
+function lineRules(order: ValidOrder, limits: ValidationLimits): ErrorDetail[] {
   if (!order.items) return [];
   const errors: ErrorDetail[] = [];
   const seen = new Set<string>();
+  const maxCents = toCents(Math.floor(limits.maxAmount * 100) / 100);
+  let total = 0;
+  let tooBig = false;
   order.items.forEach((line, index) => {
     if (seen.has(line.sku)) {
       errors.push({ field: `items.${index}.sku`, code: "duplicate_sku", message: `sku ${line.sku} appears twice` });
     }
     seen.add(line.sku);
+    const lineCents = line.quantity * toCents(line.unitPrice);
+    if (lineCents > maxCents) {
+      tooBig = true;
+      errors.push({
+        field: `items.${index}`,
+        code: "too_big",
+        message: `quantity × unitPrice must be at most ${limits.maxAmount}`,
+      });
+    }
+    total += lineCents;
   });
-  const total = order.items.reduce((sum, line) => sum + line.quantity * toCents(line.unitPrice), 0);
-  if (total !== toCents(order.amount)) {
+  // The total of lines that fit is at most MAX_LINES × maxAmount: exact. Past one that does not, it is not compared.
+  if (!tooBig && total !== toCents(order.amount)) {
     errors.push({
       field: "amount",
       code: "AMOUNT_MISMATCH",
