@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { ACCOUNT_CLAIM, type Caller, SCOPE_OF } from "@orders/core/domain/caller";
 import type { OrderMessage, OrderRecord } from "@orders/core/domain/order";
 import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { invocationContext } from "../../packages/local/src/handlers.ts";
@@ -44,11 +45,26 @@ interface ApiEventInput {
   headers?: Record<string, string>;
   pathParameters?: Record<string, string>;
   isBase64Encoded?: boolean;
+  /** The caller whose verified token API Gateway's JWT authorizer would put in the request context; none by default. */
+  caller?: Caller | null;
+}
+
+/** An operator, as tests call by default. */
+export const TEST_OPERATOR: Caller = { kind: "operator", subject: "test-operator" };
+
+/** The claims a verified token for `caller` carries, as the JWT authorizer passes them on. */
+export function claimsOf(caller: Caller): Record<string, string> {
+  return {
+    sub: caller.subject,
+    scope: SCOPE_OF[caller.kind],
+    ...(caller.kind === "customer" ? { [ACCOUNT_CLAIM]: caller.account } : {}),
+  };
 }
 
 /** An API Gateway HTTP API (payload 2.0) event. */
 export function apiEvent(input: ApiEventInput): APIGatewayProxyEventV2 {
   const headers = Object.fromEntries(Object.entries(input.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const { caller } = input;
   return {
     version: "2.0",
     routeKey: `${input.method} ${input.path}`,
@@ -66,6 +82,7 @@ export function apiEvent(input: ApiEventInput): APIGatewayProxyEventV2 {
       stage: "$default",
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
+      ...(caller ? { authorizer: { jwt: { claims: claimsOf(caller), scopes: null } } } : {}),
     },
     isBase64Encoded: input.isBase64Encoded ?? false,
     ...(input.body === undefined ? {} : { body: input.body }),
@@ -73,13 +90,19 @@ export function apiEvent(input: ApiEventInput): APIGatewayProxyEventV2 {
   };
 }
 
-/** A JSON POST event. */
-export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
+/** A JSON POST event, by an operator's verified token unless `caller` says otherwise. */
+export function postJson(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  caller: Caller | null = TEST_OPERATOR,
+): APIGatewayProxyEventV2 {
   return apiEvent({
     method: "POST",
     path,
     body: typeof body === "string" ? body : JSON.stringify(body),
     headers: { "content-type": "application/json", ...headers },
+    caller: headers.authorization ? null : caller,
   });
 }
 

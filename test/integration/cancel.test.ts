@@ -82,7 +82,7 @@ describe("POST /orders/{id}/cancel against the emulators", () => {
 
   it("needs the admin token", async () => {
     const response = await cancelRoute(
-      { ...postJson("/orders/x/cancel", { reason: "x" }), pathParameters: { id: "x" } },
+      { ...postJson("/orders/x/cancel", { reason: "x" }, {}, null), pathParameters: { id: "x" } },
       lambdaContext(),
     );
     expect(response.statusCode).toBe(401);

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { handler } from "@orders/functions/api/get-order";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { anOrder, anOrderWithItems, apiEvent, lambdaContext } from "../../helpers/factories.ts";
+import { anOrder, anOrderWithItems, apiEvent, lambdaContext, TEST_OPERATOR } from "../../helpers/factories.ts";
 import { linked } from "../../helpers/linked-resources.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -14,7 +14,10 @@ afterEach(() => {
 });
 
 const get = (id: string) =>
-  handler(apiEvent({ method: "GET", path: `/orders/${id}`, pathParameters: { id } }), lambdaContext("get-order"));
+  handler(
+    apiEvent({ method: "GET", path: `/orders/${id}`, pathParameters: { id }, caller: TEST_OPERATOR }),
+    lambdaContext("get-order"),
+  );
 
 /** A stored item as ElectroDB writes it. */
 function storedItem(entity: "order" | "orderDuplicate", order: { id: string }, submissionId: string, extra = {}) {

@@ -2,7 +2,7 @@ import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { handler } from "@orders/functions/api/submit-order";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { anOrder, apiEvent, lambdaContext, postJson } from "../../helpers/factories.ts";
+import { anOrder, apiEvent, lambdaContext, postJson, TEST_OPERATOR } from "../../helpers/factories.ts";
 import { linked } from "../../helpers/linked-resources.ts";
 
 const sqs = mockClient(SQSClient);
@@ -46,6 +46,7 @@ describe("POST /orders handler", () => {
       body: Buffer.from(JSON.stringify(order)).toString("base64"),
       isBase64Encoded: true,
       headers: { "content-type": "application/json; charset=utf-8" },
+      caller: TEST_OPERATOR,
     });
     expect((await invoke(event)).statusCode).toBe(202);
   });
@@ -61,11 +62,22 @@ describe("POST /orders handler", () => {
     ["a __proto__ key", postJson("/orders", '{"id":"a","__proto__":{"x":1}}'), 400, "INVALID_JSON"],
     [
       "text/plain",
-      apiEvent({ method: "POST", path: "/orders", body: "{}", headers: { "content-type": "text/plain" } }),
+      apiEvent({
+        method: "POST",
+        path: "/orders",
+        body: "{}",
+        headers: { "content-type": "text/plain" },
+        caller: TEST_OPERATOR,
+      }),
       415,
       "UNSUPPORTED_MEDIA_TYPE",
     ],
-    ["no content type", apiEvent({ method: "POST", path: "/orders", body: "{}" }), 415, "UNSUPPORTED_MEDIA_TYPE"],
+    [
+      "no content type",
+      apiEvent({ method: "POST", path: "/orders", body: "{}", caller: TEST_OPERATOR }),
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+    ],
     ["a body over 64 KB", postJson("/orders", { id: "big", pad: "x".repeat(64 * 1024) }), 413, "PAYLOAD_TOO_LARGE"],
   ])("refuses %s with a JSON error and enqueues nothing", async (_name, event, status, code) => {
     const response = await invoke(event);

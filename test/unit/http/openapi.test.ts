@@ -25,14 +25,23 @@ describe("OpenAPI document", () => {
     }
   });
 
-  it("puts every route that checks the admin token behind the bearer scheme, and no other", () => {
+  it("declares each route's security as the manifest's access says: JWT callers, operators, or none", () => {
     expect(document.components.securitySchemes.adminToken).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(document.components.securitySchemes.callerToken).toMatchObject({ scheme: "bearer", bearerFormat: "JWT" });
+    const expected = {
+      public: undefined,
+      caller: [{ callerToken: [] }, { adminToken: [] }],
+      operator: [{ callerToken: ["orders:operator"] }, { adminToken: [] }],
+    };
     for (const route of routes) {
-      const paths = document.paths as unknown as Record<string, Record<string, { security?: unknown }>>;
+      const paths = document.paths as unknown as Record<
+        string,
+        Record<string, { security?: unknown; responses: object }>
+      >;
       const operation = paths[route.path]?.[route.method.toLowerCase()];
       const key = `${route.method} ${route.path}`;
-      if (route.links.includes("AdminToken")) expect(operation?.security, key).toEqual([{ adminToken: [] }]);
-      else expect(operation?.security, key).toBeUndefined();
+      expect(operation?.security, key).toEqual(expected[route.access]);
+      if (route.access !== "public") expect(Object.keys(operation?.responses ?? {}), key).toContain("403");
     }
   });
 
@@ -109,7 +118,7 @@ describe("OpenAPI document", () => {
   it("is generated from the zod schemas, so a schema change shows in it", () => {
     const lookup = document.components.schemas.OrderLookup as unknown as { required?: string[]; properties: object };
     expect(Object.keys(lookup.properties).sort()).toEqual(Object.keys(OrderLookupSchema.shape).sort());
-    expect(lookup.required).toEqual(["order", "duplicates", "notifications"]);
+    expect(lookup.required).toEqual(["sight", "order", "duplicates", "notifications"]);
     const submit = document.components.schemas.SubmitOrderBody as unknown as {
       properties: { id: { pattern: string } };
     };

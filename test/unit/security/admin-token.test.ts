@@ -5,7 +5,7 @@ import middy from "@middy/core";
 import { MIN_ADMIN_TOKEN_LENGTH } from "@orders/core/domain/admin";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { adminAuth } from "../../../packages/functions/src/http/admin-auth.ts";
+import { authenticate } from "../../../packages/functions/src/http/caller-auth.ts";
 import { httpErrors } from "../../../packages/functions/src/http/middleware.ts";
 import { json } from "../../../packages/functions/src/http/responses.ts";
 
@@ -13,7 +13,7 @@ import { json } from "../../../packages/functions/src/http/responses.ts";
 const routeWith = (token: string) =>
   middy<APIGatewayProxyEventV2, { statusCode: number }>()
     .use(httpErrors({ logger: new Logger({ logLevel: "SILENT" }) }))
-    .use(adminAuth({ token: () => token }))
+    .use(authenticate({ access: "operator", token: () => token }))
     .handler(async () => json(200, { ok: true }));
 const call = (token: string, bearer: string) =>
   routeWith(token)(

@@ -5,14 +5,6 @@ import { toDetail } from "./validation.ts";
 /** SQS message ids are UUIDs; anything else never reaches a queue call. */
 export const MessageIdSchema = z.string().check(z.regex(/^[A-Za-z0-9-]{1,128}$/, { error: "not a message id" }));
 
-/** Who did it, as the audit shows it. */
-export const ActorSchema = z
-  .string()
-  .check(
-    z.trim(),
-    z.regex(/^[\w.@ -]{1,64}$/, { error: "the operator name must be 1-64 letters, digits, spaces or . @ - _" }),
-  );
-
 /** Parses an identifier or throws a 400 with details. */
 export function parseOrThrow<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value, { reportInput: true });

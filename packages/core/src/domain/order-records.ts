@@ -29,6 +29,7 @@ function baseRecord(message: OrderMessage, verdict: ValidationResult, processedA
     orderId: order.id,
     submissionId: message.submissionId,
     channel: message.channel,
+    ...(message.submittedBy ? { submittedBy: message.submittedBy } : {}),
     payload: JSON.stringify(order),
     amount: storableNumber(order.amount),
     fromAccount: storableString(order.fromAccount),

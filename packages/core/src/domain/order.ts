@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import type { ErrorDetail } from "./errors.ts";
 import type { OrderFailure, OrderLine, PaymentView, ReservationView, SagaLogEntry } from "./fulfilment.ts";
+import { SubmitterSchema } from "./submitter.ts";
 
 // zod/mini: the same engine as zod's classic API, tree-shakable, so a handler
 // bundles a few kilobytes of it instead of hundreds.
@@ -37,6 +38,8 @@ export const OrderMessageSchema = z.object({
   receivedAt: z.iso.datetime(),
   channel: ChannelSchema,
   order: SubmitOrderBodySchema,
+  /** `<kind>:<subject>` of the caller who submitted it; absent on messages queued before callers had identities. */
+  submittedBy: z.optional(SubmitterSchema),
 });
 export type OrderMessage = z.infer<typeof OrderMessageSchema>;
 
@@ -77,6 +80,8 @@ export interface OrderRecord {
   orderId: string;
   submissionId: string;
   channel: Channel;
+  /** `<kind>:<subject>` of the caller who submitted it, when it was known. */
+  submittedBy?: string;
   /** The order as submitted, as JSON text. */
   payload: string;
   amount?: number;

@@ -8,6 +8,8 @@ export const orderRecordAttributes = {
   orderId: { type: "string", required: true, readOnly: true },
   submissionId: { type: "string", required: true, readOnly: true },
   channel: { type: CHANNELS, required: true },
+  /** `<kind>:<subject>` of the caller who submitted it (see domain/caller.ts). */
+  submittedBy: { type: "string", readOnly: true },
   payload: { type: "string", required: true },
   amount: { type: "number" },
   fromAccount: { type: "string" },

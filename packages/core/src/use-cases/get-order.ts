@@ -1,4 +1,6 @@
-import { InvalidInputError, OrderNotFoundError } from "../domain/errors.ts";
+import { type OrderSight, orderNotFound, orderSight } from "../domain/access.ts";
+import type { Caller } from "../domain/caller.ts";
+import { InvalidInputError } from "../domain/errors.ts";
 import { OrderIdSchema } from "../domain/order.ts";
 import { toDetail } from "../domain/validation.ts";
 import type { OrderArchive, OrderHistory, OrderRepository } from "../ports.ts";
@@ -9,26 +11,26 @@ export interface GetOrderDeps {
 }
 
 export interface OrderLookup extends OrderHistory {
-  /** Presigned download of the archived JSON; only when it is stored. */
+  /** Presigned download of the archived JSON; only when it is stored, and never for a payee. */
   jsonUrl: string | undefined;
+  /** How much of the order this caller may see. */
+  sight: OrderSight;
 }
 
 /**
- * Reads back an order: its original record, every duplicate, and a download
- * link for the archived JSON when there is one.
+ * Reads back an order for `caller`: its original record, every duplicate, and
+ * a download link for the archived JSON when there is one. An order the
+ * caller may not see is answered exactly as one that does not exist.
  */
-export async function getOrder(rawId: string, deps: GetOrderDeps): Promise<OrderLookup> {
+export async function getOrder(rawId: string, caller: Caller, deps: GetOrderDeps): Promise<OrderLookup> {
   const id = OrderIdSchema.safeParse(rawId, { reportInput: true });
   if (!id.success) {
     throw new InvalidInputError("The order id is malformed", { details: id.error.issues.map(toDetail) });
   }
   const history = await deps.repository.findHistory(id.data);
-  if (!history) {
-    throw new OrderNotFoundError(
-      `No processed order has id ${id.data}. If it was just submitted it may still be queued: retry in a few seconds.`,
-    );
-  }
+  const sight = history ? orderSight(caller, history.original) : undefined;
+  if (!history || !sight) throw orderNotFound(id.data);
   const { s3Key } = history.original;
-  const jsonUrl = s3Key ? await deps.archive.downloadUrl(s3Key) : undefined;
-  return { ...history, jsonUrl };
+  const jsonUrl = s3Key && sight !== "payee" ? await deps.archive.downloadUrl(s3Key) : undefined;
+  return { ...history, jsonUrl, sight };
 }

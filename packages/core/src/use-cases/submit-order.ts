@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { assertMayPayFrom } from "../domain/access.ts";
+import { type Caller, submitterOf } from "../domain/caller.ts";
 import { BodyNotObjectError, InvalidInputError } from "../domain/errors.ts";
 import { type Channel, ChannelSchema, type OrderMessage, SubmitOrderBodySchema } from "../domain/order.ts";
 import { toDetail } from "../domain/validation.ts";
@@ -9,6 +11,8 @@ export interface SubmitOrderInput {
   body: unknown;
   /** The `X-Channel` header, if any. */
   channelHeader?: string | undefined;
+  /** Who is submitting, as its verified token says. */
+  caller: Caller;
 }
 
 export interface SubmitOrderDeps {
@@ -27,8 +31,9 @@ const systemClock: Clock = { now: () => new Date() };
 
 /**
  * Accepts an order for processing: checks only that it is an object with a
- * well-formed id, stamps it with a fresh submission id, and resolves once the
- * message is on the queue. Business rules are the processor's job, so that an
+ * well-formed id that the caller may pay from, stamps it with a fresh
+ * submission id and its submitter, and resolves once the message is on the
+ * queue. Business rules are the processor's job, so that an
  * invalid order still gets its audit record.
  */
 export async function submitOrder(input: SubmitOrderInput, deps: SubmitOrderDeps): Promise<SubmitOrderResult> {
@@ -36,6 +41,7 @@ export async function submitOrder(input: SubmitOrderInput, deps: SubmitOrderDeps
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw new BodyNotObjectError("The request body must be a JSON object");
   }
+  assertMayPayFrom(input.caller, (body as { fromAccount?: unknown }).fromAccount);
   const parsed = SubmitOrderBodySchema.safeParse(body, { reportInput: true });
   if (!parsed.success) {
     throw new InvalidInputError("The order id is missing or malformed", {
@@ -48,6 +54,7 @@ export async function submitOrder(input: SubmitOrderInput, deps: SubmitOrderDeps
     receivedAt: (deps.clock ?? systemClock).now().toISOString(),
     channel: resolveChannel(order.channel, input.channelHeader),
     order,
+    submittedBy: submitterOf(input.caller),
   };
   await deps.queue.enqueue(message);
   return { id: order.id, submissionId: message.submissionId, status: "QUEUED" };

@@ -3,8 +3,8 @@ import { discardDeadLetter } from "@orders/core/use-cases/dlq/discard-dead-lette
 import { deadLetterQueue } from "../composition/queues.ts";
 import { accountLedger, auditLog, orderRepository, stockLedger } from "../composition/table.ts";
 import { orderEvents } from "../composition/topic.ts";
-import { actorOf } from "../http/admin-auth.ts";
 import { adminRoute } from "../http/admin-route.ts";
+import { actorOf } from "../http/caller-auth.ts";
 import { json } from "../http/responses.ts";
 import { countDlqActions } from "../metrics.ts";
 

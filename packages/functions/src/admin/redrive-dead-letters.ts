@@ -3,8 +3,8 @@ import { redriveDeadLetters } from "@orders/core/use-cases/dlq/redrive-dead-lett
 import { logger } from "../composition/logger.ts";
 import { deadLetterQueue, orderQueue } from "../composition/queues.ts";
 import { auditLog } from "../composition/table.ts";
-import { actorOf } from "../http/admin-auth.ts";
 import { adminRoute } from "../http/admin-route.ts";
+import { actorOf } from "../http/caller-auth.ts";
 import { json } from "../http/responses.ts";
 import { countDlqActions } from "../metrics.ts";
 

@@ -5,8 +5,10 @@ import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { submissionIdempotencyStore } from "../composition/idempotency.ts";
 import { logger } from "../composition/logger.ts";
 import { orderQueue } from "../composition/queues.ts";
+import { adminToken } from "../composition/settings.ts";
+import { authenticate, callerOf } from "../http/caller-auth.ts";
 import type { SubmitAccepted } from "../http/contract.ts";
-import { idempotencyKeyOf, onceForKey } from "../http/idempotency-key.ts";
+import { callerScopedKey, idempotencyKeyOf, onceForKey } from "../http/idempotency-key.ts";
 import { httpErrors, jsonBody } from "../http/middleware.ts";
 import { type HttpResponse, json } from "../http/responses.ts";
 
@@ -16,19 +18,23 @@ export const MAX_BODY_BYTES = 64 * 1024;
 const deps = { queue: orderQueue() };
 
 /**
- * POST /orders: queue an order and answer 202 once SQS has it. With an
- * Idempotency-Key, a repeat of the same request gets the first answer again.
+ * POST /orders: queue an order and answer 202 once SQS has it. A customer
+ * pays from its own account only (403 otherwise, nothing queued). With an
+ * Idempotency-Key, a repeat of the same request by the same caller gets the
+ * first answer again; another caller's key of the same text is another key.
  */
 export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(httpErrors({ logger }))
+  .use(authenticate({ access: "caller", token: adminToken }))
   .use(jsonBody({ maxBytes: MAX_BODY_BYTES }))
   .handler(async (event, context) => {
-    const input = { body: event.body, channelHeader: event.headers?.["x-channel"] };
+    const caller = callerOf(event);
+    const request = { body: event.body, channelHeader: event.headers?.["x-channel"] };
     const key = idempotencyKeyOf(event.headers);
-    const submit = (): Promise<SubmitAccepted> => submitOrder(input, deps);
+    const submit = (): Promise<SubmitAccepted> => submitOrder({ ...request, caller }, deps);
     const { result: accepted, replayed } = key
-      ? await onceForKey(key, input, context, submissionIdempotencyStore(), submit)
+      ? await onceForKey(callerScopedKey(caller, key), request, context, submissionIdempotencyStore(), submit)
       : { result: await submit(), replayed: false };
     logger.info(replayed ? "order replayed" : "order queued", {
       orderId: accepted.id,

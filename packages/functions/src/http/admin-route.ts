@@ -3,22 +3,26 @@ import middy from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { logger } from "../composition/logger.ts";
 import { adminToken } from "../composition/settings.ts";
-import { adminAuth } from "./admin-auth.ts";
+import { authenticate, type CallerAccess } from "./caller-auth.ts";
 import { httpErrors, jsonBody } from "./middleware.ts";
 import type { HttpResponse } from "./responses.ts";
 
 /** Admin bodies are small: an order, a list of ids or a reason. */
 const MAX_ADMIN_BODY_BYTES = 256 * 1024;
 
-/** An admin route: logged, authenticated, errors mapped, and a JSON body when it takes one. */
+/**
+ * An admin route: logged, authenticated, errors mapped, and a JSON body when
+ * it takes one. Operators only, unless `access` lets any caller in (the
+ * handler then decides what each may see).
+ */
 export function adminRoute(
-  options: { body: boolean },
+  options: { body: boolean; access?: CallerAccess },
   handler: (event: APIGatewayProxyEventV2) => Promise<HttpResponse>,
 ) {
   const route = middy<APIGatewayProxyEventV2, HttpResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpErrors({ logger }))
-    .use(adminAuth({ token: adminToken }));
+    .use(authenticate({ access: options.access ?? "operator", token: adminToken }));
   if (options.body) route.use(jsonBody({ maxBytes: MAX_ADMIN_BODY_BYTES }));
   return route.handler(handler);
 }

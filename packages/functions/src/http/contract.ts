@@ -145,6 +145,12 @@ export const NotificationViewSchema = z
 
 export const OrderLookupSchema = z
   .object({
+    sight: z.enum(["full", "payer", "payee"]).register(z.globalRegistry, {
+      description:
+        "How much the caller sees: full (an operator), payer (the paying customer, or the channel that submitted it: " +
+        "no stock levels), payee (the order and its status only: no failure, payment, reservations, saga, " +
+        "notifications, duplicates or download link)",
+    }),
     order: OrderViewSchema,
     duplicates: z.array(DuplicateViewSchema),
     jsonUrl: z.optional(
@@ -254,6 +260,12 @@ export const SetWebhookBodySchema = z
     url: z
       .string({ error: "url must be a string" })
       .register(z.globalRegistry, { description: "https only; no credentials, private names or private addresses" }),
+    revokePreviousSecret: z
+      .optional(z.boolean({ error: "revokePreviousSecret must be a boolean" }))
+      .register(z.globalRegistry, {
+        description:
+          "true: the secret being replaced stops signing at once (it leaked). By default it keeps signing beside the new one for 24 hours",
+      }),
   })
   .register(z.globalRegistry, { id: "SetWebhookBody", examples: [{ url: "https://example.com/hooks/orders" }] });
 
@@ -263,6 +275,10 @@ export const WebhookSecretSchema = z
     secret: z.string().register(z.globalRegistry, {
       description:
         "`whsec_…`: signs every delivery's Orders-Signature. Shown once; setting the webhook again rotates it",
+    }),
+    previousSecretValidUntil: z.optional(z.iso.datetime()).register(z.globalRegistry, {
+      description:
+        "After a rotation: until when the replaced secret still signs deliveries beside this one (a second v1 in Orders-Signature)",
     }),
   })
   .register(z.globalRegistry, { id: "WebhookSecret" });

@@ -5,6 +5,7 @@ import {
   makeIdempotent,
 } from "@aws-lambda-powertools/idempotency";
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
+import { type Caller, submitterOf } from "@orders/core/domain/caller";
 import { canonicalJson } from "@orders/core/domain/canonical-json";
 import {
   DependencyError,
@@ -30,6 +31,14 @@ export function idempotencyKeyOf(headers: Record<string, string | undefined> | u
     throw new InvalidInputError(message, { details: [{ field: "Idempotency-Key", code: "invalid_format", message }] });
   }
   return key;
+}
+
+/**
+ * The key as stored: the caller's identity and the header, so that two
+ * callers' keys never meet (JSON, so no choice of text can make two pairs equal).
+ */
+export function callerScopedKey(caller: Caller, key: string): string {
+  return JSON.stringify([submitterOf(caller), key]);
 }
 
 export interface KeyedOutcome<T> {

@@ -1,4 +1,5 @@
 import { DiscardRequestSchema, EditRequestSchema, RedriveRequestSchema } from "@orders/core/domain/admin";
+import { ACCOUNT_CLAIM, SCOPE_OF } from "@orders/core/domain/caller";
 import { DEFAULT_ENTRIES_LIMIT, MAX_ENTRIES_LIMIT } from "@orders/core/domain/entry-listing";
 import {
   DEFAULT_LISTING_LIMIT,
@@ -62,17 +63,37 @@ const ref = (schema: z.ZodMiniType) => ({ $ref: `#/components/schemas/${z.global
 const jsonContent = (schema: z.ZodMiniType) => ({ "application/json": { schema: ref(schema) } });
 const error = (description: string) => ({ description, content: jsonContent(ErrorBodySchema) });
 
-/** What every admin route shares: the bearer token, and the answers of the auth and the table. */
-const adminOperation = (summary: string, responses: Record<string, unknown>, requestBody?: z.ZodMiniType) => ({
+/**
+ * Who may call: a caller's JWT (a customer, channel or operator; operators
+ * only where the route needs the operator scope), or the static admin token,
+ * which stands for an operator (locally; deployed, API Gateway takes JWTs only).
+ */
+const callerSecurity = [{ callerToken: [] }, { adminToken: [] }];
+const operatorSecurity = [{ callerToken: [SCOPE_OF.operator] }, { adminToken: [] }];
+const authRefusals = {
+  "401": error("UNAUTHORIZED: no bearer token, or one that is invalid or expired"),
+  "403": error("FORBIDDEN: the token names no caller, or a caller who may not do this"),
+};
+
+/** What every admin route shares: an operator's token, and the answers of the auth and the table. */
+const adminOperation = (
+  summary: string,
+  responses: Record<string, unknown>,
+  requestBody?: z.ZodMiniType,
+  security = operatorSecurity,
+) => ({
   summary,
-  security: [{ adminToken: [] }],
+  security,
   ...(requestBody ? { requestBody: { required: true, content: jsonContent(requestBody) } } : {}),
   responses: {
     ...responses,
-    "401": error("The admin bearer token is missing or wrong"),
+    ...authRefusals,
     "503": error("The table is unavailable; retry"),
   },
 });
+/** A route any caller may call for its own account (an operator for any): others get the 404 of a missing account. */
+const ownerOperation = (summary: string, responses: Record<string, unknown>) =>
+  adminOperation(summary, responses, undefined, callerSecurity);
 const skuParameter = {
   name: "sku",
   in: "path",
@@ -120,8 +141,10 @@ export function openApiDocument() {
               schema: { type: "string", enum: ["web", "mobile", "atm", "api"] },
             },
           ],
+          security: callerSecurity,
           requestBody: { required: true, content: jsonContent(SubmitOrderBodySchema) },
           responses: {
+            ...authRefusals,
             "202": {
               description: "Queued for processing",
               headers: { Location: { schema: { type: "string" } } },
@@ -140,10 +163,12 @@ export function openApiDocument() {
           parameters: [
             { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[A-Za-z0-9._:-]{1,64}$" } },
           ],
+          security: callerSecurity,
           responses: {
-            "200": { description: "The order", content: jsonContent(OrderLookupSchema) },
+            "200": { description: "The order, as much as the caller may see", content: jsonContent(OrderLookupSchema) },
             "400": error("Malformed id"),
-            "404": error("Not processed yet (it may still be queued)"),
+            ...authRefusals,
+            "404": error("Not processed yet (it may still be queued), or not the caller's to see: the same answer"),
             "503": error("A dependency is unavailable; retry"),
           },
         },
@@ -188,7 +213,7 @@ export function openApiDocument() {
           "201": { description: "Opened, with a zero balance", content: jsonContent(AccountSchema) },
           "400": error("Malformed account id"),
         }),
-        get: adminOperation("Read an account: balance, holds and the latest 10 ledger entries", {
+        get: ownerOperation("Read an account: balance, holds and the latest 10 ledger entries", {
           "200": { description: "The account", content: jsonContent(AccountSchema) },
           "400": error("Malformed account id"),
           "404": error("ACCOUNT_NOT_FOUND"),
@@ -197,7 +222,7 @@ export function openApiDocument() {
       "/accounts/{id}/orders": {
         parameters: [accountParameter],
         get: {
-          ...adminOperation("An account's orders as payer or payee, newest first, a page at a time", {
+          ...ownerOperation("An account's orders as payer or payee, newest first, a page at a time", {
             "200": {
               description: "A page of orders; an account with no orders (or never opened) has an empty list",
               content: jsonContent(AccountOrdersSchema),
@@ -237,7 +262,7 @@ export function openApiDocument() {
       "/accounts/{id}/entries": {
         parameters: [accountParameter],
         get: {
-          ...adminOperation("Every ledger entry of an account, newest first, a page at a time", {
+          ...ownerOperation("Every ledger entry of an account, newest first, a page at a time", {
             "200": { description: "A page of entries", content: jsonContent(AccountEntriesSchema) },
             "400": error("Malformed account id or query parameter, or a cursor of another account"),
             "404": error("ACCOUNT_NOT_FOUND"),
@@ -336,10 +361,19 @@ export function openApiDocument() {
     components: {
       schemas: components,
       securitySchemes: {
+        callerToken: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description:
+            "A JWT from the stage's issuer (deployed: API Gateway's JWT authorizer checks issuer, audience and expiry; " +
+            `locally: npm run token). Its scope names the caller: ${SCOPE_OF.customer} (with an ${ACCOUNT_CLAIM} ` +
+            `claim: the customer's account), ${SCOPE_OF.channel} or ${SCOPE_OF.operator}; sub names who it is`,
+        },
         adminToken: {
           type: "http",
           scheme: "bearer",
-          description: "The admin token: the SST secret AdminToken deployed, ORDERS_ADMIN_TOKEN locally",
+          description: "The static admin token, ORDERS_ADMIN_TOKEN: an operator, locally only",
         },
       },
     },

@@ -1,10 +1,12 @@
+import { failureFor, type OrderSight } from "@orders/core/domain/access";
 import { fromCents } from "@orders/core/domain/money";
 import type { OrderRecord } from "@orders/core/domain/order";
 import type { OrderLookup } from "@orders/core/use-cases/get-order";
 import type { OrderLookupBody, OrderView } from "./contract.ts";
 
-function orderView(record: OrderRecord): OrderView {
+function orderView(record: OrderRecord, sight: OrderSight): OrderView {
   const sent = JSON.parse(record.payload) as Record<string, unknown>;
+  const failure = record.failure && failureFor(sight, record.failure);
   return {
     id: record.orderId,
     submissionId: record.submissionId,
@@ -14,7 +16,7 @@ function orderView(record: OrderRecord): OrderView {
     toAccount: sent.toAccount,
     ...("items" in sent ? { items: sent.items } : {}),
     status: record.status,
-    ...(record.failure ? { failure: record.failure } : {}),
+    ...(failure ? { failure } : {}),
     ...(record.cancellation ? { cancellation: record.cancellation } : {}),
     ...(record.refunded ? { refunded: true } : {}),
     valid: record.valid,
@@ -38,8 +40,13 @@ function fulfilmentView({ payment, reservations, saga }: OrderRecord) {
 
 /** `GET /orders/{id}`'s body: the original as sent and judged, its duplicates, its download link, its saga and its notifications. */
 export function orderLookupBody(lookup: OrderLookup): OrderLookupBody {
+  const { sight } = lookup;
+  const order = orderView(lookup.original, sight);
+  // A payee sees the order and where it stands: nothing of the payer's funds, holds or webhook.
+  if (sight === "payee") return { sight, order, duplicates: [], notifications: [] };
   return {
-    order: orderView(lookup.original),
+    sight,
+    order,
     duplicates: lookup.duplicates.map((duplicate) => ({
       submissionId: duplicate.submissionId,
       receivedAt: duplicate.receivedAt,
