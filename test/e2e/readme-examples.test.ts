@@ -108,6 +108,16 @@ describe("the README's examples, against `npm start`", () => {
       .toEqual([expect.objectContaining({ sameAsOriginal: true, valid: true })]);
   });
 
+  it("shows the public no queue depth, and an operator the DLQ's depth with the token (#16)", () => {
+    const health = answerTo((command) => command === "curl http://localhost:3000/health");
+    expect(health).toEqual({
+      status: "ok",
+      checks: { table: "ok", bucket: "ok", queue: "ok", dlq: "ok" },
+      failing: [],
+    });
+    expect(answerTo((command) => command.includes("/admin/dlq/depth"))).toEqual({ depth: 0 });
+  });
+
   it("loads the demo data on start, and says so in one line", () => {
     const lines = system
       .output()
