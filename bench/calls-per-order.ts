@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { subscriptions } from "../infra/manifest.ts";
 import { repoRoot } from "../packages/local/src/handlers.ts";
+import { FLOOD_RATE_LIMIT } from "../packages/local/src/rate-limit.ts";
 import { startLocalSystem } from "../packages/local/src/runtime.ts";
 import type { CallCounts } from "../packages/local/src/sdk-instrumentation.ts";
 import type { LocalTelemetry } from "../packages/local/src/telemetry.ts";
@@ -80,6 +81,8 @@ export async function callsPerOrder(telemetry: LocalTelemetry): Promise<CallsByO
     // The sweeper's own calls would land in whichever order's count is running, and
     // the Notifier's too (it runs after the order, on its own queue): both are priced apart.
     manifest: { schedules: [], subscriptions: subscriptions.filter((spec) => spec.name === "OrdersProcessor") },
+    // Its fixture's set-up calls come as fast as they can: API Gateway's throttles are not what is counted.
+    rateLimit: FLOOD_RATE_LIMIT,
     log: () => undefined,
   });
   const counts = system.calls;

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { FLOOD_RATE_LIMIT } from "../packages/local/src/rate-limit.ts";
 import { startLocalSystem } from "../packages/local/src/runtime.ts";
 import type { LocalTelemetry } from "../packages/local/src/telemetry.ts";
 import { percentile, pool, progress, round } from "./stats.ts";
@@ -172,6 +173,8 @@ export async function endToEnd(
     adminToken,
     faults: [],
     telemetry,
+    // Flat out on purpose: API Gateway's throttles are not what is measured.
+    rateLimit: FLOOD_RATE_LIMIT,
     log: () => undefined,
   });
   try {

@@ -15,6 +15,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Isolation } from "../packages/local/src/invokers.ts";
+import { FLOOD_RATE_LIMIT } from "../packages/local/src/rate-limit.ts";
 import { startLocalSystem } from "../packages/local/src/runtime.ts";
 import { LocalTelemetry } from "../packages/local/src/telemetry.ts";
 import { orderMix } from "./end-to-end.ts";
@@ -58,6 +59,8 @@ async function measure(isolation: Isolation, orders: number, requests: number): 
     telemetry,
     isolation,
     manifest: { schedules: [] },
+    // Flat out on purpose: API Gateway's throttles are not what is measured.
+    rateLimit: FLOOD_RATE_LIMIT,
     log: () => undefined,
   });
   try {

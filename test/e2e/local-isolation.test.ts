@@ -28,6 +28,7 @@ const slowProcessor: SubscriptionSpec = {
   handler: `${FIXTURES}.slowBatch`,
   links: [],
   batchSize: 10,
+  maximumConcurrency: 2,
   timeoutSeconds: 1,
   memoryMb: 256,
 };

@@ -2,6 +2,7 @@ import { type ChildProcess, type ChildProcessByStdio, spawn } from "node:child_p
 import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
+import { FLOOD_RATE_LIMIT } from "../../packages/local/src/rate-limit.ts";
 
 const root = join(import.meta.dirname, "../..");
 
@@ -48,6 +49,8 @@ export async function spawnSystem(
       ORDERS_SQS_S3_PORT: String(sqsS3Port),
       ORDERS_DYNAMO_PORT: String(dynamoPort),
       POWERTOOLS_LOG_LEVEL: "WARN",
+      // Suites flood the system on purpose (reliability, the experiment): not throttled unless a test asks.
+      ORDERS_RATE_LIMIT: `${FLOOD_RATE_LIMIT.ratePerSecond}:${FLOOD_RATE_LIMIT.burst}`,
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

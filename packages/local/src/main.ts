@@ -10,6 +10,7 @@ import { loadDemoData } from "./demo-data.ts";
 import { PortInUseError } from "./emulators.ts";
 import { parseFaultRules } from "./faults.ts";
 import { repoRoot } from "./handlers.ts";
+import { parseRateLimit, RateLimitSettingError } from "./rate-limit.ts";
 import { startLocalSystem } from "./runtime.ts";
 import { LocalTelemetry } from "./telemetry.ts";
 
@@ -34,6 +35,15 @@ if (givenToken && givenToken.length < MIN_ADMIN_TOKEN_LENGTH) {
   process.exit(1);
 }
 const adminToken = givenToken || randomBytes(24).toString("base64url");
+// Empty or unset: the manifest's throttles; anything else must be <per second>:<burst>.
+let rateLimit: ReturnType<typeof parseRateLimit> | undefined;
+try {
+  rateLimit = env.ORDERS_RATE_LIMIT ? parseRateLimit(env.ORDERS_RATE_LIMIT) : undefined;
+} catch (error) {
+  if (!(error instanceof RateLimitSettingError)) throw error;
+  process.stderr.write(`orders: ${error.message}\n`);
+  process.exit(1);
+}
 const time = () => new Date().toISOString().slice(11, 23);
 const log = (line: string) => process.stdout.write(`${time()} ${line}\n`);
 
@@ -57,6 +67,7 @@ try {
     isolation: env.ORDERS_ISOLATION === "none" ? "none" : "workers",
     functionConcurrency: env.ORDERS_FUNCTION_CONCURRENCY ? Number(env.ORDERS_FUNCTION_CONCURRENCY) : undefined,
     scheduleSeconds: env.ORDERS_SCHEDULE_SECONDS ? Number(env.ORDERS_SCHEDULE_SECONDS) : undefined,
+    rateLimit,
     ...(dataDir ? { dataDir } : {}),
     log,
   });
@@ -70,6 +81,8 @@ try {
   log(`  data: ${dataDir ?? "in memory"} · stop with Ctrl-C`);
   log(`  DLQ console ${system.url}/console · admin token ${givenToken ? "from ORDERS_ADMIN_TOKEN" : adminToken}`);
   if (system.faults.rules.length) log(`  faults on: ${system.faults.rules.join(", ")}`);
+  if (rateLimit)
+    log(`  rate limit ${rateLimit.ratePerSecond}/s, burst ${rateLimit.burst}, on every route (ORDERS_RATE_LIMIT)`);
   if (demo) log(`  ${demo}`);
 
   let stopping = false;

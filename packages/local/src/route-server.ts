@@ -4,6 +4,7 @@ import { readBody, routeMatcher, toApiEvent, writeGatewayError, writeResult } fr
 import type { Invokers } from "./invokers.ts";
 import { LOCAL_ENDPOINTS, type LocalEndpointContext } from "./local-endpoints.ts";
 import { routeFunctionName } from "./local-functions.ts";
+import { type RouteRateLimiter, writeRateLimited } from "./rate-limit.ts";
 import type { RequestListener } from "./startup-gate.ts";
 import { FunctionTimeoutError } from "./worker-pool.ts";
 
@@ -17,6 +18,7 @@ export function routeServer(
   invokers: Invokers,
   localContext: LocalEndpointContext,
   log: (line: string) => void,
+  limiter?: RouteRateLimiter,
 ): RequestListener {
   const match = routeMatcher(routes);
   return async (request, response) => {
@@ -35,6 +37,9 @@ export function routeServer(
       return response.end(JSON.stringify(reply.body));
     }
     if (!matched) return writeGatewayError(response, 404, "Not Found");
+    // Throttled as API Gateway throttles: per route key, before anything else runs (issue #16).
+    const admitted = limiter?.take(`${matched.route.method} ${matched.route.path}`);
+    if (admitted && !admitted.ok) return writeRateLimited(response, admitted.retryAfterSeconds);
     const name = routeFunctionName(matched.route);
     try {
       const result = await invokers.get(name).invoke(toApiEvent(request, body, matched));

@@ -11,6 +11,8 @@ import {
   type RouteSpec,
   type ScheduleSpec,
   type SubscriptionSpec,
+  type Throttle,
+  throttling,
 } from "../../../infra/manifest.ts";
 import { type Emulators, listen, startEmulators } from "./emulators.ts";
 import { localCredentials } from "./environment.ts";
@@ -19,6 +21,7 @@ import { type FaultRule, FaultSwitch, seededRandom } from "./faults.ts";
 import { createInvokers, type Isolation } from "./invokers.ts";
 import { type LocalFunction, routeFunctionName } from "./local-functions.ts";
 import { type LocalResources, provision } from "./provision.ts";
+import { RouteRateLimiter } from "./rate-limit.ts";
 import { routeServer } from "./route-server.ts";
 import { Scheduler } from "./scheduler.ts";
 import type { CallCounts } from "./sdk-instrumentation.ts";
@@ -49,6 +52,8 @@ export interface LocalSystemOptions {
   functionConcurrency?: number | undefined;
   /** Seconds between runs of every schedule, in place of the manifest's minutes (tests, demos). */
   scheduleSeconds?: number | undefined;
+  /** Replaces every route's throttle and the stage's default (`ORDERS_RATE_LIMIT`); default: the manifest's. */
+  rateLimit?: Throttle | undefined;
   /** The functions to serve (default: the manifest's); tests pass their own. */
   manifest?: {
     routes?: readonly RouteSpec[];
@@ -168,7 +173,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     sqsS3Endpoint: emulators.sqsS3Endpoint,
     resources,
   };
-  gate.open(routeServer(routes, invokers, localContext, log));
+  const limiter = new RouteRateLimiter(routes, { stage: throttling.stage, override: options.rateLimit });
+  gate.open(routeServer(routes, invokers, localContext, log, limiter));
   for (const source of sources) source.start();
   scheduler.start();
 
