@@ -134,8 +134,23 @@ export function writeResult(response: ServerResponse, result: APIGatewayProxyRes
   response.end(result.isBase64Encoded ? Buffer.from(body, "base64") : body);
 }
 
-/** API Gateway's answers when no route or no handler can answer. */
-export function writeGatewayError(response: ServerResponse, status: 404 | 413 | 500 | 504, message: string): void {
-  response.writeHead(status, { "content-type": "application/json" });
+/**
+ * Puts a verified token's claims where API Gateway's JWT authorizer puts
+ * them: `requestContext.authorizer.jwt`.
+ */
+export function withClaims(event: APIGatewayProxyEventV2, claims: Record<string, unknown>, scopes: string[]): void {
+  Object.assign(event.requestContext, { authorizer: { jwt: { claims, scopes } } });
+}
+
+/** API Gateway's own answers: no route, a refused token, or no handler that can answer. */
+export function writeGatewayError(
+  response: ServerResponse,
+  status: 401 | 403 | 404 | 413 | 500 | 504,
+  message: string,
+): void {
+  response.writeHead(status, {
+    "content-type": "application/json",
+    ...(status === 401 ? { "www-authenticate": "Bearer" } : {}),
+  });
   response.end(JSON.stringify({ message }));
 }

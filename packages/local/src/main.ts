@@ -6,10 +6,11 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { MIN_ADMIN_TOKEN_LENGTH } from "@orders/core/domain/admin";
-import { loadDemoData } from "./demo-data.ts";
+import { DEMO_ACCOUNTS, loadDemoData } from "./demo-data.ts";
 import { PortInUseError } from "./emulators.ts";
 import { parseFaultRules } from "./faults.ts";
 import { repoRoot } from "./handlers.ts";
+import { issuerKeyFile } from "./local-issuer.ts";
 import { parseRateLimit, RateLimitSettingError } from "./rate-limit.ts";
 import { startLocalSystem } from "./runtime.ts";
 import { LocalTelemetry } from "./telemetry.ts";
@@ -24,9 +25,8 @@ const { values } = parseArgs({
 
 const env = process.env;
 const port = Number(values.port ?? env.PORT ?? 3000);
-const dataDir = values["in-memory"]
-  ? undefined
-  : (values["data-dir"] ?? env.ORDERS_DATA_DIR ?? join(repoRoot, ".local-data"));
+const dataDirectory = values["data-dir"] ?? env.ORDERS_DATA_DIR ?? join(repoRoot, ".local-data");
+const dataDir = values["in-memory"] ? undefined : dataDirectory;
 const givenToken = env.ORDERS_ADMIN_TOKEN?.trim();
 if (givenToken && givenToken.length < MIN_ADMIN_TOKEN_LENGTH) {
   process.stderr.write(
@@ -68,6 +68,8 @@ try {
     functionConcurrency: env.ORDERS_FUNCTION_CONCURRENCY ? Number(env.ORDERS_FUNCTION_CONCURRENCY) : undefined,
     scheduleSeconds: env.ORDERS_SCHEDULE_SECONDS ? Number(env.ORDERS_SCHEDULE_SECONDS) : undefined,
     rateLimit,
+    // The issuer's key stays in the data directory even in memory: npm run token signs with it.
+    issuerKeyFile: issuerKeyFile(dataDirectory),
     ...(dataDir ? { dataDir } : {}),
     log,
   });
@@ -84,6 +86,13 @@ try {
   if (rateLimit)
     log(`  rate limit ${rateLimit.ratePerSecond}/s, burst ${rateLimit.burst}, on every route (ORDERS_RATE_LIMIT)`);
   if (demo) log(`  ${demo}`);
+  if (demo) {
+    for (const { accountId } of DEMO_ACCOUNTS) {
+      const token = await system.issuer.mint({ kind: "customer", subject: `demo-${accountId}`, account: accountId });
+      log(`  customer token for ${accountId}: ${token}`);
+    }
+    log("  more tokens: npm run -s token -- --account <id> | --channel <name> | --operator <name>");
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,9 +1,11 @@
 import type { APIGatewayProxyResultV2 } from "aws-lambda";
 import type { RouteSpec } from "../../../infra/manifest.ts";
-import { readBody, routeMatcher, toApiEvent, writeGatewayError, writeResult } from "./api-gateway.ts";
+import { readBody, routeMatcher, toApiEvent, withClaims, writeGatewayError, writeResult } from "./api-gateway.ts";
 import type { Invokers } from "./invokers.ts";
+import { authorize } from "./jwt-authorizer.ts";
 import { LOCAL_ENDPOINTS, type LocalEndpointContext } from "./local-endpoints.ts";
 import { routeFunctionName } from "./local-functions.ts";
+import type { LocalIssuer } from "./local-issuer.ts";
 import { type RouteRateLimiter, writeRateLimited } from "./rate-limit.ts";
 import type { RequestListener } from "./startup-gate.ts";
 import { FunctionTimeoutError } from "./worker-pool.ts";
@@ -19,6 +21,7 @@ export function routeServer(
   localContext: LocalEndpointContext,
   log: (line: string) => void,
   limiter?: RouteRateLimiter,
+  issuer?: LocalIssuer,
 ): RequestListener {
   const match = routeMatcher(routes);
   return async (request, response) => {
@@ -40,9 +43,16 @@ export function routeServer(
     // Throttled as API Gateway throttles: per route key, before anything else runs (issue #16).
     const admitted = limiter?.take(`${matched.route.method} ${matched.route.path}`);
     if (admitted && !admitted.ok) return writeRateLimited(response, admitted.retryAfterSeconds);
+    // Then the JWT authorizer, as deployed: no function runs for a request it refuses.
+    const verdict = issuer
+      ? await authorize(matched.route.access, request.headers.authorization, issuer)
+      : ({ outcome: "pass" } as const);
+    if (verdict.outcome === "deny") return writeGatewayError(response, verdict.status, verdict.message);
+    const event = toApiEvent(request, body, matched);
+    if (verdict.outcome === "verified") withClaims(event, verdict.claims, verdict.scopes);
     const name = routeFunctionName(matched.route);
     try {
-      const result = await invokers.get(name).invoke(toApiEvent(request, body, matched));
+      const result = await invokers.get(name).invoke(event);
       writeResult(response, result as APIGatewayProxyResultV2);
     } catch (error) {
       log(`${name} (${matched.route.handler}) failed: ${(error as Error).message}`);

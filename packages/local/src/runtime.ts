@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
@@ -18,8 +19,10 @@ import { type Emulators, listen, startEmulators } from "./emulators.ts";
 import { localCredentials } from "./environment.ts";
 import { QueueEventSource } from "./event-source.ts";
 import { type FaultRule, FaultSwitch, seededRandom } from "./faults.ts";
+import { repoRoot } from "./handlers.ts";
 import { createInvokers, type Isolation } from "./invokers.ts";
 import { type LocalFunction, routeFunctionName } from "./local-functions.ts";
+import { issuerKeyFile, LocalIssuer } from "./local-issuer.ts";
 import { type LocalResources, provision } from "./provision.ts";
 import { RouteRateLimiter } from "./rate-limit.ts";
 import { routeServer } from "./route-server.ts";
@@ -38,6 +41,8 @@ export interface LocalSystemOptions {
   pollers: number;
   /** The bearer token of the admin API. */
   adminToken: string;
+  /** The local issuer's signing key (default: `local-issuer.jwk` in the data directory, or in `.local-data`). */
+  issuerKeyFile?: string | undefined;
   /** Local only: a shorter visibility timeout, so that a killed batch comes back quickly. */
   visibilityTimeoutSeconds?: number | undefined;
   /** Counts the handlers' metrics, when installed. */
@@ -65,6 +70,8 @@ export interface LocalSystemOptions {
 
 export interface LocalSystem {
   url: string;
+  /** Signs callers' tokens for this system, as `npm run token` does. */
+  issuer: LocalIssuer;
   faults: FaultSwitch;
   resources: LocalResources;
   emulators: Emulators;
@@ -174,12 +181,16 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     resources,
   };
   const limiter = new RouteRateLimiter(routes, { stage: throttling.stage, override: options.rateLimit });
-  gate.open(routeServer(routes, invokers, localContext, log, limiter));
+  const issuer = await LocalIssuer.open(
+    options.issuerKeyFile ?? issuerKeyFile(options.dataDir ?? join(repoRoot, ".local-data")),
+  );
+  gate.open(routeServer(routes, invokers, localContext, log, limiter, issuer));
   for (const source of sources) source.start();
   scheduler.start();
 
   return {
     url: `http://${options.host}:${apiPort}`,
+    issuer,
     faults,
     resources,
     emulators,
