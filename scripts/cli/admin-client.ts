@@ -27,6 +27,8 @@ export interface ClientOptions {
 }
 
 const REQUEST_TIMEOUT_MS = 60_000;
+/** Tries of a throttled request (429) before giving up. */
+const THROTTLED_TRIES = 6;
 
 /** A client of the admin API for one CLI command. */
 export function adminClient(options: ClientOptions): AdminClient {
@@ -38,13 +40,23 @@ export function adminClient(options: ClientOptions): AdminClient {
   };
   async function send<T>(method: string, path: string, body?: unknown) {
     if (!token) fail("set ORDERS_ADMIN_TOKEN (npm start prints it) or pass --token");
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { ...options.headers, authorization: `Bearer ${token}`, "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      // Longer than any route's own timeout (29 s): a stalled server ends the command, never hangs it.
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    }).catch((error: Error) => fail(`cannot reach ${baseUrl}: ${error.message}`));
+    const attempt = () =>
+      fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { ...options.headers, authorization: `Bearer ${token}`, "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        // Longer than any route's own timeout (29 s): a stalled server ends the command, never hangs it.
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      }).catch((error: Error) => fail(`cannot reach ${baseUrl}: ${error.message}`));
+    let response = await attempt();
+    // Throttled by the gateway, before any function ran: safe to send again, POSTs too, after Retry-After
+    // (the local gateway's; the deployed API Gateway sends none, so a second).
+    for (let tries = 1; response.status === 429 && tries < THROTTLED_TRIES; tries++) {
+      const wait = Number(response.headers.get("retry-after")) || 1;
+      await response.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 30) * 1_000));
+      response = await attempt();
+    }
     const payload = (await response.json().catch(() => ({}))) as T & {
       error?: string;
       message?: string;
