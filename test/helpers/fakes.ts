@@ -150,16 +150,40 @@ export function failing<T extends object>(target: T, method: keyof T, error = ne
   });
 }
 
-/** An in-memory `WebhookRegistry`: one webhook per account, replaced by each save. */
+/** An in-memory `WebhookRegistry`: one webhook per account, saved only over the one it replaces. */
 export class InMemoryWebhookRegistry implements WebhookRegistry {
   readonly webhooks = new Map<string, Webhook>();
+  #held: { count: number; waiting: (() => void)[]; released: () => void } | undefined;
 
-  async save(accountId: string, webhook: Webhook): Promise<void> {
-    this.webhooks.set(accountId, { ...webhook });
+  /**
+   * Holds the next `count` finds until all of them have been asked, then lets
+   * them go together (so that concurrent callers read the same webhook).
+   * Resolves once they are released.
+   */
+  holdFinds(count: number): Promise<void> {
+    return new Promise((released) => {
+      this.#held = { count, waiting: [], released };
+    });
+  }
+
+  async save(accountId: string, webhook: Webhook, replacing: Webhook | undefined): Promise<boolean> {
+    if (this.webhooks.get(accountId)?.secret !== replacing?.secret) return false;
+    this.webhooks.set(accountId, structuredClone(webhook));
+    return true;
   }
 
   async find(accountId: string): Promise<Webhook | undefined> {
+    const held = this.#held;
+    if (held) {
+      await new Promise<void>((go) => {
+        held.waiting.push(go);
+        if (held.waiting.length < held.count) return;
+        this.#held = undefined;
+        for (const waiting of held.waiting) waiting();
+        held.released();
+      });
+    }
     const webhook = this.webhooks.get(accountId);
-    return webhook ? { ...webhook } : undefined;
+    return webhook ? structuredClone(webhook) : undefined;
   }
 }

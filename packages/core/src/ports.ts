@@ -5,6 +5,7 @@ import type { Cancellation, OrderMessage, OrderRecord, OrderResolution, OrderSta
 import type { OrderEvent } from "./domain/order-events.ts";
 import type { ListingPosition, ListingRole } from "./domain/order-listing.ts";
 import type { CancelMessage } from "./domain/queue-message.ts";
+import type { Webhook } from "./domain/webhook-rotation.ts";
 
 /**
  * Ports: what the use cases need from the outside world. Adapters in
@@ -318,17 +319,16 @@ export interface NotificationLog {
   noWebhook(event: OrderEvent, accountId: string, at: string): Promise<void>;
 }
 
-/** An account's webhook: where order events for it are POSTed, and the secret that signs them. */
-export interface Webhook {
-  url: string;
-  secret: string;
-  updatedAt: string;
-}
+export type { Webhook } from "./domain/webhook-rotation.ts";
 
 /** Webhooks by account: a small item of its own, beside (not in) the account's item. */
 export interface WebhookRegistry {
-  /** Sets the account's webhook, replacing any before it (and its secret). */
-  save(accountId: string, webhook: Webhook): Promise<void>;
+  /**
+   * Sets the account's webhook, only if the stored one is still `replacing`
+   * (the one `webhook` was derived from; undefined: none). False, and nothing
+   * written, when another save came in between: read again and rederive.
+   */
+  save(accountId: string, webhook: Webhook, replacing: Webhook | undefined): Promise<boolean>;
   find(accountId: string): Promise<Webhook | undefined>;
 }
 

@@ -54,6 +54,7 @@ describe("PUT /accounts/{id}/webhook handler", () => {
   it("saves the webhook as its own item in the account's partition, and answers the URL and a new secret", async () => {
     // Arrange
     accountExists("1111111");
+    dynamo.on(GetCommand).resolves({});
     dynamo.on(PutCommand).resolves({});
     // Act
     const response = await put("1111111", { url: "https://Hooks.Example.com/orders" });
@@ -75,10 +76,40 @@ describe("PUT /accounts/{id}/webhook handler", () => {
 
   it("answers a new secret each time it is set", async () => {
     accountExists("1111111");
+    dynamo.on(GetCommand).resolves({});
     dynamo.on(PutCommand).resolves({});
     const first = bodyOf(await put("1111111", { url: "https://hooks.example.com/orders" }));
     const second = bodyOf(await put("1111111", { url: "https://hooks.example.com/orders" }));
     expect(first.secret).not.toBe(second.secret);
+  });
+
+  it("rotates over the stored webhook: keeps its secret as the previous one, on the condition that it is still there", async () => {
+    // Arrange
+    accountExists("1111111");
+    dynamo.on(GetCommand).resolves({ Item: storedWebhook("1111111") });
+    dynamo.on(PutCommand).resolves({});
+    // Act
+    const response = await put("1111111", { url: "https://hooks.example.com/orders" });
+    // Assert
+    const body = bodyOf(response);
+    expect(response.statusCode).toBe(200);
+    expect(body.previousSecretValidUntil).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(response.body).not.toContain("whsec_do-not-show");
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        secret: body.secret,
+        previousSecret: "whsec_do-not-show",
+        previousSecretUntil: body.previousSecretValidUntil,
+      }),
+      ConditionExpression: expect.stringContaining("="),
+      ExpressionAttributeValues: expect.objectContaining({ ":secret0": "whsec_do-not-show" }),
+    });
+  });
+
+  it("answers 400 for a revokePreviousSecret that is not a boolean, touching nothing", async () => {
+    const response = await put("1111111", { url: "https://hooks.example.com/orders", revokePreviousSecret: "yes" });
+    expect(response.statusCode).toBe(400);
+    expect(dynamo.calls()).toHaveLength(0);
   });
 
   it.each([

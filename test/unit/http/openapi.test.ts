@@ -81,7 +81,7 @@ describe("OpenAPI document", () => {
       content: { "application/json": { schema: { $ref: "#/components/schemas/SetWebhookBody" } } },
     });
     expect(Object.keys(webhook?.responses ?? {})).toEqual(expect.arrayContaining(["200", "400", "401", "404", "422"]));
-    expect(Object.keys(schemas.WebhookSecret?.properties ?? {})).toEqual(["url", "secret"]);
+    expect(Object.keys(schemas.WebhookSecret?.properties ?? {})).toEqual(["url", "secret", "previousSecretValidUntil"]);
     expect(schemas.OrderLookup?.properties).toHaveProperty("saga");
     expect(schemas.OrderView?.properties?.status).toMatchObject({
       enum: expect.arrayContaining(["PENDING", "CONFIRMED", "FAILED", "REJECTED", "DUPLICATE"]),

@@ -27,7 +27,7 @@ const A_WEBHOOK: Webhook = { url: URL, secret: SECRET, updatedAt: "2026-12-02T00
 
 function setup(webhook: Webhook | null = A_WEBHOOK) {
   let now = new Date("2026-12-02T12:00:00.000Z");
-  const webhooks: WebhookRegistry = { save: async () => undefined, find: async () => webhook ?? undefined };
+  const webhooks: WebhookRegistry = { save: async () => true, find: async () => webhook ?? undefined };
   const notifications = new InMemoryNotificationLog();
   const sender = new RecordingSender();
   const clock = { now: () => now };
@@ -64,6 +64,32 @@ describe("delivering an order event", () => {
     expect(verifySignature(signature, sent?.body ?? "", SECRET, 1796212800)).toBe(true);
     expect(verifySignature(signature, sent?.body ?? "", "whsec_other", 1796212800)).toBe(false);
     expect(stored()).toMatchObject({ status: "DELIVERED", attempts: 1, responseStatus: 200 });
+  });
+
+  it("signs with both secrets while a rotated-out secret is in its window, new first, then with the new alone", async () => {
+    // Arrange: rotated at 06:00 (the clock says 12:00), the old secret valid until the next morning.
+    const rotated: Webhook = {
+      ...A_WEBHOOK,
+      updatedAt: "2026-12-02T06:00:00.000Z",
+      previous: { secret: "whsec_old", until: "2026-12-03T06:00:00.000Z" },
+    };
+    const during = setup(rotated);
+    const after = setup(rotated);
+    after.advance(18 * 3600);
+    // Act
+    await deliverNotification(during.event, during.deps, { final: false });
+    await deliverNotification(after.event, after.deps, { final: false });
+    // Assert
+    const [sentDuring] = during.sender.received;
+    const [sentAfter] = after.sender.received;
+    const headerDuring = sentDuring?.headers["orders-signature"] ?? "";
+    const headerAfter = sentAfter?.headers["orders-signature"] ?? "";
+    expect(headerDuring).toMatch(/^t=1796212800,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+    expect(verifySignature(headerDuring, sentDuring?.body ?? "", SECRET, 1796212800)).toBe(true);
+    expect(verifySignature(headerDuring, sentDuring?.body ?? "", "whsec_old", 1796212800)).toBe(true);
+    expect(headerAfter).toMatch(/^t=1796277600,v1=[0-9a-f]{64}$/);
+    expect(verifySignature(headerAfter, sentAfter?.body ?? "", SECRET, 1796277600)).toBe(true);
+    expect(verifySignature(headerAfter, sentAfter?.body ?? "", "whsec_old", 1796277600)).toBe(false);
   });
 
   it("never sends a delivered event again, however often it comes back", async () => {

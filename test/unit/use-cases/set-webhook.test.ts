@@ -32,12 +32,49 @@ describe("setWebhook", () => {
     });
   });
 
-  it("rotates the secret when set again", async () => {
+  it("rotates the secret when set again, keeping the old one valid for the overlap window", async () => {
+    // Arrange
     const { webhooks, deps } = setup();
     await setWebhook(ACCOUNT, "https://hooks.example.com/orders", deps);
+    // Act
     const again = await setWebhook(ACCOUNT, "https://hooks.example.com/v2", deps);
-    expect(again).toEqual({ url: "https://hooks.example.com/v2", secret: "whsec_test-2" });
-    expect(webhooks.webhooks.get(ACCOUNT)?.secret).toBe("whsec_test-2");
+    // Assert
+    expect(again).toEqual({
+      url: "https://hooks.example.com/v2",
+      secret: "whsec_test-2",
+      previousSecretValidUntil: "2026-03-02T12:00:00.000Z",
+    });
+    expect(webhooks.webhooks.get(ACCOUNT)).toEqual({
+      url: "https://hooks.example.com/v2",
+      secret: "whsec_test-2",
+      updatedAt: at.toISOString(),
+      previous: { secret: "whsec_test-1", until: "2026-03-02T12:00:00.000Z" },
+    });
+  });
+
+  it("revokes the old secret at once when asked (a leaked secret)", async () => {
+    const { webhooks, deps } = setup();
+    await setWebhook(ACCOUNT, "https://hooks.example.com/orders", deps);
+    const again = await setWebhook(ACCOUNT, "https://hooks.example.com/orders", deps, { revokePrevious: true });
+    expect(again).toEqual({ url: "https://hooks.example.com/orders", secret: "whsec_test-2" });
+    expect(webhooks.webhooks.get(ACCOUNT)).not.toHaveProperty("previous");
+  });
+
+  it("serialises two rotations at once: each answered secret is the current or the previous one afterwards", async () => {
+    // Arrange: both requests read the same webhook before either saves.
+    const { webhooks, deps } = setup();
+    await setWebhook(ACCOUNT, "https://hooks.example.com/orders", deps);
+    const gate = webhooks.holdFinds(2);
+    // Act
+    const both = Promise.all([
+      setWebhook(ACCOUNT, "https://hooks.example.com/orders", deps),
+      setWebhook(ACCOUNT, "https://hooks.example.com/orders", deps),
+    ]);
+    await gate;
+    const answered = (await both).map(({ secret }) => secret).sort();
+    // Assert
+    const stored = webhooks.webhooks.get(ACCOUNT);
+    expect([stored?.secret, stored?.previous?.secret].sort()).toEqual(answered);
   });
 
   it("makes a real secret by default, one that signs and verifies", async () => {

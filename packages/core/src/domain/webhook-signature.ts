@@ -15,10 +15,17 @@ function sign(secret: string, timestamp: number, rawBody: string): string {
   return createHmac("sha256", secret).update(`${timestamp}.${rawBody}`, "utf8").digest("hex");
 }
 
-/** The `Orders-Signature` header for a body sent at `unixSeconds`. */
-export function signatureHeader(secret: string, rawBody: string, unixSeconds: number): string {
+/**
+ * The `Orders-Signature` header for a body sent at `unixSeconds`: one `v1`
+ * per secret, in the order given (the current secret first, then one being
+ * rotated out; see webhook-rotation.ts).
+ */
+export function signatureHeader(secrets: string | readonly string[], rawBody: string, unixSeconds: number): string {
   const timestamp = Math.floor(unixSeconds);
-  return `t=${timestamp},v1=${sign(secret, timestamp, rawBody)}`;
+  const signatures = (typeof secrets === "string" ? [secrets] : secrets).map(
+    (secret) => `v1=${sign(secret, timestamp, rawBody)}`,
+  );
+  return [`t=${timestamp}`, ...signatures].join(",");
 }
 
 /**

@@ -8,9 +8,13 @@ import { json } from "../http/responses.ts";
 
 const deps = { accounts: accountLedger(), webhooks: webhookRegistry(), policy: webhookPolicy() };
 
-/** PUT /accounts/{id}/webhook `{url}`: sets the webhook with a new secret, shown only in this answer. */
+/**
+ * PUT /accounts/{id}/webhook `{url, revokePreviousSecret?}`: sets the webhook with a new secret, shown only in
+ * this answer; the replaced secret keeps signing for the overlap unless revoked.
+ */
 export const handler = adminRoute({ body: true }, async (event) => {
-  const { url } = parseInput(SetWebhookBodySchema, event.body, "The webhook");
-  const body: WebhookSecretBody = await setWebhook(event.pathParameters?.id ?? "", url, deps);
+  const { url, revokePreviousSecret } = parseInput(SetWebhookBodySchema, event.body, "The webhook");
+  const options = { revokePrevious: revokePreviousSecret === true };
+  const body: WebhookSecretBody = await setWebhook(event.pathParameters?.id ?? "", url, deps, options);
   return json(200, body);
 });

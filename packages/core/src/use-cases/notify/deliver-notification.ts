@@ -4,6 +4,7 @@ import {
   NotificationNotDeliveredError,
 } from "../../domain/notification.ts";
 import { type OrderEvent, orderEventsOf } from "../../domain/order-events.ts";
+import { signingSecrets } from "../../domain/webhook-rotation.ts";
 import { signatureHeader } from "../../domain/webhook-signature.ts";
 import type { Clock, NotificationLog, OrderRepository, WebhookRegistry, WebhookSender } from "../../ports.ts";
 
@@ -64,7 +65,8 @@ export async function deliverNotification(
 
   const body = JSON.stringify(event);
   const headers = {
-    "orders-signature": signatureHeader(webhook.secret, body, Math.floor(now.getTime() / 1000)),
+    // Both secrets while a rotated-out one is in its overlap, so a receiver on either verifies.
+    "orders-signature": signatureHeader(signingSecrets(webhook, now), body, Math.floor(now.getTime() / 1000)),
     "orders-event-id": event.eventId,
     "orders-event-type": event.type,
   };
