@@ -7,6 +7,7 @@ import { type RunningSystem, startSystem, waitUntil } from "../helpers/local-sys
 import { WebhookReceiver } from "../helpers/webhook-receiver.ts";
 
 const TOKEN = "notifications-test-token-7e1d";
+/** The static admin token stands for an operator, who may also submit orders (POST /orders needs a caller). */
 const admin = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
 const local = { region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
 
@@ -63,7 +64,7 @@ describe("order events delivered to the payer's webhook", () => {
     // Act
     const submitted = await fetch(`${system.url}/orders`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: admin,
       body: JSON.stringify(order),
     });
     expect(submitted.status).toBe(202);
@@ -95,7 +96,7 @@ describe("order events delivered to the payer's webhook", () => {
     const order = anOrder({ id: uniqueOrderId("dedupe"), amount: 1, fromAccount: payer });
     await fetch(`${system.url}/orders`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: admin,
       body: JSON.stringify(order),
     });
     await waitUntil(async () => (await notificationsOf(order.id).catch(() => []))?.[0]?.status === "DELIVERED");
@@ -122,7 +123,7 @@ describe("order events delivered to the payer's webhook", () => {
     const order = anOrder({ id: uniqueOrderId("cancel"), amount: 2, fromAccount: payer });
     await fetch(`${system.url}/orders`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: admin,
       body: JSON.stringify(order),
     });
     await waitUntil(async () => deliveriesOf(order.id).length === 1);
@@ -142,5 +143,28 @@ describe("order events delivered to the payer's webhook", () => {
     expect(tries.map((d) => d.answered)).toEqual([500, 204]);
     await waitUntil(async () => (await notificationsOf(order.id))?.[1]?.status === "DELIVERED");
     expect((await notificationsOf(order.id))[1]).toMatchObject({ type: "OrderCancelled", attempts: 2 });
+  });
+
+  it("after a rotation, signs with both the new and the old secret, so a receiver on either accepts", async () => {
+    // Arrange: the secret rotated; the receiver has not switched yet.
+    const rotated = await call("PUT", `/accounts/${payer}/webhook`, { url: hookUrl });
+    expect(rotated.status).toBe(200);
+    expect(Date.parse(rotated.body.previousSecretValidUntil) - Date.now()).toBeGreaterThan(23 * 3600 * 1000);
+    const order = anOrder({ id: uniqueOrderId("rotate"), amount: 3, fromAccount: payer });
+    // Act
+    await fetch(`${system.url}/orders`, {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify(order),
+    });
+    await waitUntil(async () => deliveriesOf(order.id).length > 0);
+    // Assert: t, then one v1 per secret, the new one first.
+    const delivery = receiver.received.find((d) => d.rawBody.includes(order.id));
+    const signature = String(delivery?.headers["orders-signature"]);
+    const now = Date.now() / 1000;
+    expect(signature).toMatch(/^t=\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+    expect(verifySignature(signature, delivery?.rawBody ?? "", rotated.body.secret, now)).toBe(true);
+    expect(verifySignature(signature, delivery?.rawBody ?? "", secret, now)).toBe(true);
+    expect(verifySignature(signature, delivery?.rawBody ?? "", "whsec_someone-else", now)).toBe(false);
   });
 });
