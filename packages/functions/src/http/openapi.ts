@@ -308,7 +308,9 @@ export function openApiDocument() {
             },
             "400": error("Malformed account id or body"),
             "404": error("ACCOUNT_NOT_FOUND"),
-            "422": error("UNSAFE_WEBHOOK_URL: not https, credentials in it, or a private or internal host"),
+            "422": error(
+              "UNSAFE_WEBHOOK_URL: not https, a port other than 443, credentials in it, or a private, reserved or internal host",
+            ),
             ...bodyRefusals,
           },
           SetWebhookBodySchema,
