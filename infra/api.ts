@@ -1,5 +1,5 @@
 import { browserOrigins, routes, runtime, throttling } from "./manifest.ts";
-import { linkables, reserved } from "./queues.ts";
+import { linkables, permissionsFor, reserved } from "./queues.ts";
 
 /**
  * The stage's route settings name routes that SST creates after the stage
@@ -49,6 +49,7 @@ const declared = routes.map((route) =>
     link: route.links.map((name) => linkables[name]),
     timeout: `${route.timeoutSeconds} seconds`,
     memory: `${route.memoryMb} MB`,
+    permissions: permissionsFor(route),
     ...reserved(route),
     ...runtime,
   }),

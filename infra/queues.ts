@@ -1,4 +1,5 @@
-import { ordersConfig, queues, runtime, subscriptions, topics } from "./manifest.ts";
+import { type FunctionSpec, ordersConfig, queues, runtime, subscriptions, topics } from "./manifest.ts";
+import { grantsFor } from "./permissions.ts";
 import { bucket, table } from "./storage.ts";
 
 const { OrdersDlq, OrdersQueue, NotificationsDlq, NotificationsQueue } = queues;
@@ -30,18 +31,6 @@ export const notificationsQueue = new sst.aws.Queue("NotificationsQueue", {
   dlq: { queue: notificationsDlq.arn, retry: NotificationsQueue.maxReceiveCount },
   visibilityTimeout: `${NotificationsQueue.visibilityTimeoutSeconds} seconds`,
 });
-
-/**
- * What linking OrderEvents grants: publishing to it, and nothing else (SST's
- * own SnsTopic link grants sns:* on the topic, which would let a publisher
- * subscribe an endpoint of its choosing or change the topic's policy).
- * `Resource.OrderEvents.arn` is unchanged. Declared before the topic: SST
- * reads the override when the component registers.
- */
-sst.Linkable.wrap(sst.aws.SnsTopic, (topic) => ({
-  properties: { arn: topic.arn },
-  include: [sst.aws.permission({ actions: ["sns:Publish"], resources: [topic.arn] })],
-}));
 
 /**
  * OrderEvents: OrderConfirmed, OrderFailed and OrderCancelled, published by
@@ -144,6 +133,26 @@ function physicalNames(name: string) {
   };
 }
 
+/**
+ * A function's IAM statements: its own uses of each AWS resource it links
+ * (infra/permissions.ts), in place of SST's `service:*` link grants, which
+ * infra/links.ts takes off the links.
+ */
+export function permissionsFor(spec: Pick<FunctionSpec, "handler" | "links">) {
+  const arns = {
+    OrdersTable: table.arn,
+    OrdersBucket: bucket.arn,
+    OrdersQueue: queue.arn,
+    OrdersDlq: dlq.arn,
+    NotificationsQueue: notificationsQueue.arn,
+    OrderEvents: orderEvents.arn,
+  };
+  return grantsFor(spec).map((grant) => ({
+    actions: [...grant.actions],
+    resources: grant.parts.map((part) => $interpolate`${arns[grant.link]}${part}`),
+  }));
+}
+
 /** A function's reserved concurrency from the manifest, in SST's terms; nothing when it has none. */
 export function reserved(spec: { reservedConcurrency?: number }) {
   return spec.reservedConcurrency === undefined ? {} : { concurrency: { reserved: spec.reservedConcurrency } };
@@ -163,6 +172,7 @@ export const subscribers = Object.fromEntries(
         link: spec.links.map((name) => linkables[name]),
         timeout: `${spec.timeoutSeconds} seconds`,
         memory: `${spec.memoryMb} MB`,
+        permissions: permissionsFor(spec),
         ...reserved(spec),
         ...runtime,
       },

@@ -1,5 +1,5 @@
 import { runtime, schedules } from "./manifest.ts";
-import { linkables, reserved } from "./queues.ts";
+import { linkables, permissionsFor, reserved } from "./queues.ts";
 
 /** `rate(1 minute)`, `rate(5 minutes)`: EventBridge wants the singular for 1. */
 const rate = (minutes: number) => `rate(${minutes} ${minutes === 1 ? "minute" : "minutes"})` as const;
@@ -14,6 +14,7 @@ export const crons = schedules.map(
         link: schedule.links.map((name) => linkables[name]),
         timeout: `${schedule.timeoutSeconds} seconds`,
         memory: `${schedule.memoryMb} MB`,
+        permissions: permissionsFor(schedule),
         ...reserved(schedule),
         ...runtime,
       },
