@@ -24,7 +24,7 @@ describe("the DLQ console in a real browser", () => {
   beforeAll(async () => {
     // Arrange: S3 is failing, so both orders end in the DLQ; then S3 recovers.
     system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: TOKEN, ORDERS_FAULTS: "S3:PutObject" });
-    await postOrders(system, orders);
+    await postOrders(system, orders, TOKEN);
     await waitUntil(async () => (await dlqDepth()) === orders.length);
     await fetch(`${system.url}/_local/faults`, { method: "PUT", body: JSON.stringify({ rules: [] }) });
     // The browser comes from npm: @sparticuz/chromium unpacks its headless

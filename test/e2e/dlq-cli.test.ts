@@ -17,7 +17,7 @@ function dlq(...args: string[]) {
 
 beforeAll(async () => {
   system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: TOKEN, ORDERS_FAULTS: "DynamoDB:PutItem" });
-  await postOrders(system, orders);
+  await postOrders(system, orders, TOKEN);
   // The depth is for operators: the public /health does not show it (#16).
   const depth = async () =>
     (await (await fetch(`${system.url}/admin/dlq/depth`, { headers: { authorization: `Bearer ${TOKEN}` } })).json())
@@ -51,9 +51,10 @@ describe("npm run dlq", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("2 redriven, 0 not");
     expect(stderr).toContain("2/2");
+    const asOperator = { headers: { authorization: `Bearer ${TOKEN}` } };
     for (const order of orders) {
-      await waitUntil(async () => (await fetch(`${system.url}/orders/${order.id}`)).status === 200);
-      const body = await (await fetch(`${system.url}/orders/${order.id}`)).json();
+      await waitUntil(async () => (await fetch(`${system.url}/orders/${order.id}`, asOperator)).status === 200);
+      const body = await (await fetch(`${system.url}/orders/${order.id}`, asOperator)).json();
       expect(body.duplicates).toEqual([]);
     }
     expect(dlq("audit").stdout.match(/REDRIVE/g)).toHaveLength(2);

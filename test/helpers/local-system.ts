@@ -111,12 +111,12 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_00
   }
 }
 
-/** POSTs each order to the running system. */
-export async function postOrders(system: RunningSystem, orders: unknown[]): Promise<void> {
+/** POSTs each order to the running system, as the holder of `token` (a caller's JWT, or the admin token) if given. */
+export async function postOrders(system: RunningSystem, orders: unknown[], token?: string): Promise<void> {
   for (const order of orders) {
     await fetch(`${system.url}/orders`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(order),
     });
   }
