@@ -1,3 +1,4 @@
+import { type DuplicateOutcome, type DuplicateRecord, MAX_STORED_DUPLICATES } from "@orders/core/domain/duplicates";
 import type { SagaLogEntry } from "@orders/core/domain/fulfilment";
 import type { NotificationRecord } from "@orders/core/domain/notification";
 import type { Cancellation, OrderMessage, OrderRecord, OrderResolution } from "@orders/core/domain/order";
@@ -19,7 +20,9 @@ import type {
 /** An in-memory `OrderRepository` with the same conditional-write semantics. */
 export class InMemoryOrderRepository implements OrderRepository {
   readonly originals = new Map<string, OrderRecord>();
-  readonly duplicates = new Map<string, OrderRecord>();
+  readonly duplicates = new Map<string, DuplicateRecord>();
+  /** Duplicates past the cap, by `orderId/submissionId`, as the table's markers keep them. */
+  readonly duplicatesCounted = new Set<string>();
   /** Delivery records by `orderId/eventId`: share it with an `InMemoryNotificationLog`. */
   readonly notifications = new Map<string, NotificationRecord>();
 
@@ -30,19 +33,27 @@ export class InMemoryOrderRepository implements OrderRepository {
     return { outcome: "claimed" };
   }
 
-  async saveDuplicate(record: OrderRecord): Promise<void> {
+  async saveDuplicate(record: DuplicateRecord): Promise<DuplicateOutcome> {
     const key = `${record.orderId}/${record.submissionId}`;
-    if (!this.duplicates.has(key)) this.duplicates.set(key, structuredClone(record));
+    if (this.duplicates.has(key) || this.duplicatesCounted.has(key)) return "already";
+    const kept = [...this.duplicates.values()].filter((duplicate) => duplicate.orderId === record.orderId);
+    if (kept.length < MAX_STORED_DUPLICATES) {
+      this.duplicates.set(key, structuredClone(record));
+      return "stored";
+    }
+    this.duplicatesCounted.add(key);
+    return "counted";
   }
 
   async findHistory(orderId: string): Promise<OrderHistory | undefined> {
     const original = this.originals.get(orderId);
     if (!original) return undefined;
     const duplicates = [...this.duplicates.values()].filter((record) => record.orderId === orderId);
+    const duplicatesNotStored = [...this.duplicatesCounted].filter((key) => key.startsWith(`${orderId}/`)).length;
     const notifications = [...this.notifications.values()]
       .filter((record) => record.orderId === orderId)
       .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
-    return { original, duplicates, notifications: structuredClone(notifications) };
+    return { original, duplicates, duplicatesNotStored, notifications: structuredClone(notifications) };
   }
 
   async resolve(

@@ -1,4 +1,5 @@
 import type { AuditEntry, DeadLetter, FailureRecord, FailureReport } from "./domain/dead-letter.ts";
+import type { DuplicateOutcome, DuplicateRecord } from "./domain/duplicates.ts";
 import type { OrderFailure, PaymentStatus, ReservationStatus, SagaLogEntry } from "./domain/fulfilment.ts";
 import type { NotificationRecord } from "./domain/notification.ts";
 import type { Cancellation, OrderMessage, OrderRecord, OrderResolution, OrderStatus } from "./domain/order.ts";
@@ -17,7 +18,10 @@ export type ClaimResult = { outcome: "claimed" } | { outcome: "exists"; existing
 
 export interface OrderHistory {
   original: OrderRecord;
-  duplicates: OrderRecord[];
+  /** The duplicates kept as records (at most MAX_STORED_DUPLICATES), oldest first. */
+  duplicates: DuplicateRecord[];
+  /** Duplicates past the cap: counted, not kept (see `OrderRepository.saveDuplicate`). */
+  duplicatesNotStored: number;
   /** The deliveries of the order's events, oldest event first. */
   notifications: NotificationRecord[];
 }
@@ -37,8 +41,13 @@ export interface OrderRepository {
    * original yet. Otherwise writes nothing and returns the existing original.
    */
   claimOriginal(record: OrderRecord): Promise<ClaimResult>;
-  /** Writes a duplicate's record. Writing the same submission twice is a no-op. */
-  saveDuplicate(record: OrderRecord): Promise<void>;
+  /**
+   * Keeps a duplicate's record while its order id has fewer than
+   * MAX_STORED_DUPLICATES; past that, counts it on the original instead.
+   * Saving the same submission again is a no-op: it is neither kept nor
+   * counted twice.
+   */
+  saveDuplicate(record: DuplicateRecord): Promise<DuplicateOutcome>;
   /** The original and every duplicate of an order id, or undefined. */
   findHistory(orderId: string): Promise<OrderHistory | undefined>;
   /**

@@ -105,7 +105,12 @@ describe("OrdersProcessor handler", () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(dynamo).toHaveReceivedCommandTimes(PutCommand, 2);
     expect(putItems()[1]).toMatchObject({ isDuplicate: true, status: "DUPLICATE", sameAsOriginal: true });
-    expect(dynamo.calls()).toHaveLength(2);
+    // Admitted first, under the cap, by adding its submission id to the original's duplicateIds; no payload kept.
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input.UpdateExpression).toContain("ADD #duplicateIds");
+    expect(putItems()[1]).not.toHaveProperty("payload");
+    expect(putItems()[1]).toHaveProperty("payloadHash");
+    expect(dynamo.calls()).toHaveLength(3);
     expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
   });
 

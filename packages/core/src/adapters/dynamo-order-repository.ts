@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { type DuplicateOutcome, type DuplicateRecord, MAX_STORED_DUPLICATES } from "../domain/duplicates.ts";
 import type { SagaLogEntry } from "../domain/fulfilment.ts";
 import type { NotificationRecord } from "../domain/notification.ts";
 import type { Cancellation, OrderRecord, OrderResolution } from "../domain/order.ts";
@@ -9,10 +10,34 @@ import type { AccountOrdersQuery, ClaimResult, OrderHistory, OrderRepository } f
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
 import { claimWrite, resolveWrite, sendWrite } from "./table-writes.ts";
 
-/** Stored items and domain records share their attribute names. */
+type StoredOriginal = OrderRecord & { sweepShard?: number; duplicateIds?: string[]; duplicatesNotStored?: number };
+
+/** Stored items and domain records share their attribute names; the index shard and the duplicate tally are the table's. */
 function toRecord(item: object): OrderRecord {
-  const { sweepShard: _shard, ...record } = item as OrderRecord & { sweepShard?: number };
+  const { sweepShard: _shard, duplicateIds: _ids, duplicatesNotStored: _count, ...record } = item as StoredOriginal;
   return record as OrderRecord;
+}
+
+/** A duplicate's record; those written before the cap kept the payload instead of its hash. */
+function toDuplicate(
+  item: Pick<DuplicateRecord, "orderId" | "submissionId" | "channel" | "valid" | "receivedAt" | "processedAt"> &
+    Partial<Pick<DuplicateRecord, "submittedBy" | "sameAsOriginal" | "payloadHash">>,
+): DuplicateRecord {
+  const { orderId, submissionId, channel, submittedBy, valid, receivedAt, processedAt } = item;
+  const duplicate: DuplicateRecord = {
+    orderId,
+    submissionId,
+    channel,
+    ...(submittedBy ? { submittedBy } : {}),
+    isDuplicate: true,
+    status: "DUPLICATE",
+    valid,
+    sameAsOriginal: item.sameAsOriginal ?? false,
+    payloadHash: item.payloadHash ?? "",
+    receivedAt,
+    processedAt,
+  };
+  return duplicate;
 }
 
 /** Index entries read per step when a status filter skips some. */
@@ -59,12 +84,47 @@ export class DynamoOrderRepository implements OrderRepository {
     });
   }
 
-  saveDuplicate(record: OrderRecord): Promise<void> {
-    const { orderDuplicate } = this.#service.entities;
+  /**
+   * No transaction (dynalite has none), so each step is one conditional write
+   * that a redelivery can repeat:
+   * 1. Admit: add the submission id to the original's `duplicateIds` if it is
+   *    there already or the set holds fewer than MAX_STORED_DUPLICATES. Adding
+   *    an id twice is a no-op, so a redelivery (even one that crashed before
+   *    step 2) is admitted again; the set, and so the records, stay capped.
+   * 2. Admitted: create the record; rejected means an earlier delivery did.
+   * 3. Refused (the set is full without it): create the submission's marker
+   *    in its own partition; only the delivery whose create succeeds adds 1 to
+   *    `duplicatesNotStored`, so a redelivery never counts twice. A crash
+   *    between the marker and the count leaves that one uncounted: the count
+   *    may fall short (the markers are the full list), never over.
+   */
+  saveDuplicate(record: DuplicateRecord): Promise<DuplicateOutcome> {
+    const { order, orderDuplicate, duplicateMarker } = this.#service.entities;
+    const { orderId, submissionId } = record;
     return guarded("table", "save duplicate", async () => {
-      // A rejected create means this submission was recorded on an earlier
-      // delivery: nothing more to do.
-      await orderDuplicate.create(record).go({ ...RAW_ERRORS, returnOnConditionCheckFailure: true });
+      // ElectroDB types a value by its attribute (a set here); the cap compared with size() is a number.
+      const cap = MAX_STORED_DUPLICATES as unknown as string[];
+      const admitted = await order
+        .patch({ orderId })
+        .add({ duplicateIds: [submissionId] })
+        .where(
+          (item, op) =>
+            `(${op.contains(item.duplicateIds, submissionId)} OR ${op.notExists(item.duplicateIds)} OR ${op.size(item.duplicateIds)} < ${op.value(item.duplicateIds, cap)})`,
+        )
+        .go({ ...RAW_ERRORS, response: "none", returnOnConditionCheckFailure: true });
+      if (!admitted.rejected) {
+        const created = await orderDuplicate.create(record).go({ ...RAW_ERRORS, returnOnConditionCheckFailure: true });
+        return created.rejected ? "already" : "stored";
+      }
+      const marked = await duplicateMarker
+        .create({ duplicateOf: orderId, submissionId, receivedAt: record.receivedAt })
+        .go({ ...RAW_ERRORS, returnOnConditionCheckFailure: true });
+      if (marked.rejected) return "already";
+      await order
+        .patch({ orderId })
+        .add({ duplicatesNotStored: 1 })
+        .go({ ...RAW_ERRORS, response: "none" });
+      return "counted";
     });
   }
 
@@ -73,11 +133,12 @@ export class DynamoOrderRepository implements OrderRepository {
       const { data } = await this.#service.collections.orderHistory({ orderId }).go({ ...RAW_ERRORS, pages: "all" });
       const [original] = data.order;
       if (!original) return undefined;
-      const duplicates = data.orderDuplicate.map(toRecord).sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+      const duplicates = data.orderDuplicate.map(toDuplicate).sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
       const notifications = (data.notification as NotificationRecord[]).sort((a, b) =>
         a.occurredAt.localeCompare(b.occurredAt),
       );
-      return { original: toRecord(original), duplicates, notifications };
+      const duplicatesNotStored = (original as StoredOriginal).duplicatesNotStored ?? 0;
+      return { original: toRecord(original), duplicates, duplicatesNotStored, notifications };
     });
   }
 

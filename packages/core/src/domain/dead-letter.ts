@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { DuplicateRecord } from "./duplicates.ts";
 import type { OrderRecord } from "./order.ts";
 
 /** A message parked in the dead-letter queue. */
@@ -58,7 +59,8 @@ export interface AuditEntry {
 export interface DeadLetterView extends DeadLetter {
   messageKey: string;
   failure?: FailureRecord | undefined;
-  order?: OrderRecord | undefined;
+  /** The record this submission produced: an original's, or a duplicate's (kept only up to the cap). */
+  order?: OrderRecord | DuplicateRecord | undefined;
   /** What the order's part-done saga holds right now, read from the stock and the ledger. */
   holds?: SagaHolds | undefined;
 }

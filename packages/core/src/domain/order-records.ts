@@ -1,4 +1,3 @@
-import { canonicalJson } from "./canonical-json.ts";
 import type { OrderLine } from "./fulfilment.ts";
 import { toCents } from "./money.ts";
 import { archiveKeyFor, type OrderMessage, type OrderRecord } from "./order.ts";
@@ -56,20 +55,5 @@ export function originalRecord(message: OrderMessage, verdict: ValidationResult,
     s3Key: archiveKeyFor(message.order.id),
     amountCents: toCents(verdict.order.amount),
     lines,
-  };
-}
-
-/** The record of a later submission of an id that already has an original. */
-export function duplicateRecord(
-  message: OrderMessage,
-  verdict: ValidationResult,
-  original: OrderRecord,
-  processedAt: Date,
-): OrderRecord {
-  return {
-    ...baseRecord(message, verdict, processedAt),
-    isDuplicate: true,
-    status: "DUPLICATE",
-    sameAsOriginal: canonicalJson(message.order) === canonicalJson(JSON.parse(original.payload)),
   };
 }

@@ -10,7 +10,17 @@ import { orderRecordAttributes } from "./order-record-attributes.ts";
 // ids are case-sensitive, and "Order-1" must not collide with "order-1".
 export const orderSchema = {
   model: { entity: "order", version: "1", service: "orders" },
-  attributes: orderRecordAttributes,
+  attributes: {
+    ...orderRecordAttributes,
+    /**
+     * The submission ids of the duplicates kept as records: at most
+     * MAX_STORED_DUPLICATES (20 × 36 bytes), the admission that caps them
+     * (DynamoOrderRepository.saveDuplicate).
+     */
+    duplicateIds: { type: "set", items: "string" },
+    /** Duplicates past the cap, counted once each (each has a `duplicateMarker`). */
+    duplicatesNotStored: { type: "number" },
+  },
   indexes: {
     byOrderId: {
       collection: "orderHistory",

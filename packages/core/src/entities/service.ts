@@ -3,6 +3,7 @@ import { Service } from "electrodb";
 import { accountEntity } from "./account.ts";
 import { accountEntryEntity } from "./account-entry.ts";
 import { auditEntryEntity } from "./audit-entry.ts";
+import { duplicateMarkerEntity } from "./duplicate-marker.ts";
 import { failureEntity } from "./failure.ts";
 import { notificationEntity } from "./notification.ts";
 import { orderEntity } from "./order.ts";
@@ -24,6 +25,7 @@ export function ordersService(config: TableBinding) {
   const service = new Service({
     order: orderEntity(config),
     orderDuplicate: orderDuplicateEntity(config),
+    duplicateMarker: duplicateMarkerEntity(config),
     failure: failureEntity(config),
     auditEntry: auditEntryEntity(config),
     stock: stockEntity(config),

@@ -1,6 +1,7 @@
 import { accountSchema } from "./account.ts";
 import { accountEntrySchema } from "./account-entry.ts";
 import { auditEntrySchema } from "./audit-entry.ts";
+import { duplicateMarkerSchema } from "./duplicate-marker.ts";
 import { failureSchema } from "./failure.ts";
 import { notificationSchema } from "./notification.ts";
 import { orderSchema } from "./order.ts";
@@ -42,6 +43,7 @@ interface SchemaShape {
 export const tableSchemas: readonly SchemaShape[] = [
   orderSchema,
   orderDuplicateSchema,
+  duplicateMarkerSchema,
   failureSchema,
   auditEntrySchema,
   stockSchema,

@@ -1,5 +1,6 @@
+import { type DuplicateRecord, duplicateRecord } from "../domain/duplicates.ts";
 import type { OrderMessage, OrderRecord } from "../domain/order.ts";
-import { duplicateRecord, originalRecord } from "../domain/order-records.ts";
+import { originalRecord } from "../domain/order-records.ts";
 import type { OrderValidator } from "../domain/validation.ts";
 import type { OrderArchive, OrderEventPublisher } from "../ports.ts";
 import { announceOrder } from "./announce-order.ts";
@@ -13,17 +14,17 @@ export interface ProcessOrderDeps extends RunSagaDeps {
 
 export type ProcessOutcome = "original" | "redelivered" | "duplicate";
 
-export interface ProcessOrderResult {
-  outcome: ProcessOutcome;
-  record: OrderRecord;
-}
+export type ProcessOrderResult =
+  | { outcome: "original" | "redelivered"; record: OrderRecord }
+  | { outcome: "duplicate"; record: DuplicateRecord };
 
 const systemClock = { now: () => new Date() };
 
 /**
  * Validates one submission and records it. The first submission of an id is
  * claimed as the original with a conditional write; later submissions get
- * records of their own flagged as duplicates. Processing the same submission
+ * small records of their own flagged as duplicates, up to
+ * MAX_STORED_DUPLICATES per id, and are only counted past it. Processing the same submission
  * again (an at-least-once redelivery) writes no new record; it only repeats
  * the idempotent archive write, in case the first attempt failed after the
  * record was written. A valid original then runs its saga, from wherever an

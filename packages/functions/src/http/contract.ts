@@ -152,7 +152,19 @@ export const OrderLookupSchema = z
         "notifications, duplicates or download link)",
     }),
     order: OrderViewSchema,
-    duplicates: z.array(DuplicateViewSchema),
+    duplicates: z.array(DuplicateViewSchema).register(z.globalRegistry, {
+      description: "The later submissions of this id kept as records, oldest first: at most 20",
+    }),
+    duplicatesNotStored: z.optional(
+      z
+        .int()
+        .check(z.gte(1))
+        .register(z.globalRegistry, {
+          description:
+            "Later submissions past the 20 kept, counted once each and not stored (absent when none); " +
+            "a crash between counting steps may leave one uncounted, never one counted twice",
+        }),
+    ),
     jsonUrl: z.optional(
       z.url().register(z.globalRegistry, { description: "Presigned S3 GET of the archived JSON, valid 15 minutes" }),
     ),

@@ -50,9 +50,10 @@ export function orderLookupBody(lookup: OrderLookup): OrderLookupBody {
     duplicates: lookup.duplicates.map((duplicate) => ({
       submissionId: duplicate.submissionId,
       receivedAt: duplicate.receivedAt,
-      sameAsOriginal: duplicate.sameAsOriginal ?? false,
+      sameAsOriginal: duplicate.sameAsOriginal,
       valid: duplicate.valid,
     })),
+    ...(lookup.duplicatesNotStored ? { duplicatesNotStored: lookup.duplicatesNotStored } : {}),
     ...(lookup.jsonUrl ? { jsonUrl: lookup.jsonUrl } : {}),
     ...fulfilmentView(lookup.original),
     notifications: lookup.notifications.map(({ orderId: _order, leaseUntil: _lease, ...notification }) => notification),

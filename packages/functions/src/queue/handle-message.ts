@@ -33,11 +33,12 @@ export async function handleMessage(queued: QueueMessage, attempt: number): Prom
   }
   const { outcome, record: saved } = await processOrder(queued.message, deps, attempt);
   countProcessed(outcome, saved.status);
+  const failure = saved.isDuplicate ? undefined : saved.failure;
   logger.info("order processed", {
     orderId: saved.orderId,
     submissionId: saved.submissionId,
     outcome,
     status: saved.status,
-    ...(saved.failure ? { failureCode: saved.failure.code } : {}),
+    ...(failure ? { failureCode: failure.code } : {}),
   });
 }

@@ -43,7 +43,7 @@ export async function dryRunDeadLetter(rawId: string, deps: DryRunDeps): Promise
   const records = history ? [history.original, ...history.duplicates] : [];
   const mine = records.find((record) => record.submissionId === message.submissionId);
   const wouldBe = mine ? "redelivery" : history ? "duplicate" : "original";
-  const archived = wouldBe === "original" ? verdict.valid : Boolean(mine?.s3Key);
+  const archived = wouldBe === "original" ? verdict.valid : Boolean(mine && !mine.isDuplicate && mine.s3Key);
   return {
     messageId: letter.messageId,
     readable: true,

@@ -5,6 +5,7 @@ import {
   type SagaHolds,
   submissionIdOf,
 } from "../../domain/dead-letter.ts";
+import type { DuplicateRecord } from "../../domain/duplicates.ts";
 import { paymentTransferId } from "../../domain/fulfilment.ts";
 import { OrderIdSchema, type OrderRecord } from "../../domain/order.ts";
 import type { AccountLedger, DeadLetterStore, FailureLog, OrderRepository, StockLedger } from "../../ports.ts";
@@ -38,7 +39,10 @@ export interface DeadLetterPage {
 }
 
 /** The record this very submission produced, if processing got that far. */
-async function orderRecordOf(body: string, repository: OrderRepository): Promise<OrderRecord | undefined> {
+async function orderRecordOf(
+  body: string,
+  repository: OrderRepository,
+): Promise<OrderRecord | DuplicateRecord | undefined> {
   const orderId = OrderIdSchema.safeParse(orderIdOf(body));
   if (!orderId.success) return undefined;
   const history = await repository.findHistory(orderId.data);
@@ -71,7 +75,7 @@ export async function listDeadLetters(input: ListDeadLettersInput, deps: ListDea
   const messages = await Promise.all(
     page.map(async ({ receiptHandle: _, ...letter }) => {
       const order = await orderRecordOf(letter.body, deps.repository);
-      const holds = order ? await holdsOf(order, deps) : undefined;
+      const holds = order && !order.isDuplicate ? await holdsOf(order, deps) : undefined;
       return { ...letter, order, ...(holds ? { holds } : {}) };
     }),
   );
