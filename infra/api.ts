@@ -1,4 +1,5 @@
-import { browserOrigins, routes, runtime, throttling } from "./manifest.ts";
+import { jwtAudience, jwtIssuer } from "./identity.ts";
+import { browserOrigins, routeScopes, routes, runtime, throttling } from "./manifest.ts";
 import { linkables, permissionsFor, reserved } from "./queues.ts";
 
 /**
@@ -43,9 +44,22 @@ export const api = new sst.aws.ApiGatewayV2("OrdersApi", {
   },
 });
 
+/**
+ * Callers' tokens, checked before any function runs: the signature against
+ * the issuer's published keys, the issuer, the audience, the expiry, and the
+ * scopes each route asks (issue #16). The functions read the verified claims.
+ */
+const callers = api.addAuthorizer({
+  name: "Callers",
+  jwt: { issuer: jwtIssuer.value, audiences: [jwtAudience.value] },
+});
+
 const declared = routes.map((route) =>
   api.route(`${route.method} ${route.path}`, {
     handler: route.handler,
+    ...(route.access === "public"
+      ? {}
+      : { auth: { jwt: { authorizer: callers.id, scopes: routeScopes(route.access) } } }),
     link: route.links.map((name) => linkables[name]),
     timeout: `${route.timeoutSeconds} seconds`,
     memory: `${route.memoryMb} MB`,

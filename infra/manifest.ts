@@ -5,6 +5,8 @@
  * cannot drift.
  */
 
+import { SCOPE_OF } from "../packages/core/src/domain/caller.ts";
+
 export type LinkName =
   | "OrdersTable"
   | "OrdersBucket"
@@ -44,6 +46,16 @@ export interface Throttle {
  * runtime checks the same token with the same rules.
  */
 export type RouteAccess = "public" | "caller" | "operator";
+
+/**
+ * The scopes a route asks of a caller's token, any one of which will do: API
+ * Gateway's JWT authorizer checks them deployed, the local gateway offline.
+ */
+export function routeScopes(access: RouteAccess): string[] {
+  if (access === "operator") return [SCOPE_OF.operator];
+  if (access === "caller") return Object.values(SCOPE_OF);
+  return [];
+}
 
 export interface RouteSpec extends FunctionSpec {
   method: "GET" | "POST" | "PUT";

@@ -1,13 +1,6 @@
-import { SCOPE_OF, scopesOf } from "@orders/core/domain/caller";
-import type { RouteAccess } from "../../../infra/manifest.ts";
+import { scopesOf } from "@orders/core/domain/caller";
+import { type RouteAccess, routeScopes } from "../../../infra/manifest.ts";
 import type { LocalIssuer } from "./local-issuer.ts";
-
-/** The scopes a route asks of a token, as infra gives them to API Gateway: any one of them will do. */
-export function routeScopes(access: RouteAccess): string[] {
-  if (access === "operator") return [SCOPE_OF.operator];
-  if (access === "caller") return Object.values(SCOPE_OF);
-  return [];
-}
 
 export type AuthorizerVerdict =
   /** Verified: the claims go into the event's request context, as API Gateway puts them. */
