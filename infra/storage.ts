@@ -1,4 +1,5 @@
 import { IDEMPOTENCY_EXPIRY_ATTRIBUTE, tableDesign } from "../packages/core/src/entities/table-design.ts";
+import "./boundary.ts";
 import "./links.ts";
 
 const production = $app.stage === "production";

@@ -154,10 +154,66 @@ data "aws_iam_policy_document" "deploy" {
     )
   }
 
+  # The functions' roles. Creating one, or changing what it may do, only with
+  # the app's permissions boundary on it (boundary.tf): a role made here can
+  # never do more than the boundary allows, whatever policy it is given.
+  statement {
+    sid       = "FunctionRolesWithinBoundary"
+    actions   = ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy"]
+    resources = [for name in local.sst_names : "${local.arn}:iam::${local.account}:role/${name}"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PermissionsBoundary"
+      values   = [local.app_boundary_arn]
+    }
+  }
+
   statement {
     sid       = "FunctionRoles"
-    actions   = ["iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:PassRole"]
+    actions   = ["iam:DeleteRole", "iam:GetRole", "iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole"]
     resources = [for name in local.sst_names : "${local.arn}:iam::${local.account}:role/${name}"]
+  }
+
+  # Passed to Lambda only.
+  statement {
+    sid       = "PassFunctionRoles"
+    actions   = ["iam:PassRole"]
+    resources = [for name in local.sst_names : "${local.arn}:iam::${local.account}:role/${name}"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["lambda.amazonaws.com"]
+    }
+  }
+
+  # Nothing above allows these; the denials keep it so if a statement is widened later.
+  statement {
+    sid       = "KeepBoundaries"
+    effect    = "Deny"
+    actions   = ["iam:DeleteRolePermissionsBoundary"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "NoOtherBoundary"
+    effect    = "Deny"
+    actions   = ["iam:CreateRole", "iam:PutRolePermissionsBoundary"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringNotEquals"
+      variable = "iam:PermissionsBoundary"
+      values   = [local.app_boundary_arn]
+    }
+  }
+
+  statement {
+    sid       = "KeepTheBoundaryPolicy"
+    effect    = "Deny"
+    actions   = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"]
+    resources = [local.app_boundary_arn]
   }
 
   statement {

@@ -6,3 +6,11 @@ resource "aws_ssm_parameter" "alerts_topic_arn" {
   type        = "String"
   value       = aws_sns_topic.alerts.arn
 }
+
+# infra/boundary.ts reads it and sets it as the permissions boundary of every role the app creates.
+resource "aws_ssm_parameter" "app_boundary_arn" {
+  name        = "/${var.app_name}/foundation/app-boundary-arn"
+  description = "Permissions boundary policy of the app's IAM roles."
+  type        = "String"
+  value       = aws_iam_policy.app_boundary.arn
+}

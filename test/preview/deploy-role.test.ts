@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Graph, type RegisteredResource, TYPES } from "./graph.ts";
-import { allows } from "./iam.ts";
+import { allows, type RequestContext } from "./iam.ts";
 import { ACCOUNT, PARTITION, REGION } from "./mocks.ts";
 import { NAME_RULES, physicalPrefix, RANDOM_SUFFIX } from "./naming.ts";
 import { loadGraph, STAGES } from "./stages.ts";
@@ -20,6 +20,15 @@ interface Need {
   arn(resource: RegisteredResource): string;
   actions: string[];
 }
+
+/**
+ * The condition keys of a create call for a resource: the permissions boundary
+ * SST set on it (a role), and Lambda as the service a role is passed to.
+ */
+const requestContext = (resource: RegisteredResource): RequestContext => ({
+  "iam:PermissionsBoundary": resource.inputs.permissionsBoundary as string | undefined,
+  "iam:PassedToService": "lambda.amazonaws.com",
+});
 
 const arn = (service: string, rest: string, region = REGION) =>
   `arn:${PARTITION}:${service}:${region}:${ACCOUNT}:${rest}`;
@@ -171,6 +180,7 @@ describe("the deploy role's policy (stacks/foundation/github-deploy.tf)", () => 
           label: `${action} on ${need.arn(resource)}`,
           action,
           resource: need.arn(resource),
+          context: requestContext(resource),
         })),
       ),
     );
@@ -184,7 +194,7 @@ describe("the deploy role's policy (stacks/foundation/github-deploy.tf)", () => 
     });
 
     it("grants each create call on each physical name", () => {
-      const denied = cases.filter((c) => !allows(policy, c.action, c.resource)).map((c) => c.label);
+      const denied = cases.filter((c) => !allows(policy, c.action, c.resource, c.context)).map((c) => c.label);
       expect(denied).toEqual([]);
     });
   });
@@ -266,7 +276,7 @@ describe("the deploy role's name patterns, for other stage names", () => {
             : given.replace(/^orders-dev-/, `orders-${stage}-`);
           // Assert
           for (const [action, target] of (callFor[resource.type] as (name: string) => [string, string][])(name)) {
-            expect(allows(scoped, action, target), `${action} on ${target}`).toBe(true);
+            expect(allows(scoped, action, target, requestContext(resource)), `${action} on ${target}`).toBe(true);
           }
         }
       }),

@@ -8,6 +8,14 @@ export const ACCOUNT = "123456789012";
 export const REGION = "us-east-1";
 export const PARTITION = "aws";
 export const ALERTS_TOPIC_ARN = `arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:orders-alerts`;
+/** What Terraform's `aws_iam_policy.app_boundary` is named (stacks/foundation/boundary.tf). */
+export const APP_BOUNDARY_ARN = `arn:${PARTITION}:iam::${ACCOUNT}:policy/orders-app-boundary`;
+
+/** The foundation's SSM parameters (stacks/foundation/parameters.tf), by the end of their name. */
+const PARAMETERS: Record<string, string> = {
+  "alerts-topic-arn": ALERTS_TOPIC_ARN,
+  "app-boundary-arn": APP_BOUNDARY_ARN,
+};
 
 type Inputs = Record<string, unknown>;
 
@@ -68,8 +76,11 @@ export function callMock(token: string, inputs: Inputs): Inputs {
         arn: `arn:${PARTITION}:iam::${ACCOUNT}:user/preview`,
         userId: "PREVIEW",
       };
-    case "aws:ssm/getParameter:getParameter":
-      return { ...inputs, id: inputs.name, type: "String", value: ALERTS_TOPIC_ARN, insecureValue: ALERTS_TOPIC_ARN };
+    case "aws:ssm/getParameter:getParameter": {
+      const value = PARAMETERS[String(inputs.name).split("/").pop() as string];
+      if (value === undefined) throw new Error(`the preview has no value for SSM parameter ${inputs.name}`);
+      return { ...inputs, id: inputs.name, type: "String", value, insecureValue: value };
+    }
     default:
       return inputs;
   }

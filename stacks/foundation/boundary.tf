@@ -1,0 +1,69 @@
+# The permissions boundary of every IAM role the app creates (SST's function
+# roles: infra/boundary.ts sets it on each). Whatever policy a role is given,
+# it can do no more than this: the data-plane actions of the app's own table,
+# bucket, queues and topic, its functions' logs, and nothing in IAM. The deploy
+# role may create and change roles only with this boundary on them
+# (github-deploy.tf), so it cannot make a role, or itself, more than this.
+locals {
+  app_boundary_name = "${var.app_name}-app-boundary"
+  app_boundary_arn  = "${local.arn}:iam::${local.account}:policy/${local.app_boundary_name}"
+}
+
+data "aws_iam_policy_document" "app_boundary" {
+  # AWSLambdaBasicExecutionRole's actions, on the functions' own log groups.
+  statement {
+    sid       = "FunctionLogs"
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = [for name in local.sst_names : "${local.arn}:logs:${var.region}:${local.account}:log-group:/aws/lambda/${name}"]
+  }
+
+  statement {
+    sid     = "Table"
+    actions = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"]
+    resources = concat(
+      [for name in local.sst_names : "${local.arn}:dynamodb:${var.region}:${local.account}:table/${name}"],
+      [for name in local.sst_names : "${local.arn}:dynamodb:${var.region}:${local.account}:table/${name}/index/*"],
+    )
+  }
+
+  statement {
+    sid     = "Bucket"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:ListBucket"]
+    resources = concat(
+      [for name in local.sst_names : "${local.arn}:s3:::${name}"],
+      [for name in local.sst_names : "${local.arn}:s3:::${name}/*"],
+    )
+  }
+
+  # What handlers call, and what Lambda's SQS event source calls with the function's role.
+  statement {
+    sid       = "Queues"
+    actions   = ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
+    resources = [for name in local.sst_names : "${local.arn}:sqs:${var.region}:${local.account}:${name}"]
+  }
+
+  statement {
+    sid       = "Topics"
+    actions   = ["sns:Publish"]
+    resources = [for name in local.sst_names : "${local.arn}:sns:${var.region}:${local.account}:${name}"]
+  }
+
+  # OrderEvents is encrypted with alias/aws/sns: publishing uses the key through SNS only.
+  statement {
+    sid       = "TopicEncryption"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = ["${local.arn}:kms:${var.region}:${local.account}:key/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["sns.${var.region}.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_policy" "app_boundary" {
+  name        = local.app_boundary_name
+  description = "Permissions boundary of every role the SST app creates: its own data, its logs, no IAM."
+  policy      = data.aws_iam_policy_document.app_boundary.json
+}
