@@ -9,6 +9,28 @@ interface Example {
   expectedStatus: number;
 }
 
+/** The README's `export NAME=$(npm run -s token -- …)` lines: the tokens its examples send. */
+function readmeTokens(): string[] {
+  const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
+  const section = /<!-- e2e:begin -->([\s\S]*?)<!-- e2e:end -->/.exec(readme)?.[1] ?? "";
+  return section.split("\n").filter((line) => /^export [A-Z_]+=\$\(npm run -s token -- [^)]*\)$/.test(line));
+}
+
+/** Runs the README's token lines as written, in the repository, and keeps what each exported. */
+function runTokenLines(lines: string[]): Record<string, string> {
+  const tokens: Record<string, string> = {};
+  for (const line of lines) {
+    const name = /^export ([A-Z_]+)=/.exec(line)?.[1] as string;
+    const result = spawnSync("bash", ["-c", `${line} && printf %s "$${name}"`], {
+      cwd: join(import.meta.dirname, "../.."),
+      encoding: "utf8",
+    });
+    if (result.status !== 0) throw new Error(`${line} failed: ${result.stderr}`);
+    tokens[name] = result.stdout.trim();
+  }
+  return tokens;
+}
+
 /** The curl examples between the README's e2e markers, each with the status its comment promises. */
 function readmeExamples(): Example[] {
   const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
@@ -29,7 +51,10 @@ function readmeExamples(): Example[] {
 
 function curl(command: string, baseUrl: string): { status: number; body: string } {
   const local = command.replaceAll("http://localhost:3000", baseUrl);
-  const result = spawnSync("bash", ["-c", `${local} -s -w '\\n%{http_code}'`], { encoding: "utf8" });
+  const result = spawnSync("bash", ["-c", `${local} -s -w '\\n%{http_code}'`], {
+    encoding: "utf8",
+    env: { ...process.env, ...tokens },
+  });
   if (result.error || result.status !== 0) throw new Error(`curl failed (is curl installed?): ${result.stderr}`);
   const lines = result.stdout.split("\n");
   return { status: Number(lines.pop()), body: lines.join("\n") };
@@ -51,7 +76,9 @@ function answerTo(matches: (command: string) => boolean) {
   expect(output, "the README has this example").toBeDefined();
   return JSON.parse(output?.body ?? "null");
 }
-const getOrder = (id: string) => answerTo((command) => command === `curl http://localhost:3000/orders/${id}`);
+/** The payer's first read of an order. */
+const getOrder = (id: string) =>
+  answerTo((command) => command.startsWith(`curl http://localhost:3000/orders/${id} -H "authorization: Bearer $`));
 
 const examples = readmeExamples();
 let system: RunningSystem;
@@ -60,8 +87,12 @@ const outputs: { command: string; status: number; body: string }[] = [];
 /** The README starts the system with this token, and its admin examples send it. */
 const ADMIN_TOKEN = "let-me-in-locally";
 
+let tokens: Record<string, string> = {};
+const asAdmin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
+
 beforeAll(async () => {
   system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: ADMIN_TOKEN });
+  tokens = runTokenLines(readmeTokens());
 });
 afterAll(async () => {
   await system?.stop();
@@ -82,14 +113,22 @@ describe("the README's examples, against `npm start`", () => {
         result = curl(example.command, system.url);
       }
       expect(result.status, example.command).toBe(example.expectedStatus);
-      if (result.status >= 400) expect(JSON.parse(result.body), example.command).toHaveProperty("error");
+      // Our answers carry a typed error; API Gateway's own (a refused token) only its message, deployed and locally.
+      if (result.status >= 400) {
+        const body = JSON.parse(result.body);
+        if ([401, 403].includes(result.status) && !("error" in body))
+          expect(body, example.command).toHaveProperty("message");
+        else expect(body, example.command).toHaveProperty("error");
+      }
       outputs.push({ command: example.command, ...result });
     }
   });
 
   it("shows the documents' order valid, not a duplicate, with a jsonUrl that returns the same JSON", async () => {
     const post = outputs.find((o) => o.command.includes("-X POST") && o.command.includes('"order-001"'));
-    const get = outputs.find((o) => o.command.endsWith("/orders/order-001"));
+    const get = outputs.find((o) =>
+      o.command.startsWith(`curl http://localhost:3000/orders/order-001 -H "authorization: Bearer $PAYER"`),
+    );
     expect(post && get).toBeTruthy();
     const body = JSON.parse(get?.body ?? "null");
     expect(body.order).toMatchObject({ id: "order-001", valid: true, isDuplicate: false });
@@ -100,7 +139,7 @@ describe("the README's examples, against `npm start`", () => {
   it("records the second POST of the same id as a duplicate", async () => {
     // The README's GET may have run before the processor got to the duplicate.
     const duplicates = async () => {
-      const body = (await (await fetch(`${system.url}/orders/order-001`)).json()) as { duplicates: unknown[] };
+      const body = (await (await fetch(`${system.url}/orders/order-001`, asAdmin)).json()) as { duplicates: unknown[] };
       return body.duplicates;
     };
     await expect
@@ -115,7 +154,7 @@ describe("the README's examples, against `npm start`", () => {
       checks: { table: "ok", bucket: "ok", queue: "ok", dlq: "ok" },
       failing: [],
     });
-    expect(answerTo((command) => command.includes("/admin/dlq/depth"))).toEqual({ depth: 0 });
+    expect(answerTo((command) => command.includes("/admin/dlq/depth -H 'authorization"))).toEqual({ depth: 0 });
   });
 
   it("loads the demo data on start, and says so in one line", () => {
@@ -130,7 +169,8 @@ describe("the README's examples, against `npm start`", () => {
   it("records order-001's OrderConfirmed as NO_WEBHOOK, its payer having no webhook, and the webhook set for 3333333", async () => {
     // The Notifier runs after the order ends: poll, as a user would.
     const notifications = async () =>
-      ((await (await fetch(`${system.url}/orders/order-001`)).json()) as { notifications: unknown[] }).notifications;
+      ((await (await fetch(`${system.url}/orders/order-001`, asAdmin)).json()) as { notifications: unknown[] })
+        .notifications;
     await expect
       .poll(notifications, { timeout: 10_000 })
       .toEqual([expect.objectContaining({ type: "OrderConfirmed", status: "NO_WEBHOOK", accountId: "1111111" })]);
@@ -159,7 +199,8 @@ describe("the README's examples, against `npm start`", () => {
     const body = getOrder("order-004");
     expect(body.order).toMatchObject({
       status: "FAILED",
-      failure: { code: "OUT_OF_STOCK", details: [{ sku: "GPU-9", requested: 3, available: 1 }] },
+      // The payer asked: stock levels are for operators.
+      failure: { code: "OUT_OF_STOCK", details: [{ sku: "GPU-9", requested: 3 }] },
     });
     expect(body.reservations).toEqual([
       { sku: "KB-01", quantity: 1, status: "RELEASED" },
@@ -228,7 +269,7 @@ describe("the README's examples, against `npm start`", () => {
   });
 
   it("cancels the confirmed order-007: refunded, its mouse back in stock, the steps in the saga log", () => {
-    const lookups = outputs.filter((o) => o.command === "curl http://localhost:3000/orders/order-007");
+    const lookups = outputs.filter((o) => o.command.startsWith("curl http://localhost:3000/orders/order-007 "));
     const [before, after] = lookups.map((o) => JSON.parse(o.body));
     expect(before.order.status).toBe("CONFIRMED");
     expect(after.order).toMatchObject({
@@ -257,7 +298,7 @@ describe("the README's examples, against `npm start`", () => {
   });
 
   it("records the order with amount -5 as invalid, with its reason", () => {
-    const get = outputs.find((o) => o.command.endsWith("/orders/order-002"));
+    const get = outputs.find((o) => o.command.startsWith("curl http://localhost:3000/orders/order-002 "));
     const body = JSON.parse(get?.body ?? "null");
     expect(body.order.valid).toBe(false);
     expect(body.order.status).toBe("REJECTED");
@@ -290,5 +331,45 @@ describe("the README's examples, against `npm start`", () => {
         expect.objectContaining({ id: "order-001", status: "CONFIRMED", amount: 2580, resolvedAt: expect.any(String) }),
       ],
     });
+  });
+
+  it("has the README's tokens, one per caller it names", () => {
+    expect(Object.keys(tokens).sort()).toEqual(["OPS", "PAYEE", "PAYER", "SMALL"]);
+  });
+
+  it("answers a stranger's read of order-001 byte for byte as a read of an order that does not exist (#16)", () => {
+    const hidden = outputs.find(
+      (o) => o.command === 'curl http://localhost:3000/orders/order-001 -H "authorization: Bearer $SMALL"',
+    );
+    const missing = outputs.find((o) => o.command.includes("/orders/order-never-sent"));
+    expect(hidden?.status).toBe(404);
+    expect(hidden?.body.replaceAll("order-001", "ID")).toBe(missing?.body.replaceAll("order-never-sent", "ID"));
+  });
+
+  it("shows the payee order-001 and its status, and nothing of the payer's funds (#16)", () => {
+    const seen = answerTo((c) => c === 'curl http://localhost:3000/orders/order-001 -H "authorization: Bearer $PAYEE"');
+    expect(seen).toEqual({
+      sight: "payee",
+      order: expect.objectContaining({ id: "order-001", status: "CONFIRMED" }),
+      duplicates: [],
+      notifications: [],
+    });
+  });
+
+  it("shows an operator's own token the admin routes (#16)", () => {
+    expect(answerTo((c) => c === 'curl http://localhost:3000/admin/dlq/depth -H "authorization: Bearer $OPS"')).toEqual(
+      {
+        depth: 0,
+      },
+    );
+  });
+
+  it("answers another customer's account as an account nobody opened (#16)", () => {
+    const other = outputs.find(
+      (o) => o.command === 'curl http://localhost:3000/accounts/1111111 -H "authorization: Bearer $PAYEE"',
+    );
+    const missing = outputs.find((o) => o.command.includes("/accounts/4444444/deposits"));
+    expect(other?.status).toBe(404);
+    expect(other?.body.replaceAll("1111111", "ID")).toBe(missing?.body.replaceAll("4444444", "ID"));
   });
 });

@@ -41,7 +41,6 @@ export async function submitOrder(input: SubmitOrderInput, deps: SubmitOrderDeps
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw new BodyNotObjectError("The request body must be a JSON object");
   }
-  assertMayPayFrom(input.caller, (body as { fromAccount?: unknown }).fromAccount);
   const parsed = SubmitOrderBodySchema.safeParse(body, { reportInput: true });
   if (!parsed.success) {
     throw new InvalidInputError("The order id is missing or malformed", {
@@ -49,6 +48,7 @@ export async function submitOrder(input: SubmitOrderInput, deps: SubmitOrderDeps
     });
   }
   const order = parsed.data;
+  assertMayPayFrom(input.caller, order.fromAccount);
   const message: OrderMessage = {
     submissionId: (deps.newSubmissionId ?? randomUUID)(),
     receivedAt: (deps.clock ?? systemClock).now().toISOString(),
