@@ -122,6 +122,12 @@ const NEEDS: Need[] = [
     actions: ["apigateway:POST"],
   },
   {
+    // The JWT authorizer of callers' tokens (issue #16).
+    type: "aws:apigatewayv2/authorizer:Authorizer",
+    arn: (r) => `arn:${PARTITION}:apigateway:${REGION}::/apis/${r.inputs.apiId}/authorizers`,
+    actions: ["apigateway:POST", "apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"],
+  },
+  {
     type: "aws:apigatewayv2/integration:Integration",
     arn: (r) => `arn:${PARTITION}:apigateway:${REGION}::/apis/${r.inputs.apiId}/integrations`,
     actions: ["apigateway:POST"],
