@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 export interface ExperimentOptions {
   /** A deployed stage's API URL; undefined runs against a local system the experiment starts. */
   url?: string | undefined;
-  /** The admin token of the deployed stage (a local system gets a fresh one). */
+  /** An operator's token for the deployed stage (a local system gets a fresh admin token). */
   token?: string | undefined;
   orders: number;
   concurrency: number;
@@ -49,7 +49,8 @@ export function parseExperimentArgs(argv: string[]): ExperimentOptions {
     },
   });
   if (values.help) return { orders: 0, concurrency: 0, seed: 0, timeoutSeconds: 0, help: true };
-  if (values.url && !values.token) throw new Error("--url needs --token, the stage's admin token");
+  if (values.url && !values.token)
+    throw new Error("--url needs --token, an operator's token (a JWT with the orders:operator scope) for the stage");
   if (values.url && values.faults) throw new Error("--faults works on the local system only");
   const orders = positiveInt("orders", values.orders);
   if (orders < 50) throw new Error("--orders must be at least 50, so that every category of the mix is present");

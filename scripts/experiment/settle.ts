@@ -34,7 +34,6 @@ export async function redriveDlq(api: Api): Promise<{ moved: number; calls: numb
   let calls = 0;
   for (let round = 0; round < 100; round++) {
     const { body } = await expect<{ results: { status: string }[] }>(api, "POST", "/admin/dlq/redrive", [200], {
-      admin: true,
       body: { all: true, limit: 100 },
     });
     calls += 1;
@@ -48,7 +47,7 @@ export async function redriveDlq(api: Api): Promise<{ moved: number; calls: numb
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function dlqDepth(api: Api): Promise<number> {
-  const { status, body } = await call<{ depth: number }>(api, "GET", "/admin/dlq?limit=1", { admin: true });
+  const { status, body } = await call<{ depth: number }>(api, "GET", "/admin/dlq?limit=1");
   return status === 200 ? body.depth : 0;
 }
 

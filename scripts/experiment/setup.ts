@@ -11,13 +11,12 @@ import type { Plan } from "./types.ts";
 export async function setUp(api: Api, plan: Plan, concurrency = 8): Promise<void> {
   const stocked = plan.skus.filter((s) => s.kind !== "unstocked");
   await pool(stocked, concurrency, async ({ sku, onHand }) => {
-    await expect(api, "PUT", `/inventory/${encodeURIComponent(sku)}`, [200], { admin: true, body: { onHand } });
+    await expect(api, "PUT", `/inventory/${encodeURIComponent(sku)}`, [200], { body: { onHand } });
   });
   await pool(plan.accounts, concurrency, async ({ accountId, depositCents }) => {
-    await expect(api, "PUT", `/accounts/${accountId}`, [200, 201], { admin: true });
+    await expect(api, "PUT", `/accounts/${accountId}`, [200, 201]);
     if (depositCents === 0) return;
     await expect(api, "POST", `/accounts/${accountId}/deposits`, [200, 201], {
-      admin: true,
       body: { amount: toUnits(depositCents), reference: `xp-${plan.runId}` },
     });
   });

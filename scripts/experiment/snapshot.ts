@@ -18,7 +18,7 @@ interface AccountBody {
 
 /** One sku's counters; a sku that was never stocked (404) reads as zeros. */
 export async function readStock(api: Api, sku: string): Promise<StockSnapshot> {
-  const { status, body } = await call<StockBody>(api, "GET", `/inventory/${encodeURIComponent(sku)}`, { admin: true });
+  const { status, body } = await call<StockBody>(api, "GET", `/inventory/${encodeURIComponent(sku)}`);
   if (status === 404) return { sku, onHand: 0, reserved: 0, available: 0, exists: false };
   if (status !== 200) throw new Error(`GET /inventory/${sku} answered ${status}: ${JSON.stringify(body)}`);
   return { sku, onHand: body.onHand, reserved: body.reserved, available: body.available, exists: true };
@@ -26,7 +26,7 @@ export async function readStock(api: Api, sku: string): Promise<StockSnapshot> {
 
 /** One account's balance, held and available, in cents. */
 export async function readAccount(api: Api, accountId: string): Promise<AccountSnapshot> {
-  const { status, body } = await call<AccountBody>(api, "GET", `/accounts/${accountId}`, { admin: true });
+  const { status, body } = await call<AccountBody>(api, "GET", `/accounts/${accountId}`);
   if (status !== 200) throw new Error(`GET /accounts/${accountId} answered ${status}: ${JSON.stringify(body)}`);
   return {
     accountId,

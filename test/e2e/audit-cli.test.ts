@@ -18,9 +18,9 @@ function audit(...args: string[]) {
 
 beforeAll(async () => {
   system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: TOKEN });
-  await postOrders(system, [order]);
+  await postOrders(system, [order], TOKEN);
   await waitUntil(async () => {
-    const response = await fetch(`${system.url}/orders/${order.id}`);
+    const response = await fetch(`${system.url}/orders/${order.id}`, { headers: { authorization: `Bearer ${TOKEN}` } });
     return response.ok && (await response.json()).order.status === "CONFIRMED";
   });
 });

@@ -23,7 +23,7 @@ const order = anOrder({
 });
 
 const statusOf = async (id: string) => {
-  const response = await fetch(`${system.url}/orders/${id}`);
+  const response = await fetch(`${system.url}/orders/${id}`, { headers: { authorization: `Bearer ${TOKEN}` } });
   return response.ok ? ((await response.json()).order.status as string) : undefined;
 };
 const heading = (status: string) => page.getByRole("heading", { name: `Order ${order.id} · ${status}` });
@@ -34,7 +34,7 @@ describe("the operations console, one order from submission to cancellation", ()
   beforeAll(async () => {
     // Arrange: one confirmed order, and a browser signed in to the console.
     system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: TOKEN });
-    await postOrders(system, [order]);
+    await postOrders(system, [order], TOKEN);
     await waitUntil(async () => (await statusOf(order.id)) === "CONFIRMED");
     browser = await playwright.launch({ executablePath: await chromium.executablePath(), args: chromium.args });
     page = await browser.newPage();

@@ -18,16 +18,16 @@ function orders(...args: string[]) {
 }
 
 const statusOf = async (id: string) => {
-  const response = await fetch(`${system.url}/orders/${id}`);
+  const response = await fetch(`${system.url}/orders/${id}`, { headers: { authorization: `Bearer ${TOKEN}` } });
   return response.ok ? ((await response.json()) as { order: { status: string } }).order.status : undefined;
 };
 
 beforeAll(async () => {
   system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: TOKEN });
-  await postOrders(system, [confirmed]);
+  await postOrders(system, [confirmed], TOKEN);
   await waitUntil(async () => (await statusOf(confirmed.id)) === "CONFIRMED");
   // Received after the first, so listed before it.
-  await postOrders(system, [failed]);
+  await postOrders(system, [failed], TOKEN);
   await waitUntil(async () => (await statusOf(failed.id)) === "FAILED");
 });
 afterAll(async () => {

@@ -107,8 +107,10 @@ export function broken(row: Figures): string[] {
  * about an order, and must not count it as lost.
  */
 export async function json(url: string, init?: RequestInit) {
+  // The scenarios call as an operator (the static admin token): they submit for every payer and read every order.
+  const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, ...(init?.headers as Record<string, string>) };
   for (let attempt = 1; ; attempt++) {
-    const response = await fetch(url, init);
+    const response = await fetch(url, { ...init, headers });
     if (response.status < 500 || attempt >= 5) return { status: response.status, body: await response.json() };
     await response.arrayBuffer();
     await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
@@ -229,9 +231,14 @@ export async function verify(system: RunningSystem, accepted: Accepted[]) {
       return;
     }
     const seen = [body.order.submissionId, ...body.duplicates.map((d: { submissionId: string }) => d.submissionId)];
+    // Past the cap of stored duplicates, a duplicate is counted on the original, not listed (issue #16).
+    let counted: number = body.duplicatesNotStored ?? 0;
     for (const { submissionId } of submissions) {
       const times = seen.filter((s) => s === submissionId).length;
-      if (times === 0) {
+      if (times === 0 && counted > 0) {
+        counted -= 1;
+        recorded += 1;
+      } else if (times === 0) {
         lost += 1;
         lostIds.push(`${id} (${submissionId})`);
       } else recorded += 1;

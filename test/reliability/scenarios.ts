@@ -9,6 +9,7 @@ import {
   type Accepted,
   ADMIN_TOKEN,
   type Figures,
+  json,
   localState,
   processedSoFar,
   redriveAll,
@@ -281,11 +282,12 @@ export async function concurrentSameId(orders: number): Promise<Figures> {
     // Exactly one original per id: every other submission is its duplicate.
     let originals = 0;
     for (const order of ids) {
-      const body = (await (await fetch(`${system.url}/orders/${order.id}`)).json()) as {
-        order: { isDuplicate: boolean };
-        duplicates: unknown[];
+      const { body } = (await json(`${system.url}/orders/${order.id}`)) as {
+        body: { order: { isDuplicate: boolean }; duplicates: unknown[]; duplicatesNotStored?: number };
       };
-      if (!body.order.isDuplicate && body.duplicates.length === 49) originals += 1;
+      // At most MAX_STORED_DUPLICATES are kept; the rest are counted (issue #16's duplicate cap).
+      const recorded = body.duplicates.length + (body.duplicatesNotStored ?? 0);
+      if (!body.order.isDuplicate && recorded === 49) originals += 1;
     }
     return { ...figures, doubled: figures.doubled + (ids.length - originals) };
   } finally {
