@@ -104,7 +104,7 @@ export async function callsPerOrder(telemetry: LocalTelemetry): Promise<CallsByO
     const target = processedCount(telemetry.counters) + 1;
     await fetch(`${system.url}/orders`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
       body: JSON.stringify(order),
     });
     while (processedCount(telemetry.counters) < target) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -119,7 +119,8 @@ export async function callsPerOrder(telemetry: LocalTelemetry): Promise<CallsByO
     for (const [i, lines] of LINE_COUNTS.entries()) {
       const id = `calls-${tag}-k${lines}`;
       const measured = await measure(sagaOrder(fixture, id, i, lines));
-      const status = (await (await fetch(`${system.url}/orders/${id}`)).json()) as { order: { status: string } };
+      const read = await fetch(`${system.url}/orders/${id}`, { headers: { authorization: `Bearer ${adminToken}` } });
+      const status = (await read.json()) as { order: { status: string } };
       const dynamo = measured.sequence;
       const firstWrite = dynamo.findIndex((name) => WRITES.has(name));
       const firstRead = dynamo.findIndex((name) => READS.has(name));

@@ -107,11 +107,11 @@ export const processedCount = (counters: Record<string, number>) =>
     0,
   );
 
-async function post(url: string, order: Record<string, unknown>): Promise<Sent> {
+async function post(url: string, token: string, order: Record<string, unknown>): Promise<Sent> {
   const sentAt = Date.now();
   const response = await fetch(`${url}/orders`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
     body: JSON.stringify(order),
   });
   if (response.status !== 202) throw new Error(`POST answered ${response.status}`);
@@ -130,12 +130,14 @@ async function waitProcessed(telemetry: LocalTelemetry, target: number, label: s
 }
 
 /** POST to record visible, from the record's own processedAt. */
-async function latencies(url: string, sent: Sent[]): Promise<number[]> {
+async function latencies(url: string, token: string, sent: Sent[]): Promise<number[]> {
   const bySubmission = new Map(sent.map((s) => [s.submissionId, s.sentAt]));
   const ids = [...new Set(sent.map((s) => s.id))];
   const samples: number[] = [];
   await pool(ids, 16, async (id) => {
-    const body = (await (await fetch(`${url}/orders/${id}`)).json()) as {
+    const body = (await (
+      await fetch(`${url}/orders/${id}`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as {
       order: { submissionId: string; processedAt: string };
     };
     const sentAt = bySubmission.get(body.order.submissionId);
@@ -181,6 +183,8 @@ export async function endToEnd(
     const tag = Date.now().toString(36);
     const fixture = sagaFixture(options.orders + options.fixedRate * options.fixedSeconds, tag);
     await setUpSagaFixture(system.url, adminToken, fixture);
+    // A channel's JWT, checked by the local gateway on every request, as deployed.
+    const channelToken = await system.issuer.mint({ kind: "channel", subject: "bench" });
     // Flat out: every order as fast as the concurrency allows.
     const orders = orderMix(options.orders, `bench-${tag}`, fixture);
     const base = processedCount(telemetry.counters);
@@ -189,14 +193,14 @@ export async function endToEnd(
     const show = progress("end to end: submitting");
     const started = Date.now();
     await pool(orders, options.concurrency, async (order) => {
-      sent.push(await post(system.url, order));
+      sent.push(await post(system.url, channelToken, order));
       show(sent.length, orders.length);
     });
     const acceptedAt = Date.now();
     const doneAt = await waitProcessed(telemetry, base + orders.length, "end to end: processing");
     const confirmed = (telemetry.counters.OrdersConfirmed ?? 0) - confirmedBase;
     const validOriginals = orders.filter((_, i) => i % 10 < 8 || i === 9).length;
-    const flat = await latencies(system.url, sent);
+    const flat = await latencies(system.url, channelToken, sent);
 
     // Fixed offered load: one order every 1000/rate ms, not waiting for answers.
     // (fixedSeconds 0: a repeat run that measures throughput only.)
@@ -210,12 +214,12 @@ export async function endToEnd(
       const due = fixedStart + i * gap;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      fixedSent.push(post(system.url, order));
+      fixedSent.push(post(system.url, channelToken, order));
       showFixed(i + 1, fixedOrders.length);
     }
     const fixedResults = await Promise.all(fixedSent);
     await waitProcessed(telemetry, fixedBase + fixedOrders.length, "fixed load: processing");
-    const fixed = await latencies(system.url, fixedResults);
+    const fixed = await latencies(system.url, channelToken, fixedResults);
 
     return {
       orders: orders.length,

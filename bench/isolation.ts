@@ -64,10 +64,12 @@ async function measure(isolation: Isolation, orders: number, requests: number): 
     log: () => undefined,
   });
   try {
+    // A channel's JWT, checked by the local gateway on every request, as deployed.
+    const token = await system.issuer.mint({ kind: "channel", subject: "bench" });
     const post = async (order: object) => {
       const response = await fetch(`${system.url}/orders`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
         body: JSON.stringify(order),
       });
       await response.arrayBuffer();
