@@ -55,17 +55,19 @@ const callers = api.addAuthorizer({
 });
 
 const declared = routes.map((route) =>
-  api.route(`${route.method} ${route.path}`, {
-    handler: route.handler,
-    ...(route.access === "public"
-      ? {}
-      : { auth: { jwt: { authorizer: callers.id, scopes: routeScopes(route.access) } } }),
-    link: route.links.map((name) => linkables[name]),
-    timeout: `${route.timeoutSeconds} seconds`,
-    memory: `${route.memoryMb} MB`,
-    permissions: permissionsFor(route),
-    ...reserved(route),
-    ...runtime,
-  }),
+  api.route(
+    `${route.method} ${route.path}`,
+    {
+      handler: route.handler,
+      link: route.links.map((name) => linkables[name]),
+      timeout: `${route.timeoutSeconds} seconds`,
+      memory: `${route.memoryMb} MB`,
+      permissions: permissionsFor(route),
+      ...reserved(route),
+      ...runtime,
+    },
+    // The route's own arguments, not the function's: who may call it.
+    route.access === "public" ? {} : { auth: { jwt: { authorizer: callers.id, scopes: routeScopes(route.access) } } },
+  ),
 );
 routesDeclared(declared.map((route) => route.nodes.route));
