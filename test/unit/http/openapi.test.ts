@@ -42,6 +42,8 @@ describe("OpenAPI document", () => {
       const key = `${route.method} ${route.path}`;
       expect(operation?.security, key).toEqual(expected[route.access]);
       if (route.access !== "public") expect(Object.keys(operation?.responses ?? {}), key).toContain("403");
+      // Every route is throttled, so every operation may answer 429.
+      expect(Object.keys(operation?.responses ?? {}), key).toContain("429");
     }
   });
 

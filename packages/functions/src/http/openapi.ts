@@ -122,7 +122,7 @@ export function openApiDocument() {
   const components = Object.fromEntries(
     Object.entries(schemas).map(([id, { $schema: _, id: __, ...schema }]) => [id, schema]),
   );
-  return {
+  return withThrottling({
     openapi: "3.1.0",
     info: {
       title: "orders",
@@ -379,7 +379,27 @@ export function openApiDocument() {
         },
       },
     },
-  };
+  });
+}
+
+const HTTP_METHODS = new Set(["get", "put", "post", "delete", "patch"]);
+
+/**
+ * Every route is throttled ([Limits] in the README): each operation may answer
+ * 429, from the gateway before any function runs.
+ */
+function withThrottling<T extends { paths: Record<string, Record<string, unknown>> }>(document: T): T {
+  for (const item of Object.values(document.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (!HTTP_METHODS.has(method)) continue;
+      const { responses } = operation as { responses: Record<string, unknown> };
+      responses["429"] = {
+        description:
+          'Past the route\'s throttle. Locally RATE_LIMITED with Retry-After; deployed, API Gateway\'s own {"message":"Too Many Requests"}',
+      };
+    }
+  }
+  return document;
 }
 
 /** The DLQ admin API (see the README's "The admin API"): every operation behind the bearer token. */
