@@ -216,3 +216,37 @@ describe("cases the fuzzer found", () => {
     expect(JSON.parse(response.body ?? "null").error).toBe("INVALID_INPUT");
   });
 });
+
+describe("every handler checks its caller itself, as the manifest's access says (#16)", () => {
+  const customer = { kind: "customer", subject: "mallory", account: "2222222" } as const;
+  const channel = { kind: "channel", subject: "some-shop" } as const;
+  const eventFor = (route: (typeof routes)[number], caller: Parameters<typeof apiEvent>[0]["caller"]) => ({
+    ...apiEvent({ method: route.method, path: route.path, caller }),
+    pathParameters: Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1], "1111111"])),
+  });
+
+  it.each(routes.filter((route) => route.access !== "public").map((route) => [`${route.method} ${route.path}`, route]))(
+    "%s: 401 with no credential at all, even if the gateway let one through",
+    async (key, route) => {
+      const response = await (handlers.get(key) as Handler)(eventFor(route, null), lambdaContext());
+      expect(response.statusCode).toBe(401);
+    },
+  );
+
+  it.each(
+    routes.filter((route) => route.access === "operator").map((route) => [`${route.method} ${route.path}`, route]),
+  )("%s: 403 for a customer's or a channel's verified token", async (key, route) => {
+    for (const caller of [customer, channel]) {
+      const response = await (handlers.get(key) as Handler)(eventFor(route, caller), lambdaContext());
+      expect(response.statusCode, caller.kind).toBe(403);
+    }
+  });
+
+  it.each(routes.filter((route) => route.access === "caller").map((route) => [`${route.method} ${route.path}`, route]))(
+    "%s: lets a customer's token in, and shows it nothing of account 1111111 it does not own",
+    async (key, route) => {
+      const response = await (handlers.get(key) as Handler)(eventFor(route, customer), lambdaContext());
+      expect([400, 403, 404, 415]).toContain(response.statusCode);
+    },
+  );
+});
