@@ -1,6 +1,13 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { describe, expect, inject, it } from "vitest";
-import { anOrderWithItems, apiEvent, lambdaContext, postJson, uniqueOrderId } from "../helpers/factories.ts";
+import {
+  anOrderWithItems,
+  apiEvent,
+  lambdaContext,
+  postJson,
+  TEST_OPERATOR,
+  uniqueOrderId,
+} from "../helpers/factories.ts";
 import { DEMO_PAYEE, DEMO_PAYER, localStage, TEST_ADMIN_TOKEN } from "../helpers/local-stage.ts";
 import { queueDepth, queuePump } from "../helpers/queue-pump.ts";
 
@@ -27,7 +34,8 @@ async function call(handler: Handler, event: APIGatewayProxyEventV2) {
   const response = await handler(event, lambdaContext());
   return { status: response.statusCode, body: JSON.parse(response.body ?? "null") };
 }
-const lookup = (id: string) => call(get, apiEvent({ method: "GET", path: `/orders/${id}`, pathParameters: { id } }));
+const lookup = (id: string) =>
+  call(get, apiEvent({ method: "GET", path: `/orders/${id}`, pathParameters: { id }, caller: TEST_OPERATOR }));
 const cancel = (id: string, reason = "customer changed their mind") =>
   call(cancelRoute, { ...postJson(`/orders/${id}/cancel`, { reason }, auth), pathParameters: { id } });
 

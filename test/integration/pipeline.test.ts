@@ -1,7 +1,15 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { DeleteMessageCommand, type Message, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { describe, expect, inject, it } from "vitest";
-import { anOrder, apiEvent, lambdaContext, postJson, sqsEvent, uniqueOrderId } from "../helpers/factories.ts";
+import {
+  anOrder,
+  apiEvent,
+  lambdaContext,
+  postJson,
+  sqsEvent,
+  TEST_OPERATOR,
+  uniqueOrderId,
+} from "../helpers/factories.ts";
 import { localStage } from "../helpers/local-stage.ts";
 import { queueDepth, queuePump } from "../helpers/queue-pump.ts";
 
@@ -22,7 +30,7 @@ async function post(order: unknown) {
 
 async function lookup(id: string) {
   const response = await get(
-    apiEvent({ method: "GET", path: `/orders/${id}`, pathParameters: { id } }),
+    apiEvent({ method: "GET", path: `/orders/${id}`, pathParameters: { id }, caller: TEST_OPERATOR }),
     lambdaContext(),
   );
   return { status: response.statusCode, body: JSON.parse(response.body ?? "null") };
