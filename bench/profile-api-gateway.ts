@@ -7,17 +7,25 @@
  *   the payload-2.0 event built, and the handler's result written back, each
  *   timed in CPU over many calls on in-memory requests (a POST /orders with a
  *   JSON order and a browser's headers; a GET /orders/{id} with a query).
+ * - The local JWT authorizer (packages/local/src/jwt-authorizer.ts): one
+ *   caller's ES256 token checked as API Gateway checks it, per request.
  * - The reference: a keep-alive HTTP round trip on loopback to a bare
  *   node:http server that reads the body and answers 202, client and server
  *   in this process, in CPU per request.
  *
  * `node bench/profile-api-gateway.ts` prints the figures.
  */
+
+import { mkdtempSync } from "node:fs";
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { routes } from "../infra/manifest.ts";
 import { readBody, routeMatcher, toApiEvent, writeResult } from "../packages/local/src/api-gateway.ts";
+import { authorize } from "../packages/local/src/jwt-authorizer.ts";
+import { issuerKeyFile, LocalIssuer } from "../packages/local/src/local-issuer.ts";
 import { round } from "./stats.ts";
 
 const ORDER = JSON.stringify({
@@ -128,6 +136,9 @@ export async function apiGatewayOverhead(calls = 20_000) {
   const readBodyUs = Math.max(0, readUs - drainUs);
   const adapterUs = matchUs + readBodyUs + postEvent + writeUs;
   const roundTripUs = await bareRoundTrip(Math.min(calls, 5000));
+  const issuer = await LocalIssuer.open(issuerKeyFile(mkdtempSync(join(tmpdir(), "bench-issuer-"))));
+  const bearer = `Bearer ${await issuer.mint({ kind: "channel", subject: "bench" })}`;
+  const jwtUs = await perCall(Math.min(calls, 5000), () => authorize("caller", bearer, issuer));
   return {
     matchUs: round(matchUs, 2),
     readBodyUs: round(readBodyUs, 2),
@@ -137,6 +148,7 @@ export async function apiGatewayOverhead(calls = 20_000) {
     adapterUs: round(adapterUs, 1),
     bareRoundTripUs: round(roundTripUs, 1),
     adapterShare: round(adapterUs / (adapterUs + roundTripUs), 3),
+    jwtCheckUs: round(jwtUs, 1),
   };
 }
 

@@ -255,6 +255,11 @@ const rows: [string, string, string][] = [
     "",
   ],
   [
+    "local JWT check (ES256, as API Gateway's authorizer) per request / bare HTTP round trip",
+    `${apiGateway.jwtCheckUs} / ${apiGateway.bareRoundTripUs} µs (×${round(apiGateway.jwtCheckUs / apiGateway.bareRoundTripUs, 2)})`,
+    "",
+  ],
+  [
     "local isolation: workers / in process (orders/s; API req/s)",
     `${isolation.workers.ordersPerSecond} / ${isolation.inProcess.ordersPerSecond} (×${isolation.ordersRatio}); ${isolation.workers.requestsPerSecond} / ${isolation.inProcess.requestsPerSecond} (×${isolation.requestsRatio})`,
     "",
