@@ -43,7 +43,6 @@ const client = adminClient({
   token: values.token,
   name: "dlq",
   errorExitCode: 1,
-  headers: { "x-operator": "dlq-cli" },
 });
 const { fail } = client;
 const api = <T>(method: string, path: string, body?: unknown) => client.call<T>(method, path, body);

@@ -22,7 +22,7 @@ export interface ClientOptions {
   name: string;
   /** The exit code of an HTTP or connection error. */
   errorExitCode: number;
-  /** Headers sent with every request besides the token's, e.g. `x-operator` for the audit log. */
+  /** Headers sent with every request besides the token's. (The audit names the token's operator, not a header.) */
   headers?: Record<string, string>;
 }
 
