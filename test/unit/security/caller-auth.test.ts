@@ -80,6 +80,13 @@ describe("authenticate", () => {
     expect((await call("caller", event)).status).toBe(403);
   });
 
+  it("reads an scp list as API Gateway hands it on, one bracketed string", async () => {
+    const event = withCaller(null);
+    const claims = { sub: "ops", scp: "[orders:operator email]" };
+    (event.requestContext as unknown as Record<string, unknown>).authorizer = { jwt: { claims, scopes: null } };
+    expect((await call("operator", event)).status).toBe(200);
+  });
+
   it("reads an scp list as some issuers write the scopes", async () => {
     const event = withCaller(null);
     const claims = { ...claimsOf(ops), scope: undefined, scp: ["orders:operator"] };

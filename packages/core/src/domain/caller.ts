@@ -34,12 +34,17 @@ export function submitterOf(caller: Caller): string {
   return `${caller.kind}:${caller.subject}`;
 }
 
-/** The scopes a token carries: OAuth's space-separated `scope`, or an `scp` list as some issuers write it. */
+/**
+ * The scopes a token carries: OAuth's space-separated `scope`, or an `scp` list
+ * as some issuers write it. API Gateway hands a list claim on as one string,
+ * `[a b]`: the brackets are dropped.
+ */
 export function scopesOf(claims: Readonly<Record<string, unknown>>): string[] {
   const { scope, scp } = claims;
-  if (typeof scope === "string") return scope.split(" ").filter(Boolean);
+  const words = (text: string) => text.replace(/^\[(.*)\]$/, "$1").split(" ").filter(Boolean);
+  if (typeof scope === "string") return words(scope);
   if (Array.isArray(scp)) return scp.filter((item): item is string => typeof item === "string");
-  if (typeof scp === "string") return scp.split(" ").filter(Boolean);
+  if (typeof scp === "string") return words(scp);
   return [];
 }
 
