@@ -13,7 +13,7 @@ afterEach(async () => {
 /** A server that throttles the first `throttled` requests, then answers 200; what it saw. */
 async function throttlingServer(throttled: number, retryAfter?: string) {
   const seen: { method: string; at: number; body: string }[] = [];
-  server = createServer((request, response) => {
+  const listening = createServer((request, response) => {
     let body = "";
     request.on("data", (chunk) => {
       body += chunk;
@@ -31,8 +31,9 @@ async function throttlingServer(throttled: number, retryAfter?: string) {
       response.end(JSON.stringify({ ok: true }));
     });
   });
-  await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server?.address() as AddressInfo).port}`, seen };
+  server = listening;
+  await new Promise<void>((resolve) => listening.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(listening.address() as AddressInfo).port}`, seen };
 }
 
 describe("the CLIs' admin client under throttling (issue #16)", () => {

@@ -41,7 +41,11 @@ export function submitterOf(caller: Caller): string {
  */
 export function scopesOf(claims: Readonly<Record<string, unknown>>): string[] {
   const { scope, scp } = claims;
-  const words = (text: string) => text.replace(/^\[(.*)\]$/, "$1").split(" ").filter(Boolean);
+  const words = (text: string) =>
+    text
+      .replace(/^\[(.*)\]$/, "$1")
+      .split(" ")
+      .filter(Boolean);
   if (typeof scope === "string") return words(scope);
   if (Array.isArray(scp)) return scp.filter((item): item is string => typeof item === "string");
   if (typeof scp === "string") return words(scp);
