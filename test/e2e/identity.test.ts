@@ -56,6 +56,16 @@ async function settled(id: string, operator: string): Promise<Answer> {
   throw new Error(`order ${id} did not settle`);
 }
 
+/** Waits until OrdersQueue holds nothing: whatever was queued has been processed. */
+async function drained(): Promise<void> {
+  for (let tries = 0; tries < 100; tries++) {
+    const metrics = await call("GET", "/_local/metrics");
+    if (metrics.body.queues.OrdersQueue === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error("OrdersQueue did not drain");
+}
+
 const tokens = {} as Record<"payer" | "payee" | "small" | "atm" | "web" | "ops", string>;
 
 beforeAll(async () => {
@@ -90,48 +100,60 @@ describe("callers' identities, against npm start", () => {
     const expired = token("--operator", "alice", "--ttl", "1");
     await new Promise((resolve) => setTimeout(resolve, 7_000));
     for (const bearer of [undefined, "a.b.c", expired, otherIssuer]) {
-      const answer = await call("POST", "/orders", bearer, order("id-401", "1111111"));
+      const answer = await call("POST", "/orders", bearer, order("1111111-401", "1111111"));
       expect(answer.status, String(bearer)).toBe(401);
       expect(answer.headers.get("www-authenticate")).toBe("Bearer");
     }
-    expect((await call("GET", "/orders/id-401", tokens.ops)).status).toBe(404);
+    await drained();
+    expect((await call("GET", "/orders/1111111-401", tokens.ops)).status).toBe(404);
   });
 
   it("lets a customer pay only from its own account: 403 and nothing recorded otherwise", async () => {
-    const refused = await call("POST", "/orders", tokens.small, order("id-stolen", "1111111", 10, "2222222"));
+    const refused = await call("POST", "/orders", tokens.small, order("2222222-stolen", "1111111", 10, "2222222"));
     expect(refused.status).toBe(403);
     expect(refused.body.error).toBe("FORBIDDEN");
-    const paid = await call("POST", "/orders", tokens.payer, order("id-own", "1111111"));
+    const paid = await call("POST", "/orders", tokens.payer, order("1111111-own", "1111111"));
     expect(paid.status).toBe(202);
-    expect((await settled("id-own", tokens.ops)).body.order.status).toBe("CONFIRMED");
-    expect((await call("GET", "/orders/id-stolen", tokens.ops)).status).toBe(404);
+    expect((await settled("1111111-own", tokens.ops)).body.order.status).toBe("CONFIRMED");
+    await drained();
+    expect((await call("GET", "/orders/2222222-stolen", tokens.ops)).status).toBe(404);
   });
 
   it("shows an order to its payer, its payee and the operator, and to nobody else, who gets the 404 of a missing order", async () => {
-    await call("POST", "/orders", tokens.payer, order("id-seen", "1111111"));
-    await settled("id-seen", tokens.ops);
-    expect((await call("GET", "/orders/id-seen", tokens.ops)).body.sight).toBe("full");
-    expect((await call("GET", "/orders/id-seen", tokens.payer)).body.sight).toBe("payer");
-    const payee = await call("GET", "/orders/id-seen", tokens.payee);
+    await call("POST", "/orders", tokens.payer, order("1111111-seen", "1111111"));
+    await settled("1111111-seen", tokens.ops);
+    expect((await call("GET", "/orders/1111111-seen", tokens.ops)).body.sight).toBe("full");
+    expect((await call("GET", "/orders/1111111-seen", tokens.payer)).body.sight).toBe("payer");
+    const payee = await call("GET", "/orders/1111111-seen", tokens.payee);
     expect(payee.body).toEqual({ sight: "payee", order: expect.any(Object), duplicates: [], notifications: [] });
-    const hidden = await call("GET", "/orders/id-seen", tokens.small);
-    const missing = await call("GET", "/orders/id-nosuch", tokens.small);
+    expect(payee.body.order).toMatchObject({
+      id: "1111111-seen",
+      status: "CONFIRMED",
+      amount: 10,
+      fromAccount: "1111111",
+      toAccount: "7777777",
+    });
+    expect(payee.body.order).not.toHaveProperty("failure");
+    const hidden = await call("GET", "/orders/1111111-seen", tokens.small);
+    const missing = await call("GET", "/orders/1111111-nosuch", tokens.small);
     expect(hidden.status).toBe(404);
-    expect(hidden.text.replaceAll("id-seen", "ID")).toBe(missing.text.replaceAll("id-nosuch", "ID"));
+    expect(hidden.text.replaceAll("1111111-seen", "ID")).toBe(missing.text.replaceAll("1111111-nosuch", "ID"));
   });
 
   it("never shows the payee the payer's balance: not in the order, not in its listing", async () => {
-    await call("POST", "/orders", tokens.small, order("id-short", "2222222", 580));
-    const seen = await settled("id-short", tokens.ops);
+    await call("POST", "/orders", tokens.small, order("2222222-short", "2222222", 580));
+    const seen = await settled("2222222-short", tokens.ops);
     expect(seen.body.order.failure).toMatchObject({ code: "INSUFFICIENT_FUNDS", details: { available: 100 } });
-    expect((await call("GET", "/orders/id-short", tokens.small)).body.order.failure.code).toBe("INSUFFICIENT_FUNDS");
-    const payee = await call("GET", "/orders/id-short", tokens.payee);
+    expect((await call("GET", "/orders/2222222-short", tokens.small)).body.order.failure.code).toBe(
+      "INSUFFICIENT_FUNDS",
+    );
+    const payee = await call("GET", "/orders/2222222-short", tokens.payee);
     expect(payee.text).not.toContain("INSUFFICIENT_FUNDS");
     expect(payee.text).not.toContain('"available"');
     const listing = await call("GET", "/accounts/7777777/orders?role=payee&limit=50", tokens.payee);
     expect(listing.status).toBe(200);
-    const row = listing.body.orders.find((listed: { id: string }) => listed.id === "id-short");
-    expect(row).toMatchObject({ id: "id-short", status: "FAILED" });
+    const row = listing.body.orders.find((listed: { id: string }) => listed.id === "2222222-short");
+    expect(row).toMatchObject({ id: "2222222-short", status: "FAILED" });
     expect(row).not.toHaveProperty("failure");
   });
 
@@ -142,7 +164,7 @@ describe("callers' identities, against npm start", () => {
     expect((await call("GET", "/orders/id-atm", tokens.atm)).body.sight).toBe("payer");
     expect((await call("GET", "/orders/id-atm", tokens.payer)).body.sight).toBe("payer");
     expect((await call("GET", "/orders/id-atm", tokens.web)).status).toBe(404);
-    expect((await call("GET", "/orders/id-own", tokens.atm)).status).toBe(404);
+    expect((await call("GET", "/orders/1111111-own", tokens.atm)).status).toBe(404);
   });
 
   it("scopes Idempotency-Key per caller: two channels' same key are two keys", async () => {
@@ -174,5 +196,22 @@ describe("callers' identities, against npm start", () => {
       expect((await call("PUT", "/inventory/KB-01", bearer, { onHand: 1 })).status).toBe(403);
     }
     expect((await call("GET", "/admin/dlq/depth", tokens.ops)).status).toBe(200);
+  });
+
+  it("keeps each customer's order ids its own: another's prefix is refused, so no id can be taken from its owner", async () => {
+    const squat = await call("POST", "/orders", tokens.small, order("1111111-next", "2222222", 1));
+    expect(squat.status).toBe(400);
+    expect(squat.body.details[0]).toMatchObject({ field: "id", code: "not_owned" });
+  });
+
+  it("shows the payer which sku fell short, never how much stock is left: not in the failure, not in the saga log", async () => {
+    const short = { ...order("1111111-gpu", "1111111", 1500), items: [{ sku: "GPU-9", quantity: 3, unitPrice: 500 }] };
+    await call("POST", "/orders", tokens.payer, short);
+    const full = await settled("1111111-gpu", tokens.ops);
+    expect(full.body.order.failure.code).toBe("OUT_OF_STOCK");
+    expect(full.text).toContain("available");
+    const payer = await call("GET", "/orders/1111111-gpu", tokens.payer);
+    expect(payer.body.order.failure).toMatchObject({ code: "OUT_OF_STOCK", details: [{ sku: "GPU-9", requested: 3 }] });
+    expect(payer.text).not.toContain("available");
   });
 });

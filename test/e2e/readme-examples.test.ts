@@ -334,7 +334,7 @@ describe("the README's examples, against `npm start`", () => {
   });
 
   it("has the README's tokens, one per caller it names", () => {
-    expect(Object.keys(tokens).sort()).toEqual(["OPS", "PAYEE", "PAYER", "SMALL"]);
+    expect(Object.keys(tokens).sort()).toEqual(["OPS", "PAYEE", "PAYER", "SMALL", "WEB"]);
   });
 
   it("answers a stranger's read of order-001 byte for byte as a read of an order that does not exist (#16)", () => {

@@ -45,6 +45,11 @@ export class InMemoryOrderRepository implements OrderRepository {
     return "counted";
   }
 
+  async findOriginal(orderId: string): Promise<OrderRecord | undefined> {
+    const original = this.originals.get(orderId);
+    return original ? structuredClone(original) : undefined;
+  }
+
   async findHistory(orderId: string): Promise<OrderHistory | undefined> {
     const original = this.originals.get(orderId);
     if (!original) return undefined;

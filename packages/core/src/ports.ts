@@ -48,6 +48,8 @@ export interface OrderRepository {
    * counted twice.
    */
   saveDuplicate(record: DuplicateRecord): Promise<DuplicateOutcome>;
+  /** The original of an order id alone (one read of one item), or undefined. */
+  findOriginal(orderId: string): Promise<OrderRecord | undefined>;
   /** The original and every duplicate of an order id, or undefined. */
   findHistory(orderId: string): Promise<OrderHistory | undefined>;
   /**

@@ -1,8 +1,8 @@
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { handler } from "@orders/functions/api/get-order";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { anOrder, anOrderWithItems, apiEvent, lambdaContext, TEST_OPERATOR } from "../../helpers/factories.ts";
 import { linked } from "../../helpers/linked-resources.ts";
 
@@ -12,6 +12,17 @@ afterEach(() => {
   dynamo.reset();
   s3.reset();
 });
+
+/** The order's partition, as the query reads it; the original alone is read first, by key. */
+let partition: Record<string, unknown>[] = [];
+beforeEach(() => {
+  partition = [];
+  dynamo.on(GetCommand).callsFake(() => ({ Item: partition.find((item) => item.__edb_e__ === "order") }));
+});
+function stored(answer: { Items: Record<string, unknown>[] }) {
+  partition = answer.Items;
+  dynamo.on(QueryCommand).resolves(answer);
+}
 
 const get = (id: string) =>
   handler(
@@ -50,7 +61,7 @@ describe("GET /orders/{id} handler", () => {
     const duplicate = storedItem("orderDuplicate", order, "22222222-2222-4222-8222-222222222222", {
       sameAsOriginal: true,
     });
-    dynamo.on(QueryCommand).resolves({ Items: [original, duplicate] });
+    stored({ Items: [original, duplicate] });
     s3.on(HeadObjectCommand).resolves({});
     // Act
     const response = await get(order.id);
@@ -69,7 +80,7 @@ describe("GET /orders/{id} handler", () => {
 
   it("leaves out jsonUrl while the archive is missing", async () => {
     const order = anOrder();
-    dynamo.on(QueryCommand).resolves({
+    stored({
       Items: [storedItem("order", order, "11111111-1111-4111-8111-111111111111", { s3Key: `orders/${order.id}.json` })],
     });
     s3.on(HeadObjectCommand).rejects(Object.assign(new Error("not found"), { name: "NotFound" }));
@@ -104,7 +115,7 @@ describe("GET /orders/{id} handler", () => {
       { sku: "KB-01", quantity: 2, status: "COMMITTED" },
       { sku: "MS-02", quantity: 1, status: "COMMITTED" },
     ];
-    dynamo.on(QueryCommand).resolves({
+    stored({
       Items: [
         storedItem("order", order, "11111111-1111-4111-8111-111111111111", {
           status: "CONFIRMED",
@@ -141,7 +152,7 @@ describe("GET /orders/{id} handler", () => {
       message: "Not enough stock for GPU-9",
       details: [{ sku: "GPU-9", requested: 3, available: 1 }],
     };
-    dynamo.on(QueryCommand).resolves({
+    stored({
       Items: [
         storedItem("order", order, "11111111-1111-4111-8111-111111111111", {
           status: "FAILED",
@@ -161,7 +172,7 @@ describe("GET /orders/{id} handler", () => {
 
   it("shows a PENDING order without payment or reservations, which the saga writes at its end", async () => {
     const order = anOrder();
-    dynamo.on(QueryCommand).resolves({
+    stored({
       Items: [storedItem("order", order, "11111111-1111-4111-8111-111111111111", { status: "PENDING" })],
     });
     const body = JSON.parse((await get(order.id)).body ?? "null");
@@ -173,7 +184,7 @@ describe("GET /orders/{id} handler", () => {
   });
 
   it("answers 404 with a hint that the order may still be queued", async () => {
-    dynamo.on(QueryCommand).resolves({ Items: [] });
+    stored({ Items: [] });
     const response = await get("missing-1");
     expect(response.statusCode).toBe(404);
     expect(JSON.parse(response.body ?? "null")).toMatchObject({ error: "ORDER_NOT_FOUND" });
@@ -183,9 +194,11 @@ describe("GET /orders/{id} handler", () => {
     const response = await get("bad id");
     expect(response.statusCode).toBe(400);
     expect(dynamo).not.toHaveReceivedCommand(QueryCommand);
+    expect(dynamo).not.toHaveReceivedCommand(GetCommand);
   });
 
   it("answers 503 when the table fails", async () => {
+    dynamo.on(GetCommand).rejects(new Error("ResourceNotFoundException: secret table"));
     dynamo.on(QueryCommand).rejects(new Error("ResourceNotFoundException: secret table"));
     const response = await get("some-id");
     expect(response.statusCode).toBe(503);

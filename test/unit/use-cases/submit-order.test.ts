@@ -94,7 +94,7 @@ describe("submitOrder", () => {
 
     it("queues a customer's order from its own account, stamped with who submitted it", async () => {
       const queue = new InMemoryOrderQueue();
-      await submitOrder({ caller: customer, body: anOrder({ fromAccount: "1111111" }) }, { queue });
+      await submitOrder({ caller: customer, body: anOrder({ id: "1111111-a", fromAccount: "1111111" }) }, { queue });
       expect(queue.messages[0]?.submittedBy).toBe("customer:alice");
     });
 

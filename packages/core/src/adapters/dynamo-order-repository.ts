@@ -69,6 +69,14 @@ export class DynamoOrderRepository implements OrderRepository {
     };
   }
 
+  findOriginal(orderId: string): Promise<OrderRecord | undefined> {
+    const { order } = this.#service.entities;
+    return guarded("table", "read original", async () => {
+      const { data } = await order.get({ orderId }).go(RAW_ERRORS);
+      return data ? toRecord(data) : undefined;
+    });
+  }
+
   claimOriginal(record: OrderRecord): Promise<ClaimResult> {
     const { order } = this.#service.entities;
     return guarded("table", "claim original", async () => {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import * as z from "zod/mini";
+import { failureFor } from "./access.ts";
 import { AccountIdSchema } from "./admin-inputs.ts";
 import { PoisonMessageError } from "./errors.ts";
 import { fromCents } from "./money.ts";
@@ -78,10 +79,10 @@ function snapshot(record: OrderRecord, type: OrderEventType): OrderEvent["order"
   }
 }
 
-/** The failure as a payer may read it: an operator's discard reason stays inside. */
+/** The failure as the payer may read it (domain/access.ts): an operator's discard reason stays inside. */
 function customerFailure(failure: NonNullable<OrderRecord["failure"]>): { code: string; message: string } {
-  if (failure.code === "DISCARDED") return { code: failure.code, message: "The order was stopped by an operator" };
-  return { code: failure.code, message: failure.message };
+  const seen = failureFor("payer", failure) ?? failure;
+  return { code: seen.code, message: seen.message };
 }
 
 function eventOf(record: OrderRecord, type: OrderEventType, occurredAt: string): OrderEvent {

@@ -27,9 +27,12 @@ export async function getOrder(rawId: string, caller: Caller, deps: GetOrderDeps
   if (!id.success) {
     throw new InvalidInputError("The order id is malformed", { details: id.error.issues.map(toDetail) });
   }
+  // The original alone first: a hidden order costs the same one read as a missing one, so timing tells nothing.
+  const original = await deps.repository.findOriginal(id.data);
+  const sight = original ? orderSight(caller, original) : undefined;
+  if (!sight) throw orderNotFound(id.data);
   const history = await deps.repository.findHistory(id.data);
-  const sight = history ? orderSight(caller, history.original) : undefined;
-  if (!history || !sight) throw orderNotFound(id.data);
+  if (!history) throw orderNotFound(id.data);
   const { s3Key } = history.original;
   const jsonUrl = s3Key && sight !== "payee" ? await deps.archive.downloadUrl(s3Key) : undefined;
   return { ...history, jsonUrl, sight };

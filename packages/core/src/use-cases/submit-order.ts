@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { assertMayPayFrom } from "../domain/access.ts";
+import { assertMayPayFrom, assertMayUseId } from "../domain/access.ts";
 import { type Caller, submitterOf } from "../domain/caller.ts";
 import { BodyNotObjectError, InvalidInputError } from "../domain/errors.ts";
 import { type Channel, ChannelSchema, type OrderMessage, SubmitOrderBodySchema } from "../domain/order.ts";
@@ -49,6 +49,7 @@ export async function submitOrder(input: SubmitOrderInput, deps: SubmitOrderDeps
   }
   const order = parsed.data;
   assertMayPayFrom(input.caller, order.fromAccount);
+  assertMayUseId(input.caller, order.id);
   const message: OrderMessage = {
     submissionId: (deps.newSubmissionId ?? randomUUID)(),
     receivedAt: (deps.clock ?? systemClock).now().toISOString(),

@@ -1,4 +1,4 @@
-import { failureFor, type OrderSight } from "@orders/core/domain/access";
+import { cancellationFor, failureFor, type OrderSight, sagaFor } from "@orders/core/domain/access";
 import { fromCents } from "@orders/core/domain/money";
 import type { OrderRecord } from "@orders/core/domain/order";
 import type { OrderLookup } from "@orders/core/use-cases/get-order";
@@ -17,7 +17,7 @@ function orderView(record: OrderRecord, sight: OrderSight): OrderView {
     ...("items" in sent ? { items: sent.items } : {}),
     status: record.status,
     ...(failure ? { failure } : {}),
-    ...(record.cancellation ? { cancellation: record.cancellation } : {}),
+    ...(record.cancellation ? { cancellation: cancellationFor(sight, record.cancellation) } : {}),
     ...(record.refunded ? { refunded: true } : {}),
     valid: record.valid,
     isDuplicate: record.isDuplicate,
@@ -29,12 +29,12 @@ function orderView(record: OrderRecord, sight: OrderSight): OrderView {
 }
 
 /** What the saga wrote on the original: its payment in currency units, the reservations, the log oldest first. */
-function fulfilmentView({ payment, reservations, saga }: OrderRecord) {
+function fulfilmentView({ payment, reservations, saga }: OrderRecord, sight: OrderSight) {
   return {
     ...(payment ? { payment: { status: payment.status, amount: fromCents(payment.amountCents) } } : {}),
     ...(reservations ? { reservations } : {}),
     // Each run appends its entries as it ends, and runs may overlap: order by time (the sort is stable).
-    ...(saga ? { saga: [...saga].sort((a, b) => a.at.localeCompare(b.at)) } : {}),
+    ...(saga ? { saga: sagaFor(sight, [...saga].sort((a, b) => a.at.localeCompare(b.at))) } : {}),
   };
 }
 
@@ -55,7 +55,7 @@ export function orderLookupBody(lookup: OrderLookup): OrderLookupBody {
     })),
     ...(lookup.duplicatesNotStored ? { duplicatesNotStored: lookup.duplicatesNotStored } : {}),
     ...(lookup.jsonUrl ? { jsonUrl: lookup.jsonUrl } : {}),
-    ...fulfilmentView(lookup.original),
+    ...fulfilmentView(lookup.original, sight),
     notifications: lookup.notifications.map(({ orderId: _order, leaseUntil: _lease, ...notification }) => notification),
   };
 }
