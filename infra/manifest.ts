@@ -5,7 +5,7 @@
  * cannot drift.
  */
 
-import { SCOPE_OF } from "../packages/core/src/domain/caller.ts";
+import { SCOPE_OF } from "@orders/core/domain/caller";
 
 export type LinkName =
   | "OrdersTable"

@@ -1,4 +1,4 @@
-import { IDEMPOTENCY_EXPIRY_ATTRIBUTE, tableDesign } from "../packages/core/src/entities/table-design.ts";
+import { IDEMPOTENCY_EXPIRY_ATTRIBUTE, tableDesign } from "@orders/core/entities/table-design";
 import "./boundary.ts";
 import "./links.ts";
 

@@ -1,4 +1,4 @@
-import { type FunctionSpec, type LinkName, ordersConfig } from "../../../infra/manifest.ts";
+import { type FunctionSpec, type LinkName, ordersConfig } from "@orders/infra/manifest";
 import type { LocalResources } from "./provision.ts";
 
 export interface Endpoints {

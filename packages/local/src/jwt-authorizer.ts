@@ -1,5 +1,5 @@
 import { scopesOf } from "@orders/core/domain/caller";
-import { type RouteAccess, routeScopes } from "../../../infra/manifest.ts";
+import { type RouteAccess, routeScopes } from "@orders/infra/manifest";
 import type { LocalIssuer } from "./local-issuer.ts";
 
 export type AuthorizerVerdict =

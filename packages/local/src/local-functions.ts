@@ -1,4 +1,4 @@
-import type { FunctionSpec, RouteSpec } from "../../../infra/manifest.ts";
+import type { FunctionSpec, RouteSpec } from "@orders/infra/manifest";
 
 /** A function of the manifest, under the name the local runtime gives it. */
 export interface LocalFunction {

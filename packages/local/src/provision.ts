@@ -18,9 +18,9 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { listingKeys } from "@orders/core/adapters/table-writes";
+import { listingKeys } from "@orders/core/entities/listing-keys";
 import { type TableDesign, tableDesign } from "@orders/core/entities/table-design";
-import { queues, topics } from "../../../infra/manifest.ts";
+import { queues, topics } from "@orders/infra/manifest";
 
 export interface ProvisionClients {
   dynamo: DynamoDBClient;

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { RouteSpec, Throttle } from "../../../infra/manifest.ts";
+import type { RouteSpec, Throttle } from "@orders/infra/manifest";
 
 /** Milliseconds since some fixed point: `Date.now` in the runtime, a hand-moved clock in tests. */
 export type Clock = () => number;

@@ -1,5 +1,5 @@
+import type { RouteSpec } from "@orders/infra/manifest";
 import type { APIGatewayProxyResultV2 } from "aws-lambda";
-import type { RouteSpec } from "../../../infra/manifest.ts";
 import { readBody, routeMatcher, toApiEvent, withClaims, writeGatewayError, writeResult } from "./api-gateway.ts";
 import type { Invokers } from "./invokers.ts";
 import { authorize } from "./jwt-authorizer.ts";

@@ -4,7 +4,6 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import type { SQSBatchResponse } from "aws-lambda";
 import {
   routes as manifestRoutes,
   schedules as manifestSchedules,
@@ -14,7 +13,8 @@ import {
   type SubscriptionSpec,
   type Throttle,
   throttling,
-} from "../../../infra/manifest.ts";
+} from "@orders/infra/manifest";
+import type { SQSBatchResponse } from "aws-lambda";
 import { type Emulators, listen, startEmulators } from "./emulators.ts";
 import { localCredentials } from "./environment.ts";
 import { QueueEventSource } from "./event-source.ts";

@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { FunctionSpec } from "../../../infra/manifest.ts";
+import type { FunctionSpec } from "@orders/infra/manifest";
 import type { FaultSwitch } from "./faults.ts";
 import type { CallCounts } from "./sdk-instrumentation.ts";
 import type { FromWorker, SerializedError, ToWorker, WorkerSetup } from "./worker-protocol.ts";

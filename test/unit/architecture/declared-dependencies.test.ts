@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
-import { join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "../../..");
@@ -12,10 +12,16 @@ interface Manifest {
   peerDependencies?: Record<string, string>;
 }
 
+/** The folders the root package.json names as workspaces (`packages/*` and plain folders). */
 function workspacePackages(): string[] {
-  return readdirSync(join(root, "packages"), { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => join("packages", entry.name));
+  const { workspaces } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { workspaces: string[] };
+  return workspaces.flatMap((pattern) =>
+    pattern.endsWith("/*")
+      ? readdirSync(join(root, pattern.slice(0, -2)), { withFileTypes: true })
+          .filter((entry) => entry.isDirectory())
+          .map((entry) => join(pattern.slice(0, -2), entry.name))
+      : [pattern],
+  );
 }
 
 function sourceFiles(dir: string): string[] {
@@ -80,5 +86,21 @@ describe("every workspace package declares what it imports", () => {
 
     // Assert
     expect([...new Set(undeclared)]).toEqual([]);
+  });
+
+  it.each(packages)("%s reaches no file outside its folder by a relative path", (dir) => {
+    // Arrange
+    const files = sourceFiles(dir);
+
+    // Act
+    const escapes = files.flatMap((file) =>
+      specifiersOf(file)
+        .filter((specifier) => specifier.startsWith("."))
+        .filter((specifier) => relative(dir, join(dirname(file), specifier)).startsWith(".."))
+        .map((specifier) => `${file} imports ${specifier}`),
+    );
+
+    // Assert
+    expect(escapes).toEqual([]);
   });
 });

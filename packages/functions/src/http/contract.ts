@@ -59,7 +59,12 @@ export const OrderViewSchema = z
           "A cancelled one goes CANCELLING, then CANCELLED. ACCEPTED: a valid original recorded before fulfilment existed.",
       }),
     failure: z.optional(OrderFailureSchema),
-    cancellation: z.optional(z.object({ reason: z.string(), requestedAt: z.iso.datetime() })),
+    cancellation: z.optional(
+      z.object({
+        reason: z.optional(z.string().register(z.globalRegistry, { description: "Not shown to the payee" })),
+        requestedAt: z.iso.datetime(),
+      }),
+    ),
     refunded: z.optional(
       z.boolean().register(z.globalRegistry, {
         description: "Cancelled after it was confirmed: the payment went back to fromAccount and the stock to onHand",

@@ -34,11 +34,12 @@ export function idempotencyKeyOf(headers: Record<string, string | undefined> | u
 }
 
 /**
- * The key as stored: the caller's identity and the header, so that two
- * callers' keys never meet (JSON, so no choice of text can make two pairs equal).
+ * The key as stored: the caller's identity (a customer's account too, so that
+ * a replay is never answered to a token of another account) and the header,
+ * so that two callers' keys never meet (JSON: no choice of text makes two equal).
  */
 export function callerScopedKey(caller: Caller, key: string): string {
-  return JSON.stringify([submitterOf(caller), key]);
+  return JSON.stringify([submitterOf(caller), caller.kind === "customer" ? caller.account : null, key]);
 }
 
 export interface KeyedOutcome<T> {
