@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RouteSpec } from "@orders/infra/manifest";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from "aws-lambda";
-import type { RouteSpec } from "../../../infra/manifest.ts";
 
 /** API Gateway's own limit on a request body. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
