@@ -339,7 +339,7 @@ function fulfilmentAdminRoutes(): RouteSpec[] {
     ownerOrOperator(admin("GET", "/accounts/{id}/orders", "account-orders", ["OrdersTable"])),
     ownerOrOperator(admin("GET", "/accounts/{id}/entries", "account-entries", ["OrdersTable"])),
     admin("PUT", "/accounts/{id}/webhook", "account-webhook", ["OrdersTable", "OrdersConfig"]),
-    // Admin until customers have identities of their own; the processor does the cancelling.
+    // Operators only: a refund is a decision, not a customer's right here; the processor does the cancelling.
     admin("POST", "/orders/{id}/cancel", "order-cancel", ["OrdersTable", "OrdersQueue"]),
     admin("POST", "/orders/{id}/verify-consistency", "order-verify", ["OrdersTable", "OrdersBucket"]),
     // The full audit reads every sku and account: it gets the DLQ routes' longer timeout.
