@@ -65,6 +65,9 @@ const declared = routes.map((route) =>
       permissions: permissionsFor(route),
       ...reserved(route),
       ...runtime,
+      ...(route.files
+        ? { copyFiles: route.files.map((file) => ({ from: `node_modules/${file}`, to: `node_modules/${file}` })) }
+        : {}),
     },
     // The route's own arguments, not the function's: who may call it.
     route.access === "public" ? {} : { auth: { jwt: { authorizer: callers.id, scopes: routeScopes(route.access) } } },

@@ -30,6 +30,12 @@ export interface FunctionSpec {
    * account's unreserved pool. Each number is argued where it is set.
    */
   reservedConcurrency?: number;
+  /**
+   * Files of npm packages the function reads at run time (`package/file`),
+   * copied beside its bundle as `node_modules/package/file`, where Node's
+   * resolution finds them as it does locally.
+   */
+  files?: readonly string[];
 }
 
 /** API Gateway's token bucket: `ratePerSecond` refills it, `burst` is its size. */
@@ -279,6 +285,24 @@ export const routes: readonly RouteSpec[] = [
     handler: "packages/functions/src/api/openapi.handler",
     access: "public",
     links: [],
+    ...apiFunction,
+  },
+  {
+    method: "GET",
+    path: "/",
+    handler: "packages/functions/src/api/landing.handler",
+    access: "public",
+    links: [],
+    ...apiFunction,
+  },
+  {
+    method: "GET",
+    path: "/docs",
+    handler: "packages/functions/src/api/docs.handler",
+    access: "public",
+    links: [],
+    // Swagger UI's script and stylesheet, served inline by the function (no CDN).
+    files: ["swagger-ui-dist/swagger-ui-bundle.js", "swagger-ui-dist/swagger-ui.css"],
     ...apiFunction,
   },
   {

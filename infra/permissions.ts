@@ -93,6 +93,8 @@ export const FUNCTION_USES: Record<string, Uses> = {
   "api/health": { OrdersTable: ["read"], OrdersBucket: ["list"], OrdersQueue: ["depth"], OrdersDlq: ["depth"] },
   "api/openapi": {},
   "api/console": {},
+  "api/docs": {},
+  "api/landing": {},
   "admin/list-dead-letters": { OrdersTable: ["read"], OrdersDlq: ["depth", "receive"] },
   "admin/dead-letter-depth": { OrdersDlq: ["depth"] },
   "admin/redrive-dead-letters": {

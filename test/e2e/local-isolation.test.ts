@@ -75,7 +75,7 @@ describe("the local runtime runs each function as Lambda would", () => {
 
     // Assert
     expect(timedOut.status).toBe(504);
-    expect(await timedOut.json()).toEqual({ message: "Endpoint request timed out" });
+    expect(await timedOut.json()).toEqual({ error: "GATEWAY_TIMEOUT", message: "Endpoint request timed out" });
     expect(elapsed).toBeLessThan(2_900);
     expect(quick.status).toBe(200);
     expect(lines.some((line) => line.includes("Task timed out after 1.00 seconds"))).toBe(true);
@@ -88,7 +88,7 @@ describe("the local runtime runs each function as Lambda would", () => {
 
     // Assert
     expect(crashed.status).toBe(500);
-    expect(await crashed.json()).toEqual({ message: "Internal Server Error" });
+    expect(await crashed.json()).toEqual({ error: "INTERNAL", message: "Internal Server Error" });
     expect(after.status).toBe(200);
   });
 

@@ -4,12 +4,12 @@ import { TYPES } from "./graph.ts";
 import { loadGraph, STAGES } from "./stages.ts";
 
 /**
- * Issue #16: every route but the three public ones sits behind the JWT
+ * Issue #16: every route but the public ones (five: the landing page, the API reference, health, the document and the console) sits behind the JWT
  * authorizer, with the scopes its caller needs. The expectations are written
  * out here, not read from the manifest, so that a route made public by mistake
  * (or an operator route opened to customers) fails.
  */
-const PUBLIC = ["GET /console", "GET /health", "GET /openapi.json"];
+const PUBLIC = ["GET /", "GET /console", "GET /docs", "GET /health", "GET /openapi.json"];
 const ANY_CALLER = ["orders:channel", "orders:customer", "orders:operator"];
 const OPERATOR = ["orders:operator"];
 /** Routes a customer or a channel may call; the handler decides what each sees. */

@@ -135,6 +135,8 @@ const CALLS: Record<string, Call[]> = {
   ],
   "GET /openapi.json": [],
   "GET /console": [],
+  "GET /docs": [],
+  "GET /": [],
   "GET /admin/dlq": [
     sqs("GetQueueAttributes", "OrdersDlq"),
     ...DLQ_TAKE,

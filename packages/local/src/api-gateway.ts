@@ -142,7 +142,20 @@ export function withClaims(event: APIGatewayProxyEventV2, claims: Record<string,
   Object.assign(event.requestContext, { authorizer: { jwt: { claims, scopes } } });
 }
 
-/** API Gateway's own answers: no route, a refused token, or no handler that can answer. */
+/** The error envelope's code of each of the gateway's own answers. */
+const GATEWAY_ERROR_CODES = {
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  404: "ROUTE_NOT_FOUND",
+  413: "PAYLOAD_TOO_LARGE",
+  500: "INTERNAL",
+  504: "GATEWAY_TIMEOUT",
+} as const;
+
+/**
+ * API Gateway's own answers: no route, a refused token, or no handler that
+ * can answer. In the API's error envelope, with API Gateway's `message`.
+ */
 export function writeGatewayError(
   response: ServerResponse,
   status: 401 | 403 | 404 | 413 | 500 | 504,
@@ -152,5 +165,5 @@ export function writeGatewayError(
     "content-type": "application/json",
     ...(status === 401 ? { "www-authenticate": "Bearer" } : {}),
   });
-  response.end(JSON.stringify({ message }));
+  response.end(JSON.stringify({ error: GATEWAY_ERROR_CODES[status], message }));
 }

@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import type { OrderFailure } from "./fulfilment.ts";
 import { fromCents } from "./money.ts";
-import { OrderIdSchema, type OrderRecord, type OrderStatus } from "./order.ts";
+import { ORDER_STATUSES, OrderIdSchema, type OrderRecord, type OrderStatus } from "./order.ts";
 import { cursorParameter, cursorRefused, limitParameter, readCursor } from "./paging.ts";
 
 /**
@@ -14,15 +14,9 @@ export const LISTING_ROLES = ["payer", "payee"] as const;
 export type ListingRole = (typeof LISTING_ROLES)[number];
 
 /** The statuses an original can have (a duplicate is never listed). */
-export const LISTED_STATUSES = [
-  "PENDING",
-  "CONFIRMED",
-  "FAILED",
-  "CANCELLING",
-  "CANCELLED",
-  "ACCEPTED",
-  "REJECTED",
-] as const satisfies readonly OrderStatus[];
+export const LISTED_STATUSES = ORDER_STATUSES.filter(
+  (status): status is Exclude<OrderStatus, "DUPLICATE"> => status !== "DUPLICATE",
+) as [Exclude<OrderStatus, "DUPLICATE">, ...Exclude<OrderStatus, "DUPLICATE">[]];
 
 export const DEFAULT_LISTING_LIMIT = 20;
 export const MAX_LISTING_LIMIT = 100;

@@ -44,18 +44,24 @@ export const OrderMessageSchema = z.object({
 export type OrderMessage = z.infer<typeof OrderMessageSchema>;
 
 /**
- * A valid original is PENDING while its saga runs, then CONFIRMED or FAILED.
- * ACCEPTED is what originals recorded before fulfilment existed say.
+ * Every status an order record can have, the one list the entity, the API's
+ * contract, the listings and the console take theirs from. A valid original
+ * is PENDING while its saga runs, then CONFIRMED or FAILED; a cancelled one
+ * goes CANCELLING, then CANCELLED. ACCEPTED is what originals recorded before
+ * fulfilment existed say; REJECTED an invalid original; DUPLICATE a later
+ * submission of an id.
  */
-export type OrderStatus =
-  | "PENDING"
-  | "CONFIRMED"
-  | "FAILED"
-  | "CANCELLING"
-  | "CANCELLED"
-  | "ACCEPTED"
-  | "REJECTED"
-  | "DUPLICATE";
+export const ORDER_STATUSES = [
+  "PENDING",
+  "CONFIRMED",
+  "FAILED",
+  "CANCELLING",
+  "CANCELLED",
+  "ACCEPTED",
+  "REJECTED",
+  "DUPLICATE",
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** A customer's request to cancel, kept on the original. */
 export interface Cancellation {

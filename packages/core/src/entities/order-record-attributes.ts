@@ -1,4 +1,4 @@
-import { CHANNELS } from "../domain/order.ts";
+import { CHANNELS, ORDER_STATUSES } from "../domain/order.ts";
 
 /**
  * The attributes shared by originals and duplicates: both are records of one
@@ -30,7 +30,7 @@ export const orderRecordAttributes = {
     },
   },
   status: {
-    type: ["PENDING", "CONFIRMED", "FAILED", "CANCELLING", "CANCELLED", "ACCEPTED", "REJECTED", "DUPLICATE"] as const,
+    type: ORDER_STATUSES,
     required: true,
   },
   s3Key: { type: "string" },

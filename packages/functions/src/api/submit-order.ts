@@ -6,6 +6,7 @@ import { submissionIdempotencyStore } from "../composition/idempotency.ts";
 import { logger } from "../composition/logger.ts";
 import { orderQueue } from "../composition/queues.ts";
 import { adminToken } from "../composition/settings.ts";
+import { MAX_ORDER_BODY_BYTES } from "../http/body-limits.ts";
 import { authenticate, callerOf } from "../http/caller-auth.ts";
 import type { SubmitAccepted } from "../http/contract.ts";
 import { callerScopedKey, idempotencyKeyOf, onceForKey } from "../http/idempotency-key.ts";
@@ -13,7 +14,7 @@ import { httpErrors, jsonBody } from "../http/middleware.ts";
 import { type HttpResponse, json } from "../http/responses.ts";
 
 /** The largest order body accepted, in bytes. */
-export const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_BODY_BYTES = MAX_ORDER_BODY_BYTES;
 
 const deps = { queue: orderQueue() };
 

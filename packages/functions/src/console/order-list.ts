@@ -1,4 +1,4 @@
-import type { ListedOrder as Listed } from "@orders/core/domain/order-listing";
+import { LISTED_STATUSES, type ListedOrder as Listed } from "@orders/core/domain/order-listing";
 import type { Kit } from "./types.ts";
 
 /** The account listing's markup, inside the Orders tab. */
@@ -6,7 +6,7 @@ export const orderListMarkup = `
 <form id="order-list-form" class="toolbar" aria-label="Orders of an account">
   <label>Payer or payee account <input id="list-account" required inputmode="numeric" pattern="[0-9]{7,20}" autocomplete="off"></label>
   <label>Role <select id="list-role"><option value="payer">payer</option><option value="payee">payee</option></select></label>
-  <label>With status <select id="list-status"><option value="">any</option><option>PENDING</option><option>CONFIRMED</option><option>FAILED</option><option>CANCELLING</option><option>CANCELLED</option><option>REJECTED</option></select></label>
+  <label>With status <select id="list-status"><option value="">any</option>${LISTED_STATUSES.map((status) => `<option>${status}</option>`).join("")}</select></label>
   <label>Page size <input id="list-limit" type="number" min="1" max="100" value="20"></label>
   <button type="submit">List orders</button>
 </form>

@@ -3,12 +3,10 @@ import middy from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { logger } from "../composition/logger.ts";
 import { adminToken } from "../composition/settings.ts";
+import { MAX_ADMIN_BODY_BYTES } from "./body-limits.ts";
 import { authenticate, type CallerAccess } from "./caller-auth.ts";
 import { httpErrors, jsonBody } from "./middleware.ts";
 import type { HttpResponse } from "./responses.ts";
-
-/** Admin bodies are small: an order, a list of ids or a reason. */
-const MAX_ADMIN_BODY_BYTES = 256 * 1024;
 
 /**
  * An admin route: logged, authenticated, errors mapped, and a JSON body when

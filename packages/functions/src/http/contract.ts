@@ -1,5 +1,5 @@
 import { DepositBodySchema, SetStockBodySchema } from "@orders/core/domain/admin-inputs";
-import { ChannelSchema, SubmitOrderBodySchema } from "@orders/core/domain/order";
+import { ChannelSchema, ORDER_STATUSES, SubmitOrderBodySchema } from "@orders/core/domain/order";
 import * as z from "zod/mini";
 
 /**
@@ -51,13 +51,11 @@ export const OrderViewSchema = z
         description: "As submitted; [{sku, quantity, unitPrice}] when valid",
       }),
     ),
-    status: z
-      .enum(["PENDING", "CONFIRMED", "FAILED", "CANCELLING", "CANCELLED", "ACCEPTED", "REJECTED", "DUPLICATE"])
-      .register(z.globalRegistry, {
-        description:
-          "A valid original is PENDING while its saga runs, then CONFIRMED or FAILED; an invalid one is REJECTED. " +
-          "A cancelled one goes CANCELLING, then CANCELLED. ACCEPTED: a valid original recorded before fulfilment existed.",
-      }),
+    status: z.enum(ORDER_STATUSES).register(z.globalRegistry, {
+      description:
+        "A valid original is PENDING while its saga runs, then CONFIRMED or FAILED; an invalid one is REJECTED. " +
+        "A cancelled one goes CANCELLING, then CANCELLED. ACCEPTED: a valid original recorded before fulfilment existed.",
+    }),
     failure: z.optional(OrderFailureSchema),
     cancellation: z.optional(
       z.object({

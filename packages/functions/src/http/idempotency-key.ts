@@ -17,7 +17,7 @@ import {
 import type { Context } from "aws-lambda";
 
 /** 1–255 printable ASCII characters, as the contract says. */
-const KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
+export const KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 
 /** A key is remembered this long: a replay within it gets the first answer. */
 export const KEY_LIFETIME_SECONDS = 24 * 60 * 60;
