@@ -1,6 +1,6 @@
+import { accountNotFound } from "../../domain/access.ts";
 import { type AccountView, accountView } from "../../domain/account-view.ts";
 import { AccountIdSchema, DepositBodySchema, parseInput } from "../../domain/admin-inputs.ts";
-import { AccountNotFoundError } from "../../domain/errors.ts";
 import { toCents } from "../../domain/money.ts";
 import type { AccountsDeps } from "./open-account.ts";
 
@@ -10,6 +10,6 @@ export async function depositFunds(rawId: string, body: unknown, deps: AccountsD
   const { amount, reference } = parseInput(DepositBodySchema, body, "The deposit");
   await deps.accounts.deposit(accountId, reference, toCents(amount), (deps.clock?.now() ?? new Date()).toISOString());
   const account = await deps.accounts.find(accountId);
-  if (!account) throw new AccountNotFoundError(`No account has id ${accountId}`);
+  if (!account) throw accountNotFound(accountId);
   return accountView(account);
 }

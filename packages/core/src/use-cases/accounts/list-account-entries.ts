@@ -1,7 +1,7 @@
+import { accountNotFound } from "../../domain/access.ts";
 import { type LedgerEntryView, ledgerEntryView } from "../../domain/account-view.ts";
 import { AccountIdSchema, parseInput } from "../../domain/admin-inputs.ts";
 import { decodeEntriesCursor, EntriesQuerySchema, encodeEntriesCursor } from "../../domain/entry-listing.ts";
-import { AccountNotFoundError } from "../../domain/errors.ts";
 import type { AccountLedger } from "../../ports.ts";
 
 /** A page of an account's ledger entries, and the cursor of the next one while there may be more. */
@@ -28,7 +28,7 @@ export async function listAccountEntries(
     after ? undefined : deps.accounts.find(accountId),
     deps.accounts.entries(accountId, query.limit, after),
   ]);
-  if (!after && !account) throw new AccountNotFoundError(`No account has id ${accountId}`);
+  if (!after && !account) throw accountNotFound(accountId);
   return {
     entries: page.entries.map(ledgerEntryView),
     ...(page.next ? { cursor: encodeEntriesCursor(accountId, page.next) } : {}),

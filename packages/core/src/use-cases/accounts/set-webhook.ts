@@ -1,5 +1,6 @@
+import { accountNotFound } from "../../domain/access.ts";
 import { AccountIdSchema, parseInput } from "../../domain/admin-inputs.ts";
-import { AccountNotFoundError, DependencyError, UnsafeWebhookUrlError } from "../../domain/errors.ts";
+import { DependencyError, UnsafeWebhookUrlError } from "../../domain/errors.ts";
 import { rotateWebhook } from "../../domain/webhook-rotation.ts";
 import { newWebhookSecret } from "../../domain/webhook-signature.ts";
 import { checkWebhookUrl, type WebhookPolicy } from "../../domain/webhook-url.ts";
@@ -35,7 +36,7 @@ const MAX_ATTEMPTS = 3;
  * is returned here and nowhere else. Two rotations at once are serialised, so
  * each secret answered is the current or the previous one. Throws
  * InvalidInputError for a malformed id, UnsafeWebhookUrlError for a URL the
- * policy refuses, AccountNotFoundError.
+ * policy refuses, AccountNotFoundError (`accountNotFound`).
  */
 export async function setWebhook(
   rawId: string,
@@ -47,7 +48,7 @@ export async function setWebhook(
   const checked = checkWebhookUrl(rawUrl, deps.policy);
   if (!checked.ok) throw new UnsafeWebhookUrlError(checked.reason);
   const [missing] = await deps.accounts.missing([accountId]);
-  if (missing !== undefined) throw new AccountNotFoundError(`No account has id ${accountId}`);
+  if (missing !== undefined) throw accountNotFound(accountId);
   const url = checked.url.href;
   const secret = (deps.newSecret ?? newWebhookSecret)();
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
