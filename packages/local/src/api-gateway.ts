@@ -136,10 +136,18 @@ export function writeResult(response: ServerResponse, result: APIGatewayProxyRes
 
 /**
  * Puts a verified token's claims where API Gateway's JWT authorizer puts
- * them: `requestContext.authorizer.jwt`.
+ * them, `requestContext.authorizer.jwt`, and as it hands them on: every value
+ * a string, a list as `[a b]`.
  */
 export function withClaims(event: APIGatewayProxyEventV2, claims: Record<string, unknown>, scopes: string[]): void {
-  Object.assign(event.requestContext, { authorizer: { jwt: { claims, scopes } } });
+  const asGiven = (value: unknown): string =>
+    Array.isArray(value)
+      ? `[${value.map(asGiven).join(" ")}]`
+      : typeof value === "object" && value !== null
+        ? JSON.stringify(value)
+        : String(value);
+  const flattened = Object.fromEntries(Object.entries(claims).map(([name, value]) => [name, asGiven(value)]));
+  Object.assign(event.requestContext, { authorizer: { jwt: { claims: flattened, scopes } } });
 }
 
 /** The error envelope's code of each of the gateway's own answers. */

@@ -205,3 +205,53 @@ describe("GET /orders/{id} handler", () => {
     expect(response.body).not.toContain("secret");
   });
 });
+
+describe("GET /orders/{id} handler, by caller (#16)", () => {
+  const asCaller = (id: string, caller: Parameters<typeof apiEvent>[0]["caller"]) =>
+    handler(apiEvent({ method: "GET", path: `/orders/${id}`, pathParameters: { id }, caller }), lambdaContext());
+
+  it("answers a stranger exactly as for an order that does not exist, and reads no more than the original", async () => {
+    const order = anOrder({ fromAccount: "1111111", toAccount: "7777777" });
+    stored({
+      Items: [
+        storedItem("order", order, "11111111-1111-4111-8111-111111111111", {
+          fromAccount: "1111111",
+          toAccount: "7777777",
+        }),
+      ],
+    });
+    const stranger = { kind: "customer", subject: "mallory", account: "2222222" } as const;
+    const hidden = await asCaller(order.id, stranger);
+    expect(dynamo).not.toHaveReceivedCommand(QueryCommand);
+    partition = [];
+    const missing = await asCaller(order.id, stranger);
+    expect(hidden.statusCode).toBe(404);
+    expect(hidden.body).toBe(missing.body);
+    expect(hidden.headers).toEqual(missing.headers);
+  });
+
+  it("shows the payer its order and the payee only the order and its status", async () => {
+    const order = anOrder({ fromAccount: "1111111", toAccount: "7777777" });
+    stored({
+      Items: [
+        storedItem("order", order, "11111111-1111-4111-8111-111111111111", {
+          fromAccount: "1111111",
+          toAccount: "7777777",
+        }),
+      ],
+    });
+    const payer = JSON.parse(
+      (await asCaller(order.id, { kind: "customer", subject: "a", account: "1111111" })).body ?? "null",
+    );
+    const payee = JSON.parse(
+      (await asCaller(order.id, { kind: "customer", subject: "m", account: "7777777" })).body ?? "null",
+    );
+    expect(payer.sight).toBe("payer");
+    expect(payee).toEqual({
+      sight: "payee",
+      order: expect.objectContaining({ id: order.id }),
+      duplicates: [],
+      notifications: [],
+    });
+  });
+});

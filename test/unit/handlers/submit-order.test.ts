@@ -95,3 +95,35 @@ describe("POST /orders handler", () => {
     expect(response.body).not.toContain("ENOTFOUND");
   });
 });
+
+describe("POST /orders handler, by caller (#16)", () => {
+  const mallory = { kind: "customer", subject: "mallory", account: "2222222" } as const;
+
+  it("refuses a customer paying from another's account with 403, and queues nothing", async () => {
+    sqs.on(SendMessageCommand).resolves({});
+    const response = await invoke(
+      postJson("/orders", anOrder({ id: "2222222-x", fromAccount: "1111111" }), {}, mallory),
+    );
+    expect(response.statusCode).toBe(403);
+    expect(JSON.parse(response.body ?? "null").error).toBe("FORBIDDEN");
+    expect(sqs).not.toHaveReceivedCommand(SendMessageCommand);
+  });
+
+  it("refuses a customer's id outside its own space with 400, and queues nothing", async () => {
+    const response = await invoke(
+      postJson("/orders", anOrder({ id: "1111111-x", fromAccount: "2222222" }), {}, mallory),
+    );
+    expect(response.statusCode).toBe(400);
+    expect(sqs).not.toHaveReceivedCommand(SendMessageCommand);
+  });
+
+  it("queues a customer's own order, stamped with who submitted it", async () => {
+    sqs.on(SendMessageCommand).resolves({});
+    const response = await invoke(
+      postJson("/orders", anOrder({ id: "2222222-x", fromAccount: "2222222" }), {}, mallory),
+    );
+    expect(response.statusCode).toBe(202);
+    const sent = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody ?? "";
+    expect(JSON.parse(sent).submittedBy).toBe("customer:mallory");
+  });
+});

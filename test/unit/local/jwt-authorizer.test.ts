@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { callerFromClaims } from "@orders/core/domain/caller";
 import { importJWK, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
+import { withClaims } from "../../../packages/local/src/api-gateway.ts";
 import { authorize } from "../../../packages/local/src/jwt-authorizer.ts";
 import { issuerKeyFile, LOCAL_AUDIENCE, LOCAL_ISSUER, LocalIssuer } from "../../../packages/local/src/local-issuer.ts";
 
@@ -28,6 +30,10 @@ describe("the local issuer", () => {
     const again = await LocalIssuer.open(keyFile);
     const claims = await again.verify(await issuer.mint(alice));
     expect(claims).toMatchObject({ sub: "alice", scope: "orders:customer", account: "1111111", aud: LOCAL_AUDIENCE });
+  });
+
+  it("keeps its key readable by its owner only", async () => {
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
   });
 
   it("makes one key when many processes open it at once", async () => {
@@ -105,3 +111,14 @@ function tampered(token: string): string {
   const changed = Buffer.from(JSON.stringify({ ...claims, account: "2222222" })).toString("base64url");
   return `${header}.${changed}.${signature}`;
 }
+
+describe("the claims the local gateway hands on", () => {
+  it("are strings, a list as [a b], as API Gateway hands them on, and still name the caller", async () => {
+    const event = { requestContext: {} } as unknown as Parameters<typeof withClaims>[0];
+    withClaims(event, { sub: "ops", scp: ["orders:operator", "email"], exp: 1_800_000_000, account: 1111111 }, []);
+    const { claims } = (event.requestContext as unknown as { authorizer: { jwt: { claims: Record<string, unknown> } } })
+      .authorizer.jwt;
+    expect(claims).toEqual({ sub: "ops", scp: "[orders:operator email]", exp: "1800000000", account: "1111111" });
+    expect(callerFromClaims(claims)).toEqual({ kind: "operator", subject: "ops" });
+  });
+});
