@@ -51,6 +51,8 @@ export async function spawnSystem(
       POWERTOOLS_LOG_LEVEL: "WARN",
       // Suites flood the system on purpose (reliability, the experiment): not throttled unless a test asks.
       ORDERS_RATE_LIMIT: `${FLOOD_RATE_LIMIT.ratePerSecond}:${FLOOD_RATE_LIMIT.burst}`,
+      // No live reload: an edit elsewhere in the tree while a suite runs must not swap its code mid-run.
+      ORDERS_WATCH: "off",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

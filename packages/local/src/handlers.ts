@@ -13,13 +13,17 @@ export const repoRoot = join(import.meta.dirname, "../../..");
  * `packages/functions/src/api/health.handler` → `health.ts`, export `handler`.
  */
 export async function loadHandler<E, R>(handler: string): Promise<Handler<E, R>> {
-  const dot = handler.lastIndexOf(".");
-  const file = join(repoRoot, `${handler.slice(0, dot)}.ts`);
-  const exported = handler.slice(dot + 1);
+  const file = handlerFile(handler);
+  const exported = handler.slice(handler.lastIndexOf(".") + 1);
   const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   const fn = module[exported];
   if (typeof fn !== "function") throw new Error(`${handler}: ${file} has no exported function ${exported}`);
   return fn as Handler<E, R>;
+}
+
+/** The module file an SST handler string names, absolute. */
+export function handlerFile(handler: string): string {
+  return join(repoRoot, `${handler.slice(0, handler.lastIndexOf("."))}.ts`);
 }
 
 /** A Lambda context for one invocation. */

@@ -1,7 +1,8 @@
 import type { Endpoints } from "./environment.ts";
 import { functionEnvironment, lambdaEnvironment } from "./environment.ts";
 import type { FaultSwitch } from "./faults.ts";
-import { type Handler, invocationContext, loadHandler } from "./handlers.ts";
+import { type Handler, handlerFile, invocationContext, loadHandler } from "./handlers.ts";
+import type { ReloadTarget } from "./live-reload.ts";
 import type { LocalFunction } from "./local-functions.ts";
 import type { LocalResources } from "./provision.ts";
 import { type CallCounts, instrumentSdkClients } from "./sdk-instrumentation.ts";
@@ -27,6 +28,14 @@ export interface Invokers {
   calls: CallCounts;
   /** Resolves once no invocation is running (so that counts are complete). */
   idle(): Promise<void>;
+  /**
+   * Starts one environment of each function ahead of its first invocation,
+   * `parallel` at a time, in the order given; resolves once all are ready.
+   * A function invoked meanwhile starts its own at once, as before.
+   */
+  warm(parallel: number): Promise<void>;
+  /** The functions that live reload can reload: each worker pool (none in this process). */
+  reloadTargets: ReloadTarget[];
   stop(): Promise<void>;
 }
 
@@ -50,6 +59,7 @@ export async function createInvokers(functions: LocalFunction[], options: Invoke
   };
   const byName = new Map<string, Invoker>();
   const pools: WorkerPool[] = [];
+  const reloadTargets: ReloadTarget[] = [];
   let inFlight = 0;
   let idleWaiters: (() => void)[] = [];
 
@@ -66,6 +76,13 @@ export async function createInvokers(functions: LocalFunction[], options: Invoke
       });
       pools.push(pool);
       byName.set(fn.name, pool);
+      reloadTargets.push({
+        name: fn.name,
+        entry: handlerFile(fn.spec.handler),
+        hold: () => pool.hold(),
+        unhold: () => pool.unhold(),
+        reload: () => pool.reload(),
+      });
     }
   } else {
     Object.assign(
@@ -90,6 +107,14 @@ export async function createInvokers(functions: LocalFunction[], options: Invoke
 
   return {
     calls,
+    reloadTargets,
+    async warm(parallel) {
+      let next = 0;
+      const starter = async () => {
+        for (let pool = pools[next++]; pool; pool = pools[next++]) await pool.warm();
+      };
+      await Promise.all(Array.from({ length: Math.max(1, parallel) }, starter));
+    },
     get(name) {
       const invoker = byName.get(name);
       if (!invoker) throw new Error(`No local function named ${name}`);

@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -21,6 +22,7 @@ import { QueueEventSource } from "./event-source.ts";
 import { type FaultRule, FaultSwitch, seededRandom } from "./faults.ts";
 import { repoRoot } from "./handlers.ts";
 import { createInvokers, type Isolation } from "./invokers.ts";
+import type { LiveReload, ReloadTarget } from "./live-reload.ts";
 import { type LocalFunction, routeFunctionName } from "./local-functions.ts";
 import { issuerKeyFile, LocalIssuer } from "./local-issuer.ts";
 import { type LocalResources, provision } from "./provision.ts";
@@ -53,6 +55,14 @@ export interface LocalSystemOptions {
   faults: FaultRule[];
   /** Functions isolated in worker threads (default), or all in this process. */
   isolation?: Isolation;
+  /**
+   * Live reload: a change to a file a function imports serves that function's
+   * next invocation with the new code (default off here; `npm start` turns it
+   * on unless `ORDERS_WATCH=off`). Needs workers.
+   */
+  watch?: boolean;
+  /** Starts one environment of each function once the system is up, so that no first request waits for one. */
+  prewarm?: boolean;
   /** Execution environments per route or schedule function (default 4); OrdersProcessor gets one per poller. */
   functionConcurrency?: number | undefined;
   /** Seconds between runs of every schedule, in place of the manifest's minutes (tests, demos). */
@@ -79,6 +89,10 @@ export interface LocalSystem {
   calls: CallCounts;
   /** Resolves once no function is running. */
   idle(): Promise<void>;
+  /** Live reload once it watches, or undefined when it is off. */
+  liveReload: Promise<LiveReload | undefined>;
+  /** Resolves once every function has a warm environment (at once without `prewarm`). */
+  warmed: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -187,6 +201,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   gate.open(routeServer(routes, invokers, localContext, log, limiter, issuer));
   for (const source of sources) source.start();
   scheduler.start();
+  // After the gate opens, never before: readiness does not wait for them. One
+  // CPU is left to the runtime itself, which serves requests meanwhile.
+  const warmed = options.prewarm ? invokers.warm(availableParallelism() - 1) : Promise.resolve();
+  const liveReload = startLiveReload(options, invokers.reloadTargets);
 
   return {
     url: `http://${options.host}:${apiPort}`,
@@ -196,7 +214,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     emulators,
     calls: invokers.calls,
     idle: () => invokers.idle(),
+    liveReload,
+    warmed,
     async stop() {
+      await (await liveReload)?.stop();
       await Promise.all([...sources.map((source) => source.stop()), scheduler.stop()]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -206,4 +227,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       await emulators.stop();
     },
   };
+}
+
+/** Watches the functions' sources when asked to; esbuild, which computes their imports, is loaded only then. */
+async function startLiveReload(options: LocalSystemOptions, targets: ReloadTarget[]): Promise<LiveReload | undefined> {
+  if (!options.watch) return undefined;
+  if ((options.isolation ?? "workers") === "none") {
+    options.log("live reload needs workers: with ORDERS_ISOLATION=none, restart to serve a change");
+    return undefined;
+  }
+  const { LiveReload } = await import("./live-reload.ts");
+  const reloader = new LiveReload({ root: repoRoot, targets, log: options.log });
+  await reloader.start();
+  return reloader;
 }

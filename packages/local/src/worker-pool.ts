@@ -52,10 +52,19 @@ interface Pending {
 interface Slot {
   worker: Worker;
   ready: Promise<void>;
+  /** Its init finished: the handler's modules are loaded. */
+  loaded: boolean;
+  /** The version of the code it loaded: the pool's generation when it started. */
+  generation: number;
+  /** Still loading when a change was seen: it may hold either version, so it never serves. */
+  doubtful: boolean;
   pending: Pending | undefined;
   /** Set while the slot is idle: when it fires, the environment is reclaimed. */
   reclaim?: NodeJS.Timeout | undefined;
 }
+
+/** What became of a reload: the new code serves, or its init failed and the last good version still does. */
+export type ReloadOutcome = { ok: true } | { ok: false; error: Error };
 
 /** Lambda gives init 10 s; a busy shared machine loading TypeScript gets more. */
 const INIT_TIMEOUT_MS = 30_000;
@@ -86,11 +95,20 @@ export class WorkerPool {
   #idleWaiters: (() => void)[] = [];
   #stopped = false;
   #starting = 0;
+  /** The code version that serves; a reload moves it on. */
+  #generation = 0;
+  /** A change is pending: no environment starts, since it could load either version. */
+  #held = false;
+  #holds = 0;
+  /** Environments of the next version, loading, not yet serving. */
+  readonly #candidates = new Set<Slot>();
 
   constructor(options: WorkerPoolOptions) {
     this.#options = options;
     options.faults.onChange((rules, at) => {
-      for (const slot of this.#slots) slot.worker.postMessage({ type: "faults", rules, at } satisfies ToWorker);
+      for (const slot of [...this.#slots, ...this.#candidates]) {
+        slot.worker.postMessage({ type: "faults", rules, at } satisfies ToWorker);
+      }
     });
   }
 
@@ -99,12 +117,18 @@ export class WorkerPool {
     if (this.#stopped) throw new FunctionCrashError(`${this.#options.name} is stopped`);
     this.#inFlight++;
     try {
-      const slot = await this.#acquire();
-      try {
-        await slot.ready;
-      } catch (error) {
-        this.#retire(slot);
-        throw error;
+      let slot = await this.#acquire();
+      for (;;) {
+        try {
+          await slot.ready;
+        } catch (error) {
+          this.#retire(slot);
+          throw error;
+        }
+        if (slot.generation === this.#generation && !slot.doubtful) break;
+        // Never serve a version other than the current one: take another environment.
+        void this.#retire(slot);
+        slot = await this.#acquire();
       }
       return await this.#run(slot, event);
     } finally {
@@ -124,7 +148,86 @@ export class WorkerPool {
     this.#stopped = true;
     const stopped = new FunctionCrashError(`${this.#options.name} is stopped`);
     for (const waiting of this.#waiting.splice(0)) waiting.reject(stopped);
-    await Promise.all([...this.#slots].map((slot) => this.#retire(slot)));
+    const candidates = [...this.#candidates].map((slot) => slot.worker.terminate());
+    this.#candidates.clear();
+    await Promise.all([...[...this.#slots].map((slot) => this.#retire(slot)), ...candidates]);
+  }
+
+  /**
+   * Starts one environment ahead of the first invocation, as provisioned
+   * concurrency does, and resolves once it is ready (or failed: the first
+   * invocation then sees the error). Does nothing if one exists already.
+   */
+  warm(): Promise<void> {
+    if (this.#stopped || this.#held || this.#slots.size > 0) return Promise.resolve();
+    const slot = this.#start();
+    return slot.ready.then(
+      () => this.#release(slot),
+      () => void this.#retire(slot),
+    );
+  }
+
+  /**
+   * A file this function imports changed: until `reload` or `unhold`, no
+   * environment starts (it could load the old file or the new one), and any
+   * still loading will not serve. Those already warm keep serving.
+   */
+  hold(): void {
+    this.#held = true;
+    this.#holds++;
+    for (const slot of this.#slots) if (!slot.loaded) slot.doubtful = true;
+  }
+
+  /** The change came to nothing (same content): environments may start again. */
+  unhold(): void {
+    this.#held = false;
+    this.#grow();
+  }
+
+  /**
+   * Serves the function's code as it is now on disk. A new environment loads
+   * it while the warm ones keep serving the old version; once it is ready it
+   * takes the next invocation, idle old environments are retired at once and
+   * busy ones when their invocation ends, so that no invocation starts on the
+   * old version after one started on the new. If the new code fails its init,
+   * the old version keeps serving and the error is returned.
+   */
+  async reload(): Promise<ReloadOutcome> {
+    if (this.#stopped) return { ok: true };
+    const holds = this.#holds;
+    const release = () => {
+      if (this.#holds !== holds) return;
+      this.#held = false;
+      this.#grow();
+    };
+    if (this.#slots.size === 0) {
+      // Nothing warm: the next invocation's cold start loads the new code.
+      this.#generation++;
+      release();
+      return { ok: true };
+    }
+    const candidate = this.#spawn();
+    this.#candidates.add(candidate);
+    try {
+      await candidate.ready;
+    } catch (error) {
+      this.#candidates.delete(candidate);
+      void candidate.worker.terminate();
+      release();
+      return { ok: false, error: error as Error };
+    }
+    this.#candidates.delete(candidate);
+    if (this.#stopped) {
+      await candidate.worker.terminate();
+      return { ok: true };
+    }
+    this.#generation++;
+    candidate.generation = this.#generation;
+    for (const slot of [...this.#idle]) void this.#retire(slot);
+    this.#slots.add(candidate);
+    this.#release(candidate);
+    release();
+    return { ok: true };
   }
 
   #acquire(): Promise<Slot> {
@@ -136,18 +239,25 @@ export class WorkerPool {
     // One cold start at a time per function: a burst of requests on a cold
     // function would otherwise load the same modules in every worker at once,
     // and starve a small machine. The others wait for the first free worker.
-    if (this.#slots.size < this.#options.size && this.#starting === 0) return Promise.resolve(this.#start());
+    if (this.#slots.size < this.#options.size && this.#starting === 0 && !this.#held) {
+      return Promise.resolve(this.#start());
+    }
     return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
   }
 
   /** After a cold start, starts another environment if invocations are still waiting. */
   #grow(): void {
-    if (this.#stopped || this.#starting > 0 || this.#slots.size >= this.#options.size) return;
+    if (this.#stopped || this.#held || this.#starting > 0 || this.#slots.size >= this.#options.size) return;
     this.#waiting.shift()?.resolve(this.#start());
   }
 
   #release(slot: Slot): void {
     if (!this.#slots.has(slot)) return;
+    if (slot.generation !== this.#generation || slot.doubtful) {
+      // An environment of the old version, done with its last invocation.
+      void this.#retire(slot);
+      return;
+    }
     const next = this.#waiting.shift();
     if (next) {
       next.resolve(slot);
@@ -166,11 +276,27 @@ export class WorkerPool {
     clearTimeout(slot.reclaim);
     const at = this.#idle.indexOf(slot);
     if (at >= 0) this.#idle.splice(at, 1);
-    if (!this.#stopped) this.#waiting.shift()?.resolve(this.#start());
+    if (!this.#stopped && !this.#held) this.#waiting.shift()?.resolve(this.#start());
     await slot.worker.terminate();
   }
 
+  /** Starts an environment that serves: counted as a cold start, and in the pool. */
   #start(): Slot {
+    this.#starting++;
+    const slot = this.#spawn();
+    // A rejection here is seen by the invocation that awaits it; never unhandled.
+    slot.ready
+      .catch(() => undefined)
+      .finally(() => {
+        this.#starting--;
+        this.#grow();
+      });
+    this.#slots.add(slot);
+    return slot;
+  }
+
+  /** A worker thread loading the function's code as it is on disk now. */
+  #spawn(): Slot {
     const { name, spec, env, faults, faultSeed } = this.#options;
     const setup: WorkerSetup = {
       handler: spec.handler,
@@ -192,7 +318,6 @@ export class WorkerPool {
     forwardLines(worker.stdout, process.stdout);
     forwardLines(worker.stderr, process.stderr);
     let slot: Slot;
-    this.#starting++;
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new FunctionTimeoutError(`${name}: init did not finish in ${INIT_TIMEOUT_MS / 1000} s`)),
@@ -201,6 +326,7 @@ export class WorkerPool {
       worker.on("message", (message: FromWorker) => {
         if (message.type === "ready") {
           clearTimeout(timer);
+          slot.loaded = true;
           resolve();
         } else if (message.type === "init-error") {
           clearTimeout(timer);
@@ -217,15 +343,8 @@ export class WorkerPool {
       worker.on("error", (error) => died(new FunctionCrashError(`${name} crashed: ${error.message}`)));
       worker.on("exit", (code) => died(new FunctionCrashError(`${name} exited with code ${code}`)));
     });
-    // A rejection here is seen by the invocation that awaits it; never unhandled.
-    ready
-      .catch(() => undefined)
-      .finally(() => {
-        this.#starting--;
-        this.#grow();
-      });
-    slot = { worker, ready, pending: undefined };
-    this.#slots.add(slot);
+    ready.catch(() => undefined);
+    slot = { worker, ready, loaded: false, generation: this.#generation, doubtful: false, pending: undefined };
     return slot;
   }
 
