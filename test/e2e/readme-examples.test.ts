@@ -11,9 +11,9 @@ interface Example {
 
 /** The README's `export NAME=$(npm run -s token -- …)` lines: the tokens its examples send. */
 function readmeTokens(): string[] {
-  const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
-  const section = /<!-- e2e:begin -->([\s\S]*?)<!-- e2e:end -->/.exec(readme)?.[1] ?? "";
-  return section.split("\n").filter((line) => /^export [A-Z_]+=\$\(npm run -s token -- [^)]*\)$/.test(line));
+  return readmeSection()
+    .split("\n")
+    .filter((line) => /^export [A-Z_]+=\$\(npm run -s token -- [^)]*\)$/.test(line));
 }
 
 /** Runs the README's token lines as written, in the repository, and keeps what each exported. */
@@ -31,10 +31,15 @@ function runTokenLines(lines: string[]): Record<string, string> {
   return tokens;
 }
 
+/** The text between the README's e2e markers. */
+function readmeSection(): string {
+  const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
+  return /<!-- e2e:begin -->([\s\S]*?)<!-- e2e:end -->/.exec(readme)?.[1] ?? "";
+}
+
 /** The curl examples between the README's e2e markers, each with the status its comment promises. */
 function readmeExamples(): Example[] {
-  const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
-  const section = /<!-- e2e:begin -->([\s\S]*?)<!-- e2e:end -->/.exec(readme)?.[1] ?? "";
+  const section = readmeSection();
   const examples: Example[] = [];
   let expectedStatus: number | undefined;
   for (const line of section.split("\n")) {
@@ -303,6 +308,50 @@ describe("the README's examples, against `npm start`", () => {
     expect(body.order.valid).toBe(false);
     expect(body.order.status).toBe("REJECTED");
     expect(body.order.errors).toContainEqual(expect.objectContaining({ field: "amount" }));
+  });
+
+  it("quotes the SSRF refusal's reason exactly as the API gives it (#17)", () => {
+    const comment = readmeSection()
+      .split("\n")
+      .find((line) => line.startsWith("#") && line.includes("→ 422 UNSAFE_WEBHOOK_URL"));
+    const promised = /"message":"([^"]+)"/.exec(comment ?? "")?.[1];
+    const refused = answerTo((c) => c.includes("/accounts/3333333/webhook") && c.includes("169.254.169.254"));
+    expect(refused.details).toEqual([{ field: "url", code: "UNSAFE_WEBHOOK_URL", message: promised }]);
+  });
+
+  it("shows a landing page that links the console, the docs, the health check and the OpenAPI document (#17)", async () => {
+    const landing = outputs.find((o) => o.command === "curl http://localhost:3000/");
+    const links = [...(landing?.body ?? "").matchAll(/<a href="([^"]+)"/g)].map(
+      ([, href]) => new URL(href ?? "", `${system.url}/`).pathname,
+    );
+    expect(links.sort()).toEqual(["/console", "/docs", "/health", "/openapi.json"]);
+    const response = await fetch(`${system.url}/`);
+    expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(response.headers.get("content-security-policy")).toMatch(/^default-src 'none'; style-src 'sha256-/);
+  });
+
+  it("serves the API reference under a CSP that names no other origin, its page loading nothing from one (#17)", async () => {
+    // The README shows the headers only: the page is Swagger UI's 1.9 MB, inline.
+    const shown = outputs.find((o) => o.command.endsWith("http://localhost:3000/docs"))?.body ?? "";
+    const header = (name: string) => new RegExp(`^${name}: (.*?)\r?$`, "im").exec(shown)?.[1];
+    expect(header("content-type")).toBe("text/html; charset=utf-8");
+    const csp = header("content-security-policy") ?? "";
+    const directives = new Map(csp.split(/;\s*/).map((d) => [d.split(" ")[0], d.split(" ").slice(1)] as const));
+    expect(directives.get("default-src")).toEqual(["'none'"]);
+    expect(directives.get("script-src")?.every((source) => /^'sha256-[A-Za-z0-9+/]+=*'$/.test(source))).toBe(true);
+    expect(directives.get("connect-src")).toEqual(["'self'"]);
+    expect(csp).not.toMatch(/https?:|\*/);
+
+    const page = await (await fetch(`${system.url}/docs`)).text();
+    // The tags without their inline text (the bundle's own strings mention "<script" and URLs of every kind).
+    const markup = page.replace(/(<(script|style)\b[^>]*>)[\s\S]*?<\/\2>/g, "$1</$2>");
+    expect(markup).toContain("<script></script><script></script>");
+    const origin = new URL(system.url).origin;
+    const referenced = [...markup.matchAll(/\b(?:src|href)\s*=\s*["']?([^"'\s>]+)/gi)].map(([, url]) => url ?? "");
+    expect(referenced.filter((url) => new URL(url, `${system.url}/docs`).origin !== origin)).toEqual([]);
+    const css = /<style>([\s\S]*?)<\/style>/.exec(page)?.[1] ?? "";
+    expect(css).not.toMatch(/@import|url\(\s*["']?(https?:)?\/\//);
+    expect(page).toContain('url: "/openapi.json"');
   });
 
   it("logs one line per request and per batch, and stops cleanly on Ctrl-C", async () => {
