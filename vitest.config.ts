@@ -8,7 +8,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
-          setupFiles: ["test/helpers/linked-resources.ts", "aws-sdk-client-mock-vitest/extend"],
+          setupFiles: ["packages/harness/src/linked-resources.ts", "aws-sdk-client-mock-vitest/extend"],
         },
       },
       {

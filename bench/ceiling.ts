@@ -13,11 +13,11 @@ import {
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { pool, progress, round } from "@orders/harness/stats";
 import { startEmulators } from "../packages/local/src/emulators.ts";
 import { localCredentials } from "../packages/local/src/environment.ts";
 import { provision } from "../packages/local/src/provision.ts";
 import { orderMix, type SagaFixture, sagaFixture } from "./end-to-end.ts";
-import { pool, progress, round } from "./stats.ts";
 
 /**
  * The emulators' own ceiling for the whole saga: per order the same AWS calls

@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { linkedEnvironment } from "@orders/harness/linked-resources";
+import { median, round } from "@orders/harness/stats";
 import { build } from "esbuild";
 import { runtime } from "../infra/manifest.ts";
-import { linkedEnvironment } from "../test/helpers/linked-resources.ts";
-import { median, round } from "./stats.ts";
 
 const root = join(import.meta.dirname, "..");
 const out = join(root, "bench/.build");

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { percentile, pool, progress, round } from "@orders/harness/stats";
 import { FLOOD_RATE_LIMIT } from "../packages/local/src/rate-limit.ts";
 import { startLocalSystem } from "../packages/local/src/runtime.ts";
 import type { LocalTelemetry } from "../packages/local/src/telemetry.ts";
-import { percentile, pool, progress, round } from "./stats.ts";
 
 /** Lines per valid order in the throughput runs: each confirmed order makes 2k + 5 writes. */
 export const LINES = 2;

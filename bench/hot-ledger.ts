@@ -3,11 +3,11 @@ import { accountKey, stockKey } from "@orders/core/adapters/table-writes";
 import type { OrderMessage } from "@orders/core/domain/order";
 import { createOrderValidator } from "@orders/core/domain/validation";
 import { processOrder } from "@orders/core/use-cases/process-order";
+import { anOrderMessage, anOrderWithItems } from "@orders/harness/factories";
+import { itemSizeBytes } from "@orders/harness/item-size";
+import { localStage } from "@orders/harness/local-stage";
+import { round } from "@orders/harness/stats";
 import { startEmulators } from "../packages/local/src/emulators.ts";
-import { anOrderMessage, anOrderWithItems } from "../test/helpers/factories.ts";
-import { itemSizeBytes } from "../test/helpers/item-size.ts";
-import { localStage } from "../test/helpers/local-stage.ts";
-import { round } from "./stats.ts";
 
 /** One window of the run: orders processed in it, their write units, and how fast. */
 export interface HotWindow {

@@ -14,12 +14,12 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { median, pool, round } from "@orders/harness/stats";
 import type { Isolation } from "../packages/local/src/invokers.ts";
 import { FLOOD_RATE_LIMIT } from "../packages/local/src/rate-limit.ts";
 import { startLocalSystem } from "../packages/local/src/runtime.ts";
 import { LocalTelemetry } from "../packages/local/src/telemetry.ts";
 import { orderMix } from "./end-to-end.ts";
-import { median, pool, round } from "./stats.ts";
 
 export interface IsolationRun {
   isolation: Isolation;

@@ -3,10 +3,10 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { PublishBatchCommand, SNSClient } from "@aws-sdk/client-sns";
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { linked, linkedEnvironment } from "@orders/harness/linked-resources";
+import { median, round } from "@orders/harness/stats";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
-import { linked, linkedEnvironment } from "../test/helpers/linked-resources.ts";
-import { median, round } from "./stats.ts";
 
 /**
  * The CPU our code spends per order: batches of valid two-line originals

@@ -22,11 +22,11 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { round } from "@orders/harness/stats";
 import { routes } from "../infra/manifest.ts";
 import { readBody, routeMatcher, toApiEvent, writeResult } from "../packages/local/src/api-gateway.ts";
 import { authorize } from "../packages/local/src/jwt-authorizer.ts";
 import { issuerKeyFile, LocalIssuer } from "../packages/local/src/local-issuer.ts";
-import { round } from "./stats.ts";
 
 const ORDER = JSON.stringify({
   id: "order-000123",

@@ -19,8 +19,8 @@ import { Session } from "node:inspector/promises";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { round } from "@orders/harness/stats";
 import { bareLoop, batchOf, LINES, mockedClients, processorUnderStub, warmUp } from "./processor-cpu.ts";
-import { round } from "./stats.ts";
 
 interface ProfileNode {
   id: number;

@@ -14,6 +14,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { median, round } from "@orders/harness/stats";
 import { routes, subscriptions } from "../infra/manifest.ts";
 import type { CallsByOutcome } from "./calls-per-order.ts";
 import { barChart } from "./chart.ts";
@@ -28,7 +29,6 @@ import type { EndToEndResult } from "./end-to-end.ts";
 import type { HotLedgerResult } from "./hot-ledger.ts";
 import { isolationCost } from "./isolation.ts";
 import { apiGatewayOverhead } from "./profile-api-gateway.ts";
-import { median, round } from "./stats.ts";
 
 const { values } = parseArgs({
   options: {

@@ -4,9 +4,9 @@
  * mocks (the preview test tier's machinery). `sst diff` needs AWS; this does
  * not, and it knows only inputs: whatever AWS would compute is not here.
  */
-import type { RegisteredResource, Synth } from "../test/preview/graph.ts";
-import { ensurePlatform } from "../test/preview/platform.ts";
-import { synthStage } from "../test/preview/stages.ts";
+import type { RegisteredResource, Synth } from "@orders/harness/preview/graph";
+import { ensurePlatform } from "@orders/harness/preview/platform";
+import { synthStage } from "@orders/harness/preview/stages";
 import { cliArgs } from "./cli/args.ts";
 
 const USAGE = `usage: npm run preview [-- --stage NAME]

@@ -9,8 +9,8 @@
  * or (in the cancel race) an order's end contradicts its cancellations' answers.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { broken, type Figures } from "../test/reliability/harness.ts";
-import { repeatedKills, scenarios } from "../test/reliability/scenarios.ts";
+import { broken, type Figures } from "@orders/harness/reliability/harness";
+import { repeatedKills, scenarios } from "@orders/harness/reliability/scenarios";
 import { cliArgs } from "./cli/args.ts";
 
 const USAGE = `usage: npm run test:reliability [-- --orders N] [--only name[,name…]] [--kills N] [--repeat N]

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type RunningSystem, startSystem } from "../../test/helpers/local-system.ts";
+import { type RunningSystem, startSystem } from "@orders/harness/local-system";
 import type { Api } from "./api.ts";
 
 export interface LocalTarget {

@@ -1,9 +1,9 @@
 import { mkdirSync } from "node:fs";
+import { anOrder, uniqueOrderId } from "@orders/harness/factories";
+import { postOrders, type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
 import chromium from "@sparticuz/chromium";
 import { type Browser, chromium as playwright } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { anOrder, uniqueOrderId } from "../helpers/factories.ts";
-import { postOrders, type RunningSystem, startSystem, waitUntil } from "../helpers/local-system.ts";
 
 const TOKEN = "console-test-token-4f2a9c";
 const SCREENSHOT = "test-results/console.png";

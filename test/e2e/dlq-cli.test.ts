@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { anOrder, uniqueOrderId } from "@orders/harness/factories";
+import { postOrders, type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { anOrder, uniqueOrderId } from "../helpers/factories.ts";
-import { postOrders, type RunningSystem, startSystem, waitUntil } from "../helpers/local-system.ts";
 
 const TOKEN = "cli-test-token-93b1";
 let system: RunningSystem;

@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
+import { type RunningSystem, startSystem } from "@orders/harness/local-system";
 import chromium from "@sparticuz/chromium";
 import { type Browser, type Page, chromium as playwright } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningSystem, startSystem } from "../helpers/local-system.ts";
 
 // The docs route's first call starts its function (a cold start) and the page is 1.9 MB of script to parse.
 const UI = { timeout: 20_000, interval: 100 };

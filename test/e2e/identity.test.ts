@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type RunningSystem, startSystem } from "@orders/harness/local-system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningSystem, startSystem } from "../helpers/local-system.ts";
 
 /**
  * Issue #16 over the real local system: callers with tokens from `npm run

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSyn
 import { connect } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
+import { type RunningSystem, startSystem } from "@orders/harness/local-system";
 import { afterAll, describe, expect, it } from "vitest";
-import { type RunningSystem, startSystem } from "../helpers/local-system.ts";
 
 // Issue #16: fauxqs bound 0.0.0.0 whatever host it was given, so anyone on
 // the network could read archived orders and queue a cancel. The README says

@@ -1,10 +1,10 @@
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { verifySignature } from "@orders/core/domain/webhook-signature";
+import { anOrder, uniqueOrderId } from "@orders/harness/factories";
+import { type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
+import { WebhookReceiver } from "@orders/harness/webhook-receiver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { anOrder, uniqueOrderId } from "../helpers/factories.ts";
-import { type RunningSystem, startSystem, waitUntil } from "../helpers/local-system.ts";
-import { WebhookReceiver } from "../helpers/webhook-receiver.ts";
 
 const TOKEN = "notifications-test-token-7e1d";
 /** The static admin token stands for an operator, who may also submit orders (POST /orders needs a caller). */

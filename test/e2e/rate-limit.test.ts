@@ -1,5 +1,5 @@
+import { type RunningSystem, startSystem } from "@orders/harness/local-system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningSystem, startSystem } from "../helpers/local-system.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

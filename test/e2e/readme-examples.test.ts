@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type RunningSystem, startSystem } from "@orders/harness/local-system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningSystem, startSystem } from "../helpers/local-system.ts";
 
 interface Example {
   command: string;

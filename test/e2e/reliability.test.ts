@@ -1,5 +1,4 @@
-import { describe, expect, it } from "vitest";
-import { broken } from "../reliability/harness.ts";
+import { broken } from "@orders/harness/reliability/harness";
 import {
   cancelRaces,
   concurrentSameId,
@@ -9,7 +8,8 @@ import {
   randomErrors,
   repeatedKills,
   s3Outage,
-} from "../reliability/scenarios.ts";
+} from "@orders/harness/reliability/scenarios";
+import { describe, expect, it } from "vitest";
 
 // The same scenarios `npm run test:reliability` runs at scale, small enough for
 // every test run. The invariants are the point: nothing lost or doubled, every

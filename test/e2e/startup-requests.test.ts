@@ -1,5 +1,5 @@
+import { type SpawnedSystem, spawnSystem } from "@orders/harness/local-system";
 import { afterAll, describe, expect, it } from "vitest";
-import { type SpawnedSystem, spawnSystem } from "../helpers/local-system.ts";
 
 /** What became of one request sent while the system was starting. */
 type Outcome =

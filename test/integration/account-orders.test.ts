@@ -1,7 +1,7 @@
+import { anOrderRecord, apiEvent, lambdaContext, uniqueOrderId } from "@orders/harness/factories";
+import { localStage, TEST_ADMIN_TOKEN } from "@orders/harness/local-stage";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { describe, expect, inject, it } from "vitest";
-import { anOrderRecord, apiEvent, lambdaContext, uniqueOrderId } from "../helpers/factories.ts";
-import { localStage, TEST_ADMIN_TOKEN } from "../helpers/local-stage.ts";
 
 await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });
 const { handler } = await import("@orders/functions/admin/account-orders");

@@ -10,11 +10,11 @@ import { ledgerTotalCents } from "@orders/core/domain/consistency";
 import { createOrderValidator } from "@orders/core/domain/validation";
 import type { LedgerEntry } from "@orders/core/ports";
 import { processOrder } from "@orders/core/use-cases/process-order";
+import { anOrder, anOrderMessage, anOrderWithItems, uniqueOrderId } from "@orders/harness/factories";
+import { itemSizeBytes } from "@orders/harness/item-size";
+import { localStage } from "@orders/harness/local-stage";
 import { describe, expect, inject, it } from "vitest";
 import { crashPoints } from "../helpers/crash-points.ts";
-import { anOrder, anOrderMessage, anOrderWithItems, uniqueOrderId } from "../helpers/factories.ts";
-import { itemSizeBytes } from "../helpers/item-size.ts";
-import { localStage } from "../helpers/local-stage.ts";
 
 const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });
 const { accountLedger, dynamoClient, orderRepository, ordersTable, stockLedger } = await import(

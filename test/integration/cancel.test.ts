@@ -1,5 +1,3 @@
-import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { describe, expect, inject, it } from "vitest";
 import {
   anOrderWithItems,
   apiEvent,
@@ -7,8 +5,10 @@ import {
   postJson,
   TEST_OPERATOR,
   uniqueOrderId,
-} from "../helpers/factories.ts";
-import { DEMO_PAYEE, DEMO_PAYER, localStage, TEST_ADMIN_TOKEN } from "../helpers/local-stage.ts";
+} from "@orders/harness/factories";
+import { DEMO_PAYEE, DEMO_PAYER, localStage, TEST_ADMIN_TOKEN } from "@orders/harness/local-stage";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { describe, expect, inject, it } from "vitest";
 import { queueDepth, queuePump } from "../helpers/queue-pump.ts";
 
 const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });

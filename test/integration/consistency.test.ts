@@ -1,8 +1,8 @@
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { anOrder, anOrderWithItems, lambdaContext, postJson, uniqueOrderId } from "@orders/harness/factories";
+import { DEMO_PAYEE, localStage, TEST_ADMIN_TOKEN } from "@orders/harness/local-stage";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { describe, expect, inject, it } from "vitest";
-import { anOrder, anOrderWithItems, lambdaContext, postJson, uniqueOrderId } from "../helpers/factories.ts";
-import { DEMO_PAYEE, localStage, TEST_ADMIN_TOKEN } from "../helpers/local-stage.ts";
 import { queueDepth, queuePump } from "../helpers/queue-pump.ts";
 
 const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });

@@ -7,11 +7,11 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoAccountLedger } from "@orders/core/adapters/dynamo-account-ledger";
 import { DynamoStockLedger } from "@orders/core/adapters/dynamo-stock-ledger";
 import { ordersService } from "@orders/core/entities/service";
+import { assertLoopback } from "@orders/harness/local-stage";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_STOCK, loadDemoData } from "../../packages/local/src/demo-data.ts";
 import { localCredentials } from "../../packages/local/src/environment.ts";
 import { provision } from "../../packages/local/src/provision.ts";
-import { assertLoopback } from "../helpers/local-stage.ts";
 
 const dynamoEndpoint = inject("dynamoEndpoint");
 const sqsS3Endpoint = inject("sqsS3Endpoint");

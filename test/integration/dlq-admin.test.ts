@@ -1,9 +1,5 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
-import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { beforeAll, describe, expect, inject, it } from "vitest";
-import { FaultSwitch } from "../../packages/local/src/faults.ts";
-import { crashPoints } from "../helpers/crash-points.ts";
 import {
   anOrder,
   anOrderMessage,
@@ -14,8 +10,12 @@ import {
   sqsEvent,
   sqsRecord,
   uniqueOrderId,
-} from "../helpers/factories.ts";
-import { localStage, TEST_ADMIN_TOKEN } from "../helpers/local-stage.ts";
+} from "@orders/harness/factories";
+import { localStage, TEST_ADMIN_TOKEN } from "@orders/harness/local-stage";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { FaultSwitch } from "../../packages/local/src/faults.ts";
+import { crashPoints } from "../helpers/crash-points.ts";
 import { queueDepth, queuePump } from "../helpers/queue-pump.ts";
 
 const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });

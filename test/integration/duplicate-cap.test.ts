@@ -1,10 +1,10 @@
 import { QueryCommand } from "@aws-sdk/client-dynamodb";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { DUPLICATE_ITEM_MAX_BYTES, MAX_STORED_DUPLICATES } from "@orders/core/domain/duplicates";
+import { anOrder, anOrderMessage, uniqueOrderId } from "@orders/harness/factories";
+import { itemSizeBytes } from "@orders/harness/item-size";
+import { localStage } from "@orders/harness/local-stage";
 import { describe, expect, inject, it } from "vitest";
-import { anOrder, anOrderMessage, uniqueOrderId } from "../helpers/factories.ts";
-import { itemSizeBytes } from "../helpers/item-size.ts";
-import { localStage } from "../helpers/local-stage.ts";
 import { queueDepth, queuePump } from "../helpers/queue-pump.ts";
 
 const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { freePort } from "@orders/harness/local-system";
 import type { TestProject } from "vitest/node";
 import { startEmulators } from "../../packages/local/src/emulators.ts";
-import { freePort } from "../helpers/local-system.ts";
 
 /**
  * moto's server, one request at a time. Its own `moto_server` serves requests

@@ -1,10 +1,10 @@
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { IDEMPOTENCY_EXPIRY_ATTRIBUTE } from "@orders/core/entities/table-design";
+import { anOrder, lambdaContext, postJson } from "@orders/harness/factories";
+import { localStage } from "@orders/harness/local-stage";
 import { describe, expect, inject, it } from "vitest";
 import { FaultSwitch } from "../../packages/local/src/faults.ts";
-import { anOrder, lambdaContext, postJson } from "../helpers/factories.ts";
-import { localStage } from "../helpers/local-stage.ts";
 
 const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });
 const { handler: submit } = await import("@orders/functions/api/submit-order");

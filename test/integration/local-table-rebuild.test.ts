@@ -6,11 +6,11 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { claimWrite } from "@orders/core/adapters/table-writes";
 import { tableDesign } from "@orders/core/entities/table-design";
+import { anOrderRecord } from "@orders/harness/factories";
+import { assertLoopback } from "@orders/harness/local-stage";
 import { describe, expect, inject, it } from "vitest";
 import { localCredentials } from "../../packages/local/src/environment.ts";
 import { createTableInput, provision, resourceNames } from "../../packages/local/src/provision.ts";
-import { anOrderRecord } from "../helpers/factories.ts";
-import { assertLoopback } from "../helpers/local-stage.ts";
 
 const dynamoEndpoint = inject("dynamoEndpoint");
 const sqsS3Endpoint = inject("sqsS3Endpoint");

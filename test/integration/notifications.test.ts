@@ -3,9 +3,9 @@ import { DynamoNotificationLog } from "@orders/core/adapters/dynamo-notification
 import { SnsOrderEventPublisher } from "@orders/core/adapters/sns-order-events";
 import { orderEventsOf, parseOrderEvent } from "@orders/core/domain/order-events";
 import { ordersService } from "@orders/core/entities/service";
+import { anOrderRecord } from "@orders/harness/factories";
+import { localStage } from "@orders/harness/local-stage";
 import { describe, expect, inject, it } from "vitest";
-import { anOrderRecord } from "../helpers/factories.ts";
-import { localStage } from "../helpers/local-stage.ts";
 
 const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });
 const service = ordersService({ client: stage.clients.document, table: stage.resources.table });

@@ -1,6 +1,5 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { DeleteMessageCommand, type Message, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
-import { describe, expect, inject, it } from "vitest";
 import {
   anOrder,
   apiEvent,
@@ -9,8 +8,9 @@ import {
   sqsEvent,
   TEST_OPERATOR,
   uniqueOrderId,
-} from "../helpers/factories.ts";
-import { localStage } from "../helpers/local-stage.ts";
+} from "@orders/harness/factories";
+import { localStage } from "@orders/harness/local-stage";
+import { describe, expect, inject, it } from "vitest";
 import { queueDepth, queuePump } from "../helpers/queue-pump.ts";
 
 const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });

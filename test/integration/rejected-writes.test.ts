@@ -1,6 +1,6 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { localStage } from "@orders/harness/local-stage";
 import { describe, expect, inject, it } from "vitest";
-import { localStage } from "../helpers/local-stage.ts";
 
 // A write DynamoDB refuses as invalid (here: an account item at the 400 KB
 // limit) fails the same way on every retry. It must be reported as what it

@@ -2,10 +2,10 @@ import type { OrderMessage } from "@orders/core/domain/order";
 import { createOrderValidator } from "@orders/core/domain/validation";
 import { processOrder } from "@orders/core/use-cases/process-order";
 import { sweepStuckSagas } from "@orders/core/use-cases/sweep-stuck-sagas";
+import { anOrderMessage, anOrderWithItems, uniqueOrderId } from "@orders/harness/factories";
+import { localStage } from "@orders/harness/local-stage";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { CrashError, crashPoints } from "../helpers/crash-points.ts";
-import { anOrderMessage, anOrderWithItems, uniqueOrderId } from "../helpers/factories.ts";
-import { localStage } from "../helpers/local-stage.ts";
 
 await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });
 const { accountLedger, dynamoClient, orderRepository, stockLedger } = await import(

@@ -1,8 +1,8 @@
 import { CreateBucketCommand, DeleteBucketCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { anOrder, lambdaContext, postJson } from "@orders/harness/factories";
+import { localStage } from "@orders/harness/local-stage";
 import { describe, expect, inject, it } from "vitest";
-import { anOrder, lambdaContext, postJson } from "../helpers/factories.ts";
-import { localStage } from "../helpers/local-stage.ts";
 import { queueDepth, queuePump } from "../helpers/queue-pump.ts";
 
 const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });

@@ -4,9 +4,9 @@ import { DynamoAccountLedger } from "@orders/core/adapters/dynamo-account-ledger
 import { DynamoWebhookRegistry } from "@orders/core/adapters/dynamo-webhook-registry";
 import { DependencyError } from "@orders/core/domain/errors";
 import { ordersService } from "@orders/core/entities/service";
+import { apiEvent, lambdaContext } from "@orders/harness/factories";
+import { localStage, TEST_ADMIN_TOKEN } from "@orders/harness/local-stage";
 import { describe, expect, inject, it } from "vitest";
-import { apiEvent, lambdaContext } from "../helpers/factories.ts";
-import { localStage, TEST_ADMIN_TOKEN } from "../helpers/local-stage.ts";
 
 const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });
 const service = ordersService({ client: stage.clients.document, table: stage.resources.table });

@@ -1,8 +1,8 @@
+import { TYPES } from "@orders/harness/preview/graph";
+import { loadGraph, STAGES } from "@orders/harness/preview/stages";
 import { describe, expect, it } from "vitest";
 import { browserOrigins, routes, subscriptions, throttling } from "../../infra/manifest.ts";
 import { declaredFunctions, deployedFunction } from "./app.ts";
-import { TYPES } from "./graph.ts";
-import { loadGraph, STAGES } from "./stages.ts";
 
 /** AWS's default concurrency per account and Region, less the 100 it never lets anyone reserve. */
 const RESERVABLE = 1_000 - 100;

@@ -1,8 +1,9 @@
 /**
  * This app's manifest, matched to the resources SST registered for it.
  */
+
+import { type BuildRecord, type Graph, type RegisteredResource, TYPES } from "@orders/harness/preview/graph";
 import { type FunctionSpec, type LinkName, routes, schedules, subscriptions } from "../../infra/manifest.ts";
-import { type BuildRecord, type Graph, type RegisteredResource, TYPES } from "./graph.ts";
 
 export interface DeclaredFunction {
   /** How the manifest names it: `GET /orders/{id}`, `OrdersProcessor`, `SagaSweeper`. */

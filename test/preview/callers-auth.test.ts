@@ -1,7 +1,7 @@
+import { TYPES } from "@orders/harness/preview/graph";
+import { loadGraph, STAGES } from "@orders/harness/preview/stages";
 import { describe, expect, it } from "vitest";
 import { routes } from "../../infra/manifest.ts";
-import { TYPES } from "./graph.ts";
-import { loadGraph, STAGES } from "./stages.ts";
 
 /**
  * Issue #16: every route but the public ones (five: the landing page, the API reference, health, the document and the console) sits behind the JWT

@@ -1,10 +1,10 @@
+import { type Graph, type RegisteredResource, TYPES } from "@orders/harness/preview/graph";
+import { ACCOUNT, PARTITION, REGION } from "@orders/harness/preview/mocks";
+import { loadGraph, STAGES } from "@orders/harness/preview/stages";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Graph, type RegisteredResource, TYPES } from "./graph.ts";
 import { allows, type RequestContext } from "./iam.ts";
-import { ACCOUNT, PARTITION, REGION } from "./mocks.ts";
 import { NAME_RULES, physicalPrefix, RANDOM_SUFFIX } from "./naming.ts";
-import { loadGraph, STAGES } from "./stages.ts";
 import { TerraformModule } from "./terraform.ts";
 
 const foundation = new TerraformModule(

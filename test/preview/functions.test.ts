@@ -1,8 +1,8 @@
+import { TYPES } from "@orders/harness/preview/graph";
+import { loadGraph, STAGES } from "@orders/harness/preview/stages";
 import { describe, expect, it } from "vitest";
 import { ordersConfig, runtime } from "../../infra/manifest.ts";
 import { declaredFunctions, deployedFunction, linkedArns } from "./app.ts";
-import { TYPES } from "./graph.ts";
-import { loadGraph, STAGES } from "./stages.ts";
 
 describe.each(STAGES)("functions on stage %s, as SST builds them", (stage) => {
   const graph = loadGraph(stage);

@@ -5,8 +5,8 @@
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ensurePlatform } from "./platform.ts";
-import { graphDir, STAGES, synthStage } from "./stages.ts";
+import { ensurePlatform } from "@orders/harness/preview/platform";
+import { graphDir, STAGES, synthStage } from "@orders/harness/preview/stages";
 
 export default async function setup() {
   const log = (line: string) => process.stdout.write(`[preview] ${line}\n`);

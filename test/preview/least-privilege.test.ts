@@ -8,14 +8,14 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { type Graph, type PolicyStatement, TYPES } from "@orders/harness/preview/graph";
+import { loadGraph, STAGES } from "@orders/harness/preview/stages";
 import { describe, expect, it } from "vitest";
 import { subscriptions } from "../../infra/manifest.ts";
 import { archiveKeyFor } from "../../packages/core/src/domain/order.ts";
 import { ordersService } from "../../packages/core/src/entities/service.ts";
 import { LATEST_REPORT_KEY } from "../../packages/core/src/use-cases/audit/audit-ledgers.ts";
 import { declaredFunctions, deployedFunction, linkedArns } from "./app.ts";
-import { type Graph, type PolicyStatement, TYPES } from "./graph.ts";
-import { loadGraph, STAGES } from "./stages.ts";
 
 /** The IAM action AWS authorises each SDK operation by (the services' authorization references). */
 const IAM_ACTION: Record<string, string> = {

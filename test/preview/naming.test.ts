@@ -1,9 +1,9 @@
+import { TYPES } from "@orders/harness/preview/graph";
+import { loadGraph, STAGES } from "@orders/harness/preview/stages";
 import { describe, expect, it } from "vitest";
 import { type SubscriptionSpec, subscriptions } from "../../infra/manifest.ts";
 import { deployedFunction } from "./app.ts";
-import { TYPES } from "./graph.ts";
 import { NAME_RULES, physicalPrefix, prefixName, RANDOM_SUFFIX } from "./naming.ts";
-import { loadGraph, STAGES } from "./stages.ts";
 
 describe.each(STAGES)("SST's physical names on stage %s", (stage) => {
   const graph = loadGraph(stage);

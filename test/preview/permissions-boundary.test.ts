@@ -5,11 +5,12 @@
  * function's role grants, and the deploy role may create or change roles only
  * with that boundary on them, never remove it, and never edit the boundary.
  */
+
+import { TYPES } from "@orders/harness/preview/graph";
+import { ACCOUNT, PARTITION, REGION } from "@orders/harness/preview/mocks";
+import { loadGraph, STAGES } from "@orders/harness/preview/stages";
 import { describe, expect, it } from "vitest";
-import { TYPES } from "./graph.ts";
 import { allows } from "./iam.ts";
-import { ACCOUNT, PARTITION, REGION } from "./mocks.ts";
-import { loadGraph, STAGES } from "./stages.ts";
 import { TerraformModule } from "./terraform.ts";
 
 const foundation = new TerraformModule(

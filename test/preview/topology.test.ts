@@ -1,10 +1,10 @@
+import { statementsOf, TYPES } from "@orders/harness/preview/graph";
+import { ACCOUNT, ALERTS_TOPIC_ARN, PARTITION, REGION } from "@orders/harness/preview/mocks";
+import { loadGraph, STAGES } from "@orders/harness/preview/stages";
 import { describe, expect, it } from "vitest";
 import { ordersConfig, queues, routes, schedules, subscriptions, topics } from "../../infra/manifest.ts";
 import { IDEMPOTENCY_EXPIRY_ATTRIBUTE, tableDesign } from "../../packages/core/src/entities/table-design.ts";
 import { deployedFunction } from "./app.ts";
-import { statementsOf, TYPES } from "./graph.ts";
-import { ACCOUNT, ALERTS_TOPIC_ARN, PARTITION, REGION } from "./mocks.ts";
-import { loadGraph, STAGES } from "./stages.ts";
 import { TerraformModule } from "./terraform.ts";
 
 describe.each(STAGES)("the resource graph of stage %s", (stage) => {

@@ -2,13 +2,13 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
+import { apiEvent } from "@orders/harness/factories";
 import { build } from "esbuild";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { deadLettersPanel } from "../../../packages/functions/src/console/dead-letters.ts";
 import { consolePage } from "../../../packages/functions/src/console/page.ts";
 import type { HttpResponse } from "../../../packages/functions/src/http/responses.ts";
-import { apiEvent } from "../../helpers/factories.ts";
 
 const dir = join(import.meta.dirname, "../../../packages/functions/src/console");
 const modules = readdirSync(dir)

@@ -1,9 +1,9 @@
 import type { SagaLogEntry, SagaStep } from "@orders/core/domain/fulfilment";
 import type { OrderRecord } from "@orders/core/domain/order";
 import { eventIdOf, orderEventsOf, parseOrderEvent } from "@orders/core/domain/order-events";
+import { anOrderRecord } from "@orders/harness/factories";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { anOrderRecord } from "../../helpers/factories.ts";
 
 const entry = (step: SagaStep, at: string): SagaLogEntry => ({ step, outcome: "X", attempt: 1, at });
 

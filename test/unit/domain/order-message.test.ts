@@ -1,9 +1,9 @@
 import { PoisonMessageError } from "@orders/core/domain/errors";
 import { parseOrderMessage } from "@orders/core/domain/order-message";
 import { parseQueueMessage } from "@orders/core/domain/queue-message";
+import { anOrderMessage } from "@orders/harness/factories";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { anOrderMessage } from "../../helpers/factories.ts";
 
 describe("queue message parsing", () => {
   it("reads a message the API wrote", () => {

@@ -1,9 +1,9 @@
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { originalRecord } from "@orders/core/domain/order-records";
 import { createOrderValidator } from "@orders/core/domain/validation";
+import { anOrder, anOrderMessage } from "@orders/harness/factories";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { anOrder, anOrderMessage } from "../../helpers/factories.ts";
 
 const validate = createOrderValidator({ maxAmount: 1_000_000 });
 

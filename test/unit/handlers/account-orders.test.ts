@@ -1,10 +1,10 @@
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { claimWrite } from "@orders/core/adapters/table-writes";
 import { handler } from "@orders/functions/admin/account-orders";
+import { anOrderRecord, apiEvent, lambdaContext } from "@orders/harness/factories";
+import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { anOrderRecord, apiEvent, lambdaContext } from "../../helpers/factories.ts";
-import { linked } from "../../helpers/linked-resources.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 afterEach(() => {

@@ -1,10 +1,10 @@
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { handler as getAccount } from "@orders/functions/admin/account-get";
 import { handler as setWebhook } from "@orders/functions/admin/account-webhook";
+import { apiEvent, lambdaContext } from "@orders/harness/factories";
+import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { apiEvent, lambdaContext } from "../../helpers/factories.ts";
-import { linked } from "../../helpers/linked-resources.ts";
 import { storedAccount } from "../../helpers/stored-items.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);

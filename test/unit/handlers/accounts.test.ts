@@ -3,10 +3,10 @@ import { markerKey } from "@orders/core/adapters/marker-keys";
 import { handler as deposit } from "@orders/functions/admin/account-deposit";
 import { handler as getAccount } from "@orders/functions/admin/account-get";
 import { handler as openAccount } from "@orders/functions/admin/account-open";
+import { apiEvent, lambdaContext } from "@orders/harness/factories";
+import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { apiEvent, lambdaContext } from "../../helpers/factories.ts";
-import { linked } from "../../helpers/linked-resources.ts";
 import { conditionFailed, storedAccount, storedEntry } from "../../helpers/stored-items.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);

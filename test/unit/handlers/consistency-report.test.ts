@@ -1,9 +1,9 @@
 import { GetObjectCommand, NoSuchKey, S3Client } from "@aws-sdk/client-s3";
 import { handler } from "@orders/functions/admin/consistency-report";
+import { apiEvent, lambdaContext } from "@orders/harness/factories";
+import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { apiEvent, lambdaContext } from "../../helpers/factories.ts";
-import { linked } from "../../helpers/linked-resources.ts";
 
 const s3 = mockClient(S3Client);
 afterEach(() => {

@@ -7,10 +7,10 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { anOrder, anOrderMessage, lambdaContext, postJson } from "@orders/harness/factories";
+import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { anOrder, anOrderMessage, lambdaContext, postJson } from "../../helpers/factories.ts";
-import { linked } from "../../helpers/linked-resources.ts";
 
 // A stage may configure any maxAmount: this one is set far past what cents can count exactly.
 vi.mock("../../../packages/functions/src/composition/settings.ts", async (importOriginal) => {

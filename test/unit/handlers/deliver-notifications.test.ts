@@ -3,10 +3,10 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from 
 import { claimWrite } from "@orders/core/adapters/table-writes";
 import { orderEventsOf } from "@orders/core/domain/order-events";
 import { handler } from "@orders/functions/queue/deliver-notifications";
+import { anOrderRecord, lambdaContext, sqsEvent, sqsRecord } from "@orders/harness/factories";
+import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { anOrderRecord, lambdaContext, sqsEvent, sqsRecord } from "../../helpers/factories.ts";
-import { linked } from "../../helpers/linked-resources.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);

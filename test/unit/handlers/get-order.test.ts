@@ -1,10 +1,10 @@
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { handler } from "@orders/functions/api/get-order";
+import { anOrder, anOrderWithItems, apiEvent, lambdaContext, TEST_OPERATOR } from "@orders/harness/factories";
+import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { anOrder, anOrderWithItems, apiEvent, lambdaContext, TEST_OPERATOR } from "../../helpers/factories.ts";
-import { linked } from "../../helpers/linked-resources.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);

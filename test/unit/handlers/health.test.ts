@@ -2,10 +2,10 @@ import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { handler } from "@orders/functions/api/health";
+import { apiEvent, lambdaContext } from "@orders/harness/factories";
+import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { apiEvent, lambdaContext } from "../../helpers/factories.ts";
-import { linked } from "../../helpers/linked-resources.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);

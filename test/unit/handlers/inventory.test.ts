@@ -1,10 +1,10 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { handler as getStock } from "@orders/functions/admin/inventory-get";
 import { handler as setStock } from "@orders/functions/admin/inventory-set";
+import { apiEvent, lambdaContext } from "@orders/harness/factories";
+import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { apiEvent, lambdaContext } from "../../helpers/factories.ts";
-import { linked } from "../../helpers/linked-resources.ts";
 import { conditionFailed, storedStock } from "../../helpers/stored-items.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);

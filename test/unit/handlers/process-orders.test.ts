@@ -6,10 +6,10 @@ import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } fr
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { metrics } from "@orders/functions/metrics";
 import { handler } from "@orders/functions/queue/process-orders";
+import { anOrder, anOrderMessage, lambdaContext, sqsEvent, sqsRecord } from "@orders/harness/factories";
+import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { anOrder, anOrderMessage, lambdaContext, sqsEvent, sqsRecord } from "../../helpers/factories.ts";
-import { linked } from "../../helpers/linked-resources.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);

@@ -1,9 +1,9 @@
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { handler } from "@orders/functions/api/submit-order";
+import { anOrder, apiEvent, lambdaContext, postJson, TEST_OPERATOR } from "@orders/harness/factories";
+import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { anOrder, apiEvent, lambdaContext, postJson, TEST_OPERATOR } from "../../helpers/factories.ts";
-import { linked } from "../../helpers/linked-resources.ts";
 
 const sqs = mockClient(SQSClient);
 afterEach(() => sqs.reset());

@@ -10,9 +10,9 @@ import { marshall } from "@aws-sdk/util-dynamodb";
 import { canonicalJson } from "@orders/core/domain/canonical-json";
 import { handler } from "@orders/functions/api/submit-order";
 import { idempotencyKeyOf } from "@orders/functions/http/idempotency-key";
+import { anOrder, lambdaContext, postJson } from "@orders/harness/factories";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { anOrder, lambdaContext, postJson } from "../../helpers/factories.ts";
 
 const dynamo = mockClient(DynamoDBClient);
 const sqs = mockClient(SQSClient);

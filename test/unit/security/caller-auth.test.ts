@@ -1,6 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import middy from "@middy/core";
 import type { Caller } from "@orders/core/domain/caller";
+import { apiEvent, claimsOf } from "@orders/harness/factories";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import {
@@ -12,7 +13,6 @@ import {
 } from "../../../packages/functions/src/http/caller-auth.ts";
 import { httpErrors } from "../../../packages/functions/src/http/middleware.ts";
 import { json } from "../../../packages/functions/src/http/responses.ts";
-import { apiEvent, claimsOf } from "../../helpers/factories.ts";
 
 const ADMIN_TOKEN = "admin-token-for-tests-0123";
 

@@ -22,13 +22,13 @@ import {
   ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { apiEvent, lambdaContext } from "@orders/harness/factories";
+import { linked } from "@orders/harness/linked-resources";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { routes } from "../../../infra/manifest.ts";
-import { apiEvent, lambdaContext } from "../../helpers/factories.ts";
-import { linked } from "../../helpers/linked-resources.ts";
 import { storedAccount } from "../../helpers/stored-items.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);

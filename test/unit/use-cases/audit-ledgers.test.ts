@@ -3,8 +3,8 @@ import { originalRecord } from "@orders/core/domain/order-records";
 import { createOrderValidator } from "@orders/core/domain/validation";
 import { auditLedgers } from "@orders/core/use-cases/audit/audit-ledgers";
 import { runSaga } from "@orders/core/use-cases/run-saga";
+import { anOrderMessage, anOrderWithItems } from "@orders/harness/factories";
 import { describe, expect, it } from "vitest";
-import { anOrderMessage, anOrderWithItems } from "../../helpers/factories.ts";
 import { InMemoryOrderArchive, InMemoryOrderRepository } from "../../helpers/fakes.ts";
 import { InMemoryAccountLedger, InMemoryStockLedger } from "../../helpers/ledger-fakes.ts";
 

@@ -5,10 +5,10 @@ import type { AccountLedger, CancelRequests, StockLedger } from "@orders/core/po
 import { cancelOrder, runCancellation } from "@orders/core/use-cases/cancel/cancel-order";
 import { requestCancellation } from "@orders/core/use-cases/cancel/request-cancellation";
 import { runSaga } from "@orders/core/use-cases/run-saga";
+import { anOrderMessage, anOrderWithItems } from "@orders/harness/factories";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { chaos } from "../../helpers/chaos.ts";
-import { anOrderMessage, anOrderWithItems } from "../../helpers/factories.ts";
 import { InMemoryOrderRepository } from "../../helpers/fakes.ts";
 import { InMemoryAccountLedger, InMemoryStockLedger } from "../../helpers/ledger-fakes.ts";
 import { InMemoryEventPublisher } from "../../helpers/notification-fakes.ts";

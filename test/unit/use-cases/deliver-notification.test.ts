@@ -2,8 +2,8 @@ import { orderEventsOf } from "@orders/core/domain/order-events";
 import { verifySignature } from "@orders/core/domain/webhook-signature";
 import type { Webhook, WebhookRegistry, WebhookSender } from "@orders/core/ports";
 import { deliverNotification } from "@orders/core/use-cases/notify/deliver-notification";
+import { anOrderRecord } from "@orders/harness/factories";
 import { describe, expect, it } from "vitest";
-import { anOrderRecord } from "../../helpers/factories.ts";
 import { InMemoryOrderRepository } from "../../helpers/fakes.ts";
 import { InMemoryNotificationLog } from "../../helpers/notification-fakes.ts";
 

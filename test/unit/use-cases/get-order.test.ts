@@ -2,8 +2,8 @@ import { InvalidInputError, OrderNotFoundError } from "@orders/core/domain/error
 import { createOrderValidator } from "@orders/core/domain/validation";
 import { getOrder } from "@orders/core/use-cases/get-order";
 import { processOrder } from "@orders/core/use-cases/process-order";
+import { anOrder, anOrderMessage, TEST_OPERATOR } from "@orders/harness/factories";
 import { describe, expect, it } from "vitest";
-import { anOrder, anOrderMessage, TEST_OPERATOR } from "../../helpers/factories.ts";
 import { InMemoryOrderArchive, InMemoryOrderRepository } from "../../helpers/fakes.ts";
 import { InMemoryAccountLedger, InMemoryStockLedger } from "../../helpers/ledger-fakes.ts";
 import { InMemoryEventPublisher } from "../../helpers/notification-fakes.ts";

@@ -1,7 +1,7 @@
 import { InvalidInputError } from "@orders/core/domain/errors";
 import { listAccountOrders } from "@orders/core/use-cases/accounts/list-account-orders";
+import { anOrderRecord } from "@orders/harness/factories";
 import { describe, expect, it } from "vitest";
-import { anOrderRecord } from "../../helpers/factories.ts";
 import { InMemoryOrderRepository } from "../../helpers/fakes.ts";
 
 const at = (minute: number) => new Date(Date.UTC(2026, 11, 1, 12, minute)).toISOString();

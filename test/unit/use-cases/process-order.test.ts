@@ -1,7 +1,7 @@
 import { createOrderValidator } from "@orders/core/domain/validation";
 import { processOrder } from "@orders/core/use-cases/process-order";
+import { anOrder, anOrderMessage } from "@orders/harness/factories";
 import { describe, expect, it } from "vitest";
-import { anOrder, anOrderMessage } from "../../helpers/factories.ts";
 import { failing, InMemoryOrderArchive, InMemoryOrderRepository } from "../../helpers/fakes.ts";
 import { InMemoryAccountLedger, InMemoryStockLedger } from "../../helpers/ledger-fakes.ts";
 import { InMemoryEventPublisher } from "../../helpers/notification-fakes.ts";

@@ -1,7 +1,7 @@
 import { BodyNotObjectError, ForbiddenError, InvalidInputError } from "@orders/core/domain/errors";
 import { submitOrder } from "@orders/core/use-cases/submit-order";
+import { anOrder, TEST_OPERATOR } from "@orders/harness/factories";
 import { describe, expect, it } from "vitest";
-import { anOrder, TEST_OPERATOR } from "../../helpers/factories.ts";
 import { InMemoryOrderQueue } from "../../helpers/fakes.ts";
 
 const fixedClock = { now: () => new Date("2026-01-02T03:04:05.000Z") };

@@ -1,6 +1,6 @@
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { pool } from "../../bench/stats.ts";
-import type { RunningSystem } from "../helpers/local-system.ts";
+import type { RunningSystem } from "../local-system.ts";
+import { pool } from "../stats.ts";
 import type { LedgerFigures } from "./ledger.ts";
 
 export const ADMIN_TOKEN = "reliability-token-5d1e";

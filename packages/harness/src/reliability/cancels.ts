@@ -1,6 +1,6 @@
-import { pool } from "../../bench/stats.ts";
-import { seededRandom } from "../../packages/local/src/faults.ts";
-import type { RunningSystem } from "../helpers/local-system.ts";
+import { seededRandom } from "@orders/local/faults";
+import type { RunningSystem } from "../local-system.ts";
+import { pool } from "../stats.ts";
 import { type Accepted, type CancelFigures, json, localState, redriveAll, settle } from "./harness.ts";
 import { admin } from "./ledger.ts";
 

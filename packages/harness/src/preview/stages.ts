@@ -10,7 +10,7 @@ import { Graph, type Synth } from "./graph.ts";
 export const STAGES = ["dev", "production"] as const;
 export type Stage = (typeof STAGES)[number];
 
-const root = join(import.meta.dirname, "../..");
+const root = join(import.meta.dirname, "../../../..");
 export const graphDir = join(root, ".sst-preview/graph");
 
 export const graphFile = (stage: string) => join(graphDir, `${stage}.json`);

@@ -6,8 +6,8 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoAccountLedger } from "@orders/core/adapters/dynamo-account-ledger";
 import { ordersService } from "@orders/core/entities/service";
-import { type Endpoints, lambdaEnvironment, localCredentials } from "../../packages/local/src/environment.ts";
-import { type LocalResources, provision } from "../../packages/local/src/provision.ts";
+import { type Endpoints, lambdaEnvironment, localCredentials } from "@orders/local/environment";
+import { type LocalResources, provision } from "@orders/local/provision";
 
 /** Integration tests talk to emulators on this machine and nothing else. */
 export function assertLoopback(endpoint: string): void {

@@ -1,6 +1,6 @@
-import { pool } from "../../bench/stats.ts";
-import type { RunningSystem } from "../helpers/local-system.ts";
-import type { WebhookReceiver } from "../helpers/webhook-receiver.ts";
+import type { RunningSystem } from "../local-system.ts";
+import { pool } from "../stats.ts";
+import type { WebhookReceiver } from "../webhook-receiver.ts";
 import { type Accepted, json } from "./harness.ts";
 import { admin, type Fixture } from "./ledger.ts";
 

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { type AttributeValue, DynamoDBClient, GetItemCommand, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { accountKey, stockKey } from "@orders/core/adapters/table-writes";
-import { localCredentials } from "../../packages/local/src/environment.ts";
-import { itemSizeBytes } from "../helpers/item-size.ts";
-import type { RunningSystem } from "../helpers/local-system.ts";
+import { localCredentials } from "@orders/local/environment";
+import { itemSizeBytes } from "../item-size.ts";
+import type { RunningSystem } from "../local-system.ts";
 import { type Figures, processedSoFar, setFaults, submit } from "./harness.ts";
 import { type Fixture, setUpFixture, snapshot } from "./ledger.ts";
 import { finish, start } from "./scenarios.ts";

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { ACCOUNT_CLAIM, type Caller, SCOPE_OF } from "@orders/core/domain/caller";
 import type { OrderMessage, OrderRecord } from "@orders/core/domain/order";
+import { invocationContext } from "@orders/local/handlers";
 import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from "aws-lambda";
-import { invocationContext } from "../../packages/local/src/handlers.ts";
 
 let counter = 0;
 

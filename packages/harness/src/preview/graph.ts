@@ -1,5 +1,5 @@
 /**
- * The resource graph one stage registers, as test/preview/synth-stage.ts
+ * The resource graph one stage registers, as packages/harness/src/preview/synth-stage.ts
  * records it, with the queries the preview tests and `npm run preview` share.
  */
 

@@ -2,9 +2,9 @@ import { type ChildProcess, type ChildProcessByStdio, spawn } from "node:child_p
 import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { FLOOD_RATE_LIMIT } from "../../packages/local/src/rate-limit.ts";
+import { FLOOD_RATE_LIMIT } from "@orders/local/rate-limit";
 
-const root = join(import.meta.dirname, "../..");
+const root = join(import.meta.dirname, "../../..");
 
 /** A port nothing listens on right now. */
 export async function freePort(): Promise<number> {

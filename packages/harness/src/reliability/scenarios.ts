@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { seededRandom } from "../../packages/local/src/faults.ts";
-import { type RunningSystem, startSystem } from "../helpers/local-system.ts";
-import { WebhookReceiver } from "../helpers/webhook-receiver.ts";
+import { seededRandom } from "@orders/local/faults";
+import { type RunningSystem, startSystem } from "../local-system.ts";
+import { WebhookReceiver } from "../webhook-receiver.ts";
 import { CancelRace, topUpBlockedRefunds } from "./cancels.ts";
 import {
   type Accepted,

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { ConsistencyReport } from "@orders/core/use-cases/audit/audit-ledgers";
-import { pool } from "../../bench/stats.ts";
-import { seededRandom } from "../../packages/local/src/faults.ts";
-import type { RunningSystem } from "../helpers/local-system.ts";
+import { seededRandom } from "@orders/local/faults";
+import type { RunningSystem } from "../local-system.ts";
+import { pool } from "../stats.ts";
 import { type Accepted, ADMIN_TOKEN, json } from "./harness.ts";
 
 /**

@@ -3,7 +3,7 @@
  * SST platform code, offline, under Pulumi's mocks, and writes every resource
  * it registers as JSON.
  *
- *   node test/preview/synth-stage.ts <stage> <platform dir> <out.json>
+ *   node packages/harness/src/preview/synth-stage.ts <stage> <platform dir> <out.json>
  *
  * It does what the `sst` CLI does before it hands the program to Pulumi (read
  * in anomalyco/sst: pkg/project/run.go and pkg/js/js.go): evaluate `app()`,
@@ -42,7 +42,7 @@ const [stage, platformArg, outFile] = process.argv.slice(2);
 if (!stage || !platformArg || !outFile) throw new Error("usage: synth-stage.ts <stage> <platform dir> <out.json>");
 const platformDir = resolve(platformArg);
 
-const root = join(import.meta.dirname, "../..");
+const root = join(import.meta.dirname, "../../../..");
 const work = mkdtempSync(join(tmpdir(), `sst-preview-${stage}-`));
 const started = performance.now();
 
