@@ -107,7 +107,10 @@ export function sagaFor(sight: OrderSight, log: SagaLogEntry[]): SagaLogEntry[] 
 }
 
 /** A cancellation as `sight` may see it: its reason, written by an operator for the payer, is not the payee's. */
-export function cancellationFor(sight: OrderSight, cancellation: Cancellation): Omit<Cancellation, "reason"> & { reason?: string } {
+export function cancellationFor(
+  sight: OrderSight,
+  cancellation: Cancellation,
+): Omit<Cancellation, "reason"> & { reason?: string } {
   return sight === "payee" ? { requestedAt: cancellation.requestedAt } : cancellation;
 }
 

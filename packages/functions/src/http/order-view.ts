@@ -34,7 +34,14 @@ function fulfilmentView({ payment, reservations, saga }: OrderRecord, sight: Ord
     ...(payment ? { payment: { status: payment.status, amount: fromCents(payment.amountCents) } } : {}),
     ...(reservations ? { reservations } : {}),
     // Each run appends its entries as it ends, and runs may overlap: order by time (the sort is stable).
-    ...(saga ? { saga: sagaFor(sight, [...saga].sort((a, b) => a.at.localeCompare(b.at))) } : {}),
+    ...(saga
+      ? {
+          saga: sagaFor(
+            sight,
+            [...saga].sort((a, b) => a.at.localeCompare(b.at)),
+          ),
+        }
+      : {}),
   };
 }
 
