@@ -26,6 +26,7 @@ import {
   type Pricing,
 } from "./cost.ts";
 import type { EndToEndResult } from "./end-to-end.ts";
+import { firstRequests } from "./first-requests.ts";
 import type { HotLedgerResult } from "./hot-ledger.ts";
 import { isolationCost } from "./isolation.ts";
 import { apiGatewayOverhead } from "./profile-api-gateway.ts";
@@ -111,6 +112,8 @@ process.stderr.write("\n▶ isolation\n");
 const isolation = isolationCost({ orders: 1000, requests: 2000, repeat: options.repeat });
 process.stderr.write("\n▶ local API adapter\n");
 const apiGateway = await apiGatewayOverhead();
+process.stderr.write("\n▶ first requests (npm start, each route's first and second request right after ready)\n");
+const first = await firstRequests(options.repeat);
 
 const pricing = JSON.parse(readFileSync(join(root, "bench/pricing.json"), "utf8")) as Pricing & {
   date: string;
@@ -186,6 +189,7 @@ const report = {
   hotLedger: hot,
   isolation,
   apiGateway,
+  firstRequests: first,
   seconds: round((Date.now() - started) / 1000),
 };
 writeFileSync(join(results, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
@@ -248,6 +252,12 @@ const rows: [string, string, string][] = [
     "processor CPU: handler / bare loop (orders per CPU-second, real SDK)",
     `${cpu.handlerPerSecond} / ${cpu.barePerSecond} (${cpu.ratio}); mocked clients ${cpu.withMockedClients.handlerPerSecond} / ${cpu.withMockedClients.barePerSecond} (${cpu.withMockedClients.ratio})`,
     `${goal(cpu.ratio >= 0.5)} ≥ 0.5`,
+  ],
+  ["npm start: ready / first 200 of /health (ms from spawn)", `${first.readyMs} / ${first.firstHealthyMs}`, ""],
+  [
+    "first request per route, right after ready: median / slowest; second median (ms)",
+    `${first.firstMedianMs} / ${first.firstMaxMs}; ${first.secondMedianMs}`,
+    "",
   ],
   [
     "local API adapter: CPU per request / bare HTTP round trip",

@@ -29,11 +29,11 @@ export interface Invokers {
   /** Resolves once no invocation is running (so that counts are complete). */
   idle(): Promise<void>;
   /**
-   * Starts one environment of each function ahead of its first invocation,
-   * `parallel` at a time, in the order given; resolves once all are ready.
-   * A function invoked meanwhile starts its own at once, as before.
+   * Starts one environment of each function named ahead of its first
+   * invocation, `parallel` at a time, in that order; resolves once all are
+   * ready. A function invoked meanwhile starts its own at once, as before.
    */
-  warm(parallel: number): Promise<void>;
+  warm(names: string[], parallel: number): Promise<void>;
   /** The functions that live reload can reload: each worker pool (none in this process). */
   reloadTargets: ReloadTarget[];
   stop(): Promise<void>;
@@ -59,6 +59,7 @@ export async function createInvokers(functions: LocalFunction[], options: Invoke
   };
   const byName = new Map<string, Invoker>();
   const pools: WorkerPool[] = [];
+  const poolsByName = new Map<string, WorkerPool>();
   const reloadTargets: ReloadTarget[] = [];
   let inFlight = 0;
   let idleWaiters: (() => void)[] = [];
@@ -75,6 +76,7 @@ export async function createInvokers(functions: LocalFunction[], options: Invoke
         onCalls: addCalls,
       });
       pools.push(pool);
+      poolsByName.set(fn.name, pool);
       byName.set(fn.name, pool);
       reloadTargets.push({
         name: fn.name,
@@ -108,10 +110,11 @@ export async function createInvokers(functions: LocalFunction[], options: Invoke
   return {
     calls,
     reloadTargets,
-    async warm(parallel) {
+    async warm(names, parallel) {
+      const queue = names.flatMap((name) => poolsByName.get(name) ?? []);
       let next = 0;
       const starter = async () => {
-        for (let pool = pools[next++]; pool; pool = pools[next++]) await pool.warm();
+        for (let pool = queue[next++]; pool; pool = queue[next++]) await pool.warm();
       };
       await Promise.all(Array.from({ length: Math.max(1, parallel) }, starter));
     },

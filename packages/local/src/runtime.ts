@@ -201,9 +201,15 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   gate.open(routeServer(routes, invokers, localContext, log, limiter, issuer));
   for (const source of sources) source.start();
   scheduler.start();
-  // After the gate opens, never before: readiness does not wait for them. One
-  // CPU is left to the runtime itself, which serves requests meanwhile.
-  const warmed = options.prewarm ? invokers.warm(availableParallelism() - 1) : Promise.resolve();
+  // After the gate opens, never before: readiness does not wait for them.
+  // What a caller meets first warms first: the customers' and public routes,
+  // then the queue consumers that a submitted order reaches, then the rest.
+  const warmOrder = new Set([
+    ...routes.filter((route) => route.access !== "operator").map(routeFunctionName),
+    ...subscriptions.map((spec) => spec.name),
+    ...functions.map((fn) => fn.name),
+  ]);
+  const warmed = options.prewarm ? invokers.warm([...warmOrder], availableParallelism()) : Promise.resolve();
   const liveReload = startLiveReload(options, invokers.reloadTargets);
 
   return {

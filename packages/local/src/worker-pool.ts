@@ -308,6 +308,8 @@ export class WorkerPool {
       faultSeed: faultSeed === undefined ? undefined : faultSeed + seedOffset++,
     };
     const worker = new Worker(WORKER_FILE, {
+      // A debugger attached with --inspect lists each worker under its function's name.
+      name,
       workerData: setup,
       env,
       stdout: true,
