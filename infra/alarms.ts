@@ -29,24 +29,47 @@ interface AlarmSpec {
   dimensions: Record<string, unknown>;
   statistic: "Sum" | "Maximum";
   period: number;
-  evaluationPeriods: number;
-  threshold: number;
+  /** One period by default. */
+  evaluationPeriods?: number;
+  /** 0 by default: any datum above it alarms. */
+  threshold?: number;
   /** Greater than the threshold by default; at-or-above when set. */
   orEqual?: boolean;
 }
 
 /** One alarm named `<app>-<stage>-<suffix>`, quiet when there is no data, notifying the alerts topic. */
 function alarm(name: string, suffix: string, spec: AlarmSpec) {
-  const { description, orEqual, ...metric } = spec;
+  const { description, orEqual, evaluationPeriods = 1, threshold = 0, ...metric } = spec;
   return new aws.cloudwatch.MetricAlarm(name, {
     name: `${prefix}-${suffix}`,
     alarmDescription: description,
     ...metric,
+    evaluationPeriods,
+    threshold,
     comparisonOperator: orEqual ? "GreaterThanOrEqualToThreshold" : "GreaterThanThreshold",
     treatMissingData: "notBreaching",
     ...notify,
   });
 }
+
+/** A queue's metric, at its highest in each minute. */
+const queueMetric = (metricName: string, queueName: $util.Input<string>) =>
+  ({
+    namespace: "AWS/SQS",
+    metricName,
+    dimensions: { QueueName: queueName },
+    statistic: "Maximum",
+    period: 60,
+  }) as const;
+
+/** One of the stage's own metrics (packages/functions/src/metrics.ts). */
+const customMetric = <S extends string>(metricName: string, statistic: S, period: number) => ({
+  namespace: "orders",
+  metricName,
+  dimensions: customDimensions,
+  statistic,
+  period,
+});
 
 /**
  * Every function that no API route fronts, by the suffix of its alarms: the
@@ -84,8 +107,6 @@ export const functionAlarms = watchedFunctions.flatMap(({ suffix, logical, funct
       dimensions: { FunctionName: functionName },
       statistic: "Sum",
       period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
     }),
   ),
 );
@@ -94,35 +115,19 @@ export const functionAlarms = watchedFunctions.flatMap(({ suffix, logical, funct
 export const notificationsDlqNotEmpty = alarm("NotificationsDlqNotEmptyAlarm", "notifications-dlq-not-empty", {
   description:
     "Order events wait in NotificationsDlq: a payer's webhook kept failing. GET /orders/{id} shows each delivery's lastError; fix the receiver, then move the messages back with `aws sqs start-message-move-task`.",
-  namespace: "AWS/SQS",
-  metricName: "ApproximateNumberOfMessagesVisible",
-  dimensions: { QueueName: notificationsDlq.nodes.queue.name },
-  statistic: "Maximum",
-  period: 60,
-  evaluationPeriods: 1,
-  threshold: 0,
+  ...queueMetric("ApproximateNumberOfMessagesVisible", notificationsDlq.nodes.queue.name),
 });
 
 /** Anything in the DLQ needs an operator: the console says why. */
 export const dlqNotEmpty = alarm("OrdersDlqNotEmptyAlarm", "dlq-not-empty", {
   description: "Orders are waiting in OrdersDlq. Open /console to see why and redrive them.",
-  namespace: "AWS/SQS",
-  metricName: "ApproximateNumberOfMessagesVisible",
-  dimensions: { QueueName: dlqName },
-  statistic: "Maximum",
-  period: 60,
-  evaluationPeriods: 1,
-  threshold: 0,
+  ...queueMetric("ApproximateNumberOfMessagesVisible", dlqName),
 });
 
 /** Orders waiting over 5 minutes: the processor is down, throttled or too slow. */
 export const queueAge = alarm("OrdersQueueAgeAlarm", "queue-oldest-message-age", {
   description: "The oldest order on OrdersQueue has waited over 5 minutes for 3 minutes.",
-  namespace: "AWS/SQS",
-  metricName: "ApproximateAgeOfOldestMessage",
-  dimensions: { QueueName: queueName },
-  statistic: "Maximum",
-  period: 60,
+  ...queueMetric("ApproximateAgeOfOldestMessage", queueName),
   evaluationPeriods: 3,
   threshold: 300,
 });
@@ -130,12 +135,7 @@ export const queueAge = alarm("OrdersQueueAgeAlarm", "queue-oldest-message-age",
 /** Records failing and being retried: a dependency is failing before anything reaches the DLQ. */
 export const processingFailures = alarm("OrdersProcessingFailuresAlarm", "processing-failures", {
   description: "10 or more failed processing attempts in 5 minutes.",
-  namespace: "orders",
-  metricName: "ProcessingFailures",
-  dimensions: customDimensions,
-  statistic: "Sum",
-  period: 300,
-  evaluationPeriods: 1,
+  ...customMetric("ProcessingFailures", "Sum", 300),
   threshold: 10,
   orEqual: true,
 });
@@ -143,13 +143,7 @@ export const processingFailures = alarm("OrdersProcessingFailuresAlarm", "proces
 /** The hourly consistency audit found stock or money out of step: every one is a bug to chase. */
 export const inconsistencies = alarm("OrdersInconsistenciesAlarm", "inconsistencies-found", {
   description: "The consistency audit found an inconsistency (stock, an account or money); see reports/consistency/.",
-  namespace: "orders",
-  metricName: "InconsistenciesFound",
-  dimensions: customDimensions,
-  statistic: "Maximum",
-  period: 3600,
-  evaluationPeriods: 1,
-  threshold: 0,
+  ...customMetric("InconsistenciesFound", "Maximum", 3600),
 });
 
 /**
@@ -161,11 +155,7 @@ export const inconsistencies = alarm("OrdersInconsistenciesAlarm", "inconsistenc
 export const auditHeartbeat = new aws.cloudwatch.MetricAlarm("OrdersAuditHeartbeatAlarm", {
   name: `${prefix}-audit-heartbeat`,
   alarmDescription: "The consistency audit has not reported for two hours: its schedule or its function is broken.",
-  namespace: "orders",
-  metricName: "InconsistenciesFound",
-  dimensions: customDimensions,
-  statistic: "SampleCount",
-  period: 3600,
+  ...customMetric("InconsistenciesFound", "SampleCount", 3600),
   evaluationPeriods: 2,
   datapointsToAlarm: 2,
   threshold: 1,
@@ -182,7 +172,6 @@ export const api5xx = alarm("OrdersApi5xxAlarm", "api-5xx", {
   dimensions: { ApiId: apiId },
   statistic: "Sum",
   period: 300,
-  evaluationPeriods: 1,
   threshold: 5,
   orEqual: true,
 });

@@ -1,6 +1,6 @@
 import { jwtAudience, jwtIssuer } from "./identity.ts";
-import { browserOrigins, routeScopes, routes, runtime, throttling } from "./manifest.ts";
-import { linkables, permissionsFor, reserved } from "./queues.ts";
+import { browserOrigins, routeScopes, routes, throttling } from "./manifest.ts";
+import { functionArgs } from "./queues.ts";
 
 /**
  * The stage's route settings name routes that SST creates after the stage
@@ -58,13 +58,7 @@ const declared = routes.map((route) =>
   api.route(
     `${route.method} ${route.path}`,
     {
-      handler: route.handler,
-      link: route.links.map((name) => linkables[name]),
-      timeout: `${route.timeoutSeconds} seconds`,
-      memory: `${route.memoryMb} MB`,
-      permissions: permissionsFor(route),
-      ...reserved(route),
-      ...runtime,
+      ...functionArgs(route),
       ...(route.files
         ? { copyFiles: route.files.map((file) => ({ from: `node_modules/${file}`, to: `node_modules/${file}` })) }
         : {}),

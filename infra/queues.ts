@@ -2,35 +2,32 @@ import { type FunctionSpec, ordersConfig, queues, runtime, subscriptions, topics
 import { grantsFor } from "./permissions.ts";
 import { bucket, table } from "./storage.ts";
 
-const { OrdersDlq, OrdersQueue, NotificationsDlq, NotificationsQueue } = queues;
-
-/** Where orders go after `maxReceiveCount` failed receives. */
-export const dlq = new sst.aws.Queue("OrdersDlq", {
-  transform: {
-    queue: (args) => {
-      args.messageRetentionSeconds = OrdersDlq.retentionDays * 86_400;
+/**
+ * A work queue and its DLQ, both as the manifest sets them: after
+ * `maxReceiveCount` failed receives a message moves to the DLQ, which keeps it
+ * `retentionDays`.
+ */
+function queueWithDlq(name: "OrdersQueue" | "NotificationsQueue") {
+  const spec = queues[name];
+  const deadLetters = new sst.aws.Queue(spec.dlq, {
+    transform: {
+      queue: (args) => {
+        args.messageRetentionSeconds = queues[spec.dlq].retentionDays * 86_400;
+      },
     },
-  },
-});
+  });
+  const work = new sst.aws.Queue(name, {
+    dlq: { queue: deadLetters.arn, retry: spec.maxReceiveCount },
+    visibilityTimeout: `${spec.visibilityTimeoutSeconds} seconds`,
+  });
+  return [work, deadLetters] as const;
+}
 
-export const queue = new sst.aws.Queue("OrdersQueue", {
-  dlq: { queue: dlq.arn, retry: OrdersQueue.maxReceiveCount },
-  visibilityTimeout: `${OrdersQueue.visibilityTimeoutSeconds} seconds`,
-});
+/** Orders, and OrdersDlq, where they go after `maxReceiveCount` failed receives. */
+export const [queue, dlq] = queueWithDlq("OrdersQueue");
 
-/** Where order events wait for the Notifier after its last try; the same retention as OrdersDlq. */
-export const notificationsDlq = new sst.aws.Queue("NotificationsDlq", {
-  transform: {
-    queue: (args) => {
-      args.messageRetentionSeconds = NotificationsDlq.retentionDays * 86_400;
-    },
-  },
-});
-
-export const notificationsQueue = new sst.aws.Queue("NotificationsQueue", {
-  dlq: { queue: notificationsDlq.arn, retry: NotificationsQueue.maxReceiveCount },
-  visibilityTimeout: `${NotificationsQueue.visibilityTimeoutSeconds} seconds`,
-});
+/** Order events for the Notifier, and NotificationsDlq, where they wait after its last try. */
+export const [notificationsQueue, notificationsDlq] = queueWithDlq("NotificationsQueue");
 
 /**
  * OrderEvents: OrderConfirmed, OrderFailed and OrderCancelled, published by
@@ -154,8 +151,25 @@ export function permissionsFor(spec: Pick<FunctionSpec, "handler" | "links">) {
 }
 
 /** A function's reserved concurrency from the manifest, in SST's terms; nothing when it has none. */
-export function reserved(spec: { reservedConcurrency?: number }) {
+function reserved(spec: { reservedConcurrency?: number }) {
   return spec.reservedConcurrency === undefined ? {} : { concurrency: { reserved: spec.reservedConcurrency } };
+}
+
+/**
+ * What every function of the manifest is given, whether a route, a subscriber
+ * or a schedule fronts it: its handler, its links and only their grants, its
+ * timeout, memory and reserved concurrency, and the common runtime.
+ */
+export function functionArgs(spec: FunctionSpec) {
+  return {
+    handler: spec.handler,
+    link: spec.links.map((name) => linkables[name]),
+    timeout: `${spec.timeoutSeconds} seconds` as const,
+    memory: `${spec.memoryMb} MB` as const,
+    permissions: permissionsFor(spec),
+    ...reserved(spec),
+    ...runtime,
+  };
 }
 
 /**
@@ -168,13 +182,7 @@ export const subscribers = Object.fromEntries(
     subscribable[spec.queue].subscribe(
       {
         ...physicalNames(spec.name),
-        handler: spec.handler,
-        link: spec.links.map((name) => linkables[name]),
-        timeout: `${spec.timeoutSeconds} seconds`,
-        memory: `${spec.memoryMb} MB`,
-        permissions: permissionsFor(spec),
-        ...reserved(spec),
-        ...runtime,
+        ...functionArgs(spec),
       },
       {
         batch: { size: spec.batchSize, partialResponses: true },

@@ -1,5 +1,5 @@
-import { runtime, schedules } from "./manifest.ts";
-import { linkables, permissionsFor, reserved } from "./queues.ts";
+import { schedules } from "./manifest.ts";
+import { functionArgs } from "./queues.ts";
 
 /** `rate(1 minute)`, `rate(5 minutes)`: EventBridge wants the singular for 1. */
 const rate = (minutes: number) => `rate(${minutes} ${minutes === 1 ? "minute" : "minutes"})` as const;
@@ -9,14 +9,6 @@ export const crons = schedules.map(
   (schedule) =>
     new sst.aws.Cron(schedule.name, {
       schedule: rate(schedule.everyMinutes),
-      function: {
-        handler: schedule.handler,
-        link: schedule.links.map((name) => linkables[name]),
-        timeout: `${schedule.timeoutSeconds} seconds`,
-        memory: `${schedule.memoryMb} MB`,
-        permissions: permissionsFor(schedule),
-        ...reserved(schedule),
-        ...runtime,
-      },
+      function: functionArgs(schedule),
     }),
 );
