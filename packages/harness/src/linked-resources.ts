@@ -1,3 +1,5 @@
+import { ordersConfig } from "@orders/infra/manifest";
+
 /**
  * What SST puts in a function's environment for its links, for unit tests of
  * handlers. The SDK clients are mocked, so the names only need to be stable.
@@ -8,16 +10,8 @@ export const linked = {
   OrdersBucket: { name: "orders-test-bucket", type: "sst.aws.Bucket" },
   OrdersQueue: { url: "https://sqs.us-east-1.amazonaws.com/000000000000/orders-test-queue", type: "sst.aws.Queue" },
   OrdersDlq: { url: "https://sqs.us-east-1.amazonaws.com/000000000000/orders-test-dlq", type: "sst.aws.Queue" },
-  OrdersConfig: {
-    maxAmount: 1_000_000,
-    maxReceiveCount: 3,
-    retryBaseSeconds: 1,
-    retryMaxSeconds: 300,
-    sagaTimeoutMinutes: 15,
-    webhooks: { allowLoopbackHttp: false },
-    notifications: { maxReceiveCount: 10, retryBaseSeconds: 4, retryMaxSeconds: 1_800, timeoutSeconds: 5 },
-    type: "sst.sst.Linkable",
-  },
+  // The manifest's knobs, as a deployed stage links them.
+  OrdersConfig: { ...ordersConfig, type: "sst.sst.Linkable" },
   OrderEvents: { arn: "arn:aws:sns:us-east-1:000000000000:orders-test-OrderEvents", type: "sst.aws.SnsTopic" },
   NotificationsQueue: {
     url: "https://sqs.us-east-1.amazonaws.com/000000000000/orders-test-notifications",

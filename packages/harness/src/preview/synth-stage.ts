@@ -134,6 +134,19 @@ interface BuildInput {
 const TARGETS: Record<string, string> = { "nodejs24.x": "es2024", "nodejs22.x": "es2023", "nodejs20.x": "es2023" };
 const FORCE_EXTERNAL = ["sharp", "pg-native"];
 
+/**
+ * What the CLI puts ahead of every ESM bundle it builds, the functions' and
+ * the config's alike: `require`, `__filename` and `__dirname`, which bundled
+ * CommonJS dependencies still use.
+ */
+const ESM_SHIMS = [
+  "import { createRequire as topLevelCreateRequire } from 'module';",
+  "const require = topLevelCreateRequire(import.meta.url);",
+  'import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"',
+  "const __filename = topLevelFileUrlToPath(import.meta.url)",
+  'const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))',
+];
+
 /** The CLI's Node builder, in outline: one ESM bundle per function, `bundle.<export>` as its handler. */
 async function bundleFunction(
   input: BuildInput,
@@ -161,16 +174,7 @@ async function bundleFunction(
     external,
     metafile: true,
     logLevel: "silent",
-    banner: {
-      js: [
-        "import { createRequire as topLevelCreateRequire } from 'module';",
-        "const require = topLevelCreateRequire(import.meta.url);",
-        'import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"',
-        "const __filename = topLevelFileUrlToPath(import.meta.url)",
-        'const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))',
-        props.banner ?? "",
-      ].join("\n"),
-    },
+    banner: { js: [...ESM_SHIMS, props.banner ?? ""].join("\n") },
   });
   const inputs = Object.keys(result.metafile.inputs);
   const exports = Object.values(result.metafile.outputs).flatMap((output) => output.exports);
@@ -291,15 +295,7 @@ await build({
     "vite",
   ],
   logLevel: "silent",
-  banner: {
-    js: [
-      "import { createRequire as topLevelCreateRequire } from 'module';",
-      "const require = topLevelCreateRequire(import.meta.url);",
-      'import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"',
-      "const __filename = topLevelFileUrlToPath(import.meta.url)",
-      'const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))',
-    ].join("\n"),
-  },
+  banner: { js: ESM_SHIMS.join("\n") },
   plugins: [
     {
       name: "inject-globals",
