@@ -73,11 +73,10 @@ beforeAll(async () => {
     // The load test sends as fast as it is answered: throttling is not what it looks at.
     rateLimit: FLOOD_RATE_LIMIT,
     watch: true,
-    prewarm: true,
     manifest: { routes: [route("/version", "handler"), route("/other", "other")], subscriptions: [], schedules: [] },
     log: (line) => lines.push(line),
   });
-  await system.warmed;
+  await system.warm();
   await system.liveReload;
 });
 

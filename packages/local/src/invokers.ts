@@ -114,7 +114,11 @@ export async function createInvokers(functions: LocalFunction[], options: Invoke
       const queue = names.flatMap((name) => poolsByName.get(name) ?? []);
       let next = 0;
       const starter = async () => {
-        for (let pool = queue[next++]; pool; pool = queue[next++]) await pool.warm();
+        for (let pool = queue[next++]; pool; pool = queue[next++]) {
+          // A request waiting for a cold start gets the CPU first.
+          while (WorkerPool.startingOnDemand > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+          await pool.warm();
+        }
       };
       await Promise.all(Array.from({ length: Math.max(1, parallel) }, starter));
     },

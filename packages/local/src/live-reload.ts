@@ -117,6 +117,8 @@ export class LiveReload {
   readonly #digests = new Map<string, string>();
   readonly #watchers = new Map<string, FSWatcher>();
   readonly #pending = new Set<string>();
+  /** Functions whose last reload failed: they serve an older version, and the next change to their files retries. */
+  readonly #dirty = new Set<ReloadTarget>();
   #since: number | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
@@ -226,7 +228,8 @@ export class LiveReload {
     const held = this.#targetsOf(files);
     const now = new Map(files.map((file) => [file, digest(file)]));
     const changed = files.filter((file) => now.get(file) !== this.#digests.get(file));
-    const targets = this.#targetsOf(changed);
+    for (const file of changed) this.#digests.set(file, now.get(file) ?? "");
+    const targets = [...new Set([...this.#targetsOf(changed), ...held.filter((target) => this.#dirty.has(target))])];
     for (const target of held) if (!targets.includes(target)) target.unhold();
     if (targets.length === 0) return;
 
@@ -242,19 +245,18 @@ export class LiveReload {
       }),
     );
     const ready: { target: ReloadTarget; files: Set<string> }[] = [];
-    const broken = new Set<string>();
     for (const outcome of built) {
       const { error, group, files } = outcome;
       if (error) {
         log(
-          `reload failed: ${error.message} (${nameList(group.map((target) => target.name))} keep the last good version)`,
+          `reload failed: ${error.message} (${nameList(group.map((target) => target.name))} ${group.length === 1 ? "keeps" : "keep"} the last good version)`,
         );
         for (const target of group) {
           target.unhold();
+          this.#dirty.add(target);
           // Watch the broken file too, so that fixing it reloads.
           if (error.file) this.#graphs.get(target)?.add(error.file);
         }
-        for (const file of changed) broken.add(file);
       } else if (files) {
         for (const target of group) ready.push({ target, files });
       }
@@ -271,21 +273,21 @@ export class LiveReload {
           const outcome = await item.target.reload();
           if (outcome.ok) {
             this.#graphs.set(item.target, item.files);
+            this.#dirty.delete(item.target);
             reloaded.push(item.target.name);
           } else {
             const reason = outcome.error.message.split("\n")[0];
             log(`reload failed: ${item.target.name}: ${reason} (it keeps the last good version)`);
-            for (const file of changed) broken.add(file);
+            this.#dirty.add(item.target);
           }
         }
       }),
     );
-    // A broken file keeps the digest of the version that serves: a fix reloads, going back to it needs nothing.
-    for (const file of changed) if (!broken.has(file)) this.#digests.set(file, now.get(file) ?? "");
     this.#watchGraphs();
     if (reloaded.length === 0) return;
     const ms = Math.round(performance.now() - since);
     const names = nameList(reloaded.sort());
-    log(`reload ${names} in ${ms} ms (${changed.map((file) => relative(root, file)).join(", ")})`);
+    const cause = changed.length > 0 ? changed : files;
+    log(`reload ${names} in ${ms} ms (${cause.map((file) => relative(root, file)).join(", ")})`);
   }
 }

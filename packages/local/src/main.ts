@@ -67,7 +67,6 @@ try {
     isolation: env.ORDERS_ISOLATION === "none" ? "none" : "workers",
     // Live reload, as sst dev gives; the test helpers and benches turn it off (nothing reloads mid-run).
     watch: env.ORDERS_WATCH !== "off",
-    prewarm: true,
     functionConcurrency: env.ORDERS_FUNCTION_CONCURRENCY ? Number(env.ORDERS_FUNCTION_CONCURRENCY) : undefined,
     scheduleSeconds: env.ORDERS_SCHEDULE_SECONDS ? Number(env.ORDERS_SCHEDULE_SECONDS) : undefined,
     rateLimit,
@@ -96,7 +95,8 @@ try {
     }
     log("  more tokens: npm run -s token -- --account <id> | --channel <name> | --operator <name>");
   }
-  void system.warmed.then(() => log(`every function has a warm environment (${Date.now() - started}ms)`));
+  // Only now: saying it is running never waits for the functions' workers.
+  void system.warm().then(() => log(`every function has a warm environment (${Date.now() - started}ms)`));
   void system.liveReload.then((reloader) => {
     if (reloader)
       log(`live reload: watching the ${reloader.files} files the functions import (ORDERS_WATCH=off to stop)`);

@@ -61,8 +61,6 @@ export interface LocalSystemOptions {
    * on unless `ORDERS_WATCH=off`). Needs workers.
    */
   watch?: boolean;
-  /** Starts one environment of each function once the system is up, so that no first request waits for one. */
-  prewarm?: boolean;
   /** Execution environments per route or schedule function (default 4); OrdersProcessor gets one per poller. */
   functionConcurrency?: number | undefined;
   /** Seconds between runs of every schedule, in place of the manifest's minutes (tests, demos). */
@@ -91,8 +89,12 @@ export interface LocalSystem {
   idle(): Promise<void>;
   /** Live reload once it watches, or undefined when it is off. */
   liveReload: Promise<LiveReload | undefined>;
-  /** Resolves once every function has a warm environment (at once without `prewarm`). */
-  warmed: Promise<void>;
+  /**
+   * Starts one environment of each function, so that no first request waits
+   * for one; resolves once all are ready. `npm start` calls it once it says it
+   * is running, so readiness never waits for them.
+   */
+  warm(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -201,7 +203,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   gate.open(routeServer(routes, invokers, localContext, log, limiter, issuer));
   for (const source of sources) source.start();
   scheduler.start();
-  // After the gate opens, never before: readiness does not wait for them.
   // What a caller meets first warms first: the customers' and public routes,
   // then the queue consumers that a submitted order reaches, then the rest.
   const warmOrder = new Set([
@@ -209,7 +210,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     ...subscriptions.map((spec) => spec.name),
     ...functions.map((fn) => fn.name),
   ]);
-  const warmed = options.prewarm ? invokers.warm([...warmOrder], availableParallelism()) : Promise.resolve();
+  let warmed: Promise<void> | undefined;
   const liveReload = startLiveReload(options, invokers.reloadTargets);
 
   return {
@@ -221,7 +222,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     calls: invokers.calls,
     idle: () => invokers.idle(),
     liveReload,
-    warmed,
+    // One CPU is left to the runtime, which serves requests meanwhile.
+    warm: () => {
+      warmed ??= invokers.warm([...warmOrder], Math.max(1, availableParallelism() - 1));
+      return warmed;
+    },
     async stop() {
       await (await liveReload)?.stop();
       await Promise.all([...sources.map((source) => source.stop()), scheduler.stop()]);

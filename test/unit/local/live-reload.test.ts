@@ -169,7 +169,7 @@ describe("live reload", () => {
     expect(orders.unhold).toHaveBeenCalled();
     expect(lines[0]).toMatch(
       new RegExp(
-        `^reload failed: ${relativeDir}/shared/money\\.ts:1:\\d+: .+ \\(ApiPostOrders keep the last good version\\)$`,
+        `^reload failed: ${relativeDir}/shared/money\\.ts:1:\\d+: .+ \\(ApiPostOrders keeps the last good version\\)$`,
       ),
     );
     expect(lines[1]).toMatch(/^reload ApiPostOrders in \d+ ms/);
@@ -194,6 +194,28 @@ describe("live reload", () => {
     expect(lines).toEqual([
       "reload failed: ApiGetHealth: top-level await failed: no table (it keeps the last good version)",
     ]);
+  });
+
+  it("retries a function whose reload failed on the next change to its files, even one back to the old content", async () => {
+    // Arrange: the init fails once (a file it read mid-save), then succeeds.
+    const lines: string[] = [];
+    const health = aTarget("ApiGetHealth", "health.ts");
+    health.reload.mockResolvedValueOnce({ ok: false, error: new Error("Expression expected") });
+    const live = await watching([health], lines);
+    const original = "export async function handler() { return 'ok'; }\n";
+
+    // Act
+    write("health.ts", "export async function handler() { return 'changed'; }\n");
+    live.changed(path("health.ts"));
+    await live.settled();
+    write("health.ts", original);
+    live.changed(path("health.ts"));
+    await live.settled();
+
+    // Assert
+    expect(health.reload).toHaveBeenCalledTimes(2);
+    expect(lines[0]).toMatch(/^reload failed: ApiGetHealth: Expression expected/);
+    expect(lines[1]).toMatch(/^reload ApiGetHealth in \d+ ms/);
   });
 
   it("follows an import added by the change: the new file is watched from then on", async () => {
