@@ -18,8 +18,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { round } from "@orders/harness/stats";
+import { cliArgs } from "../scripts/cli/args.ts";
 import { bareLoop, batchOf, LINES, mockedClients, processorUnderStub, warmUp } from "./processor-cpu.ts";
 
 interface ProfileNode {
@@ -178,7 +178,26 @@ export async function profileProcessor(options: { orders: number; interval: numb
   return { profile, summary: summarise(profile, options.orders, (used.user + used.system) / 1000) };
 }
 
+const USAGE = `usage: npm run bench:profile [-- options]
+
+  --orders N     orders profiled (default 1000)
+  --interval N   sampling interval, µs (default 200)
+  --bare         profile the bare loop instead, for comparison
+  --mocked       aws-sdk-client-mock in place of the SDK's stack: our code alone
+
+Writes bench/results/processor-profile.md (or -mocked.md) and bench/.build/processor.cpuprofile.`;
+
+const OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  orders: { type: "string", default: "1000" },
+  interval: { type: "string", default: "200" },
+  bare: { type: "boolean", default: false },
+  mocked: { type: "boolean", default: false },
+} as const;
+
 if (import.meta.main && process.env.BENCH_PROFILE_CHILD !== "1") {
+  // --help and a wrong option are answered here: the child's stdout is discarded.
+  cliArgs("bench:profile", USAGE, { options: OPTIONS });
   // The handler logs a line per order at INFO, as on Lambda: the writes count,
   // a terminal's rendering of them would not, so the run's stdout is discarded.
   const child = spawnSync(process.execPath, [import.meta.filename, ...process.argv.slice(2)], {
@@ -187,14 +206,7 @@ if (import.meta.main && process.env.BENCH_PROFILE_CHILD !== "1") {
   });
   process.exit(child.status ?? 1);
 } else if (import.meta.main) {
-  const { values } = parseArgs({
-    options: {
-      orders: { type: "string", default: "1000" },
-      interval: { type: "string", default: "200" },
-      bare: { type: "boolean", default: false },
-      mocked: { type: "boolean", default: false },
-    },
-  });
+  const { values } = cliArgs("bench:profile", USAGE, { options: OPTIONS });
   const options = {
     orders: Number(values.orders),
     interval: Number(values.interval),

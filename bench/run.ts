@@ -13,9 +13,9 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { median, round } from "@orders/harness/stats";
 import { routes, subscriptions } from "../infra/manifest.ts";
+import { cliArgs } from "../scripts/cli/args.ts";
 import type { CallsByOutcome } from "./calls-per-order.ts";
 import { barChart } from "./chart.ts";
 import {
@@ -31,8 +31,19 @@ import type { HotLedgerResult } from "./hot-ledger.ts";
 import { isolationCost } from "./isolation.ts";
 import { apiGatewayOverhead } from "./profile-api-gateway.ts";
 
-const { values } = parseArgs({
+const USAGE = `usage: npm run bench [-- options]
+
+  --orders N        end-to-end orders, flat out (default 5000)
+  --concurrency N   POSTs in flight (default 32)
+  --rate N          the fixed offered load, orders/s (default 100), for --seconds (default 10)
+  --repeat N        pipeline and ceiling runs, interleaved; medians are compared (default 3)
+  --hot-orders N    orders through one merchant and one sku, for the hot-ledger figures (default 20000)
+
+Prints the table and writes bench/results/latest.json and latest.svg.`;
+
+const { values } = cliArgs("bench", USAGE, {
   options: {
+    help: { type: "boolean", short: "h" },
     orders: { type: "string", default: "5000" },
     concurrency: { type: "string", default: "32" },
     rate: { type: "string", default: "100" },
