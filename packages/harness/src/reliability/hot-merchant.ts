@@ -6,7 +6,7 @@ import { itemSizeBytes } from "../item-size.ts";
 import type { RunningSystem } from "../local-system.ts";
 import { type Figures, processedSoFar, setFaults, submit } from "./harness.ts";
 import { type Fixture, setUpFixture, snapshot } from "./ledger.ts";
-import { finish, start } from "./scenarios.ts";
+import { finish, onFreshSystem } from "./scenarios.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -46,10 +46,8 @@ async function rawItems(system: RunningSystem) {
  * it also times each fifth of the orders: the last must be processed at
  * least half as fast as the first (`slowedDown`).
  */
-export async function hotMerchant(orders: number, faults = true): Promise<Figures> {
-  const started = Date.now();
-  const system = await start();
-  try {
+export function hotMerchant(orders: number, faults = true): Promise<Figures> {
+  return onFreshSystem(async (system, started) => {
     const tag = randomUUID().replaceAll(/\D/g, "").padEnd(8, "0").slice(0, 8);
     const payers = Array.from({ length: 20 }, (_, i) => ({
       accountId: `6${tag}${String(i).padStart(3, "0")}`,
@@ -133,7 +131,5 @@ export async function hotMerchant(orders: number, faults = true): Promise<Figure
       slowedDown: ratio >= 0.5 ? 0 : 1,
       notes: notes.filter(Boolean).join("; "),
     };
-  } finally {
-    await system.stop();
-  }
+  });
 }

@@ -52,6 +52,49 @@ async function prepare(system: RunningSystem, orders: number) {
   return { fixture, before, list: fixtureOrders(orders, fixture) };
 }
 
+/** Runs `use` on a runtime, then stops the runtime however `use` ends. */
+async function stopAfter(system: RunningSystem, use: () => Promise<Figures>): Promise<Figures> {
+  try {
+    return await use();
+  } finally {
+    await system.stop();
+  }
+}
+
+/** Seconds since `started`, to a tenth. */
+export const secondsSince = (started: number) => Math.round((Date.now() - started) / 100) / 10;
+
+/** Runs a scenario on a system of its own (in memory), stopped however the scenario ends. */
+export async function onFreshSystem(
+  scenario: (system: RunningSystem, started: number) => Promise<Figures>,
+): Promise<Figures> {
+  const started = Date.now();
+  const system = await start();
+  return stopAfter(system, () => scenario(system, started));
+}
+
+/**
+ * Runs a scenario that kills the runtime: `restart` starts one on a data
+ * directory of the scenario's own, with the kill scenarios' visibility
+ * timeout, `env` and `extra`. The directory is removed after, unless
+ * ORDERS_KEEP_DATA is set.
+ */
+async function onDataDir(
+  prefix: string,
+  env: Record<string, string>,
+  scenario: (restart: (extra?: Record<string, string>) => Promise<RunningSystem>) => Promise<Figures>,
+): Promise<Figures> {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    return await scenario((extra = {}) =>
+      start(["--data-dir", dataDir], { ORDERS_VISIBILITY_TIMEOUT: KILL_VISIBILITY_SECONDS, ...env, ...extra }),
+    );
+  } finally {
+    if (process.env.ORDERS_KEEP_DATA) process.stderr.write(`kept ${dataDir}\n`);
+    else rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 /** What a scenario adds to the common end (`finish`). */
 interface FinishOptions {
   /** Figures of its own, and notes. */
@@ -101,17 +144,15 @@ export async function finish(
     doubled,
     duplicateDeliveries: Object.values(stats.duplicated).reduce((a, b) => a + b, 0),
     ...figures,
-    seconds: Math.round((Date.now() - started) / 100) / 10,
+    seconds: secondsSince(started),
     ...extra,
     ...(lostNote ? { notes: [extra.notes, lostNote].filter(Boolean).join("; ") } : {}),
   };
 }
 
 /** 20% random DynamoDB and S3 errors, and 5% of sends delivered twice. */
-export async function randomErrors(orders: number): Promise<Figures> {
-  const started = Date.now();
-  const system = await start();
-  try {
+export function randomErrors(orders: number): Promise<Figures> {
+  return onFreshSystem(async (system, started) => {
     const ledger = await prepare(system, orders);
     // Faults on only once the skus and accounts are set up: the setup is not what is under test.
     await setFaults(system, ["DynamoDB:*@rate=0.2", "S3:*@rate=0.2", "SQS:SendMessage@duplicate=0.05"]);
@@ -124,16 +165,12 @@ export async function randomErrors(orders: number): Promise<Figures> {
       started,
       ledger,
     );
-  } finally {
-    await system.stop();
-  }
+  });
 }
 
 /** S3 down for the middle third of the stream; the DLQ fills; redrive after recovery. */
-export async function s3Outage(orders: number): Promise<Figures> {
-  const started = Date.now();
-  const system = await start();
-  try {
+export function s3Outage(orders: number): Promise<Figures> {
+  return onFreshSystem(async (system, started) => {
     const ledger = await prepare(system, orders);
     const { list } = ledger;
     const third = Math.ceil(list.length / 3);
@@ -144,9 +181,7 @@ export async function s3Outage(orders: number): Promise<Figures> {
     await setFaults(system, []);
     accepted.push(...(await submit(system, list.slice(2 * third))));
     return await finish("S3 outage mid-stream, then redrive", system, list.length, accepted, started, ledger);
-  } finally {
-    await system.stop();
-  }
+  });
 }
 
 /** Waits until this runtime has processed `target` submissions, or has nothing left to process. */
@@ -183,34 +218,45 @@ async function untilHolding(
   }
 }
 
+/**
+ * Kills the runtime `kills` times, each once it has processed a share of the
+ * stream (`orders` over `kills` + 2) and `beforeKill` has waited for its
+ * moment; after each kill, `afterKill`, then `restart`. Returns the last life.
+ */
+async function killRepeatedly(
+  system: RunningSystem,
+  orders: number,
+  kills: number,
+  restart: () => Promise<RunningSystem>,
+  hooks: { beforeKill: (life: RunningSystem) => Promise<void>; afterKill: () => Promise<void> | void },
+): Promise<RunningSystem> {
+  const share = Math.max(1, Math.floor(orders / (kills + 2)));
+  let life = system;
+  for (let kill = 1; kill <= kills; kill++) {
+    await processedAtLeast(life, share);
+    await hooks.beforeKill(life);
+    await life.stop("SIGKILL");
+    await hooks.afterKill();
+    life = await restart();
+  }
+  return life;
+}
+
 /** The runtime SIGKILLed mid-stream, then restarted on the same data directory. */
-export async function killAndRestart(orders: number): Promise<Figures> {
+export function killAndRestart(orders: number): Promise<Figures> {
   const started = Date.now();
-  const dataDir = mkdtempSync(join(tmpdir(), "orders-kill-"));
-  const env = { ORDERS_VISIBILITY_TIMEOUT: KILL_VISIBILITY_SECONDS };
-  try {
-    let system = await start(["--data-dir", dataDir], env);
+  return onDataDir("orders-kill-", {}, async (restart) => {
+    let system = await restart();
     const ledger = await prepare(system, orders);
     const accepted = await submit(system, ledger.list);
     // Kill it while batches are in flight: some processed, some not.
     await processedAtLeast(system, Math.max(1, Math.floor(ledger.list.length * 0.3)));
     await system.stop("SIGKILL");
-    system = await start(["--data-dir", dataDir], env);
-    try {
-      return await finish(
-        "SIGKILL mid-batch, restart on the same data",
-        system,
-        ledger.list.length,
-        accepted,
-        started,
-        ledger,
-      );
-    } finally {
-      await system.stop();
-    }
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+    system = await restart();
+    return await stopAfter(system, () =>
+      finish("SIGKILL mid-batch, restart on the same data", system, ledger.list.length, accepted, started, ledger),
+    );
+  });
 }
 
 /**
@@ -224,56 +270,47 @@ export async function killAndRestart(orders: number): Promise<Figures> {
  * setting for it, so redelivery (and redrive, for a message killed three
  * times) is what completes them.
  */
-export async function repeatedKills(orders: number, kills = 4): Promise<Figures> {
+export function repeatedKills(orders: number, kills = 4): Promise<Figures> {
   const started = Date.now();
-  const dataDir = mkdtempSync(join(tmpdir(), "orders-kills-"));
   // Slow writes keep every saga mid-way for most of its run, so that a kill lands between two of its writes.
-  const env = { ORDERS_VISIBILITY_TIMEOUT: KILL_VISIBILITY_SECONDS, ORDERS_FAULTS: "DynamoDB:UpdateItem@latency=100" };
-  const interrupted: string[] = [];
-  try {
-    let system = await start(["--data-dir", dataDir], env);
+  return onDataDir("orders-kills-", { ORDERS_FAULTS: "DynamoDB:UpdateItem@latency=100" }, async (restart) => {
+    const interrupted: string[] = [];
+    let system = await restart();
     const ledger = await prepare(system, orders);
     const accepted = await submit(system, ledger.list);
     // Each life processes a share of the stream, then dies between two writes of whatever sagas are running.
-    const share = Math.max(1, Math.floor(ledger.list.length / (kills + 2)));
     let left = { units: 0, cents: 0 };
-    for (let kill = 1; kill <= kills; kill++) {
-      await processedAtLeast(system, share);
-      await untilHolding(system, ledger.fixture, left);
-      await system.stop("SIGKILL");
-      const inspector = await start(["--data-dir", dataDir], { ...env, ORDERS_POLLERS: "0" });
-      try {
-        left = inFlight(await snapshot(inspector, ledger.fixture));
-        interrupted.push(`${left.units}u/${left.cents}¢`);
-      } finally {
-        await inspector.stop();
-      }
-      system = await start(["--data-dir", dataDir], env);
-    }
-    try {
-      return await finish(
+    system = await killRepeatedly(system, ledger.list.length, kills, restart, {
+      beforeKill: (life) => untilHolding(life, ledger.fixture, left),
+      afterKill: async () => {
+        const inspector = await restart({ ORDERS_POLLERS: "0" });
+        try {
+          left = inFlight(await snapshot(inspector, ledger.fixture));
+          interrupted.push(`${left.units}u/${left.cents}¢`);
+        } finally {
+          await inspector.stop();
+        }
+      },
+    });
+    return await stopAfter(system, () =>
+      finish(
         `SIGKILL ×${kills} mid-saga, restart on the same data`,
         system,
         ledger.list.length,
         accepted,
         started,
         ledger,
-        { extra: { notes: `held at each kill: ${interrupted.join(", ")}` } },
-      );
-    } finally {
-      await system.stop();
-    }
-  } finally {
-    if (process.env.ORDERS_KEEP_DATA) process.stderr.write(`kept ${dataDir}\n`);
-    else rmSync(dataDir, { recursive: true, force: true });
-  }
+        {
+          extra: { notes: `held at each kill: ${interrupted.join(", ")}` },
+        },
+      ),
+    );
+  });
 }
 
 /** 50 concurrent POSTs of each id: exactly one original per id, and one saga. */
-export async function concurrentSameId(orders: number): Promise<Figures> {
-  const started = Date.now();
-  const system = await start();
-  try {
+export function concurrentSameId(orders: number): Promise<Figures> {
+  return onFreshSystem(async (system, started) => {
     const ledger = await prepare(system, Math.max(1, Math.round(orders / 50)));
     const ids = ledger.list;
     const list = ids.flatMap((order) => Array.from({ length: 50 }, () => ({ ...order })));
@@ -290,16 +327,12 @@ export async function concurrentSameId(orders: number): Promise<Figures> {
       if (!body.order.isDuplicate && recorded === 49) originals += 1;
     }
     return { ...figures, doubled: figures.doubled + (ids.length - originals) };
-  } finally {
-    await system.stop();
-  }
+  });
 }
 
 /** Poison straight on the queue (not JSON, no id, 250 KB body) among good orders. */
-export async function poison(orders: number): Promise<Figures> {
-  const started = Date.now();
-  const system = await start();
-  try {
+export function poison(orders: number): Promise<Figures> {
+  return onFreshSystem(async (system, started) => {
     // At most 300, so that one DLQ listing (500) sees them all; 250 KB bodies are capped at 20.
     const poisonCount = Math.min(300, Math.max(3, Math.round(orders / 10)));
     const big = (i: number) => `{"pad":"${"x".repeat(250 * 1024)}","n":${i}}`;
@@ -335,11 +368,9 @@ export async function poison(orders: number): Promise<Figures> {
       doubled,
       duplicateDeliveries: 0,
       ...ledgerFigures,
-      seconds: Math.round((Date.now() - started) / 100) / 10,
+      seconds: secondsSince(started),
     };
-  } finally {
-    await system.stop();
-  }
+  });
 }
 
 /**
@@ -352,10 +383,8 @@ export async function poison(orders: number): Promise<Figures> {
  * every order's end must agree with what its cancellations were answered
  * (cancels.ts says what each answer means).
  */
-export async function cancelRaces(orders: number): Promise<Figures> {
-  const started = Date.now();
-  const system = await start();
-  try {
+export function cancelRaces(orders: number): Promise<Figures> {
+  return onFreshSystem(async (system, started) => {
     const ledger = await prepare(system, orders);
     await setFaults(system, [
       "DynamoDB:*@rate=0.05",
@@ -376,11 +405,9 @@ export async function cancelRaces(orders: number): Promise<Figures> {
     });
     const { cancels, cancelMismatches, mismatches } = await race.check(accepted, refundsBlocked);
     const notes = [figures.notes, mismatches.length > 0 ? `mismatches: ${mismatches.slice(0, 10).join("; ")}` : ""];
-    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    const seconds = secondsSince(started);
     return { ...figures, cancels, cancelMismatches, seconds, notes: notes.filter(Boolean).join("; ") || undefined };
-  } finally {
-    await system.stop();
-  }
+  });
 }
 
 /**
@@ -392,65 +419,59 @@ export async function cancelRaces(orders: number): Promise<Figures> {
  * delivery record must end DELIVERED; an event taken twice (the receiver
  * answered, the Notifier died before recording it) is counted, not hidden.
  */
-export async function notifierCrash(orders: number, kills = 2, publishFailureRate = 0.1): Promise<Figures> {
+export function notifierCrash(orders: number, kills = 2, publishFailureRate = 0.1): Promise<Figures> {
   const started = Date.now();
-  const dataDir = mkdtempSync(join(tmpdir(), "orders-notifier-"));
   const refusals = seededRandom(11);
   const receiver = new WebhookReceiver(() => refusals() < 0.1);
-  const env = {
-    ORDERS_VISIBILITY_TIMEOUT: KILL_VISIBILITY_SECONDS,
-    ORDERS_FAULTS: `SNS:PublishBatch@rate=${publishFailureRate}`,
-  };
-  try {
-    const hookUrl = `${await receiver.start()}/hooks`;
-    let system = await start(["--data-dir", dataDir], env);
-    const ledger = await prepare(system, orders);
-    await setWebhooks(system, ledger.fixture, hookUrl);
-    const accepted = await submit(system, ledger.list);
-    const share = Math.max(1, Math.floor(ledger.list.length / (kills + 2)));
-    const deliveredAtKill: number[] = [];
-    for (let kill = 1; kill <= kills; kill++) {
-      await processedAtLeast(system, share);
-      // Let deliveries get under way, so that the kill lands among them.
-      const before = receiver.received.length;
-      const deadline = Date.now() + 5_000;
-      while (receiver.received.length === before && Date.now() < deadline) await sleep(20);
-      await system.stop("SIGKILL");
-      deliveredAtKill.push(receiver.received.length);
-      system = await start(["--data-dir", dataDir], env);
-    }
+  const env = { ORDERS_FAULTS: `SNS:PublishBatch@rate=${publishFailureRate}` };
+  return onDataDir("orders-notifier-", env, async (restart) => {
     try {
-      const figures = await finish(
-        `SIGKILL ×${kills} while notifying, ${publishFailureRate * 100}% SNS and 10% webhook failures`,
-        system,
-        ledger.list.length,
-        accepted,
-        started,
-        ledger,
-      );
-      const notified = await checkNotifications(system, accepted, receiver);
-      const notes = [
-        figures.notes,
-        `${notified.expected} events implied, ${receiver.received.length} POSTs, ${notified.refused} refused by the ` +
-          `webhook and retried; deliveries seen at each kill: ${deliveredAtKill.join(", ")}`,
-        notified.lostEvents.length > 0 ? `lost: ${notified.lostEvents.join("; ")}` : "",
-      ];
-      return {
-        ...figures,
-        notificationsLost: notified.lost,
-        notificationsNotDelivered: notified.notDelivered,
-        notificationsSentTwice: notified.sentTwice,
-        seconds: Math.round((Date.now() - started) / 100) / 10,
-        notes: notes.filter(Boolean).join("; "),
-      };
+      const hookUrl = `${await receiver.start()}/hooks`;
+      let system = await restart();
+      const ledger = await prepare(system, orders);
+      await setWebhooks(system, ledger.fixture, hookUrl);
+      const accepted = await submit(system, ledger.list);
+      const deliveredAtKill: number[] = [];
+      system = await killRepeatedly(system, ledger.list.length, kills, restart, {
+        // Let deliveries get under way, so that the kill lands among them.
+        beforeKill: async () => {
+          const before = receiver.received.length;
+          const deadline = Date.now() + 5_000;
+          while (receiver.received.length === before && Date.now() < deadline) await sleep(20);
+        },
+        afterKill: () => {
+          deliveredAtKill.push(receiver.received.length);
+        },
+      });
+      return await stopAfter(system, async () => {
+        const figures = await finish(
+          `SIGKILL ×${kills} while notifying, ${publishFailureRate * 100}% SNS and 10% webhook failures`,
+          system,
+          ledger.list.length,
+          accepted,
+          started,
+          ledger,
+        );
+        const notified = await checkNotifications(system, accepted, receiver);
+        const notes = [
+          figures.notes,
+          `${notified.expected} events implied, ${receiver.received.length} POSTs, ${notified.refused} refused by the ` +
+            `webhook and retried; deliveries seen at each kill: ${deliveredAtKill.join(", ")}`,
+          notified.lostEvents.length > 0 ? `lost: ${notified.lostEvents.join("; ")}` : "",
+        ];
+        return {
+          ...figures,
+          notificationsLost: notified.lost,
+          notificationsNotDelivered: notified.notDelivered,
+          notificationsSentTwice: notified.sentTwice,
+          seconds: secondsSince(started),
+          notes: notes.filter(Boolean).join("; "),
+        };
+      });
     } finally {
-      await system.stop();
+      await receiver.stop();
     }
-  } finally {
-    await receiver.stop();
-    if (process.env.ORDERS_KEEP_DATA) process.stderr.write(`kept ${dataDir}\n`);
-    else rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 export const scenarios = {
