@@ -122,6 +122,43 @@ function patch(
  * integration backend.
  */
 
+/**
+ * A new marker that moves `amount` from one counter to another, if the first
+ * covers it and the marker is not there yet (and the fence holds): a
+ * reservation (available → reserved) and a payment hold (balance → held) are
+ * the same write on different items.
+ */
+function holdingWrite(
+  table: string,
+  item: { key: { pk: string; sk: string }; entity: string; composite: [name: string, value: string] },
+  map: "holds" | "transfers",
+  [from, to]: [from: string, to: string],
+  markerKey: string,
+  amount: number,
+  marker: unknown,
+  at: string,
+  fence: Fence,
+): UpdateCommandInput {
+  const name = nameOf(markerKey);
+  const guard = fenced(fence, map);
+  return patch(table, item.key, item.entity, item.composite, {
+    set: [`#${map}.${name} = :${map}_u0`, "#updatedAt = :updatedAt_u0"],
+    add: `#${from} :${from}_u0, #${to} :${to}_u0`,
+    condition: `#${from} >= :${from}0 AND attribute_not_exists(#${map}.${name}) AND ${guard.condition}`,
+    marker: markerKey,
+    returnNew: true,
+    names: { [`#${from}`]: from, [`#${map}`]: map, [`#${to}`]: to, "#updatedAt": "updatedAt", ...guard.names },
+    values: {
+      ...guard.values,
+      [`:${from}0`]: amount,
+      [`:${from}_u0`]: -amount,
+      [`:${to}_u0`]: amount,
+      [`:${map}_u0`]: marker,
+      ":updatedAt_u0": at,
+    },
+  });
+}
+
 /** Reserve `quantity` of a sku: available down, reserved up, the marker set, if it fits and is not there yet. */
 export function reserveWrite(
   table: string,
@@ -132,30 +169,8 @@ export function reserveWrite(
   at: string,
   fence: Fence,
 ): UpdateCommandInput {
-  const name = nameOf(markerKey);
-  const guard = fenced(fence, "holds");
-  return patch(table, stockKey(sku), "stock", ["sku", sku], {
-    set: [`#holds.${name} = :holds_u0`, "#updatedAt = :updatedAt_u0"],
-    add: "#available :available_u0, #reserved :reserved_u0",
-    condition: `#available >= :available0 AND attribute_not_exists(#holds.${name}) AND ${guard.condition}`,
-    marker: markerKey,
-    returnNew: true,
-    names: {
-      "#available": "available",
-      "#holds": "holds",
-      "#reserved": "reserved",
-      "#updatedAt": "updatedAt",
-      ...guard.names,
-    },
-    values: {
-      ...guard.values,
-      ":available0": quantity,
-      ":available_u0": -quantity,
-      ":reserved_u0": quantity,
-      ":holds_u0": marker,
-      ":updatedAt_u0": at,
-    },
-  });
+  const item = { key: stockKey(sku), entity: "stock", composite: ["sku", sku] as [string, string] };
+  return holdingWrite(table, item, "holds", ["available", "reserved"], markerKey, quantity, marker, at, fence);
 }
 
 /** Commit a held reservation: on hand and reserved down, the marker moved from `held` to `committed`. */
@@ -200,30 +215,12 @@ export function holdWrite(
   at: string,
   fence: Fence,
 ): UpdateCommandInput {
-  const name = nameOf(markerKey);
-  const guard = fenced(fence, "transfers");
-  return patch(table, accountKey(accountId), "account", ["accountId", accountId], {
-    set: [`#transfers.${name} = :transfers_u0`, "#updatedAt = :updatedAt_u0"],
-    add: "#balance :balance_u0, #held :held_u0",
-    condition: `#balance >= :balance0 AND attribute_not_exists(#transfers.${name}) AND ${guard.condition}`,
-    marker: markerKey,
-    returnNew: true,
-    names: {
-      "#balance": "balance",
-      "#transfers": "transfers",
-      "#held": "held",
-      "#updatedAt": "updatedAt",
-      ...guard.names,
-    },
-    values: {
-      ...guard.values,
-      ":balance0": amountCents,
-      ":balance_u0": -amountCents,
-      ":held_u0": amountCents,
-      ":transfers_u0": entry,
-      ":updatedAt_u0": at,
-    },
-  });
+  const item = {
+    key: accountKey(accountId),
+    entity: "account",
+    composite: ["accountId", accountId] as [string, string],
+  };
+  return holdingWrite(table, item, "transfers", ["balance", "held"], markerKey, amountCents, entry, at, fence);
 }
 
 /** Post a held payment: held down, the entry's status HELD → POSTED, if it holds exactly this amount. */

@@ -13,32 +13,29 @@ export function check(name: string, expected: unknown, actual: unknown): Consist
   return { name, ok: canonicalJson(expected) === canonicalJson(actual), expected, actual };
 }
 
+/**
+ * What an order's line markers and the payer's payment transfer must say, by
+ * how the order ended; a cancelled order that was refunded apart.
+ */
+const EXPECTED_AT_END: Record<string, { lines: string; payment: string }> = {
+  CONFIRMED: { lines: "COMMITTED", payment: "POSTED" },
+  FAILED: { lines: "RELEASED", payment: "VOIDED" },
+  CANCELLED: { lines: "RELEASED", payment: "VOIDED" },
+  CANCELLED_REFUNDED: { lines: "RETURNED", payment: "POSTED" },
+};
+
+function expectedAtEnd(order: OrderRecord): { lines: string; payment: string } | undefined {
+  return EXPECTED_AT_END[order.status === "CANCELLED" && order.refunded ? "CANCELLED_REFUNDED" : order.status];
+}
+
 /** What an order's line markers must say, given how the order ended (undefined: any state is fine). */
 export function expectedLineStatus(order: OrderRecord): string | undefined {
-  switch (order.status) {
-    case "CONFIRMED":
-      return "COMMITTED";
-    case "FAILED":
-      return "RELEASED";
-    case "CANCELLED":
-      return order.refunded ? "RETURNED" : "RELEASED";
-    default:
-      return undefined;
-  }
+  return expectedAtEnd(order)?.lines;
 }
 
 /** What the payer's payment transfer must say, given how the order ended. */
 export function expectedPaymentStatus(order: OrderRecord): string | undefined {
-  switch (order.status) {
-    case "CONFIRMED":
-      return "POSTED";
-    case "FAILED":
-      return "VOIDED";
-    case "CANCELLED":
-      return order.refunded ? "POSTED" : "VOIDED";
-    default:
-      return undefined;
-  }
+  return expectedAtEnd(order)?.payment;
 }
 
 /** Balance plus held, in cents, as an account's ledger says it must be. */

@@ -5,6 +5,7 @@ import { AccountIdSchema } from "./admin-inputs.ts";
 import { PoisonMessageError } from "./errors.ts";
 import { fromCents } from "./money.ts";
 import { OrderIdSchema, type OrderRecord } from "./order.ts";
+import { parseMessageJson } from "./queue-message.ts";
 import { toDetail } from "./validation.ts";
 
 /**
@@ -121,12 +122,7 @@ export function orderEventsOf(record: OrderRecord): OrderEvent[] {
 
 /** Reads an event off the notifications queue; anything else can never be delivered: a poison message. */
 export function parseOrderEvent(body: string): OrderEvent {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (cause) {
-    throw new PoisonMessageError("The message body is not JSON", { cause });
-  }
+  const json = parseMessageJson(body);
   const parsed = OrderEventSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) {
     throw new PoisonMessageError("The message is not an order event", { details: parsed.error.issues.map(toDetail) });

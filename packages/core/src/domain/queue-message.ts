@@ -14,18 +14,22 @@ export type CancelMessage = z.infer<typeof CancelMessageSchema>;
 
 export type QueueMessage = { kind: "order"; message: OrderMessage } | { kind: "cancel"; message: CancelMessage };
 
+/** A queue message's body as JSON; a body that is not JSON can never succeed: it is a poison message. */
+export function parseMessageJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch (cause) {
+    throw new PoisonMessageError("The message body is not JSON", { cause });
+  }
+}
+
 /**
  * Reads a body from OrdersQueue: a submission (the shape from before
  * cancellations existed, with no `kind`) or a cancellation. Anything else can
  * never succeed: it is a poison message.
  */
 export function parseQueueMessage(body: string): QueueMessage {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (cause) {
-    throw new PoisonMessageError("The message body is not JSON", { cause });
-  }
+  const json = parseMessageJson(body);
   const isCancel = (json as { kind?: unknown } | null)?.kind === "cancel";
   const parsed = isCancel
     ? CancelMessageSchema.safeParse(json, { reportInput: true })
