@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { HttpsWebhookSender } from "@orders/core/adapters/https-webhook-sender";
+import { HttpsWebhookSender, type ResolvedAddress } from "@orders/core/adapters/https-webhook-sender";
 import { WebhookDeliveryError } from "@orders/core/domain/errors";
 import { generate } from "selfsigned";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -48,6 +48,19 @@ afterAll(async () => {
 
 const local = { allowLoopbackHttp: true };
 const body = JSON.stringify({ eventId: "evt-1", type: "order.confirmed" });
+
+/** A deployed stage's sender (https only) whose every lookup answers `addresses`; `lookups()` counts them. */
+function deployedSender(addresses: ResolvedAddress[] = [{ address: "93.184.216.34", family: 4 }]) {
+  let lookups = 0;
+  const sender = new HttpsWebhookSender({
+    policy: { allowLoopbackHttp: false },
+    resolve: async () => {
+      lookups += 1;
+      return addresses;
+    },
+  });
+  return { sender, lookups: () => lookups };
+}
 
 describe("HttpsWebhookSender", () => {
   it("POSTs the body as JSON with the given headers and its user agent, and answers the 2xx status", async () => {
@@ -117,10 +130,7 @@ describe("HttpsWebhookSender", () => {
       connected = true;
       response.end();
     };
-    const sender = new HttpsWebhookSender({
-      policy: { allowLoopbackHttp: false },
-      resolve: async () => [{ address: "10.0.0.1", family: 4 }],
-    });
+    const { sender } = deployedSender([{ address: "10.0.0.1", family: 4 }]);
     const error = await sender.post("https://hooks.example.com/orders", body, {}).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(WebhookDeliveryError);
     expect((error as WebhookDeliveryError).reason).toMatch(/private, loopback or reserved/);
@@ -128,13 +138,10 @@ describe("HttpsWebhookSender", () => {
   });
 
   it("refuses when ANY resolved address is forbidden (one public, one metadata)", async () => {
-    const sender = new HttpsWebhookSender({
-      policy: { allowLoopbackHttp: false },
-      resolve: async () => [
-        { address: "93.184.216.34", family: 4 },
-        { address: "169.254.169.254", family: 4 },
-      ],
-    });
+    const { sender } = deployedSender([
+      { address: "93.184.216.34", family: 4 },
+      { address: "169.254.169.254", family: 4 },
+    ]);
     await expect(sender.post("https://hooks.example.com/orders", body, {})).rejects.toThrow(WebhookDeliveryError);
   });
 
@@ -150,10 +157,7 @@ describe("HttpsWebhookSender", () => {
     "refuses a host that resolves to the reserved %s, naming the range, before connecting",
     async (address, family, range) => {
       // Arrange
-      const sender = new HttpsWebhookSender({
-        policy: { allowLoopbackHttp: false },
-        resolve: async () => [{ address, family }],
-      });
+      const { sender } = deployedSender([{ address, family }]);
       // Act
       const error = await sender.post("https://hooks.example.com/orders", body, {}).catch((caught: unknown) => caught);
       // Assert
@@ -165,21 +169,14 @@ describe("HttpsWebhookSender", () => {
 
   it("refuses a port other than 443 on a deployed stage, without resolving", async () => {
     // Arrange
-    let lookups = 0;
-    const sender = new HttpsWebhookSender({
-      policy: { allowLoopbackHttp: false },
-      resolve: async () => {
-        lookups += 1;
-        return [{ address: "93.184.216.34", family: 4 }];
-      },
-    });
+    const { sender, lookups } = deployedSender();
     // Act
     const error = await sender
       .post("https://hooks.example.com:8443/orders", body, {})
       .catch((caught: unknown) => caught);
     // Assert
     expect((error as WebhookDeliveryError).reason).toContain("port 8443");
-    expect(lookups).toBe(0);
+    expect(lookups()).toBe(0);
   });
 
   it("connects to the address it checked, whatever the name resolves to later (no DNS rebinding)", async () => {
@@ -210,18 +207,11 @@ describe("HttpsWebhookSender", () => {
   });
 
   it("refuses what the URL policy refuses, without resolving or connecting", async () => {
-    let lookups = 0;
-    const sender = new HttpsWebhookSender({
-      policy: { allowLoopbackHttp: false },
-      resolve: async () => {
-        lookups += 1;
-        return [{ address: "93.184.216.34", family: 4 }];
-      },
-    });
+    const { sender, lookups } = deployedSender();
     for (const url of [`${base}/x`, "https://169.254.169.254/", "https://metadata.google.internal/", "ftp://a.b/"]) {
       await expect(sender.post(url, body, {}), url).rejects.toThrow(WebhookDeliveryError);
     }
-    expect(lookups).toBe(0);
+    expect(lookups()).toBe(0);
     expect(received).toHaveLength(0);
   });
 

@@ -1,19 +1,16 @@
 import { GetObjectCommand, NoSuchKey, S3Client } from "@aws-sdk/client-s3";
 import { handler } from "@orders/functions/admin/consistency-report";
-import { apiEvent, lambdaContext } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
+import { adminGet, bodyOf } from "../../helpers/admin-routes.ts";
 
 const s3 = mockClient(S3Client);
 afterEach(() => {
   s3.reset();
 });
 
-const get = (headers: Record<string, string> = { authorization: `Bearer ${linked.AdminToken.value}` }) =>
-  handler(apiEvent({ method: "GET", path: "/admin/consistency-audit", headers }), lambdaContext("consistency-report"));
-
-const bodyOf = (response: { body?: string }) => JSON.parse(response.body ?? "null");
+const get = adminGet(handler, "/admin/consistency-audit", "consistency-report");
 /** A GetObject answer as the SDK gives it: a body that reads as a string. */
 const object = (value: unknown) => ({ Body: { transformToString: async () => JSON.stringify(value) } }) as never;
 

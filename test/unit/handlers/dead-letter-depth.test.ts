@@ -1,19 +1,16 @@
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { handler } from "@orders/functions/admin/dead-letter-depth";
-import { apiEvent, lambdaContext } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
+import { adminGet, bodyOf } from "../../helpers/admin-routes.ts";
 
 const sqs = mockClient(SQSClient);
 afterEach(() => {
   sqs.reset();
 });
 
-const get = (headers: Record<string, string> = { authorization: `Bearer ${linked.AdminToken.value}` }) =>
-  handler(apiEvent({ method: "GET", path: "/admin/dlq/depth", headers }), lambdaContext("dead-letter-depth"));
-
-const bodyOf = (response: { body?: string }) => JSON.parse(response.body ?? "null");
+const get = adminGet(handler, "/admin/dlq/depth", "dead-letter-depth");
 
 describe("GET /admin/dlq/depth handler", () => {
   it("answers an operator the DLQ's depth, read from OrdersDlq alone", async () => {

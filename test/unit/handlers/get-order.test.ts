@@ -210,16 +210,16 @@ describe("GET /orders/{id} handler, by caller (#16)", () => {
   const asCaller = (id: string, caller: Parameters<typeof apiEvent>[0]["caller"]) =>
     handler(apiEvent({ method: "GET", path: `/orders/${id}`, pathParameters: { id }, caller }), lambdaContext());
 
-  it("answers a stranger exactly as for an order that does not exist, and reads no more than the original", async () => {
+  /** An order from account 1111111 to 7777777, stored. */
+  const storedFromPayerToPayee = () => {
     const order = anOrder({ fromAccount: "1111111", toAccount: "7777777" });
-    stored({
-      Items: [
-        storedItem("order", order, "11111111-1111-4111-8111-111111111111", {
-          fromAccount: "1111111",
-          toAccount: "7777777",
-        }),
-      ],
-    });
+    const accounts = { fromAccount: "1111111", toAccount: "7777777" };
+    stored({ Items: [storedItem("order", order, "11111111-1111-4111-8111-111111111111", accounts)] });
+    return order;
+  };
+
+  it("answers a stranger exactly as for an order that does not exist, and reads no more than the original", async () => {
+    const order = storedFromPayerToPayee();
     const stranger = { kind: "customer", subject: "mallory", account: "2222222" } as const;
     const hidden = await asCaller(order.id, stranger);
     expect(dynamo).not.toHaveReceivedCommand(QueryCommand);
@@ -231,15 +231,7 @@ describe("GET /orders/{id} handler, by caller (#16)", () => {
   });
 
   it("shows the payer its order and the payee only the order and its status", async () => {
-    const order = anOrder({ fromAccount: "1111111", toAccount: "7777777" });
-    stored({
-      Items: [
-        storedItem("order", order, "11111111-1111-4111-8111-111111111111", {
-          fromAccount: "1111111",
-          toAccount: "7777777",
-        }),
-      ],
-    });
+    const order = storedFromPayerToPayee();
     const payer = JSON.parse(
       (await asCaller(order.id, { kind: "customer", subject: "a", account: "1111111" })).body ?? "null",
     );
