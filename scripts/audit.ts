@@ -9,7 +9,7 @@
  * Exits 1 when anything is inconsistent, 2 when the audit could not run.
  */
 import { adminClient } from "./cli/admin-client.ts";
-import { cliArgs } from "./cli/args.ts";
+import { ADMIN_CLI_OPTIONS, cliArgs } from "./cli/args.ts";
 import { runAudit } from "./cli/audit-command.ts";
 
 const USAGE = `usage: npm run audit [-- order <id>]
@@ -22,7 +22,7 @@ Exits 1 when anything is inconsistent, 2 when the audit could not run.`;
 
 const { values, positionals } = cliArgs("audit", USAGE, {
   allowPositionals: true,
-  options: { help: { type: "boolean", short: "h" }, url: { type: "string" }, token: { type: "string" } },
+  options: ADMIN_CLI_OPTIONS,
 });
 const client = adminClient({ url: values.url, token: values.token, name: "audit", errorExitCode: 2 });
 process.exit(await runAudit(client, positionals));

@@ -13,7 +13,7 @@
  * --url and --token.
  */
 import { adminClient } from "./cli/admin-client.ts";
-import { cliArgs } from "./cli/args.ts";
+import { ADMIN_CLI_OPTIONS, cliArgs } from "./cli/args.ts";
 
 const USAGE = `usage: npm run dlq -- <command> [options]
 
@@ -29,9 +29,7 @@ ORDERS_API_URL (default http://localhost:$PORT, else 3000) and ORDERS_ADMIN_TOKE
 const { values, positionals } = cliArgs("dlq", USAGE, {
   allowPositionals: true,
   options: {
-    help: { type: "boolean", short: "h" },
-    url: { type: "string" },
-    token: { type: "string" },
+    ...ADMIN_CLI_OPTIONS,
     reason: { type: "string" },
     all: { type: "boolean", default: false },
     rate: { type: "string" },

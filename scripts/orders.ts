@@ -14,7 +14,7 @@
  */
 import type { ListedOrder } from "@orders/core/domain/order-listing";
 import { adminClient } from "./cli/admin-client.ts";
-import { cliArgs } from "./cli/args.ts";
+import { ADMIN_CLI_OPTIONS, cliArgs } from "./cli/args.ts";
 import { runAudit } from "./cli/audit-command.ts";
 import { listingText, type OrderLookup, orderText } from "./cli/order-text.ts";
 
@@ -32,9 +32,7 @@ Exits 0 when it worked, 1 on an HTTP error (its code is printed), or, for audit,
 const { values, positionals } = cliArgs("orders", USAGE, {
   allowPositionals: true,
   options: {
-    help: { type: "boolean", short: "h" },
-    url: { type: "string" },
-    token: { type: "string" },
+    ...ADMIN_CLI_OPTIONS,
     reason: { type: "string" },
     account: { type: "string" },
     role: { type: "string" },

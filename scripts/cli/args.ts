@@ -26,6 +26,13 @@ export function cliArgs<T extends ParseArgsConfig>(
   return parsed;
 }
 
+/** The options of every CLI that calls the admin API: `--help`, and `--url` and `--token` over the environment's. */
+export const ADMIN_CLI_OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  url: { type: "string" },
+  token: { type: "string" },
+} as const;
+
 /** The API the CLIs call: ORDERS_API_URL, else the local system on PORT (as `npm start` reads it), else 3000. */
 export function defaultApiUrl(env: NodeJS.ProcessEnv = process.env): string {
   return env.ORDERS_API_URL || `http://localhost:${env.PORT || 3000}`;
