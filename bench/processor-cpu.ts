@@ -3,6 +3,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { PublishBatchCommand, SNSClient } from "@aws-sdk/client-sns";
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { accountKey } from "@orders/core/adapters/table-writes";
 import { linked, linkedEnvironment } from "@orders/harness/linked-resources";
 import { median, round } from "@orders/harness/stats";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
@@ -325,8 +326,7 @@ export function mockedClients(): () => void {
   dynamo.on(PutCommand).resolves({});
   dynamo.on(UpdateCommand).resolves({});
   const account = (accountId: string) => ({
-    pk: `$orders#accountId_${accountId}`,
-    sk: "$account_1",
+    ...accountKey(accountId),
     accountId,
     __edb_e__: "account",
     __edb_v__: "1",

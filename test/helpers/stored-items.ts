@@ -1,19 +1,24 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { markerKey } from "@orders/core/adapters/marker-keys";
+import { accountKey, stockKey } from "@orders/core/adapters/table-writes";
 
 /**
  * Items as ElectroDB stores them in the one table, for handler tests that
  * mock the DynamoDB client. Amounts in cents, as the adapters keep them.
  */
 
+/** What ElectroDB adds to every item it writes: the keys, the entity's name and its version. */
+const electroItem = (entity: string, key: { pk: string; sk: string }) => ({
+  ...key,
+  __edb_e__: entity,
+  __edb_v__: "1",
+});
+
 /** A sku's stock item. */
 export function storedStock(sku: string, fields: { onHand: number; reserved?: number; updatedAt?: string }) {
   const reserved = fields.reserved ?? 0;
   return {
-    pk: `$orders#sku_${sku}`,
-    sk: "$stock_1",
-    __edb_e__: "stock",
-    __edb_v__: "1",
+    ...electroItem("stock", stockKey(sku)),
     sku,
     onHand: fields.onHand,
     reserved,
@@ -52,10 +57,7 @@ export function storedAccount(
     ]),
   );
   return {
-    pk: `$orders#accountId_${accountId}`,
-    sk: "$account_1",
-    __edb_e__: "account",
-    __edb_v__: "1",
+    ...electroItem("account", accountKey(accountId)),
     accountId,
     balance: fields.balance ?? 0,
     held: fields.held ?? 0,
@@ -68,12 +70,12 @@ export function storedAccount(
 /** A settled entry archived out of its account's item (`accountEntry`), as the archive's index returns it. */
 export function storedEntry(accountId: string, transfer: StoredTransfer) {
   return {
-    pk: `$orders#accountId_${accountId}#transferId_${transfer.transferId}`,
-    sk: "$accountEntry_1",
+    ...electroItem("accountEntry", {
+      pk: `$orders#accountId_${accountId}#transferId_${transfer.transferId}`,
+      sk: "$accountEntry_1",
+    }),
     gsi1pk: `$orders#accountId_${accountId}`,
     gsi1sk: `$accountEntry_1#at_${transfer.at}#transferId_${transfer.transferId}`,
-    __edb_e__: "accountEntry",
-    __edb_v__: "1",
     accountId,
     ...transfer,
   };

@@ -4,6 +4,7 @@ import { PublishBatchCommand, SNSClient } from "@aws-sdk/client-sns";
 import { ChangeMessageVisibilityCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
+import { accountKey } from "@orders/core/adapters/table-writes";
 import { metrics } from "@orders/functions/metrics";
 import { handler } from "@orders/functions/queue/process-orders";
 import { anOrder, anOrderMessage, lambdaContext, sqsEvent, sqsRecord } from "@orders/harness/factories";
@@ -18,8 +19,7 @@ const sns = mockClient(SNSClient);
 
 /** Both accounts of the factories' orders exist, as ElectroDB stores them. */
 const account = (accountId: string) => ({
-  pk: `$orders#accountId_${accountId}`,
-  sk: "$account_1",
+  ...accountKey(accountId),
   accountId,
   __edb_e__: "account",
   __edb_v__: "1",
