@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { startInProcess } from "@orders/harness/in-process-system";
 import { subscriptions } from "../infra/manifest.ts";
 import { repoRoot } from "../packages/local/src/handlers.ts";
 import { FLOOD_RATE_LIMIT } from "../packages/local/src/rate-limit.ts";
-import { startLocalSystem } from "../packages/local/src/runtime.ts";
 import type { CallCounts } from "../packages/local/src/sdk-instrumentation.ts";
 import type { LocalTelemetry } from "../packages/local/src/telemetry.ts";
 import { processedCount, sagaFixture, sagaOrder, setUpSagaFixture } from "./end-to-end.ts";
@@ -67,15 +67,9 @@ interface MiddlewareHost {
  */
 export async function callsPerOrder(telemetry: LocalTelemetry): Promise<CallsByOutcome> {
   const adminToken = randomUUID();
-  const system = await startLocalSystem({
-    stage: `calls-${randomUUID().slice(0, 6)}`,
-    host: "127.0.0.1",
-    port: 0,
-    sqsS3Port: 0,
-    dynamoPort: 0,
+  const system = await startInProcess("calls", {
     pollers: 1,
     adminToken,
-    faults: [],
     telemetry,
     isolation: "none",
     // The sweeper's own calls would land in whichever order's count is running, and

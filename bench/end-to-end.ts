@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { startInProcess } from "@orders/harness/in-process-system";
 import { percentile, pool, progress, round } from "@orders/harness/stats";
 import { FLOOD_RATE_LIMIT } from "../packages/local/src/rate-limit.ts";
-import { startLocalSystem } from "../packages/local/src/runtime.ts";
 import type { LocalTelemetry } from "../packages/local/src/telemetry.ts";
 
 /** Lines per valid order in the throughput runs: each confirmed order makes 2k + 5 writes. */
@@ -165,15 +165,12 @@ export async function endToEnd(
 ): Promise<EndToEndResult> {
   const [port = 0, sqsS3Port = 0, dynamoPort = 0] = options.ports;
   const adminToken = randomUUID();
-  const system = await startLocalSystem({
-    stage: `bench-${randomUUID().slice(0, 6)}`,
-    host: "127.0.0.1",
+  const system = await startInProcess("bench", {
     port,
     sqsS3Port,
     dynamoPort,
     pollers: 2,
     adminToken,
-    faults: [],
     telemetry,
     // Flat out on purpose: API Gateway's throttles are not what is measured.
     rateLimit: FLOOD_RATE_LIMIT,

@@ -14,10 +14,10 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { startInProcess } from "@orders/harness/in-process-system";
 import { median, pool, round } from "@orders/harness/stats";
 import type { Isolation } from "../packages/local/src/invokers.ts";
 import { FLOOD_RATE_LIMIT } from "../packages/local/src/rate-limit.ts";
-import { startLocalSystem } from "../packages/local/src/runtime.ts";
 import { LocalTelemetry } from "../packages/local/src/telemetry.ts";
 import { orderMix } from "./end-to-end.ts";
 
@@ -47,15 +47,8 @@ const processed = (counters: Record<string, number>) =>
 async function measure(isolation: Isolation, orders: number, requests: number): Promise<IsolationRun> {
   const telemetry = new LocalTelemetry({ echo: false, streams: [process.stdout] });
   telemetry.install();
-  const system = await startLocalSystem({
-    stage: `iso-${randomUUID().slice(0, 6)}`,
-    host: "127.0.0.1",
-    port: 0,
-    sqsS3Port: 0,
-    dynamoPort: 0,
+  const system = await startInProcess("iso", {
     pollers: 2,
-    adminToken: randomUUID(),
-    faults: [],
     telemetry,
     isolation,
     manifest: { schedules: [] },

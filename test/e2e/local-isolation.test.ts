@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { startInProcess } from "@orders/harness/in-process-system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouteSpec, ScheduleSpec, SubscriptionSpec } from "../../infra/manifest.ts";
-import { type LocalSystem, startLocalSystem } from "../../packages/local/src/runtime.ts";
+import type { LocalSystem } from "../../packages/local/src/runtime.ts";
 
 const FIXTURES = "test/unit/local/fixtures/handlers";
 const route = (path: string, exported: string, timeoutSeconds = 5): RouteSpec => ({
@@ -37,15 +37,8 @@ let system: LocalSystem;
 const lines: string[] = [];
 
 beforeAll(async () => {
-  system = await startLocalSystem({
-    stage: `iso-${randomUUID().slice(0, 6)}`,
-    host: "127.0.0.1",
-    port: 0,
-    sqsS3Port: 0,
-    dynamoPort: 0,
+  system = await startInProcess("iso", {
     pollers: 1,
-    adminToken: randomUUID(),
-    faults: [],
     scheduleSeconds: 1,
     // A batch that fails is visible again a second later.
     visibilityTimeoutSeconds: 1,
