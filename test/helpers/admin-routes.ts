@@ -20,3 +20,20 @@ export function adminGet<R>(
 
 /** A handler's JSON body. */
 export const bodyOf = (response: { body?: string }) => JSON.parse(response.body ?? "null");
+
+/** A JSON request to `/accounts/{id}<route>`, as an admin unless the test passes other headers. */
+export function accountJsonEvent(
+  method: "PUT" | "POST",
+  id: string,
+  route: string,
+  body: unknown,
+  headers: Record<string, string> = adminHeaders,
+) {
+  return apiEvent({
+    method,
+    path: `/accounts/${id}${route}`,
+    pathParameters: { id },
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+}

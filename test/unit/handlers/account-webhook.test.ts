@@ -5,6 +5,7 @@ import { apiEvent, lambdaContext } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { accountJsonEvent, adminHeaders as admin, bodyOf } from "../../helpers/admin-routes.ts";
 import { storedAccount } from "../../helpers/stored-items.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -12,20 +13,8 @@ afterEach(() => {
   dynamo.reset();
 });
 
-const admin = { authorization: `Bearer ${linked.AdminToken.value}` };
-const bodyOf = (response: { body?: string }) => JSON.parse(response.body ?? "null");
-
-const put = (id: string, body: unknown, headers: Record<string, string> = admin) =>
-  setWebhook(
-    apiEvent({
-      method: "PUT",
-      path: `/accounts/${id}/webhook`,
-      pathParameters: { id },
-      headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify(body),
-    }),
-    lambdaContext("account-webhook"),
-  );
+const put = (id: string, body: unknown, headers?: Record<string, string>) =>
+  setWebhook(accountJsonEvent("PUT", id, "/webhook", body, headers), lambdaContext("account-webhook"));
 
 const read = (id: string) =>
   getAccount(

@@ -7,6 +7,7 @@ import { apiEvent, lambdaContext } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { accountJsonEvent, adminHeaders as admin, bodyOf } from "../../helpers/admin-routes.ts";
 import { conditionFailed, storedAccount, storedEntry } from "../../helpers/stored-items.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -18,26 +19,14 @@ afterEach(() => {
   dynamo.reset();
 });
 
-const admin = { authorization: `Bearer ${linked.AdminToken.value}` };
-const bodyOf = (response: { body?: string }) => JSON.parse(response.body ?? "null");
-
 const open = (id: string, headers: Record<string, string> = admin) =>
   openAccount(
     apiEvent({ method: "PUT", path: `/accounts/${id}`, pathParameters: { id }, headers }),
     lambdaContext("account-open"),
   );
 
-const depositTo = (id: string, body: unknown, headers: Record<string, string> = admin) =>
-  deposit(
-    apiEvent({
-      method: "POST",
-      path: `/accounts/${id}/deposits`,
-      pathParameters: { id },
-      headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify(body),
-    }),
-    lambdaContext("account-deposit"),
-  );
+const depositTo = (id: string, body: unknown, headers?: Record<string, string>) =>
+  deposit(accountJsonEvent("POST", id, "/deposits", body, headers), lambdaContext("account-deposit"));
 
 const read = (id: string, headers: Record<string, string> = admin) =>
   getAccount(
