@@ -1,20 +1,14 @@
-import { spawnSync } from "node:child_process";
 import { anOrderWithItems, uniqueOrderId } from "@orders/harness/factories";
 import { postOrders, type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runAdminCli } from "../helpers/admin-cli.ts";
 
 const TOKEN = "audit-cli-token-5c2e";
 let system: RunningSystem;
 // The demo data stocks KB-01 and funds 1111111 → 7777777.
 const order = anOrderWithItems([{ sku: "KB-01", quantity: 1, unitPrice: 10 }], { id: uniqueOrderId("audit") });
 
-function audit(...args: string[]) {
-  const result = spawnSync(process.execPath, ["scripts/audit.ts", ...args], {
-    encoding: "utf8",
-    env: { ...process.env, ORDERS_API_URL: system.url, ORDERS_ADMIN_TOKEN: TOKEN },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const audit = (...args: string[]) => runAdminCli("audit", system, TOKEN, args);
 
 beforeAll(async () => {
   system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: TOKEN });

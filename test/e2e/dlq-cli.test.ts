@@ -2,18 +2,13 @@ import { spawnSync } from "node:child_process";
 import { anOrder, uniqueOrderId } from "@orders/harness/factories";
 import { postOrders, type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runAdminCli } from "../helpers/admin-cli.ts";
 
 const TOKEN = "cli-test-token-93b1";
 let system: RunningSystem;
 const orders = [anOrder({ id: uniqueOrderId("cli") }), anOrder({ id: uniqueOrderId("cli") })];
 
-function dlq(...args: string[]) {
-  const result = spawnSync(process.execPath, ["scripts/dlq.ts", ...args], {
-    encoding: "utf8",
-    env: { ...process.env, ORDERS_API_URL: system.url, ORDERS_ADMIN_TOKEN: TOKEN },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const dlq = (...args: string[]) => runAdminCli("dlq", system, TOKEN, args);
 
 beforeAll(async () => {
   system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: TOKEN, ORDERS_FAULTS: "DynamoDB:PutItem" });

@@ -1,7 +1,7 @@
-import { spawnSync } from "node:child_process";
 import { anOrder, anOrderWithItems, uniqueOrderId } from "@orders/harness/factories";
 import { postOrders, type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runAdminCli } from "../helpers/admin-cli.ts";
 
 const TOKEN = "orders-cli-token-71d4";
 let system: RunningSystem;
@@ -9,13 +9,7 @@ let system: RunningSystem;
 const confirmed = anOrderWithItems([{ sku: "KB-01", quantity: 1, unitPrice: 10 }], { id: uniqueOrderId("ocli") });
 const failed = anOrder({ id: uniqueOrderId("ocli"), amount: 5, toAccount: "9999999" });
 
-function orders(...args: string[]) {
-  const result = spawnSync(process.execPath, ["scripts/orders.ts", ...args], {
-    encoding: "utf8",
-    env: { ...process.env, ORDERS_API_URL: system.url, ORDERS_ADMIN_TOKEN: TOKEN },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const orders = (...args: string[]) => runAdminCli("orders", system, TOKEN, args);
 
 const statusOf = async (id: string) => {
   const response = await fetch(`${system.url}/orders/${id}`, { headers: { authorization: `Bearer ${TOKEN}` } });
