@@ -53,12 +53,10 @@ export class InMemoryStockLedger implements StockLedger {
     const item = this.items.get(sku);
     if (!item || !hold) throw new Error(`no reservation of ${sku} for ${orderId}`);
     if (hold.status !== "HELD") return hold.status;
-    if (hold.quantity !== quantity) throw new Error("quantity mismatch");
-    item.onHand -= quantity;
-    item.reserved -= quantity;
-    hold.status = "COMMITTED";
-    this.writes += 1;
-    return "COMMITTED";
+    return this.#settle(hold, quantity, "COMMITTED", () => {
+      item.onHand -= quantity;
+      item.reserved -= quantity;
+    });
   }
 
   async release(sku: string, orderId: string, quantity: number): Promise<ReservationStatus> {
@@ -71,11 +69,9 @@ export class InMemoryStockLedger implements StockLedger {
       return "RELEASED";
     }
     if (hold.status !== "HELD") return hold.status;
-    if (hold.quantity !== quantity) throw new Error("quantity mismatch");
-    item.reserved -= quantity;
-    hold.status = "RELEASED";
-    this.writes += 1;
-    return "RELEASED";
+    return this.#settle(hold, quantity, "RELEASED", () => {
+      item.reserved -= quantity;
+    });
   }
 
   async restock(sku: string, orderId: string, quantity: number): Promise<ReservationStatus> {
@@ -85,11 +81,23 @@ export class InMemoryStockLedger implements StockLedger {
       throw new Error(`no sold ${sku} for ${orderId}`);
     }
     if (hold.status === "RETURNED") return "RETURNED";
+    return this.#settle(hold, quantity, "RETURNED", () => {
+      item.onHand += quantity;
+    });
+  }
+
+  /** Moves a hold of exactly `quantity` on to `status` in one write, with the counters `move` changes. */
+  #settle(
+    hold: { quantity: number; status: ReservationStatus },
+    quantity: number,
+    status: ReservationStatus,
+    move: () => void,
+  ): ReservationStatus {
     if (hold.quantity !== quantity) throw new Error("quantity mismatch");
-    item.onHand += quantity;
-    hold.status = "RETURNED";
+    move();
+    hold.status = status;
     this.writes += 1;
-    return "RETURNED";
+    return status;
   }
 
   async reservationsOf(orderId: string, skus: string[]) {

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { markerKey } from "@orders/core/adapters/marker-keys";
 import { accountKey, stockKey } from "@orders/core/adapters/table-writes";
+import type { LedgerEntry } from "@orders/core/ports";
 
 /**
  * Items as ElectroDB stores them in the one table, for handler tests that
@@ -28,14 +29,8 @@ export function storedStock(sku: string, fields: { onHand: number; reserved?: nu
   };
 }
 
-export interface StoredTransfer {
-  transferId: string;
-  kind: "DEPOSIT" | "DEBIT" | "CREDIT";
-  amountCents: number;
-  status: "HELD" | "POSTED" | "VOIDED";
-  at: string;
-  orderId?: string;
-}
+/** A transfer in an account's ledger, as the port gives it. */
+export type StoredTransfer = LedgerEntry;
 
 /** An account item with its ledger of transfers. */
 export function storedAccount(

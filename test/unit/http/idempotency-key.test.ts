@@ -36,9 +36,13 @@ const post = async (key: string) => {
   return { status: response.statusCode, headers: response.headers ?? {}, body: JSON.parse(response.body ?? "null") };
 };
 
-/** The record Powertools finds in place when its conditional put is refused. */
-const taken = (record: Record<string, unknown>) =>
-  new ConditionalCheckFailedException({ message: "taken", $metadata: {}, Item: marshall(record) });
+/** The record Powertools finds in place when its conditional put is refused: this route's, unexpired, with `fields`. */
+const taken = (fields: Record<string, unknown>) =>
+  new ConditionalCheckFailedException({
+    message: "taken",
+    $metadata: {},
+    Item: marshall({ pk: "idempotency#submit-order", sk: "x", expiration: Date.now() / 1000 + 600, ...fields }),
+  });
 
 describe("Idempotency-Key", () => {
   it("accepts 1-255 printable ASCII characters and nothing else", () => {
@@ -62,16 +66,9 @@ describe("Idempotency-Key", () => {
   });
 
   it("answers 409 IDEMPOTENCY_IN_PROGRESS with Retry-After while the first request runs", async () => {
-    dynamo.on(PutItemCommand).rejects(
-      taken({
-        pk: "idempotency#submit-order",
-        sk: "x",
-        status: "INPROGRESS",
-        validation: sameRequest,
-        expiration: Date.now() / 1000 + 600,
-        in_progress_expiration: Date.now() + 60_000,
-      }),
-    );
+    dynamo
+      .on(PutItemCommand)
+      .rejects(taken({ status: "INPROGRESS", validation: sameRequest, in_progress_expiration: Date.now() + 60_000 }));
     const answer = await post("k-2");
     expect(answer.status).toBe(409);
     expect(answer.body.error).toBe("IDEMPOTENCY_IN_PROGRESS");
@@ -82,10 +79,7 @@ describe("Idempotency-Key", () => {
   it("answers 422 IDEMPOTENCY_KEY_REUSED when a completed key comes back with another request", async () => {
     dynamo.on(PutItemCommand).rejects(
       taken({
-        pk: "idempotency#submit-order",
-        sk: "x",
         status: "COMPLETED",
-        expiration: Date.now() / 1000 + 600,
         validation: "a-hash-of-another-request",
         data: JSON.stringify({ id: "o", submissionId: "s", status: "QUEUED" }),
       }),

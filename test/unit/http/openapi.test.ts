@@ -4,6 +4,9 @@ import { describe, expect, it } from "vitest";
 import { routes } from "../../../infra/manifest.ts";
 
 const document = openApiDocument();
+const schemas = document.components.schemas as Record<string, { properties?: Record<string, unknown> }>;
+/** The property names of a component schema, in order. */
+const propertiesOf = (name: string) => Object.keys(schemas[name]?.properties ?? {});
 
 function refsIn(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(refsIn);
@@ -61,29 +64,15 @@ describe("OpenAPI document", () => {
     expect(paths["/accounts/{id}/deposits"]?.post?.requestBody).toMatchObject({
       content: { "application/json": { schema: { $ref: "#/components/schemas/DepositBody" } } },
     });
-    const schemas = document.components.schemas as Record<string, { properties?: Record<string, unknown> }>;
-    expect(Object.keys(schemas.StockLevel?.properties ?? {})).toEqual([
-      "sku",
-      "onHand",
-      "reserved",
-      "available",
-      "updatedAt",
-    ]);
-    expect(Object.keys(schemas.Account?.properties ?? {})).toEqual([
-      "accountId",
-      "balance",
-      "held",
-      "available",
-      "entries",
-      "webhook",
-    ]);
+    expect(propertiesOf("StockLevel")).toEqual(["sku", "onHand", "reserved", "available", "updatedAt"]);
+    expect(propertiesOf("Account")).toEqual(["accountId", "balance", "held", "available", "entries", "webhook"]);
     expect(schemas.WebhookView?.properties).not.toHaveProperty("secret");
     const webhook = paths["/accounts/{id}/webhook"]?.put;
     expect(webhook?.requestBody).toMatchObject({
       content: { "application/json": { schema: { $ref: "#/components/schemas/SetWebhookBody" } } },
     });
     expect(Object.keys(webhook?.responses ?? {})).toEqual(expect.arrayContaining(["200", "400", "401", "404", "422"]));
-    expect(Object.keys(schemas.WebhookSecret?.properties ?? {})).toEqual(["url", "secret", "previousSecretValidUntil"]);
+    expect(propertiesOf("WebhookSecret")).toEqual(["url", "secret", "previousSecretValidUntil"]);
     expect(schemas.OrderLookup?.properties).toHaveProperty("saga");
     expect(schemas.OrderView?.properties?.status).toMatchObject({
       enum: expect.arrayContaining(["PENDING", "CONFIRMED", "FAILED", "REJECTED", "DUPLICATE"]),
@@ -96,8 +85,7 @@ describe("OpenAPI document", () => {
     const report = { content: { "application/json": { schema: { $ref: "#/components/schemas/ConsistencyReport" } } } };
     expect(audit?.get?.responses).toMatchObject({ "200": report, "404": expect.anything(), "401": expect.anything() });
     expect(audit?.post?.responses).toMatchObject({ "200": report });
-    const schemas = document.components.schemas as Record<string, { properties?: Record<string, unknown> }>;
-    expect(Object.keys(schemas.ConsistencyReport?.properties ?? {})).toEqual([
+    expect(propertiesOf("ConsistencyReport")).toEqual([
       "at",
       "skus",
       "accounts",

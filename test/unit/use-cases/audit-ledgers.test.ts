@@ -32,6 +32,14 @@ async function world() {
   return { deps, record, transferId: `order:${record.orderId}` };
 }
 
+/** The world with the order's payment held and posted from the payer, and not (yet) credited to the payee. */
+async function postedNotCredited() {
+  const found = await world();
+  await found.deps.accounts.hold(PAYER, found.transferId, 2000, found.record.orderId, AT);
+  await found.deps.accounts.post(PAYER, found.transferId, 2000);
+  return found;
+}
+
 /** Marks the order ended without touching its effects: what a lost write leaves behind. */
 async function endAs(orders: InMemoryOrderRepository, record: OrderRecord, status: "CONFIRMED" | "FAILED") {
   await orders.resolve(record, { status, saga: [], reservations: [], resolvedAt: AT });
@@ -51,9 +59,7 @@ describe("the consistency audit, by name", () => {
 
   it("names the order whose payment was posted but never credited, once it has ended", async () => {
     // Arrange: the payee's credit was lost; each account still agrees with its own entries.
-    const { deps, record, transferId } = await world();
-    await deps.accounts.hold(PAYER, transferId, 2000, record.orderId, AT);
-    await deps.accounts.post(PAYER, transferId, 2000);
+    const { deps, record, transferId } = await postedNotCredited();
     await endAs(deps.orders, record, "CONFIRMED");
     // Act
     const report = await auditLedgers(deps);
@@ -71,9 +77,7 @@ describe("the consistency audit, by name", () => {
 
   it("counts a running order's posted payment as in flight, not as an inconsistency", async () => {
     // Arrange: posted, the credit not yet made, the order still PENDING.
-    const { deps, record, transferId } = await world();
-    await deps.accounts.hold(PAYER, transferId, 2000, record.orderId, AT);
-    await deps.accounts.post(PAYER, transferId, 2000);
+    const { deps } = await postedNotCredited();
     // Act
     const report = await auditLedgers(deps);
     // Assert
@@ -83,9 +87,7 @@ describe("the consistency audit, by name", () => {
 
   it("names a posted payment whose order has waited for its credit past the saga timeout", async () => {
     // Arrange: posted, never credited, the order still PENDING 20 minutes on (its credit keeps failing).
-    const { deps, record, transferId } = await world();
-    await deps.accounts.hold(PAYER, transferId, 2000, record.orderId, AT);
-    await deps.accounts.post(PAYER, transferId, 2000);
+    const { deps, record, transferId } = await postedNotCredited();
     const later = { now: () => new Date(Date.parse(AT) + 20 * 60_000) };
     // Act
     const report = await auditLedgers({ ...deps, clock: later });
