@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { accountKey, stockKey } from "@orders/core/adapters/table-writes";
 import { anOrder, anOrderWithItems, lambdaContext, postJson, uniqueOrderId } from "@orders/harness/factories";
 import { DEMO_PAYEE, localStage, TEST_ADMIN_TOKEN } from "@orders/harness/local-stage";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
@@ -57,23 +58,17 @@ describe("consistency: one order, and the full audit", () => {
     expect(clean.body.key).toMatch(/^reports\/consistency\/.+\.json$/);
 
     // Corrupt a stock count and a balance, as a stray script might.
-    const table = stage.resources.table;
-    await stage.clients.document.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: { pk: `$orders#sku_${sku}`, sk: "$stock_1" },
-        UpdateExpression: "SET reserved = reserved + :n",
-        ExpressionAttributeValues: { ":n": 3 },
-      }),
-    );
-    await stage.clients.document.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: { pk: `$orders#accountId_${DEMO_PAYEE}`, sk: "$account_1" },
-        UpdateExpression: "SET balance = balance + :n",
-        ExpressionAttributeValues: { ":n": 100 },
-      }),
-    );
+    const add = (Key: { pk: string; sk: string }, attribute: string, n: number) =>
+      stage.clients.document.send(
+        new UpdateCommand({
+          TableName: stage.resources.table,
+          Key,
+          UpdateExpression: `SET ${attribute} = ${attribute} + :n`,
+          ExpressionAttributeValues: { ":n": n },
+        }),
+      );
+    await add(stockKey(sku), "reserved", 3);
+    await add(accountKey(DEMO_PAYEE), "balance", 100);
     const dirty = await call(audit, "/admin/consistency-audit");
     const named = dirty.body.inconsistencies.map(
       (i: { kind: string; id: string; check: string }) => `${i.kind} ${i.id}: ${i.check}`,
@@ -102,7 +97,7 @@ describe("consistency: one order, and the full audit", () => {
     await accounts.open(payer, at);
     await accounts.open(payee, at);
     await accounts.deposit(payer, `seed-${suffix}`, 10_000, at);
-    const payeeKey = { pk: `$orders#accountId_${payee}`, sk: "$account_1" };
+    const payeeKey = accountKey(payee);
     const first = anOrder({ amount: 12.5, fromAccount: payer, toAccount: payee });
     const second = anOrder({ amount: 7.25, fromAccount: payer, toAccount: payee });
     await submit(postJson("/orders", first), lambdaContext());
