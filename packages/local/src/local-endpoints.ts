@@ -14,6 +14,7 @@ export interface LocalEndpointContext {
   telemetry: LocalTelemetry | undefined;
   sqs: SQSClient;
   sqsS3Endpoint: string;
+  dynamoEndpoint: string;
   resources: LocalResources;
 }
 
@@ -61,8 +62,33 @@ async function queuesEndpoint(_method: string, _body: Buffer, context: LocalEndp
   };
 }
 
+/**
+ * Where this system keeps its data: both emulators' endpoints and the table's,
+ * bucket's and queues' names. `npm run backup` and `npm run restore` find the
+ * running system here, so they need only its API's address.
+ */
+async function resourcesEndpoint(_method: string, _body: Buffer, context: LocalEndpointContext): Promise<LocalReply> {
+  const { table, bucket, queue, dlq, notificationsQueue, notificationsDlq } = context.resources;
+  return {
+    status: 200,
+    body: {
+      dynamoEndpoint: context.dynamoEndpoint,
+      sqsS3Endpoint: context.sqsS3Endpoint,
+      table,
+      bucket,
+      queues: {
+        OrdersQueue: queue.url,
+        OrdersDlq: dlq.url,
+        NotificationsQueue: notificationsQueue.url,
+        NotificationsDlq: notificationsDlq.url,
+      },
+    },
+  };
+}
+
 export const LOCAL_ENDPOINTS: Record<string, typeof faultsEndpoint> = {
   "/_local/faults": faultsEndpoint,
   "/_local/metrics": metricsEndpoint,
   "/_local/queues": queuesEndpoint,
+  "/_local/resources": resourcesEndpoint,
 };

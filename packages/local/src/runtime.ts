@@ -194,6 +194,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     telemetry: options.telemetry,
     sqs: clients.sqs,
     sqsS3Endpoint: emulators.sqsS3Endpoint,
+    dynamoEndpoint: emulators.dynamoEndpoint,
     resources,
   };
   const limiter = new RouteRateLimiter(routes, { stage: throttling.stage, override: options.rateLimit });
