@@ -50,6 +50,20 @@ function freshAccount(prefix: "1" | "7" = "1"): string {
 }
 const freshSku = () => uniqueOrderId("sku").slice(0, 48);
 
+/** Writes an item straight to the table as the adapters store it, ElectroDB's identifiers included. */
+async function putRaw(entity: string, key: { pk: string; sk: string }, fields: Record<string, unknown>) {
+  await client.send(
+    new PutCommand({
+      TableName: stage.resources.table,
+      Item: { ...key, __edb_e__: entity, __edb_v__: "1", ...fields },
+    }),
+  );
+}
+
+/** An account item written straight to the table: nothing held, made at `made`, and `fields`. */
+const putAccount = (accountId: string, fields: Record<string, unknown>, made = "2026-01-01T00:00:00.000Z") =>
+  putRaw("account", accountKey(accountId), { accountId, held: 0, createdAt: made, updatedAt: made, ...fields });
+
 async function rawItem(key: { pk: string; sk: string }): Promise<Record<string, AttributeValue>> {
   const { Item } = await client.send(
     new GetItemCommand({
@@ -176,36 +190,28 @@ describe(`bounded ledger items (${backend})`, () => {
     // Settled markers are archived in threes, so an item full of them is one whose archiving kept failing: written
     // here as the adapter stores them, voids of the longest ids with long reasons, the largest kind of marker.
     const voids = `8${"8".repeat(8)}${String(Date.now()).slice(-11)}`;
-    await client.send(
-      new PutCommand({
-        TableName: stage.resources.table,
-        Item: {
-          ...accountKey(voids),
-          __edb_e__: "account",
-          __edb_v__: "1",
-          accountId: voids,
-          balance: 99_999_999_999,
-          held: 0,
-          gen: 99,
-          archivedNet: 99_999_999_999,
-          archivedDeposits: 99_999_999_999,
-          transfers: Object.fromEntries(
-            Array.from({ length: ACCOUNT_MARKER_CAP }, (_, i) => {
-              const transferId = `refund:${id(64, i)}`;
-              const entry = {
-                transferId,
-                kind: "DEBIT" as const,
-                amountCents: 99_999,
-                status: "VOIDED" as const,
-                at: at(),
-              };
-              return [markerKey(transferId), stored(entry, longReason)];
-            }),
-          ),
-          createdAt: at(),
-          updatedAt: at(),
-        },
-      }),
+    await putAccount(
+      voids,
+      {
+        balance: 99_999_999_999,
+        gen: 99,
+        archivedNet: 99_999_999_999,
+        archivedDeposits: 99_999_999_999,
+        transfers: Object.fromEntries(
+          Array.from({ length: ACCOUNT_MARKER_CAP }, (_, i) => {
+            const transferId = `refund:${id(64, i)}`;
+            const entry = {
+              transferId,
+              kind: "DEBIT" as const,
+              amountCents: 99_999,
+              status: "VOIDED" as const,
+              at: at(),
+            };
+            return [markerKey(transferId), stored(entry, longReason)];
+          }),
+        ),
+      },
+      at(),
     );
     // Act: the last marker each item can take.
     const last = ACCOUNT_MARKER_CAP - 2;
@@ -327,23 +333,7 @@ describe(`bounded ledger items (${backend})`, () => {
         { id: `deposit:fill-${i}`, k: "DEPOSIT", a: 100, s: "POSTED", t: `2026-01-01T00:00:0${i}.000Z` },
       ]),
     );
-    const made = "2026-01-01T00:00:00.000Z";
-    await client.send(
-      new PutCommand({
-        TableName: stage.resources.table,
-        Item: {
-          ...accountKey(accountId),
-          __edb_e__: "account",
-          __edb_v__: "1",
-          accountId,
-          balance: settled * 100,
-          held: 0,
-          transfers,
-          createdAt: made,
-          updatedAt: made,
-        },
-      }),
-    );
+    await putAccount(accountId, { balance: settled * 100, transfers });
     return accountId;
   }
 
@@ -451,39 +441,9 @@ describe(`bounded ledger items (${backend})`, () => {
       };
       holds[markerKey(orderId)] = i % 10 === 0 ? "X1" : "C1";
     }
-    const { table } = stage.resources;
-    const edb = (entity: string) => ({ __edb_e__: entity, __edb_v__: "1" });
     const made = "2026-01-01T00:00:00.000Z";
-    await client.send(
-      new PutCommand({
-        TableName: table,
-        Item: {
-          ...accountKey(merchant),
-          ...edb("account"),
-          accountId: merchant,
-          balance: old * 100,
-          held: 0,
-          transfers,
-          createdAt: made,
-          updatedAt: made,
-        },
-      }),
-    );
-    await client.send(
-      new PutCommand({
-        TableName: table,
-        Item: {
-          ...stockKey(sku),
-          ...edb("stock"),
-          sku,
-          onHand: 50,
-          reserved: 0,
-          available: 50,
-          holds,
-          updatedAt: made,
-        },
-      }),
-    );
+    await putAccount(merchant, { balance: old * 100, transfers }, made);
+    await putRaw("stock", stockKey(sku), { sku, onHand: 50, reserved: 0, available: 50, holds, updatedAt: made });
     await accounts.open(payer, at());
     await accounts.deposit(payer, "seed", 10_000, at());
     const oldSize = itemSizeBytes(await rawItem(accountKey(merchant)));
