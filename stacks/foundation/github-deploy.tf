@@ -139,6 +139,11 @@ data "aws_iam_policy_document" "deploy" {
     resources = ["${local.arn}:apigateway:${var.region}::/apis", "${local.arn}:apigateway:${var.region}::/apis/*", "${local.arn}:apigateway:${var.region}::/tags/*"]
   }
 
+  # The Describe*/Get*/List* actions in this and the other statements are the
+  # provider's read-back: it reads each rule, target and alarm again right after
+  # creating it, so without them a deploy fails half-way (issue #18).
+  # test/preview/deploy-role.test.ts checks each resource type's create and
+  # read-back calls against every stage's graph.
   statement {
     sid       = "Schedules"
     actions   = ["events:PutRule", "events:DeleteRule", "events:DescribeRule", "events:EnableRule", "events:DisableRule", "events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule", "events:TagResource", "events:UntagResource", "events:ListTagsForResource"]

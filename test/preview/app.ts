@@ -3,20 +3,40 @@
  */
 
 import { type BuildRecord, type Graph, type RegisteredResource, TYPES } from "@orders/harness/preview/graph";
-import { type FunctionSpec, type LinkName, routes, schedules, subscriptions } from "../../infra/manifest.ts";
+import {
+  type FunctionSpec,
+  type LinkName,
+  type RouteSpec,
+  routes,
+  type ScheduleSpec,
+  type SubscriptionSpec,
+  schedules,
+  subscriptions,
+} from "../../infra/manifest.ts";
 
-export interface DeclaredFunction {
-  /** How the manifest names it: `GET /orders/{id}`, `OrdersProcessor`, `SagaSweeper`. */
-  label: string;
-  spec: FunctionSpec;
+/** The manifest's function tables: the real one by default, or a mutated copy a test makes. */
+export interface Manifest {
+  routes: readonly RouteSpec[];
+  subscriptions: readonly SubscriptionSpec[];
+  schedules: readonly ScheduleSpec[];
 }
 
+/** How the manifest names it (`GET /orders/{id}`, `OrdersProcessor`, `SagaSweeper`), and what it is. */
+export type DeclaredFunction =
+  | { label: string; kind: "route"; spec: RouteSpec }
+  | { label: string; kind: "subscription"; spec: SubscriptionSpec }
+  | { label: string; kind: "schedule"; spec: ScheduleSpec };
+
 /** Every function the manifest declares: routes, queue subscriptions, schedules. */
-export function declaredFunctions(): DeclaredFunction[] {
+export function declaredFunctions(manifest: Manifest = { routes, subscriptions, schedules }): DeclaredFunction[] {
   return [
-    ...routes.map((route) => ({ label: `${route.method} ${route.path}`, spec: route })),
-    ...subscriptions.map((subscription) => ({ label: subscription.name, spec: subscription })),
-    ...schedules.map((schedule) => ({ label: schedule.name, spec: schedule })),
+    ...manifest.routes.map((route) => ({
+      label: `${route.method} ${route.path}`,
+      kind: "route" as const,
+      spec: route,
+    })),
+    ...manifest.subscriptions.map((spec) => ({ label: spec.name, kind: "subscription" as const, spec })),
+    ...manifest.schedules.map((spec) => ({ label: spec.name, kind: "schedule" as const, spec })),
   ];
 }
 

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { allows, type RequestContext } from "./iam.ts";
 import { NAME_RULES, physicalPrefix, RANDOM_SUFFIX } from "./naming.ts";
-import { TerraformModule } from "./terraform.ts";
+import { type PolicyDocument, TerraformModule } from "./terraform.ts";
 
 const foundation = new TerraformModule(
   new URL("../../stacks/foundation", import.meta.url).pathname,
@@ -16,10 +16,18 @@ const policy = foundation.policyDocument("deploy");
 
 interface Need {
   type: string;
-  /** The ARN IAM evaluates for the create call, from what SST registered. */
+  /** The ARN IAM evaluates the calls on, from what SST registered. */
   arn(resource: RegisteredResource): string;
-  actions: string[];
+  /** The create call and what it needs besides (tags on create, settings put right after). */
+  create?: Actions;
+  /** What the provider reads back right after creating it, and on every refresh: a create fails without it. */
+  read?: Actions;
+  /** Update and delete calls. */
+  change?: Actions;
 }
+
+/** IAM actions, or the ones a resource needs given its inputs. */
+type Actions = string[] | ((resource: RegisteredResource) => string[]);
 
 /**
  * The condition keys of a create call for a resource: the permissions boundary
@@ -32,143 +40,335 @@ const requestContext = (resource: RegisteredResource): RequestContext => ({
 
 const arn = (service: string, rest: string, region = REGION) =>
   `arn:${PARTITION}:${service}:${region}:${ACCOUNT}:${rest}`;
+const api = (path: string) => `arn:${PARTITION}:apigateway:${REGION}::/apis${path}`;
+const bucketArn = (r: RegisteredResource) => `arn:${PARTITION}:s3:::${r.inputs.bucket}`;
+/** Event source mappings are named by a UUID AWS assigns; the policy can only match them all. */
+const EVENT_SOURCE_MAPPING = arn("lambda", "event-source-mapping:00000000-0000-4000-8000-000000000000");
 
-/** What `sst deploy` calls to create each kind of resource this app registers, on which ARN. */
+/**
+ * What `sst deploy` calls for each kind of resource this app registers, on
+ * which ARN. Pulumi's aws package (7.x, which SST 4.17.1 pins) wraps the
+ * Terraform AWS provider (6.x): each resource's Create calls the service and
+ * then its Read, and Read runs again on every refresh. So a missing read-back
+ * action fails the first deploy after the create call succeeded, half-way
+ * through a stage. The calls below are the provider's (internal/service/<service>/<resource>.go):
+ * its create, the waiters it polls, its read, and the tags its tagging
+ * interceptor lists after every read (ListTags... for every resource type with
+ * tags, whether or not tags are set). Where this is not certain it says so,
+ * and requires the call.
+ */
 const NEEDS: Need[] = [
   {
     type: TYPES.function,
     arn: (r) => r.state.arn as string,
-    actions: [
+    // Reserved concurrency is a separate call after the create.
+    create: (r) => [
       "lambda:CreateFunction",
       "lambda:TagResource",
-      "lambda:GetFunction",
+      ...(r.inputs.reservedConcurrentExecutions === undefined ? [] : ["lambda:PutFunctionConcurrency"]),
+    ],
+    // GetFunction (also the waiter on State), the latest version for qualified_arn, the code signing config
+    // (commercial partition). Tags come with GetFunction.
+    read: ["lambda:GetFunction", "lambda:ListVersionsByFunction", "lambda:GetFunctionCodeSigningConfig"],
+    change: [
       "lambda:UpdateFunctionCode",
+      "lambda:UpdateFunctionConfiguration",
+      "lambda:DeleteFunctionConcurrency",
       "lambda:DeleteFunction",
     ],
   },
   {
+    // Authorised on the function the statement is added to.
     type: "aws:lambda/permission:Permission",
     arn: (r) => String(r.inputs.function),
-    actions: ["lambda:AddPermission", "lambda:RemovePermission"],
+    create: ["lambda:AddPermission"],
+    // The statement is found again in the function's resource policy.
+    read: ["lambda:GetPolicy"],
+    change: ["lambda:RemovePermission"],
   },
   {
     type: TYPES.role,
     arn: (r) => r.state.arn as string,
-    actions: [
-      "iam:CreateRole",
-      "iam:PutRolePolicy",
-      "iam:AttachRolePolicy",
-      "iam:PassRole",
-      "iam:TagRole",
+    create: ["iam:CreateRole", "iam:TagRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PassRole"],
+    // Tags come with GetRole; inline_policy and managed_policy_arns are listed back.
+    read: ["iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies"],
+    change: [
+      "iam:UpdateAssumeRolePolicy",
+      "iam:DeleteRolePolicy",
+      "iam:DetachRolePolicy",
+      "iam:ListInstanceProfilesForRole",
       "iam:DeleteRole",
     ],
   },
   {
     type: TYPES.logGroup,
     arn: (r) => arn("logs", `log-group:${r.state.name}`),
-    actions: ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:DeleteLogGroup"],
+    create: ["logs:CreateLogGroup", "logs:TagResource", "logs:PutRetentionPolicy"],
+    read: ["logs:ListTagsForResource"],
+    change: ["logs:DeleteLogGroup"],
+  },
+  {
+    // The log group is found by DescribeLogGroups with a name prefix, which IAM authorises on every log group.
+    type: TYPES.logGroup,
+    arn: () => arn("logs", "log-group:*"),
+    read: ["logs:DescribeLogGroups"],
   },
   {
     type: TYPES.queue,
     arn: (r) => r.state.arn as string,
-    actions: ["sqs:CreateQueue", "sqs:SetQueueAttributes", "sqs:TagQueue", "sqs:DeleteQueue"],
+    create: ["sqs:CreateQueue", "sqs:TagQueue"],
+    // GetQueueAttributes is also the waiter until the attributes have propagated.
+    read: ["sqs:GetQueueAttributes", "sqs:ListQueueTags"],
+    change: ["sqs:SetQueueAttributes", "sqs:DeleteQueue"],
+  },
+  {
+    type: TYPES.queuePolicy,
+    // SetQueueAttributes(Policy) on the queue the policy is for, named by its URL; a delete sets it empty.
+    arn: (r) => arn("sqs", String(r.inputs.queueUrl).split("/").pop() as string),
+    create: ["sqs:SetQueueAttributes"],
+    read: ["sqs:GetQueueAttributes"],
   },
   {
     type: TYPES.table,
     arn: (r) => r.state.arn as string,
-    actions: [
+    create: (r) => [
       "dynamodb:CreateTable",
-      "dynamodb:UpdateContinuousBackups",
       "dynamodb:TagResource",
-      "dynamodb:DescribeTable",
+      ...((r.inputs.pointInTimeRecovery as { enabled?: boolean } | undefined)?.enabled
+        ? ["dynamodb:UpdateContinuousBackups"]
+        : []),
+      ...((r.inputs.ttl as { enabled?: boolean } | undefined)?.enabled ? ["dynamodb:UpdateTimeToLive"] : []),
     ],
+    // DescribeTable is also the waiter until ACTIVE; PITR and TTL are read back on every read.
+    read: [
+      "dynamodb:DescribeTable",
+      "dynamodb:DescribeContinuousBackups",
+      "dynamodb:DescribeTimeToLive",
+      "dynamodb:ListTagsOfResource",
+    ],
+    change: ["dynamodb:UpdateTable", "dynamodb:DeleteTable"],
   },
   {
     type: TYPES.bucket,
-    arn: (r) => r.state.arn as string,
-    actions: [
-      "s3:CreateBucket",
-      "s3:PutBucketPublicAccessBlock",
-      "s3:PutEncryptionConfiguration",
-      "s3:PutBucketPolicy",
-      "s3:PutBucketCORS",
-      "s3:PutBucketTagging",
+    arn: bucketArn,
+    create: ["s3:CreateBucket", "s3:PutBucketTagging"],
+    // aws_s3_bucket's read still fetches every sub-configuration (HeadBucket is s3:ListBucket), even those
+    // managed by their own resources below.
+    read: [
+      "s3:ListBucket",
+      "s3:GetBucketPolicy",
+      "s3:GetBucketAcl",
+      "s3:GetBucketCORS",
+      "s3:GetBucketWebsite",
+      "s3:GetBucketVersioning",
+      "s3:GetAccelerateConfiguration",
+      "s3:GetBucketRequestPayment",
+      "s3:GetBucketLogging",
+      "s3:GetLifecycleConfiguration",
+      "s3:GetReplicationConfiguration",
+      "s3:GetEncryptionConfiguration",
+      "s3:GetBucketObjectLockConfiguration",
+      "s3:GetBucketTagging",
     ],
+    change: (r) => ["s3:DeleteBucket", ...(r.inputs.forceDestroy ? ["s3:ListBucketVersions"] : [])],
   },
   {
+    // forceDestroy empties the bucket first.
+    type: TYPES.bucket,
+    arn: (r) => `${bucketArn(r)}/*`,
+    change: (r) => (r.inputs.forceDestroy ? ["s3:DeleteObject", "s3:DeleteObjectVersion"] : []),
+  },
+  {
+    type: TYPES.publicAccessBlock,
+    arn: bucketArn,
+    // DeletePublicAccessBlock is authorised as s3:PutBucketPublicAccessBlock.
+    create: ["s3:PutBucketPublicAccessBlock"],
+    read: ["s3:GetBucketPublicAccessBlock"],
+  },
+  {
+    type: "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
+    arn: bucketArn,
+    create: ["s3:PutBucketCORS"],
+    read: ["s3:GetBucketCORS"],
+  },
+  {
+    type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    arn: bucketArn,
+    create: ["s3:PutEncryptionConfiguration"],
+    read: ["s3:GetEncryptionConfiguration"],
+  },
+  {
+    type: "aws:s3/bucketPolicy:BucketPolicy",
+    arn: bucketArn,
+    create: ["s3:PutBucketPolicy"],
+    read: ["s3:GetBucketPolicy"],
+    change: ["s3:DeleteBucketPolicy"],
+  },
+  {
+    // The functions' code, in SST's asset bucket.
     type: "aws:s3/bucketObjectv2:BucketObjectv2",
     arn: (r) => `arn:${PARTITION}:s3:::${r.inputs.bucket}/${r.inputs.key}`,
-    actions: ["s3:PutObject"],
+    create: ["s3:PutObject"],
+    // HeadObject is authorised as s3:GetObject.
+    read: ["s3:GetObject", "s3:GetObjectTagging"],
+    change: ["s3:DeleteObject"],
   },
   {
     type: TYPES.alarm,
     arn: (r) => arn("cloudwatch", `alarm:${r.inputs.name}`),
-    actions: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
+    create: ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"],
+    read: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
+    change: ["cloudwatch:DeleteAlarms"],
   },
   {
+    // Dashboards take no tags.
     type: TYPES.dashboard,
     arn: (r) => arn("cloudwatch", `dashboard/${r.inputs.dashboardName}`, ""),
-    actions: ["cloudwatch:PutDashboard", "cloudwatch:DeleteDashboards"],
+    create: ["cloudwatch:PutDashboard"],
+    read: ["cloudwatch:GetDashboard"],
+    change: ["cloudwatch:DeleteDashboards"],
   },
-  { type: TYPES.api, arn: () => `arn:${PARTITION}:apigateway:${REGION}::/apis`, actions: ["apigateway:POST"] },
+  // API Gateway authorises by HTTP verb on the resource's path; tags come back with each GET.
+  { type: TYPES.api, arn: () => api(""), create: ["apigateway:POST"] },
+  {
+    type: TYPES.api,
+    arn: (r) => api(`/${r.state.id}`),
+    read: ["apigateway:GET"],
+    change: ["apigateway:PATCH", "apigateway:DELETE"],
+  },
+  { type: TYPES.apiStage, arn: (r) => api(`/${r.inputs.apiId}/stages`), create: ["apigateway:POST"] },
   {
     type: TYPES.apiStage,
-    arn: (r) => `arn:${PARTITION}:apigateway:${REGION}::/apis/${r.inputs.apiId}/stages`,
-    actions: ["apigateway:POST"],
+    arn: (r) => api(`/${r.inputs.apiId}/stages/${r.state.name}`),
+    read: ["apigateway:GET"],
+    change: ["apigateway:PATCH", "apigateway:DELETE"],
   },
   {
+    // The stage's read also gets its API, for the protocol behind invoke_url and execution_arn (from the
+    // provider's stage.go as remembered, not re-read for 6.x: required to be safe).
+    type: TYPES.apiStage,
+    arn: (r) => api(`/${r.inputs.apiId}`),
+    read: ["apigateway:GET"],
+  },
+  { type: TYPES.route, arn: (r) => api(`/${r.inputs.apiId}/routes`), create: ["apigateway:POST"] },
+  {
     type: TYPES.route,
-    arn: (r) => `arn:${PARTITION}:apigateway:${REGION}::/apis/${r.inputs.apiId}/routes`,
-    actions: ["apigateway:POST"],
+    arn: (r) => api(`/${r.inputs.apiId}/routes/${r.state.id}`),
+    read: ["apigateway:GET"],
+    change: ["apigateway:PATCH", "apigateway:DELETE"],
   },
   {
     // The JWT authorizer of callers' tokens (issue #16).
     type: "aws:apigatewayv2/authorizer:Authorizer",
-    arn: (r) => `arn:${PARTITION}:apigateway:${REGION}::/apis/${r.inputs.apiId}/authorizers`,
-    actions: ["apigateway:POST", "apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"],
+    arn: (r) => api(`/${r.inputs.apiId}/authorizers`),
+    create: ["apigateway:POST"],
+  },
+  {
+    type: "aws:apigatewayv2/authorizer:Authorizer",
+    arn: (r) => api(`/${r.inputs.apiId}/authorizers/${r.state.id}`),
+    read: ["apigateway:GET"],
+    change: ["apigateway:PATCH", "apigateway:DELETE"],
   },
   {
     type: "aws:apigatewayv2/integration:Integration",
-    arn: (r) => `arn:${PARTITION}:apigateway:${REGION}::/apis/${r.inputs.apiId}/integrations`,
-    actions: ["apigateway:POST"],
+    arn: (r) => api(`/${r.inputs.apiId}/integrations`),
+    create: ["apigateway:POST"],
   },
   {
-    type: TYPES.queuePolicy,
-    // SetQueueAttributes(Policy) on the queue the policy is for, named by its URL.
-    arn: (r) => arn("sqs", String(r.inputs.queueUrl).split("/").pop() as string),
-    actions: ["sqs:SetQueueAttributes", "sqs:GetQueueAttributes"],
+    type: "aws:apigatewayv2/integration:Integration",
+    arn: (r) => api(`/${r.inputs.apiId}/integrations/${r.state.id}`),
+    read: ["apigateway:GET"],
+    change: ["apigateway:PATCH", "apigateway:DELETE"],
   },
   {
     type: TYPES.topic,
     arn: (r) => r.state.arn as string,
-    actions: [
-      "sns:CreateTopic",
-      "sns:SetTopicAttributes",
-      "sns:GetTopicAttributes",
-      "sns:TagResource",
-      "sns:ListTagsForResource",
-      "sns:DeleteTopic",
-    ],
+    // Attributes CreateTopic cannot take are set right after it.
+    create: ["sns:CreateTopic", "sns:TagResource", "sns:SetTopicAttributes"],
+    read: ["sns:GetTopicAttributes", "sns:ListTagsForResource"],
+    change: ["sns:UntagResource", "sns:DeleteTopic"],
   },
   // Subscribe is authorised on the topic; the rest on the subscription (<topic ARN>:<id>).
-  { type: TYPES.topicSubscription, arn: (r) => String(r.inputs.topic), actions: ["sns:Subscribe"] },
+  { type: TYPES.topicSubscription, arn: (r) => String(r.inputs.topic), create: ["sns:Subscribe"] },
   {
     type: TYPES.topicSubscription,
     arn: (r) => r.state.arn as string,
-    actions: ["sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:Unsubscribe"],
+    // GetSubscriptionAttributes is also the waiter until the subscription is confirmed.
+    read: ["sns:GetSubscriptionAttributes"],
+    change: ["sns:SetSubscriptionAttributes", "sns:Unsubscribe"],
   },
-  { type: TYPES.eventSourceMapping, arn: () => "*", actions: ["lambda:CreateEventSourceMapping"] },
+  // CreateEventSourceMapping takes no resource (IAM authorises it on *, with the function as a condition key).
+  { type: TYPES.eventSourceMapping, arn: () => "*", create: ["lambda:CreateEventSourceMapping"] },
+  {
+    type: TYPES.eventSourceMapping,
+    arn: () => EVENT_SOURCE_MAPPING,
+    // GetEventSourceMapping is also the waiter until Enabled. Mappings take tags since provider 5.x.
+    read: ["lambda:GetEventSourceMapping", "lambda:ListTags"],
+    change: ["lambda:UpdateEventSourceMapping", "lambda:DeleteEventSourceMapping"],
+  },
   {
     type: TYPES.eventRule,
     arn: (r) => arn("events", `rule/${r.state.name}`),
-    actions: ["events:PutRule", "events:DeleteRule", "events:TagResource"],
+    create: ["events:PutRule", "events:TagResource"],
+    // DescribeRule is retried right after PutRule until the rule is found.
+    read: ["events:DescribeRule", "events:ListTagsForResource"],
+    change: ["events:DeleteRule"],
   },
   {
+    // Targets are authorised on their rule.
     type: TYPES.eventTarget,
     arn: (r) => arn("events", `rule/${r.inputs.rule}`),
-    actions: ["events:PutTargets", "events:RemoveTargets"],
+    create: ["events:PutTargets"],
+    read: ["events:ListTargetsByRule"],
+    change: ["events:RemoveTargets"],
   },
 ];
+
+/** One call the deploy role must be allowed, for one resource of the graph. */
+interface Call {
+  phase: "create" | "read" | "change";
+  action: string;
+  resource: string;
+  context: RequestContext;
+}
+
+const PHASES = ["create", "read", "change"] as const;
+
+/** Every call `sst deploy` makes for the resources of a stage's graph, by NEEDS. */
+function callsFor(graph: Graph): Call[] {
+  return NEEDS.flatMap((need) =>
+    graph.ofType(need.type).flatMap((resource) =>
+      PHASES.flatMap((phase) => {
+        const actions = need[phase];
+        const list = typeof actions === "function" ? actions(resource) : (actions ?? []);
+        return list.map((action) => ({
+          phase,
+          action,
+          resource: need.arn(resource),
+          context: requestContext(resource),
+        }));
+      }),
+    ),
+  );
+}
+
+/** The calls a policy refuses, as `<action> on <ARN> (<phase>)`, each once. */
+function refusedCalls(document: PolicyDocument, graph: Graph): string[] {
+  const refused = callsFor(graph)
+    .filter((call) => !allows(document, call.action, call.resource, call.context))
+    .map((call) => `${call.action} on ${call.resource} (${call.phase})`);
+  return [...new Set(refused)];
+}
+
+/** A copy of a policy without some actions: the mutation the check must catch. */
+function withoutActions(document: PolicyDocument, removed: string[]): PolicyDocument {
+  return {
+    statements: document.statements.map((statement) => ({
+      ...statement,
+      actions: statement.actions.filter((action) => !removed.includes(action)),
+    })),
+  };
+}
 
 describe("the deploy role's policy (stacks/foundation/github-deploy.tf)", () => {
   it("declares only statements this check can read", () => {
@@ -180,28 +380,17 @@ describe("the deploy role's policy (stacks/foundation/github-deploy.tf)", () => 
 
   describe.each(STAGES)("covers every resource SST registers for stage %s", (stage) => {
     const graph: Graph = loadGraph(stage);
-    const cases = NEEDS.flatMap((need) =>
-      graph.ofType(need.type).flatMap((resource) =>
-        need.actions.map((action) => ({
-          label: `${action} on ${need.arn(resource)}`,
-          action,
-          resource: need.arn(resource),
-          context: requestContext(resource),
-        })),
-      ),
-    );
 
     it("registers the kinds of resource the policy is checked for", () => {
       const checked = new Set(NEEDS.map((need) => need.type));
       const unchecked = [...new Set(graph.custom.map((r) => r.type))].filter(
-        (type) => !checked.has(type) && !type.startsWith("random:") && !NOT_AN_AWS_CALL.has(type),
+        (type) => !checked.has(type) && !type.startsWith("random:"),
       );
       expect(unchecked, "add what sst deploy calls for these to NEEDS").toEqual([]);
     });
 
-    it("grants each create call on each physical name", () => {
-      const denied = cases.filter((c) => !allows(policy, c.action, c.resource, c.context)).map((c) => c.label);
-      expect(denied).toEqual([]);
+    it("grants each create call, the provider's read-back of it, and its update and delete, on each physical name", () => {
+      expect(refusedCalls(policy, graph)).toEqual([]);
     });
   });
 
@@ -234,13 +423,30 @@ describe("the deploy role's policy (stacks/foundation/github-deploy.tf)", () => 
   });
 });
 
-/** Settings resources created through their parent's API calls, covered by the parent's actions above. */
-const NOT_AN_AWS_CALL = new Set([
-  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-  "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
-  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-  "aws:s3/bucketPolicy:BucketPolicy",
-]);
+describe("the deploy role check", () => {
+  it("catches the mutation: cloudwatch:DescribeAlarms, events:DescribeRule and events:ListTargetsByRule removed (issue #18)", () => {
+    // Arrange: a copy of the policy without the read-backs, as the mutation left it; the .tf is untouched.
+    const removed = ["cloudwatch:DescribeAlarms", "events:DescribeRule", "events:ListTargetsByRule"];
+    const mutated = withoutActions(policy, removed);
+    for (const stage of STAGES) {
+      const graph = loadGraph(stage);
+      // Act
+      const refused = refusedCalls(mutated, graph);
+      // Assert: each alarm's and each rule's read-back is refused, and nothing else.
+      const count = (action: string) => refused.filter((call) => call.startsWith(`${action} on `)).length;
+      expect(count("cloudwatch:DescribeAlarms"), stage).toBe(graph.ofType(TYPES.alarm).length);
+      expect(count("events:DescribeRule"), stage).toBe(graph.ofType(TYPES.eventRule).length);
+      expect(count("events:ListTargetsByRule"), stage).toBe(
+        new Set(graph.ofType(TYPES.eventTarget).map((target) => target.inputs.rule)).size,
+      );
+      expect(
+        refused.filter((call) => !removed.some((action) => call.startsWith(`${action} on `))),
+        stage,
+      ).toEqual([]);
+      expect(count("cloudwatch:DescribeAlarms")).toBeGreaterThan(0);
+    }
+  });
+});
 
 describe("the deploy role's name patterns, for other stage names", () => {
   const dev = loadGraph("dev");
