@@ -1,6 +1,6 @@
-import { api } from "./api.ts";
-import { schedules } from "./manifest.ts";
-import { dlq, notificationsDlq, processor, queue, subscribers } from "./queues.ts";
+import { api, routeFunctions } from "./api.ts";
+import { type queues, type RouteSpec, routes, schedules, subscriptions } from "./manifest.ts";
+import { dlq, notificationsDlq, notificationsQueue, queue, subscribers } from "./queues.ts";
 import { crons } from "./schedules.ts";
 
 /**
@@ -19,7 +19,6 @@ const notify = { alarmActions: [alertsTopicArn], okActions: [alertsTopicArn] };
 
 const dlqName = dlq.nodes.queue.name;
 const queueName = queue.nodes.queue.name;
-const processorName = processor.nodes.function.name;
 const apiId = api.nodes.api.id;
 
 interface AlarmSpec {
@@ -71,24 +70,51 @@ const customMetric = <S extends string>(metricName: string, statistic: S, period
   period,
 });
 
-/**
- * Every function that no API route fronts, by the suffix of its alarms: the
- * queue subscribers and the schedules. (A route's failures reach its caller
- * and the API's 5xx alarm.) Each gets an Errors and a Throttles alarm, so
- * that none can fail in silence; OrdersProcessor keeps the names its alarms
- * were deployed with.
- */
 const kebab = (name: string) => name.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
-const watchedFunctions: { suffix: string; logical: string; functionName: $util.Input<string> }[] = [
-  ...Object.entries(subscribers).map(([name, subscriber]) => ({
+const pascal = (suffix: string) =>
+  suffix
+    .split("-")
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("");
+/** A route's alarms are named after its method and path: `api-get-orders-id`, `api-get-root` for `/`. */
+const routeSuffix = ({ method, path }: Pick<RouteSpec, "method" | "path">) =>
+  ["api", method, ...(path === "/" ? ["root"] : path.split(/[^A-Za-z0-9]+/))].filter(Boolean).join("-").toLowerCase();
+
+interface WatchedFunction {
+  /** How the manifest names it, for descriptions and the dashboard: `GET /orders/{id}`, `SagaSweeper`. */
+  label: string;
+  /** What its alarms' names end with, after `<app>-<stage>-`. */
+  suffix: string;
+  /** The start of its alarms' Pulumi names; a changed one would replace a deployed alarm. */
+  logical: string;
+  functionName: $util.Input<string>;
+}
+
+/**
+ * Every function of the manifest, routes, queue subscribers and schedules,
+ * with the name its alarms take. A route's crash or timeout reaches its caller
+ * as a 5xx, but the API's 5xx alarm needs five, and cannot say which route:
+ * each function has its own alarms. OrdersProcessor and the subscribers and
+ * schedules keep the names their alarms were deployed with.
+ */
+const watchedFunctions: WatchedFunction[] = [
+  ...routes.map((route, i) => ({
+    label: `${route.method} ${route.path}`,
+    suffix: routeSuffix(route),
+    logical: pascal(routeSuffix(route)),
+    functionName: (routeFunctions[i] as (typeof routeFunctions)[number]).name,
+  })),
+  ...subscriptions.map(({ name }) => ({
+    label: name,
     suffix: name === "OrdersProcessor" ? "processor" : kebab(name),
     logical: name,
-    functionName: subscriber.nodes.function.name,
+    functionName: (subscribers[name] as (typeof subscribers)[string]).nodes.function.name,
   })),
-  ...crons.map((cron, i) => ({
-    suffix: kebab(schedules[i]?.name ?? `schedule-${i}`),
-    logical: schedules[i]?.name ?? `Schedule${i}`,
-    functionName: cron.nodes.function.name,
+  ...schedules.map(({ name }, i) => ({
+    label: name,
+    suffix: kebab(name),
+    logical: name,
+    functionName: (crons[i] as (typeof crons)[number]).nodes.function.name,
   })),
 ];
 
@@ -98,10 +124,11 @@ const lambdaFailures = {
   Throttles: "is being throttled: raise its concurrency or the account limit.",
 } as const;
 
-export const functionAlarms = watchedFunctions.flatMap(({ suffix, logical, functionName }) =>
+/** An Errors and a Throttles alarm for every function, alarming on the first in 5 minutes. */
+export const functionAlarms = watchedFunctions.flatMap(({ label, suffix, logical, functionName }) =>
   Object.entries(lambdaFailures).map(([metricName, what]) =>
     alarm(`${logical}${metricName}Alarm`, `${suffix}-${metricName.toLowerCase()}`, {
-      description: `${logical} ${what}`,
+      description: `${label} ${what}`,
       namespace: "AWS/Lambda",
       metricName,
       dimensions: { FunctionName: functionName },
@@ -140,22 +167,31 @@ export const processingFailures = alarm("OrdersProcessingFailuresAlarm", "proces
   orEqual: true,
 });
 
+/** The audit's period, from its schedule (60 minutes): one run, so one InconsistenciesFound, per period. */
+const auditSchedule = schedules.find((schedule) => schedule.name === "ConsistencyAudit");
+if (!auditSchedule) throw new Error("infra/manifest.ts declares no ConsistencyAudit schedule");
+const auditPeriod = auditSchedule.everyMinutes * 60;
+
 /** The hourly consistency audit found stock or money out of step: every one is a bug to chase. */
 export const inconsistencies = alarm("OrdersInconsistenciesAlarm", "inconsistencies-found", {
   description: "The consistency audit found an inconsistency (stock, an account or money); see reports/consistency/.",
-  ...customMetric("InconsistenciesFound", "Maximum", 3600),
+  ...customMetric("InconsistenciesFound", "Maximum", auditPeriod),
 });
 
 /**
- * The audit's heartbeat: every run publishes InconsistenciesFound, 0 included.
- * No run for two hours (the schedule stopped, the function crashes before it
- * publishes) is missing data, and missing data here is breaching: a crashed
- * audit must not read as a clean one.
+ * The audit's heartbeat, on InconsistenciesFound: each run publishes it, 0
+ * included, as its last act, so a run that crashes or times out publishes
+ * nothing (its Lambda Invocations would still count it, hence not that
+ * metric). One period per scheduled run; two empty periods running, not one,
+ * because a run's datum lands minutes after its start and EventBridge may
+ * shift a run across a period's edge. Missing data is breaching: a crashed or
+ * unscheduled audit must not read as a clean one. (An operator's
+ * POST /admin/consistency-audit publishes it too, and counts as a run.)
  */
 export const auditHeartbeat = new aws.cloudwatch.MetricAlarm("OrdersAuditHeartbeatAlarm", {
   name: `${prefix}-audit-heartbeat`,
-  alarmDescription: "The consistency audit has not reported for two hours: its schedule or its function is broken.",
-  ...customMetric("InconsistenciesFound", "SampleCount", 3600),
+  alarmDescription: `The consistency audit has not reported for ${(2 * auditPeriod) / 3600} hours: its schedule or its function is broken.`,
+  ...customMetric("InconsistenciesFound", "SampleCount", auditPeriod),
   evaluationPeriods: 2,
   datapointsToAlarm: 2,
   threshold: 1,
@@ -176,22 +212,52 @@ export const api5xx = alarm("OrdersApi5xxAlarm", "api-5xx", {
   orEqual: true,
 });
 
-const metric = (namespace: string, name: string, dimensions: Record<string, unknown>, stat = "Sum") => [
-  namespace,
-  name,
-  ...Object.entries(dimensions).flat(),
-  { stat },
-];
-const widget = (title: string, metrics: unknown[][], x: number, y: number) => ({
+/** A dashboard line: the metric, its dimensions, then its options (the statistic, and the axis it is read on). */
+const metric = (
+  namespace: string,
+  name: string,
+  dimensions: Record<string, unknown>,
+  stat = "Sum",
+  options: { yAxis?: "left" | "right" } = {},
+) => [namespace, name, ...Object.entries(dimensions).flat(), { stat, ...options }];
+const widget = (title: string, metrics: unknown[][], x: number, y: number, width = 12) => ({
   type: "metric",
   x,
   y,
-  width: 12,
+  width,
   height: 6,
   properties: { title, metrics, view: "timeSeries", region: aws.getRegionOutput().region, period: 60 },
 });
 
-/** One page for the pipeline: what came in, what became of it, what is stuck. */
+/** Every queue of the manifest; `satisfies` makes a queue added there fail to compile until it is charted. */
+const everyQueue = {
+  OrdersQueue: queue,
+  OrdersDlq: dlq,
+  NotificationsQueue: notificationsQueue,
+  NotificationsDlq: notificationsDlq,
+} satisfies Record<keyof typeof queues, sst.aws.Queue>;
+/** Each queue's metric at its highest in the minute, one line per queue. */
+const queueLines = (name: string) =>
+  Object.values(everyQueue).map((q) => metric("AWS/SQS", name, { QueueName: q.nodes.queue.name }, "Maximum"));
+
+/** Three functions to a row, below the four widgets of the pipeline. */
+const FUNCTIONS_PER_ROW = 3;
+/** A function's calls and failures on the left axis, and its slowest 1% (milliseconds) on the right. */
+const functionWidget = ({ label, functionName }: WatchedFunction, i: number) =>
+  widget(
+    label,
+    [
+      ...["Invocations", "Errors", "Throttles"].map((name) =>
+        metric("AWS/Lambda", name, { FunctionName: functionName }),
+      ),
+      metric("AWS/Lambda", "Duration", { FunctionName: functionName }, "p99", { yAxis: "right" }),
+    ],
+    (i % FUNCTIONS_PER_ROW) * (24 / FUNCTIONS_PER_ROW),
+    12 + Math.floor(i / FUNCTIONS_PER_ROW) * 6,
+    24 / FUNCTIONS_PER_ROW,
+  );
+
+/** One page for the stage: what came in, what became of it, what is stuck, and every function. */
 export const dashboard = new aws.cloudwatch.Dashboard("OrdersDashboard", {
   dashboardName: `${prefix}-pipeline`,
   dashboardBody: $jsonStringify({
@@ -212,24 +278,6 @@ export const dashboard = new aws.cloudwatch.Dashboard("OrdersDashboard", {
         0,
       ),
       widget(
-        "Queues",
-        [
-          metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", { QueueName: queueName }, "Maximum"),
-          metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", { QueueName: dlqName }, "Maximum"),
-          metric("AWS/SQS", "ApproximateAgeOfOldestMessage", { QueueName: queueName }, "Maximum"),
-        ],
-        12,
-        0,
-      ),
-      widget(
-        "OrdersProcessor",
-        ["Invocations", "Errors", "Throttles"].map((name) =>
-          metric("AWS/Lambda", name, { FunctionName: processorName }),
-        ),
-        0,
-        6,
-      ),
-      widget(
         "API",
         [
           metric("AWS/ApiGateway", "Count", { ApiId: apiId }),
@@ -237,8 +285,11 @@ export const dashboard = new aws.cloudwatch.Dashboard("OrdersDashboard", {
           metric("AWS/ApiGateway", "5xx", { ApiId: apiId }),
         ],
         12,
-        6,
+        0,
       ),
+      widget("Queue depth (messages visible)", queueLines("ApproximateNumberOfMessagesVisible"), 0, 6),
+      widget("Age of the oldest message (seconds)", queueLines("ApproximateAgeOfOldestMessage"), 12, 6),
+      ...watchedFunctions.map(functionWidget),
     ],
   }),
 });

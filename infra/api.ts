@@ -68,3 +68,6 @@ const declared = routes.map((route) =>
   ),
 );
 routesDeclared(declared.map((route) => route.nodes.route));
+
+/** Each route's function, in the manifest's order, for its alarms and the dashboard. */
+export const routeFunctions = declared.map((route) => route.nodes.function);

@@ -468,7 +468,18 @@ describe("the deploy role's name patterns, for other stage names", () => {
     [TYPES.table]: (name) => [["dynamodb:CreateTable", arn("dynamodb", `table/${name}`)]],
     [TYPES.bucket]: (name) => [["s3:CreateBucket", `arn:${PARTITION}:s3:::${name}`]],
     [TYPES.eventRule]: (name) => [["events:PutRule", arn("events", `rule/${name}`)]],
+    // Named by the app (infra/alarms.ts), <app>-<stage>-<what>: every alarm, the function ones included.
+    [TYPES.alarm]: (name) => [
+      ["cloudwatch:PutMetricAlarm", arn("cloudwatch", `alarm:${name}`)],
+      ["cloudwatch:DescribeAlarms", arn("cloudwatch", `alarm:${name}`)],
+    ],
+    [TYPES.dashboard]: (name) => [
+      ["cloudwatch:PutDashboard", arn("cloudwatch", `dashboard/${name}`, "")],
+      ["cloudwatch:GetDashboard", arn("cloudwatch", `dashboard/${name}`, "")],
+    ],
   };
+  /** The input holding a resource's physical name: SST's rules, or the app's own for alarms and the dashboard. */
+  const nameField: Record<string, string> = { [TYPES.alarm]: "name", [TYPES.dashboard]: "dashboardName" };
   const named = dev.custom.filter((resource) => resource.type in callFor);
 
   it("cover every name SST would give this app's resources on any stage of up to 11 characters", () => {
@@ -482,7 +493,9 @@ describe("the deploy role's name patterns, for other stage names", () => {
         ).policyDocument("deploy");
         for (const resource of named) {
           // Act: the name SST's rules give this resource on that stage (or the app gives it, <app>-<stage>-<Name>).
-          const given = resource.inputs[NAME_RULES[resource.type]?.field as string] as string;
+          const given = resource.inputs[
+            NAME_RULES[resource.type]?.field ?? (nameField[resource.type] as string)
+          ] as string;
           const name = RANDOM_SUFFIX.test(given)
             ? `${physicalPrefix(dev.synth.app.name, stage, resource.type, resource.name)}-abcdefgh`
             : given.replace(/^orders-dev-/, `orders-${stage}-`);

@@ -4,7 +4,7 @@ import { loadGraph, STAGES } from "@orders/harness/preview/stages";
 import { describe, expect, it } from "vitest";
 import { ordersConfig, queues, routes, schedules, subscriptions, topics } from "../../infra/manifest.ts";
 import { IDEMPOTENCY_EXPIRY_ATTRIBUTE, tableDesign } from "../../packages/core/src/entities/table-design.ts";
-import { deployedFunction } from "./app.ts";
+import { declaredFunctions, deployedFunction } from "./app.ts";
 import { TerraformModule } from "./terraform.ts";
 
 describe.each(STAGES)("the resource graph of stage %s", (stage) => {
@@ -303,6 +303,50 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
       }
     });
 
+    it("alarms on Errors and on Throttles of every function of the manifest: routes, subscribers and schedules", () => {
+      const functions = declaredFunctions();
+      expect(functions.length).toBeGreaterThanOrEqual(routes.length + 4);
+      for (const { label, spec } of functions) {
+        // Arrange: the function SST built for this entry, by its physical name on this stage.
+        const functionName = deployedFunction(graph, spec).fn.inputs.name as string;
+        for (const metricName of ["Errors", "Throttles"]) {
+          // Act
+          const watching = alarms.filter(
+            (a) =>
+              a.inputs.namespace === "AWS/Lambda" &&
+              a.inputs.metricName === metricName &&
+              (a.inputs.dimensions as Record<string, string>).FunctionName === functionName,
+          );
+          // Assert: exactly one, named for this stage, alarming on the first failure, quiet when idle.
+          expect(watching, `${label} ${metricName}`).toHaveLength(1);
+          expect(watching[0]?.inputs.name, `${label} ${metricName}`).toMatch(new RegExp(`^orders-${stage}-`));
+          expect(watching[0]?.inputs, `${label} ${metricName}`).toMatchObject({
+            statistic: "Sum",
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+            treatMissingData: "notBreaching",
+            alarmActions: [ALERTS_TOPIC_ARN],
+          });
+        }
+      }
+    });
+
+    it("gives every alarm its own name", () => {
+      const names = alarms.map((a) => a.inputs.name as string);
+      expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
+    });
+
+    it("has a heartbeat on the audit, a period per scheduled run: a period without a run is breaching", () => {
+      const audit = schedules.find((s) => s.name === "ConsistencyAudit");
+      const heartbeat = alarms.find((a) => a.inputs.name === `orders-${stage}-audit-heartbeat`);
+      expect(heartbeat?.inputs).toMatchObject({
+        namespace: "orders",
+        metricName: "InconsistenciesFound",
+        period: (audit?.everyMinutes ?? 0) * 60,
+        treatMissingData: "breaching",
+      });
+    });
+
     it("has a heartbeat on the audit: two hours without a run is breaching, so a crashed audit never reads as clean", () => {
       const heartbeat = alarms.find((a) => a.inputs.name === `orders-${stage}-audit-heartbeat`);
       expect(heartbeat?.inputs).toMatchObject({
@@ -333,6 +377,55 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
       }
       // The processor never ends an order PENDING, so OrdersAccepted is never emitted: a chart of it stays empty.
       expect(body).not.toContain('"OrdersAccepted"');
+    });
+
+    /** The dashboard's metric lines as namespace, metric and dimensions. */
+    const chartedLines = () => {
+      const body = JSON.parse(graph.ofType(TYPES.dashboard)[0]?.inputs.dashboardBody as string) as {
+        widgets: { properties: { metrics: unknown[][] } }[];
+      };
+      return body.widgets.flatMap((w) =>
+        w.properties.metrics.map((line) => {
+          const pairs = line.slice(2).filter((item) => typeof item === "string") as string[];
+          const dimensions = Object.fromEntries(
+            pairs.flatMap((_, i) => (i % 2 === 0 ? [[pairs[i], pairs[i + 1]]] : [])),
+          );
+          return { namespace: line[0], metricName: line[1], dimensions };
+        }),
+      );
+    };
+
+    it("charts every function's invocations, errors, throttles and duration on the dashboard", () => {
+      const lines = chartedLines();
+      for (const { label, spec } of declaredFunctions()) {
+        const functionName = deployedFunction(graph, spec).fn.inputs.name as string;
+        for (const metricName of ["Invocations", "Errors", "Throttles", "Duration"]) {
+          const charted = lines.some(
+            (line) =>
+              line.namespace === "AWS/Lambda" &&
+              line.metricName === metricName &&
+              line.dimensions.FunctionName === functionName,
+          );
+          expect(charted, `${label} ${metricName}`).toBe(true);
+        }
+      }
+    });
+
+    it("charts every queue's depth and the age of its oldest message on the dashboard", () => {
+      const lines = chartedLines();
+      const queues = graph.ofType(TYPES.queue);
+      expect(queues.length).toBeGreaterThanOrEqual(4);
+      for (const q of queues) {
+        for (const metricName of ["ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage"]) {
+          const charted = lines.some(
+            (line) =>
+              line.namespace === "AWS/SQS" &&
+              line.metricName === metricName &&
+              line.dimensions.QueueName === q.inputs.name,
+          );
+          expect(charted, `${q.name} ${metricName}`).toBe(true);
+        }
+      }
     });
 
     it("charts only this stage's metrics on the dashboard", () => {
