@@ -68,6 +68,20 @@ export async function startSystem(
   args: string[] = ["--in-memory"],
   env: Record<string, string> = {},
 ): Promise<RunningSystem> {
+  // A port found free can be taken before the child binds it (another process's outgoing connection, say):
+  // such a start is tried again on other free ports, unless the caller chose the ports.
+  const portsChosen = ["PORT", "ORDERS_SQS_S3_PORT", "ORDERS_DYNAMO_PORT"].some((name) => name in env);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(args, env);
+    } catch (error) {
+      const taken = error instanceof Error && /is already in use/.test(error.message);
+      if (!taken || portsChosen || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startOnce(args: string[], env: Record<string, string>): Promise<RunningSystem> {
   const { process: child, dynamoEndpoint } = await spawnSystem(args, env);
   let output = "";
   child.stdout.on("data", (chunk) => {
