@@ -3,7 +3,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { anOrderWithItems, uniqueOrderId } from "@orders/harness/factories";
-import { postOrders, type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
+import { callJson, postOrders, type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
@@ -22,14 +22,7 @@ const sku = `DRILL-${stamp}`;
 let system: RunningSystem;
 let work: string;
 
-async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${system.url}${path}`, {
-    method,
-    headers: admin,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const call = (method: string, path: string, body?: unknown) => callJson(system.url, admin, method, path, body);
 
 /** `npm run backup` or `npm run restore`, as a user runs it, against the running system. */
 function script(name: "backup" | "restore", ...args: string[]) {

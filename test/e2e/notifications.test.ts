@@ -2,7 +2,7 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { verifySignature } from "@orders/core/domain/webhook-signature";
 import { anOrder, uniqueOrderId } from "@orders/harness/factories";
-import { type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
+import { callJson, type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
 import { WebhookReceiver } from "@orders/harness/webhook-receiver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -17,14 +17,7 @@ let hookUrl: string;
 let secret: string;
 const payer = `5${String(Date.now()).slice(-9)}`;
 
-async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${system.url}${path}`, {
-    method,
-    headers: admin,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const call = (method: string, path: string, body?: unknown) => callJson(system.url, admin, method, path, body);
 
 const deliveriesOf = (orderId: string) => receiver.accepted().filter((event) => event.orderId === orderId);
 const notificationsOf = async (orderId: string) => (await call("GET", `/orders/${orderId}`)).body.notifications;

@@ -137,3 +137,20 @@ export async function postOrders(system: RunningSystem, orders: unknown[], token
     });
   }
 }
+
+/** One JSON request to a running system with `headers`: the answer's status and parsed body. */
+export async function callJson(
+  url: string,
+  headers: Record<string, string>,
+  method: string,
+  path: string,
+  body?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: each test reads the answer's body its own way.
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: await response.json() };
+}
