@@ -83,6 +83,34 @@ describe("cancelling an order", () => {
     expect(published[1]?.order).toMatchObject({ status: "CANCELLED", refunded: true });
   });
 
+  it("records a refunded order's payment as REFUNDED, and logs each step of its saga once", async () => {
+    // Arrange: a confirmed order.
+    const { deps, record, repository } = await setup();
+    await runSaga(record, deps, { attempt: 1 });
+
+    // Act: cancelled, then the same message delivered again.
+    await cancelOrder(cancel(record.orderId), deps, 1);
+    await cancelOrder(cancel(record.orderId), deps, 2);
+
+    // Assert: the record says where the money is, and the log is the saga's history, not a replay of it.
+    const stored = repository.originals.get(record.orderId);
+    expect(stored?.payment).toEqual({ status: "REFUNDED", amountCents: 2000 });
+    const steps = (stored?.saga ?? []).map((entry) => `${entry.step} ${entry.outcome}`);
+    expect(steps).toEqual([
+      "accounts OK",
+      "reserve HELD",
+      "hold HELD",
+      "post POSTED",
+      "credit CREDITED",
+      "commit COMMITTED",
+      "confirm CONFIRMED",
+      "cancel REFUNDING",
+      "refund DEBITED",
+      "refund CREDITED",
+      "restock RETURNED",
+    ]);
+  });
+
   it("says which run ended the order, so that a second message or a redelivery is not counted again", async () => {
     const { deps, record } = await setup();
     await runSaga(record, deps, { attempt: 1 });

@@ -83,9 +83,16 @@ export function refundTransferId(orderId: string): string {
   return `refund:${orderId}`;
 }
 
+/**
+ * Where an order's payment stands: its transfer's status, or REFUNDED once a
+ * cancellation gave a posted payment back (the transfer stays POSTED in the
+ * ledger; the refund is a transfer of its own, `refund:<orderId>`).
+ */
+export type PaymentViewStatus = PaymentStatus | "REFUNDED";
+
 /** The payment as `GET /orders/{id}` shows it. */
 export interface PaymentView {
-  status: PaymentStatus;
+  status: PaymentViewStatus;
   amountCents: number;
 }
 

@@ -22,7 +22,7 @@ export const SubmitAcceptedSchema = z
   .register(z.globalRegistry, { id: "SubmitAccepted" });
 
 const ReservationStatusSchema = z.enum(["HELD", "COMMITTED", "RELEASED", "RETURNED"]);
-const PaymentStatusSchema = z.enum(["HELD", "POSTED", "VOIDED"]);
+const PaymentStatusSchema = z.enum(["HELD", "POSTED", "VOIDED", "REFUNDED"]);
 
 export const OrderFailureSchema = z
   .object({
@@ -93,7 +93,8 @@ export const PaymentViewSchema = z
   })
   .register(z.globalRegistry, {
     id: "PaymentView",
-    description: "The order's two-phase transfer from fromAccount: HELD, then POSTED or VOIDED, once",
+    description:
+      "The order's two-phase transfer from fromAccount: HELD, then POSTED or VOIDED, once; REFUNDED when a cancellation gave a posted payment back",
   });
 
 export const ReservationViewSchema = z

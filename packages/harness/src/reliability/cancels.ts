@@ -253,7 +253,7 @@ export class CancelRace {
     else cancels.compensated += 1;
     if (fired?.seen === "CONFIRMED") cancels.cancelledAfterConfirmed += 1;
     if (!asked && !unknown) problems.push("CANCELLED, though no cancellation was accepted");
-    if (!!order.refunded !== (payment === "POSTED"))
+    if (!!order.refunded !== (payment === "REFUNDED"))
       problems.push(`refunded ${!!order.refunded}, payment ${payment ?? "none"}`);
     if (fired?.seen === "CONFIRMED" && !order.refunded) problems.push("seen CONFIRMED, cancelled without a refund");
     const { status, body } = await admin(this.#system, "POST", `/orders/${encodeURIComponent(id)}/verify-consistency`);

@@ -5,7 +5,7 @@ import type { CancelMessage } from "../../domain/queue-message.ts";
 import { initialRefundView, nextRefundAction } from "../../domain/refund.ts";
 import type { OrderEventPublisher } from "../../ports.ts";
 import { announceOrder } from "../announce-order.ts";
-import { driveSaga, keepLog, type RunLog, type RunSagaDeps } from "../run-saga.ts";
+import { driveSaga, keepLog, RunLog, type RunSagaDeps, type SagaEnd, sagaPlanOf } from "../run-saga.ts";
 
 export interface CancelOrderDeps extends RunSagaDeps {
   events: OrderEventPublisher;
@@ -67,10 +67,7 @@ async function endCancelled(message: CancelMessage, deps: RunSagaDeps, attempt: 
   // Already cancelled, or ended otherwise before the mark: nothing to undo.
   if (order.status !== "CANCELLING") return { order, endedHere: false };
 
-  const end = await driveSaga(order, deps, {
-    attempt,
-    abort: { code: "CANCELLED", message: `Cancelled: ${message.reason}` },
-  });
+  const end = await sagaEnd(order, deps, attempt, message.reason);
   end.log.add("cancel", end.confirmed ? "REFUNDING" : "COMPENSATED", message.reason);
   if (!end.confirmed) {
     const ended = await deps.repository.resolve(order, { ...end.resolution, status: "CANCELLED" }, "CANCELLING");
@@ -80,7 +77,13 @@ async function endCancelled(message: CancelMessage, deps: RunSagaDeps, attempt: 
     const reservations = await refund(end.plan, end.log, deps);
     const ended = await deps.repository.resolve(
       order,
-      { ...end.resolution, status: "CANCELLED", refunded: true, reservations },
+      {
+        ...end.resolution,
+        status: "CANCELLED",
+        refunded: true,
+        reservations,
+        payment: { status: "REFUNDED", amountCents: end.plan.amountCents },
+      },
       "CANCELLING",
     );
     return { order: ended, endedHere: true };
@@ -88,6 +91,28 @@ async function endCancelled(message: CancelMessage, deps: RunSagaDeps, attempt: 
     await keepLog(order.orderId, end.log, deps);
     throw error;
   }
+}
+
+/**
+ * Where the order's saga ended. An order whose CONFIRMED end is written (its
+ * payment POSTED) needs no replay: every effect is applied, and replaying
+ * would log void, credit, commit and confirm again as if they had happened
+ * now. Any other order (PENDING at the mark, a saga perhaps still running) is
+ * driven to its end with a CANCELLED abort.
+ */
+async function sagaEnd(order: OrderRecord, deps: RunSagaDeps, attempt: number, reason: string): Promise<SagaEnd> {
+  if (order.payment?.status === "POSTED" || order.payment?.status === "REFUNDED") {
+    const clock = deps.clock ?? { now: () => new Date() };
+    const log = new RunLog(attempt, clock);
+    const resolution = { status: "CONFIRMED" as const, saga: log.entries, reservations: [], resolvedAt: "" };
+    return {
+      confirmed: true,
+      plan: sagaPlanOf(order),
+      log,
+      resolution: { ...resolution, resolvedAt: clock.now().toISOString() },
+    };
+  }
+  return driveSaga(order, deps, { attempt, abort: { code: "CANCELLED", message: `Cancelled: ${reason}` } });
 }
 
 /** Gives a paid order back: the payee's refund, the payer's credit, then each sold line to stock. */
