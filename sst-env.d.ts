@@ -4,6 +4,7 @@ import "sst";
 declare module "sst" {
   export interface Resource {
     AdminToken: { value: string; type: "sst.sst.Secret" };
+    NotificationsDlq: { url: string; type: "sst.aws.Queue" };
     NotificationsQueue: { url: string; type: "sst.aws.Queue" };
     OrderEvents: { arn: string; type: "sst.aws.SnsTopic" };
     OrdersBucket: { name: string; type: "sst.aws.Bucket" };

@@ -15,7 +15,8 @@ export type LinkName =
   | "OrdersConfig"
   | "AdminToken"
   | "OrderEvents"
-  | "NotificationsQueue";
+  | "NotificationsQueue"
+  | "NotificationsDlq";
 
 export interface FunctionSpec {
   /** SST handler string: file path from the repo root, then the export. */
@@ -314,6 +315,7 @@ export const routes: readonly RouteSpec[] = [
     ...apiFunction,
   },
   ...adminRoutes(),
+  ...notificationAdminRoutes(),
   ...fulfilmentAdminRoutes(),
 ];
 
@@ -363,6 +365,8 @@ function fulfilmentAdminRoutes(): RouteSpec[] {
     ownerOrOperator(admin("GET", "/accounts/{id}/orders", "account-orders", ["OrdersTable"])),
     ownerOrOperator(admin("GET", "/accounts/{id}/entries", "account-entries", ["OrdersTable"])),
     admin("PUT", "/accounts/{id}/webhook", "account-webhook", ["OrdersTable", "OrdersConfig"]),
+    // The endpoint without its secrets: a customer reads its own, like its account.
+    ownerOrOperator(admin("GET", "/accounts/{id}/webhook", "account-webhook-get", ["OrdersTable"])),
     // Operators only: a refund is a decision, not a customer's right here; the processor does the cancelling.
     admin("POST", "/orders/{id}/cancel", "order-cancel", ["OrdersTable", "OrdersQueue"]),
     admin("POST", "/orders/{id}/verify-consistency", "order-verify", ["OrdersTable", "OrdersBucket"]),
@@ -378,6 +382,27 @@ function fulfilmentAdminRoutes(): RouteSpec[] {
     ),
     // The latest report, read back from the bucket: no table.
     admin("GET", "/admin/consistency-audit", "consistency-report", ["OrdersBucket"]),
+  ];
+}
+
+/**
+ * NotificationsDlq's admin API: order events whose webhook delivery ran out
+ * of tries, listed with their delivery records and moved back to
+ * NotificationsQueue. Operators only; redrives are audited in the table.
+ */
+function notificationAdminRoutes(): RouteSpec[] {
+  return [
+    admin("GET", "/admin/notifications-dlq", "list-notification-dead-letters", ["NotificationsDlq", "OrdersTable"], 29),
+    admin("GET", "/admin/notifications-dlq/depth", "notification-dead-letter-depth", ["NotificationsDlq"]),
+    heavy(
+      admin(
+        "POST",
+        "/admin/notifications-dlq/redrive",
+        "redrive-notifications",
+        ["NotificationsDlq", "NotificationsQueue", "OrdersTable"],
+        29,
+      ),
+    ),
   ];
 }
 

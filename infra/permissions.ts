@@ -68,6 +68,7 @@ export const USES = {
   OrdersQueue: queueUses,
   OrdersDlq: queueUses,
   NotificationsQueue: queueUses,
+  NotificationsDlq: queueUses,
   /** Publish also authorises PublishBatch. */
   OrderEvents: { publish: { actions: ["sns:Publish"], parts: [""] } },
 } as const satisfies Partial<Record<LinkName, Record<string, Grant>>>;
@@ -110,6 +111,14 @@ export const FUNCTION_USES: Record<string, Uses> = {
     OrderEvents: ["publish"],
   },
   "admin/list-audit": { OrdersTable: ["read"] },
+  "admin/list-notification-dead-letters": { OrdersTable: ["read"], NotificationsDlq: ["depth", "receive"] },
+  "admin/notification-dead-letter-depth": { NotificationsDlq: ["depth"] },
+  // The audit entry of each move is a put.
+  "admin/redrive-notifications": {
+    OrdersTable: ["put"],
+    NotificationsDlq: ["receive", "delete"],
+    NotificationsQueue: ["send"],
+  },
   "admin/inventory-set": { OrdersTable: ["read", "put", "update"] },
   "admin/inventory-get": { OrdersTable: ["read"] },
   "admin/account-open": { OrdersTable: ["read", "put"] },
@@ -118,6 +127,7 @@ export const FUNCTION_USES: Record<string, Uses> = {
   "admin/account-orders": { OrdersTable: ["read"] },
   "admin/account-entries": { OrdersTable: ["read"] },
   "admin/account-webhook": { OrdersTable: ["read", "put"] },
+  "admin/account-webhook-get": { OrdersTable: ["read"] },
   "admin/order-cancel": { OrdersTable: ["read", "update"], OrdersQueue: ["send"] },
   "admin/order-verify": { OrdersTable: ["read"], OrdersBucket: ["list", "readOrders"] },
   // The audit reads the ledgers and writes only its reports; it never touches the order archive.

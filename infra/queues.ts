@@ -105,6 +105,7 @@ export const linkables = {
   OrdersConfig: config,
   OrderEvents: orderEvents,
   NotificationsQueue: notificationsQueue,
+  NotificationsDlq: notificationsDlq,
 };
 
 /**
@@ -142,6 +143,7 @@ export function permissionsFor(spec: Pick<FunctionSpec, "handler" | "links">) {
     OrdersQueue: queue.arn,
     OrdersDlq: dlq.arn,
     NotificationsQueue: notificationsQueue.arn,
+    NotificationsDlq: notificationsDlq.arn,
     OrderEvents: orderEvents.arn,
   };
   return grantsFor(spec).map((grant) => ({

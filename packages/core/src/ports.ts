@@ -298,6 +298,18 @@ export interface DeadLetterStore {
   depth(): Promise<number>;
 }
 
+/** Which event's delivery: the key of a notification record. */
+export interface NotificationKey {
+  orderId: string;
+  eventId: string;
+}
+
+/** Reads delivery records back, for operators: what became of the events waiting in NotificationsDlq. */
+export interface NotificationRecords {
+  /** The records of these events that exist, in no particular order. */
+  find(keys: NotificationKey[]): Promise<NotificationRecord[]>;
+}
+
 export interface MessageSender {
   /** Sends a body to OrdersQueue as is; returns the new message id. */
   send(body: string, messageAttributes: Record<string, string>): Promise<string>;

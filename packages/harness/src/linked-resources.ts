@@ -17,6 +17,10 @@ export const linked = {
     url: "https://sqs.us-east-1.amazonaws.com/000000000000/orders-test-notifications",
     type: "sst.aws.Queue",
   },
+  NotificationsDlq: {
+    url: "https://sqs.us-east-1.amazonaws.com/000000000000/orders-test-notifications-dlq",
+    type: "sst.aws.Queue",
+  },
 } as const;
 
 /** The environment Lambda would give a function linked to all of the above. */

@@ -16,6 +16,7 @@ function linkables(resources: LocalResources, adminToken: string): Record<LinkNa
     OrdersDlq: { url: resources.dlq.url, type: "sst.aws.Queue" },
     OrderEvents: { arn: resources.topicArn, type: "sst.aws.SnsTopic" },
     NotificationsQueue: { url: resources.notificationsQueue.url, type: "sst.aws.Queue" },
+    NotificationsDlq: { url: resources.notificationsDlq.url, type: "sst.aws.Queue" },
     // Local only: webhooks may be received on 127.0.0.1 over http (the e2e tests do).
     OrdersConfig: { ...ordersConfig, webhooks: { allowLoopbackHttp: true }, type: "sst.sst.Linkable" },
   };

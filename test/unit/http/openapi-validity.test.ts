@@ -13,6 +13,7 @@ import {
   StockBelowReservedError,
   StockNotFoundError,
   UnsafeWebhookUrlError,
+  WebhookNotFoundError,
 } from "@orders/core/domain/errors";
 import { STATUS_BY_ERROR } from "@orders/functions/http/errors";
 import { openApiDocument } from "@orders/functions/http/openapi";
@@ -52,16 +53,26 @@ const THROWS: Record<string, ErrorClass[]> = {
   "GET /accounts/{id}/entries": [InvalidInputError, AccountNotFoundError],
   "POST /accounts/{id}/deposits": [InvalidInputError, AccountNotFoundError],
   "PUT /accounts/{id}/webhook": [InvalidInputError, AccountNotFoundError, UnsafeWebhookUrlError],
+  "GET /accounts/{id}/webhook": [InvalidInputError, AccountNotFoundError, WebhookNotFoundError],
   "GET /admin/dlq": [InvalidInputError],
   "POST /admin/dlq/{id}/edit": [InvalidInputError, DeadLetterNotFoundError, OrderRejectedError],
   "POST /admin/dlq/{id}/dry-run": [InvalidInputError, DeadLetterNotFoundError],
   "POST /admin/dlq/{id}/discard": [InvalidInputError, DeadLetterNotFoundError],
   "GET /admin/audit": [InvalidInputError],
+  "GET /admin/notifications-dlq": [InvalidInputError],
   "GET /admin/consistency-audit": [ReportNotFoundError],
 };
 const statusOf = (type: ErrorClass) => STATUS_BY_ERROR.find(([mapped]) => mapped === type)?.[1];
 /** Links that name an AWS resource a handler calls (a failure there is a DependencyError, 503). */
-const AWS_LINKS = new Set(["OrdersTable", "OrdersBucket", "OrdersQueue", "OrdersDlq", "OrderEvents"]);
+const AWS_LINKS = new Set([
+  "OrdersTable",
+  "OrdersBucket",
+  "OrdersQueue",
+  "OrdersDlq",
+  "OrderEvents",
+  "NotificationsQueue",
+  "NotificationsDlq",
+]);
 
 describe("OpenAPI document: valid and complete (#17)", () => {
   it("validates under @readme/openapi-parser (OpenAPI 3.1 schema, $refs, path parameters, unique operationIds)", async () => {

@@ -251,6 +251,7 @@ describe("every handler checks its caller itself, as the manifest's access says 
     "GET /accounts/{id}": { status: 404, error: "ACCOUNT_NOT_FOUND" },
     "GET /accounts/{id}/orders": { status: 404, error: "ACCOUNT_NOT_FOUND" },
     "GET /accounts/{id}/entries": { status: 404, error: "ACCOUNT_NOT_FOUND" },
+    "GET /accounts/{id}/webhook": { status: 404, error: "ACCOUNT_NOT_FOUND" },
   };
 
   it("has a refusal written for every caller route", () => {

@@ -18,16 +18,27 @@ const pageLimit = z._default(
   50,
 );
 
+/** A listing's position in a queue's scan, as the previous page answered it. */
+const offsetCursor = z.optional(
+  z.string().check(z.regex(/^\d{1,6}$/, { error: "cursor must come from a previous page" })),
+);
+
 /** `GET /admin/dlq` query string. */
 export const DeadLetterQuerySchema = z.object({
   reason: z.optional(
     z.string().check(z.regex(/^[A-Z_]{1,64}$/, { error: "reason must be an error code such as BUCKET_UNAVAILABLE" })),
   ),
   limit: pageLimit,
-  cursor: z.optional(z.string().check(z.regex(/^\d{1,6}$/, { error: "cursor must come from a previous page" }))),
+  cursor: offsetCursor,
 });
 
-/** `POST /admin/dlq/redrive` body. */
+/** `GET /admin/notifications-dlq` query string: a page of the order events waiting there. */
+export const NotificationDeadLetterQuerySchema = z.object({
+  limit: pageLimit,
+  cursor: offsetCursor,
+});
+
+/** `POST /admin/dlq/redrive` and `POST /admin/notifications-dlq/redrive` body. */
 export const RedriveRequestSchema = z
   .object({
     ids: z.optional(z.array(MessageIdSchema).check(z.minLength(1), z.maxLength(100))),

@@ -154,6 +154,12 @@ export class AccountNotFoundError extends DomainError {
   override readonly name = "AccountNotFoundError";
 }
 
+/** The account has no webhook set (or is not the caller's, which answers as a missing account instead). */
+export class WebhookNotFoundError extends DomainError {
+  readonly code = "WEBHOOK_NOT_FOUND";
+  override readonly name = "WebhookNotFoundError";
+}
+
 /** An Idempotency-Key came back with another request: keys name one request only. */
 export class IdempotencyKeyReusedError extends DomainError {
   readonly code = "IDEMPOTENCY_KEY_REUSED";

@@ -12,3 +12,7 @@ export const sqsClient = once(() => new SQSClient({ useQueueUrlAsEndpoint: false
 export const orderQueue = once(() => new SqsOrderQueue(sqsClient(), Resource.OrdersQueue.url));
 export const deadLetterQueue = once(() => new SqsDeadLetterQueue(sqsClient(), Resource.OrdersDlq.url));
 export const retryScheduler = once(() => new SqsRetryScheduler(sqsClient(), Resource.OrdersQueue.url));
+
+/** NotificationsDlq, where order events wait after the Notifier's last try, and NotificationsQueue to send them back to. */
+export const notificationDeadLetters = once(() => new SqsDeadLetterQueue(sqsClient(), Resource.NotificationsDlq.url));
+export const notificationQueue = once(() => new SqsOrderQueue(sqsClient(), Resource.NotificationsQueue.url));

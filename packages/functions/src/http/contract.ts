@@ -412,3 +412,70 @@ export const ConsistencyReportSchema = z
   .register(z.globalRegistry, { id: "ConsistencyReport" });
 
 export type ConsistencyReportBody = z.infer<typeof ConsistencyReportSchema>;
+
+const EventTypeSchema = z.enum(["OrderConfirmed", "OrderFailed", "OrderCancelled"]);
+
+export const NotificationDeadLetterSchema = z
+  .object({
+    messageId: z.string().register(z.globalRegistry, { description: "SQS's id: name it to redrive this message" }),
+    sentAt: z.iso.datetime(),
+    receiveCount: z.int(),
+    event: z.optional(
+      z.object({ orderId: z.string(), eventId: z.string(), type: EventTypeSchema, occurredAt: z.iso.datetime() }),
+    ),
+    accountId: z.optional(z.string().register(z.globalRegistry, { description: "The payer whose webhook it was for" })),
+    delivery: z.optional(
+      z
+        .object({
+          status: z.string(),
+          attempts: z.int(),
+          lastError: z.optional(z.string()),
+          lastAttemptAt: z.optional(z.iso.datetime()),
+          deliveredAt: z.optional(z.iso.datetime()),
+          responseStatus: z.optional(z.int()),
+        })
+        .register(z.globalRegistry, {
+          description:
+            "The event's delivery record: FAILED with the last error when its tries ran out; DELIVERED if a copy got through since (a redrive then sends nothing)",
+        }),
+    ),
+    problem: z.optional(
+      z.string().register(z.globalRegistry, { description: "Why the body is no order event (it would fail again)" }),
+    ),
+    body: z.optional(z.string().register(z.globalRegistry, { description: "The body, when it is no order event" })),
+  })
+  .register(z.globalRegistry, { id: "NotificationDeadLetter" });
+
+export const NotificationDeadLetterPageSchema = z
+  .object({
+    depth: z.int().register(z.globalRegistry, { description: "Messages waiting in NotificationsDlq (approximate)" }),
+    messages: z.array(NotificationDeadLetterSchema).register(z.globalRegistry, { description: "Oldest first" }),
+    cursor: z.optional(z.string()),
+  })
+  .register(z.globalRegistry, { id: "NotificationDeadLetterPage" });
+
+export type NotificationDeadLetterPageBody = z.infer<typeof NotificationDeadLetterPageSchema>;
+
+export const WebhookEndpointSchema = z
+  .object({
+    accountId: z.string(),
+    url: z.url(),
+    updatedAt: z.iso.datetime(),
+    previousSecretUntil: z.optional(z.iso.datetime()).register(z.globalRegistry, {
+      description: "Present while the secret replaced by the last rotation still signs deliveries: until when",
+    }),
+  })
+  .register(z.globalRegistry, {
+    id: "WebhookEndpoint",
+    description: "An account's webhook endpoint; never a secret (those are shown once, by PUT)",
+  });
+
+export type WebhookEndpointBody = z.infer<typeof WebhookEndpointSchema>;
+
+export const NotificationsDlqDepthSchema = z
+  .object({
+    depth: z
+      .int()
+      .register(z.globalRegistry, { description: "Order events waiting in NotificationsDlq (approximate)" }),
+  })
+  .register(z.globalRegistry, { id: "NotificationsDlqDepth" });

@@ -20,6 +20,7 @@ import {
   UnauthorizedError,
   UnsafeWebhookUrlError,
   UnsupportedMediaTypeError,
+  WebhookNotFoundError,
 } from "@orders/core/domain/errors";
 import { type HttpResponse, json } from "./responses.ts";
 
@@ -37,6 +38,7 @@ export const STATUS_BY_ERROR: ReadonlyArray<readonly [ErrorClass, number]> = [
   [StockNotFoundError, 404],
   [AccountNotFoundError, 404],
   [ReportNotFoundError, 404],
+  [WebhookNotFoundError, 404],
   [StockBelowReservedError, 409],
   [IdempotencyInProgressError, 409],
   [OrderNotCancellableError, 409],

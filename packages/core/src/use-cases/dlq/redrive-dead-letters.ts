@@ -19,6 +19,8 @@ export interface RedriveDeps {
   audit: AuditLog;
   clock?: Clock;
   sleep?: (ms: number) => Promise<void>;
+  /** The queue `sender` sends to, named in the audit; OrdersQueue unless said. */
+  queue?: string;
 }
 
 export type RedriveResult =
@@ -47,6 +49,7 @@ export async function moveBack(
     oldMessageId: letter.messageId,
     orderId: orderIdOf(body),
     submissionId: submissionIdOf(body),
+    ...(deps.queue ? { detail: `to ${deps.queue}` } : {}),
   };
   let newMessageId: string;
   try {
@@ -56,7 +59,7 @@ export async function moveBack(
     newMessageId = await deps.sender.send(body, letter.messageAttributes);
   } catch (error) {
     await deps.deadLetters.release(letter).catch(() => undefined);
-    await deps.audit.append({ ...entry, result: "FAILED", detail: "send to OrdersQueue failed" });
+    await deps.audit.append({ ...entry, result: "FAILED", detail: `send to ${deps.queue ?? "OrdersQueue"} failed` });
     return { messageId: letter.messageId, status: "FAILED", error: (error as Error).message };
   }
   await deps.deadLetters.delete(letter);

@@ -10,6 +10,7 @@ import {
   SetStockBodySchema,
   SetWebhookBodySchema,
   StockLevelSchema,
+  WebhookEndpointSchema,
   WebhookSecretSchema,
 } from "../contract.ts";
 import { answer, error } from "./answers.ts";
@@ -134,6 +135,21 @@ export const accountPaths = {
     }),
   },
   "/accounts/{id}/webhook": {
+    get: operation({
+      operationId: "getWebhook",
+      summary:
+        "Read an account's webhook endpoint: its URL, when it was set, and until when a rotated-out secret still signs; never a secret",
+      access: "caller",
+      parameters: [accountId],
+      dependency: TABLE,
+      responses: {
+        "200": answer("The endpoint", jsonContent(WebhookEndpointSchema)),
+        "400": error("Malformed account id"),
+        "404": error(
+          "ACCOUNT_NOT_FOUND (or not the caller's account: the same answer), or WEBHOOK_NOT_FOUND: the account has none set",
+        ),
+      },
+    }),
     put: operation({
       operationId: "setWebhook",
       summary:
