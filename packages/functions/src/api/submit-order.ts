@@ -6,6 +6,7 @@ import { submissionIdempotencyStore } from "../composition/idempotency.ts";
 import { logger } from "../composition/logger.ts";
 import { orderQueue } from "../composition/queues.ts";
 import { adminToken } from "../composition/settings.ts";
+import { annotateOrder } from "../composition/tracing.ts";
 import { MAX_ORDER_BODY_BYTES } from "../http/body-limits.ts";
 import { authenticate, callerOf } from "../http/caller-auth.ts";
 import type { SubmitAccepted } from "../http/contract.ts";
@@ -37,6 +38,7 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
     const { result: accepted, replayed } = key
       ? await onceForKey(callerScopedKey(caller, key), request, context, submissionIdempotencyStore(), submit)
       : { result: await submit(), replayed: false };
+    annotateOrder(accepted.id);
     logger.info(replayed ? "order replayed" : "order queued", {
       orderId: accepted.id,
       submissionId: accepted.submissionId,

@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { logger } from "../composition/logger.ts";
+import { inRecordTrace } from "../composition/tracing.ts";
 import { metrics } from "../metrics.ts";
 import { type FailureReporting, failureReporter } from "./report-failure.ts";
 
@@ -17,12 +18,15 @@ export function sqsBatchHandler(handle: RecordHandler, failures: FailureReportin
   return async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
     logger.addContext(context);
     async function processRecord(record: SQSRecord): Promise<void> {
-      try {
-        await handle(record, Number(record.attributes.ApproximateReceiveCount) || 1, context);
-      } catch (error) {
-        await reportFailure(record, error);
-        throw error;
-      }
+      // In the trace its message carries: the order's, from POST /orders on.
+      await inRecordTrace(record, async () => {
+        try {
+          await handle(record, Number(record.attributes.ApproximateReceiveCount) || 1, context);
+        } catch (error) {
+          await reportFailure(record, error);
+          throw error;
+        }
+      });
     }
     // One processor per invocation: it holds the batch's state, and a host that
     // runs invocations concurrently in one process (the local runtime) must not share it.

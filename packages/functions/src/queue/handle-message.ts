@@ -6,6 +6,7 @@ import { logger } from "../composition/logger.ts";
 import { orderValidator } from "../composition/settings.ts";
 import { accountLedger, orderRepository, stockLedger } from "../composition/table.ts";
 import { orderEvents } from "../composition/topic.ts";
+import { annotateOrder } from "../composition/tracing.ts";
 import { countProcessed } from "../metrics.ts";
 
 const deps = {
@@ -19,6 +20,7 @@ const deps = {
 
 /** Runs one message of OrdersQueue: a submission through its saga, or a cancellation. */
 export async function handleMessage(queued: QueueMessage, attempt: number): Promise<void> {
+  annotateOrder(queued.kind === "cancel" ? queued.message.orderId : queued.message.order.id);
   if (queued.kind === "cancel") {
     const { order: ended, endedHere } = await runCancellation(queued.message, deps, attempt);
     // Counted by the run that ended it: not again by a second message or a redelivery that finds it CANCELLED,
