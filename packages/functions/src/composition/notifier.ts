@@ -7,13 +7,16 @@ import { once } from "./once.ts";
 import { sqsClient } from "./queues.ts";
 import { webhookPolicy } from "./settings.ts";
 import { failureLog, ordersTable } from "./table.ts";
+import { tracedWebhookSender } from "./traced-webhook-sender.ts";
 
 const settings = () => Resource.OrdersConfig.notifications;
 
 export const notificationLog = once(() => new DynamoNotificationLog(ordersTable()));
 
-export const webhookSender = once(
-  () => new HttpsWebhookSender({ policy: webhookPolicy(), timeoutMs: settings().timeoutSeconds * 1000 }),
+export const webhookSender = once(() =>
+  tracedWebhookSender(
+    new HttpsWebhookSender({ policy: webhookPolicy(), timeoutMs: settings().timeoutSeconds * 1000 }),
+  ),
 );
 
 /** The Notifier's backoff between tries, and how many tries before NotificationsDlq. */

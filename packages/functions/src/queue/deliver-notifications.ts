@@ -9,6 +9,7 @@ import {
   webhookSender,
 } from "../composition/notifier.ts";
 import { orderRepository, webhookRegistry } from "../composition/table.ts";
+import { annotateOrder } from "../composition/tracing.ts";
 import { countNotifications } from "../metrics.ts";
 import { sqsBatchHandler } from "./batch-handler.ts";
 
@@ -21,6 +22,7 @@ const deps = {
 
 async function deliverRecord(record: SQSRecord, attempt: number, context: Context): Promise<void> {
   const event = parseOrderEvent(record.body);
+  annotateOrder(event.orderId);
   const final = attempt >= notificationRetryPolicy().maxReceiveCount;
   // A claim holds until this invocation must have ended: no other copy sends while this one still might.
   const leaseSeconds = Math.ceil(context.getRemainingTimeInMillis() / 1000) + 1;
