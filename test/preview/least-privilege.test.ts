@@ -83,7 +83,7 @@ const object = (op: string, key: string): Call => ({
   target: (g) => `${one(g, "OrdersBucket")}/${key}`,
 });
 const bucket = (op: string): Call => ({ op: `s3.${op}`, target: (g) => one(g, "OrdersBucket") });
-const sqs = (op: string, queue: "OrdersQueue" | "OrdersDlq" | "NotificationsQueue"): Call => ({
+const sqs = (op: string, queue: "OrdersQueue" | "OrdersDlq" | "NotificationsQueue" | "NotificationsDlq"): Call => ({
   op: `sqs.${op}`,
   target: (g) => one(g, queue),
 });
@@ -97,7 +97,11 @@ const LEDGER_READS = [table("GetItem"), table("BatchGetItem")];
 /** What the ledgers' writes call: conditional updates, and batch puts when an item archives its settled markers. */
 const LEDGER_WRITES = [table("UpdateItem"), table("BatchWriteItem")];
 /** SqsDeadLetterQueue.take/scan: receive, then release the others in batches. */
-const DLQ_TAKE = [sqs("ReceiveMessage", "OrdersDlq"), sqs("ChangeMessageVisibilityBatch", "OrdersDlq")];
+const takeFrom = (dlq: "OrdersDlq" | "NotificationsDlq") => [
+  sqs("ReceiveMessage", dlq),
+  sqs("ChangeMessageVisibilityBatch", dlq),
+];
+const DLQ_TAKE = takeFrom("OrdersDlq");
 /** The saga's steps, run by the processor, the sweeper and a discard. */
 const SAGA = [...LEDGER_READS, ...LEDGER_WRITES, HISTORY];
 const AUDIT = [
@@ -169,6 +173,20 @@ const CALLS: Record<string, Call[]> = {
     PUBLISH,
   ],
   "GET /admin/audit": [query("auditEntry", "byTime")],
+  // The events' delivery records: one BatchGetItem a page.
+  "GET /admin/notifications-dlq": [
+    sqs("GetQueueAttributes", "NotificationsDlq"),
+    ...takeFrom("NotificationsDlq"),
+    table("BatchGetItem"),
+  ],
+  "GET /admin/notifications-dlq/depth": [sqs("GetQueueAttributes", "NotificationsDlq")],
+  "POST /admin/notifications-dlq/redrive": [
+    ...takeFrom("NotificationsDlq"),
+    sqs("ChangeMessageVisibility", "NotificationsDlq"),
+    sqs("DeleteMessage", "NotificationsDlq"),
+    sqs("SendMessage", "NotificationsQueue"),
+    table("PutItem"),
+  ],
   "PUT /inventory/{sku}": [table("GetItem"), table("PutItem"), table("UpdateItem")],
   "GET /inventory/{sku}": [table("GetItem")],
   "PUT /accounts/{id}": [table("GetItem"), table("PutItem")],
@@ -177,6 +195,7 @@ const CALLS: Record<string, Call[]> = {
   "GET /accounts/{id}/orders": [query("order", "byPayer"), query("order", "byPayee")],
   "GET /accounts/{id}/entries": [table("GetItem"), query("accountEntry", "byAccount")],
   "PUT /accounts/{id}/webhook": [table("BatchGetItem"), table("GetItem"), table("PutItem")],
+  "GET /accounts/{id}/webhook": [table("GetItem"), table("BatchGetItem")],
   "POST /orders/{id}/cancel": [HISTORY, table("GetItem"), table("UpdateItem"), sqs("SendMessage", "OrdersQueue")],
   "POST /orders/{id}/verify-consistency": [
     HISTORY,

@@ -93,7 +93,10 @@ export async function listNotificationDeadLetters(
   const page = all.slice(start, start + input.limit).map(parse);
   const keys = page.flatMap((parsed) => ("event" in parsed ? [parsed.event] : []));
   const unique = [...new Map(keys.map((key) => [keyOf(key.orderId, key.eventId), key])).values()];
-  const found = await deps.notifications.find(unique.map(({ orderId, eventId }) => ({ orderId, eventId })));
+  const found =
+    unique.length > 0
+      ? await deps.notifications.find(unique.map(({ orderId, eventId }) => ({ orderId, eventId })))
+      : [];
   const records = new Map(found.map((record) => [keyOf(record.orderId, record.eventId), record]));
   const next = start + input.limit;
   return {
