@@ -1,4 +1,5 @@
-import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import type { EntityConfiguration, EntityItem } from "electrodb";
+import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
  * A settled ledger entry, moved out of its account's item. An account item
@@ -33,7 +34,7 @@ export const accountEntrySchema = {
 } as const;
 
 export function accountEntryEntity(config: EntityConfiguration) {
-  return new Entity(accountEntrySchema, config);
+  return prevalidatedEntity(accountEntrySchema, config);
 }
 
 export type AccountEntryItem = EntityItem<ReturnType<typeof accountEntryEntity>>;

@@ -1,4 +1,5 @@
-import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import type { EntityConfiguration, EntityItem } from "electrodb";
+import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
  * One account and its ledger. `balance` is spendable cents; `held` is cents
@@ -30,7 +31,7 @@ export const accountSchema = {
 } as const;
 
 export function accountEntity(config: EntityConfiguration) {
-  return new Entity(accountSchema, config);
+  return prevalidatedEntity(accountSchema, config);
 }
 
 export type AccountItem = EntityItem<ReturnType<typeof accountEntity>>;

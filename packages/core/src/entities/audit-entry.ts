@@ -1,4 +1,5 @@
-import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import type { EntityConfiguration, EntityItem } from "electrodb";
+import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /** One operator action on the DLQ. All entries share a partition, newest last. */
 export const auditEntrySchema = {
@@ -25,7 +26,7 @@ export const auditEntrySchema = {
 } as const;
 
 export function auditEntryEntity(config: EntityConfiguration) {
-  return new Entity(auditEntrySchema, config);
+  return prevalidatedEntity(auditEntrySchema, config);
 }
 
 /** A stored item, as ElectroDB returns it. (Type only: no entity is built at import.) */

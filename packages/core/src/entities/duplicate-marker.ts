@@ -1,4 +1,5 @@
-import { Entity, type EntityConfiguration } from "electrodb";
+import type { EntityConfiguration } from "electrodb";
+import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
  * A duplicate submission past its order id's cap, kept as its id only, so
@@ -23,5 +24,5 @@ export const duplicateMarkerSchema = {
 } as const;
 
 export function duplicateMarkerEntity(config: EntityConfiguration) {
-  return new Entity(duplicateMarkerSchema, config);
+  return prevalidatedEntity(duplicateMarkerSchema, config);
 }

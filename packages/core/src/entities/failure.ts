@@ -1,4 +1,5 @@
-import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import type { EntityConfiguration, EntityItem } from "electrodb";
+import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
  * Why a message failed, keyed by its stable identity (submission id or body
@@ -30,7 +31,7 @@ export const failureSchema = {
 } as const;
 
 export function failureEntity(config: EntityConfiguration) {
-  return new Entity(failureSchema, config);
+  return prevalidatedEntity(failureSchema, config);
 }
 
 /** A stored item, as ElectroDB returns it. (Type only: no entity is built at import.) */

@@ -1,6 +1,7 @@
-import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import type { EntityConfiguration, EntityItem } from "electrodb";
 import { NOTIFICATION_STATUSES } from "../domain/notification.ts";
 import { ORDER_EVENT_TYPES } from "../domain/order-events.ts";
+import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
  * The delivery of one order event to the payer's webhook, in the order's own
@@ -34,7 +35,7 @@ export const notificationSchema = {
 } as const;
 
 export function notificationEntity(config: EntityConfiguration) {
-  return new Entity(notificationSchema, config);
+  return prevalidatedEntity(notificationSchema, config);
 }
 
 export type NotificationItem = EntityItem<ReturnType<typeof notificationEntity>>;

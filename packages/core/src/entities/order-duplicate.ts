@@ -1,5 +1,6 @@
-import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import type { EntityConfiguration, EntityItem } from "electrodb";
 import { CHANNELS } from "../domain/order.ts";
+import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
  * A later submission of an order id that already has an original: one record
@@ -36,7 +37,7 @@ export const orderDuplicateSchema = {
 } as const;
 
 export function orderDuplicateEntity(config: EntityConfiguration) {
-  return new Entity(orderDuplicateSchema, config);
+  return prevalidatedEntity(orderDuplicateSchema, config);
 }
 
 /** A stored item, as ElectroDB returns it. (Type only: no entity is built at import.) */

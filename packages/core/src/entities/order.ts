@@ -1,6 +1,7 @@
-import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import type { EntityConfiguration, EntityItem } from "electrodb";
 import { isListedAccount } from "../domain/validation.ts";
 import { orderRecordAttributes } from "./order-record-attributes.ts";
+import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
  * The original record of an order id. Its sort key has no submission id, so a
@@ -68,7 +69,7 @@ export const orderSchema = {
 export const SWEEP_SHARDS = 8;
 
 export function orderEntity(config: EntityConfiguration) {
-  return new Entity(orderSchema, config);
+  return prevalidatedEntity(orderSchema, config);
 }
 
 /** A stored item, as ElectroDB returns it. (Type only: no entity is built at import.) */

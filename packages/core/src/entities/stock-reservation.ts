@@ -1,4 +1,5 @@
-import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import type { EntityConfiguration, EntityItem } from "electrodb";
+import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
  * A settled reservation marker, moved out of its sku's item: committed,
@@ -24,7 +25,7 @@ export const stockReservationSchema = {
 } as const;
 
 export function stockReservationEntity(config: EntityConfiguration) {
-  return new Entity(stockReservationSchema, config);
+  return prevalidatedEntity(stockReservationSchema, config);
 }
 
 export type StockReservationItem = EntityItem<ReturnType<typeof stockReservationEntity>>;

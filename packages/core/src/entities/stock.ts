@@ -1,4 +1,5 @@
-import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import type { EntityConfiguration, EntityItem } from "electrodb";
+import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
  * One sku's stock. `available = onHand − reserved` is kept as a counter,
@@ -27,7 +28,7 @@ export const stockSchema = {
 } as const;
 
 export function stockEntity(config: EntityConfiguration) {
-  return new Entity(stockSchema, config);
+  return prevalidatedEntity(stockSchema, config);
 }
 
 export type StockItem = EntityItem<ReturnType<typeof stockEntity>>;

@@ -14,11 +14,7 @@ import { webhookSchema } from "./webhook.ts";
  * The physical design of the one table, derived from the entities' indexes so
  * that `infra/` and the local runtime cannot disagree with ElectroDB.
  */
-/**
- * The table's TTL attribute: where Powertools' idempotency layer writes each
- * record's expiry (its default `expiryAttr`), in epoch seconds.
- */
-export const IDEMPOTENCY_EXPIRY_ATTRIBUTE = "expiration";
+export { IDEMPOTENCY_EXPIRY_ATTRIBUTE } from "./idempotency-record.ts";
 
 export interface TableDesign {
   /** Every key attribute, all strings. */

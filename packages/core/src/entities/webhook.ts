@@ -1,4 +1,5 @@
-import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import type { EntityConfiguration, EntityItem } from "electrodb";
+import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
  * An account's webhook. It shares the account's partition but is an item of
@@ -30,7 +31,7 @@ export const webhookSchema = {
 } as const;
 
 export function webhookEntity(config: EntityConfiguration) {
-  return new Entity(webhookSchema, config);
+  return prevalidatedEntity(webhookSchema, config);
 }
 
 export type WebhookItem = EntityItem<ReturnType<typeof webhookEntity>>;

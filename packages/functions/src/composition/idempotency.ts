@@ -1,5 +1,5 @@
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
-import { IDEMPOTENCY_EXPIRY_ATTRIBUTE } from "@orders/core/entities/table-design";
+import { IDEMPOTENCY_EXPIRY_ATTRIBUTE } from "@orders/core/entities/idempotency-record";
 import { Resource } from "sst";
 import { dynamoBaseClient } from "./dynamo-client.ts";
 import { once } from "./once.ts";
