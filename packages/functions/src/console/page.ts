@@ -1,12 +1,14 @@
 import { auditPanel, auditTab } from "./audit.ts";
 import { deadLettersPanel, deadLettersTab } from "./dead-letters.ts";
 import { consoleKit } from "./kit.ts";
+import { notificationLettersPanel, notificationLettersTab } from "./notification-letters.ts";
 import { orderList, orderListMarkup } from "./order-list.ts";
 import { orderView } from "./order-view.ts";
 import { ordersPanel, ordersTab } from "./orders.ts";
 import { consoleShell } from "./shell.ts";
 import { stockAccountsPanel, stockAccountsTab } from "./stock-accounts.ts";
 import { styles } from "./styles.ts";
+import { circuitState, webhooksPanel, webhooksTab } from "./webhooks.ts";
 
 /** `(source)(args)`: a module's browser function, serialized to run in the page. */
 const call = (fn: (...args: never[]) => unknown, ...args: string[]) => `(${fn.toString()})(${args.join(", ")})`;
@@ -25,6 +27,8 @@ export const consoleScript = `var __name = (fn) => fn;
     orders: ${call(ordersTab, "kit", call(orderView, "kit"))},
     stock: ${call(stockAccountsTab, "kit")},
     audit: ${call(auditTab, "kit")},
+    notifications: ${call(notificationLettersTab, "kit")},
+    webhooks: ${call(webhooksTab, "kit", call(circuitState, "kit"))},
   };
   ${call(consoleShell, "kit", "tabs")};
 })();`;
@@ -35,6 +39,8 @@ const tabs = [
   ["orders", "Orders"],
   ["stock", "Inventory and accounts"],
   ["audit", "Audit"],
+  ["notifications", "Notifications DLQ"],
+  ["webhooks", "Webhooks"],
 ];
 const tabList = tabs
   .map(
@@ -74,6 +80,8 @@ export const consolePage = `<!doctype html>
     ${ordersPanel(orderListMarkup)}
     ${stockAccountsPanel}
     ${auditPanel}
+    ${notificationLettersPanel}
+    ${webhooksPanel}
   </section>
 </main>
 <script>${consoleScript}</script>

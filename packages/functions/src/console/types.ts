@@ -37,7 +37,7 @@ export interface Kit {
   go(tab: TabName, arg?: string): void;
 }
 
-export type TabName = "letters" | "orders" | "stock" | "audit";
+export type TabName = "letters" | "orders" | "stock" | "audit" | "notifications" | "webhooks";
 
 /** A tab's behaviour: what to do when it is shown. */
 export interface Tab {
