@@ -136,6 +136,8 @@ export const FUNCTION_USES: Record<string, Uses> = {
     OrdersBucket: ["list", "readReports", "writeReports"],
   },
   "admin/consistency-report": { OrdersBucket: ["list", "readReports"] },
+  // The DLQs are linked for their names only (the AWS/SQS metrics' QueueName).
+  "admin/metrics-overview": { OrdersDlq: [], NotificationsDlq: [] },
   "queue/process-orders": {
     OrdersTable: ["read", "put", "update", "archive"],
     OrdersBucket: ["writeOrders"],
@@ -149,6 +151,21 @@ export const FUNCTION_USES: Record<string, Uses> = {
     OrdersBucket: ["list", "readReports", "writeReports"],
   },
 };
+
+/**
+ * Actions IAM scopes to no resource narrower than `*`, by function:
+ * cloudwatch:GetMetricData reads any namespace the account has. Only the
+ * console's overview reads metrics.
+ */
+export const UNSCOPED_ACTIONS: Record<string, readonly string[]> = {
+  "admin/metrics-overview": ["cloudwatch:GetMetricData"],
+};
+
+/** A function's statements for its unscoped actions: none for most. */
+export function unscopedGrantsFor(spec: Pick<FunctionSpec, "handler">): { actions: string[]; resources: string[] }[] {
+  const actions = UNSCOPED_ACTIONS[functionKey(spec.handler)];
+  return actions ? [{ actions: [...actions], resources: ["*"] }] : [];
+}
 
 const isAwsLink = (link: LinkName): link is AwsLink => link in USES;
 

@@ -1,5 +1,5 @@
 import { type FunctionSpec, ordersConfig, queues, runtime, subscriptions, topics } from "./manifest.ts";
-import { grantsFor } from "./permissions.ts";
+import { grantsFor, unscopedGrantsFor } from "./permissions.ts";
 import { bucket, table } from "./storage.ts";
 
 /**
@@ -146,10 +146,11 @@ export function permissionsFor(spec: Pick<FunctionSpec, "handler" | "links">) {
     NotificationsDlq: notificationsDlq.arn,
     OrderEvents: orderEvents.arn,
   };
-  return grantsFor(spec).map((grant) => ({
+  const linked = grantsFor(spec).map((grant) => ({
     actions: [...grant.actions],
     resources: grant.parts.map((part) => $interpolate`${arns[grant.link]}${part}`),
   }));
+  return [...linked, ...unscopedGrantsFor(spec)];
 }
 
 /** A function's reserved concurrency from the manifest, in SST's terms; nothing when it has none. */

@@ -42,6 +42,13 @@ data "aws_iam_policy_document" "app_boundary" {
     resources = [for name in local.sst_names : "${local.arn}:sqs:${var.region}:${local.account}:${name}"]
   }
 
+  # The console's overview (GET /admin/metrics) reads the stage's metrics: GetMetricData takes no resource narrower than "*".
+  statement {
+    sid       = "Metrics"
+    actions   = ["cloudwatch:GetMetricData"]
+    resources = ["*"]
+  }
+
   statement {
     sid       = "Topics"
     actions   = ["sns:Publish"]

@@ -1,6 +1,7 @@
 import type { AuditEntry, DeadLetter, FailureRecord, FailureReport } from "./domain/dead-letter.ts";
 import type { DuplicateOutcome, DuplicateRecord } from "./domain/duplicates.ts";
 import type { OrderFailure, PaymentStatus, ReservationStatus, SagaLogEntry } from "./domain/fulfilment.ts";
+import type { MetricPoint, MetricsWindow } from "./domain/metrics-overview.ts";
 import type { NotificationRecord } from "./domain/notification.ts";
 import type { Cancellation, OrderMessage, OrderRecord, OrderResolution, OrderStatus } from "./domain/order.ts";
 import type { OrderEvent } from "./domain/order-events.ts";
@@ -362,4 +363,12 @@ export interface WebhookRegistry {
  */
 export interface WebhookSender {
   post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number }>;
+}
+
+/** The stage's metrics, a point a minute: CloudWatch deployed, the local runtime's own readings offline. */
+export interface MetricsSource {
+  /** Each named count's sum per minute of the window, by name; a minute with nothing in it may have no point. */
+  counts(names: readonly string[], window: MetricsWindow): Promise<Record<string, MetricPoint[]>>;
+  /** Each queue's largest visible depth per minute of the window, by the key its name is given under. */
+  depths(queueNames: Record<string, string>, window: MetricsWindow): Promise<Record<string, MetricPoint[]>>;
 }

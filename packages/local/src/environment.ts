@@ -4,6 +4,8 @@ import type { LocalResources } from "./provision.ts";
 export interface Endpoints {
   sqsS3Endpoint: string;
   dynamoEndpoint: string;
+  /** The runtime's CloudWatch stand-in (local-cloudwatch.ts), once the API listens. */
+  cloudwatchEndpoint?: string;
 }
 
 /** What SST links carry for each linkable resource, as `SST_RESOURCE_<Name>` would hold it. */
@@ -44,6 +46,7 @@ function endpointVariables(endpoints: Endpoints): Record<string, string> {
     AWS_ENDPOINT_URL_S3: endpoints.sqsS3Endpoint,
     AWS_ENDPOINT_URL_SNS: endpoints.sqsS3Endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoEndpoint,
+    ...(endpoints.cloudwatchEndpoint ? { AWS_ENDPOINT_URL_CLOUDWATCH: endpoints.cloudwatchEndpoint } : {}),
   };
 }
 

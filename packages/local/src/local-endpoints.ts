@@ -1,6 +1,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { queueDepth } from "@orders/core/adapters/sqs-queue-depth";
 import { type FaultSwitch, parseFaultRules } from "./faults.ts";
+import { getMetricData } from "./local-cloudwatch.ts";
 import type { LocalResources } from "./provision.ts";
 import type { LocalTelemetry } from "./telemetry.ts";
 
@@ -86,7 +87,14 @@ async function resourcesEndpoint(_method: string, _body: Buffer, context: LocalE
   };
 }
 
+/** CloudWatch's GetMetricData over the runtime's readings (local-cloudwatch.ts): the SDK posts to the endpoint's path + "/". */
+async function cloudwatchEndpoint(method: string, body: Buffer, context: LocalEndpointContext): Promise<LocalReply> {
+  if (method !== "POST") return { status: 405, body: { error: "METHOD_NOT_ALLOWED", message: "POST" } };
+  return getMetricData(body.toString("utf8"), context.telemetry);
+}
+
 export const LOCAL_ENDPOINTS: Record<string, typeof faultsEndpoint> = {
+  "/_local/cloudwatch/": cloudwatchEndpoint,
   "/_local/faults": faultsEndpoint,
   "/_local/metrics": metricsEndpoint,
   "/_local/queues": queuesEndpoint,

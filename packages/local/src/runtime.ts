@@ -23,6 +23,7 @@ import { type FaultRule, FaultSwitch, seededRandom } from "./faults.ts";
 import { repoRoot } from "./handlers.ts";
 import { createInvokers, type Isolation } from "./invokers.ts";
 import type { LiveReload, ReloadTarget } from "./live-reload.ts";
+import { sampleQueueDepths } from "./local-cloudwatch.ts";
 import { type LocalFunction, routeFunctionName } from "./local-functions.ts";
 import { issuerKeyFile, LocalIssuer } from "./local-issuer.ts";
 import { type LocalResources, provision } from "./provision.ts";
@@ -153,7 +154,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const invokers = await createInvokers(functions, {
     isolation: options.isolation ?? "workers",
     stage: options.stage,
-    endpoints: emulators,
+    // CloudWatch's GetMetricData is answered by this runtime, from its own readings.
+    endpoints: { ...emulators, cloudwatchEndpoint: `http://${options.host}:${apiPort}/_local/cloudwatch` },
     resources,
     adminToken: options.adminToken,
     faults,
@@ -202,6 +204,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     options.issuerKeyFile ?? issuerKeyFile(options.dataDir ?? join(repoRoot, ".local-data")),
   );
   gate.open(routeServer(routes, invokers, localContext, log, limiter, issuer));
+  const stopSampling = options.telemetry
+    ? sampleQueueDepths(options.telemetry, clients.sqs, resources)
+    : () => undefined;
   for (const source of sources) source.start();
   scheduler.start();
   // What a caller meets first warms first: the customers' and public routes,
@@ -230,6 +235,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     },
     async stop() {
       await (await liveReload)?.stop();
+      stopSampling();
       await Promise.all([...sources.map((source) => source.stop()), scheduler.stop()]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

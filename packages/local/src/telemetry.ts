@@ -2,8 +2,15 @@
  * The local face of Powertools' output. Handlers write JSON logs and EMF
  * metrics to stdout exactly as on Lambda; here each JSON log line becomes one
  * readable line, and each EMF document adds to in-memory counters that
- * `GET /_local/metrics` shows. Nothing changes in the handlers.
+ * `GET /_local/metrics` shows, and to per-minute readings, the last
+ * {@link KEPT_MINUTES} of them, that the runtime's CloudWatch stand-in
+ * (local-cloudwatch.ts) answers GetMetricData from. Nothing changes in the
+ * handlers.
  */
+
+/** Minutes of readings kept: the console overview's longest window; older minutes are dropped. */
+export const KEPT_MINUTES = 180;
+const MINUTE_MS = 60_000;
 
 const KEPT_FIELDS = [
   "orderId",
@@ -27,7 +34,7 @@ interface PowertoolsLog {
 }
 
 interface EmfDocument {
-  _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] };
+  _aws: { Timestamp?: number; CloudWatchMetrics: { Namespace?: string; Metrics: { Name: string }[] }[] };
   [key: string]: unknown;
 }
 
@@ -45,8 +52,14 @@ export interface TelemetryOptions {
   streams?: NodeJS.WriteStream[];
 }
 
+/** A reading's series: a metric's namespace and name, and for a queue's depth the queue (`AWS/SQS/<metric>/<queue>`). */
+export const seriesKey = (namespace: string, name: string, queueName?: string) =>
+  [namespace, name, ...(queueName ? [queueName] : [])].join("/");
+
 export class LocalTelemetry {
   readonly counters: Record<string, number> = {};
+  /** By minute (its start, in ms), each series' reading: a count's sum, a gauge's largest value. */
+  readonly #minutes = new Map<number, Map<string, number>>();
   readonly #echo: boolean;
   readonly #streams: NodeJS.WriteStream[];
   #restore: (() => void) | undefined;
@@ -106,12 +119,37 @@ export class LocalTelemetry {
   }
 
   #count(document: EmfDocument): void {
+    const at = document._aws.Timestamp ?? Date.now();
     for (const directive of document._aws.CloudWatchMetrics) {
       for (const { Name } of directive.Metrics) {
         const value = document[Name];
         const total = Array.isArray(value) ? value.reduce((sum: number, v) => sum + Number(v), 0) : Number(value);
-        this.counters[Name] = (this.counters[Name] ?? 0) + (Number.isFinite(total) ? total : 0);
+        const counted = Number.isFinite(total) ? total : 0;
+        this.counters[Name] = (this.counters[Name] ?? 0) + counted;
+        this.record(seriesKey(directive.Namespace ?? "", Name), counted, at, "sum");
       }
     }
+  }
+
+  /** Adds a reading to its minute: summed with the minute's others (a count), or the largest kept (a gauge). */
+  record(key: string, value: number, atMs: number, how: "sum" | "max"): void {
+    const minute = Math.floor(atMs / MINUTE_MS) * MINUTE_MS;
+    let readings = this.#minutes.get(minute);
+    if (!readings) {
+      readings = new Map();
+      this.#minutes.set(minute, readings);
+      for (const kept of this.#minutes.keys())
+        if (kept <= minute - KEPT_MINUTES * MINUTE_MS) this.#minutes.delete(kept);
+    }
+    const before = readings.get(key);
+    readings.set(key, before === undefined ? value : how === "sum" ? before + value : Math.max(before, value));
+  }
+
+  /** A series' readings in the minutes from `from` (inclusive) to `to` (exclusive), oldest first. */
+  series(key: string, from: Date, to: Date): { at: Date; value: number }[] {
+    return [...this.#minutes.entries()]
+      .filter(([minute, readings]) => minute >= from.getTime() && minute < to.getTime() && readings.has(key))
+      .sort(([a], [b]) => a - b)
+      .map(([minute, readings]) => ({ at: new Date(minute), value: readings.get(key) ?? 0 }));
   }
 }

@@ -2,6 +2,7 @@ import "./contract.ts";
 import { accountPaths } from "./openapi/accounts.ts";
 import { HEADERS } from "./openapi/answers.ts";
 import { deadLetterPaths } from "./openapi/dead-letters.ts";
+import { metricsPaths } from "./openapi/metrics.ts";
 import { notificationPaths } from "./openapi/notifications.ts";
 import { orderPaths } from "./openapi/orders.ts";
 import { componentSchemas } from "./openapi/schemas.ts";
@@ -23,7 +24,7 @@ export function openApiDocument() {
     },
     // Relative: the document is served by the API it describes, deployed or under npm start.
     servers: [{ url: "/", description: "The API that serves this document" }],
-    paths: { ...sitePaths, ...orderPaths, ...accountPaths, ...deadLetterPaths, ...notificationPaths },
+    paths: { ...sitePaths, ...orderPaths, ...accountPaths, ...deadLetterPaths, ...notificationPaths, ...metricsPaths },
     components: { schemas: componentSchemas(), headers: HEADERS, securitySchemes },
   };
 }

@@ -1,0 +1,10 @@
+import { readMetricsOverview } from "@orders/core/use-cases/read-metrics-overview";
+import { deadLetterQueueNames, metricsSource } from "../composition/metrics-source.ts";
+import { adminRoute } from "../http/admin-route.ts";
+import { json } from "../http/responses.ts";
+
+/** GET /admin/metrics?minutes=60: the console's overview, a value a minute, from CloudWatch. */
+export const handler = adminRoute({ body: false }, async (event) => {
+  const deps = { metrics: metricsSource(), queueNames: deadLetterQueueNames() };
+  return json(200, await readMetricsOverview(event.queryStringParameters ?? {}, deps));
+});
