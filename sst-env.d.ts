@@ -20,6 +20,12 @@ declare module "sst" {
         retryBaseSeconds: number;
         retryMaxSeconds: number;
         timeoutSeconds: number;
+        circuit: {
+          failureThreshold: number;
+          coolDownSeconds: number;
+          maxCoolDownSeconds: number;
+          maxWaitHours: number;
+        };
       };
       type: "sst.sst.Linkable";
     };

@@ -129,7 +129,13 @@ export const ordersConfig = {
    * at most by jitter), so 10 tries span 32 to 64 minutes before the event
    * waits in NotificationsDlq; each POST gives up after `timeoutSeconds`.
    */
-  notifications: { maxReceiveCount: 10, retryBaseSeconds: 4, retryMaxSeconds: 1_800, timeoutSeconds: 5 },
+  notifications: {
+    maxReceiveCount: 10,
+    retryBaseSeconds: 4,
+    retryMaxSeconds: 1_800,
+    timeoutSeconds: 5,
+    circuit: { failureThreshold: 5, coolDownSeconds: 30, maxCoolDownSeconds: 900, maxWaitHours: 72 },
+  },
 } as const;
 
 const PROCESSOR_TIMEOUT_SECONDS = 30;
@@ -141,6 +147,12 @@ export const queues = {
     dlq: "OrdersDlq",
     maxReceiveCount: ordersConfig.maxReceiveCount,
     // AWS's advice for a Lambda event source: at least six times the timeout.
+   *
+   * `circuit`: each payer's endpoint opens after 5 failed sends in a row; its
+   * events then wait (queued again, their tries untouched) while one probe a
+   * cool-down tries it: 30 s, doubled after each failed probe, up to 15 min
+   * (SQS's longest delay). An event that has waited 3 days is sent whatever
+   * the circuit says, so its tries run out and it reaches NotificationsDlq.
     visibilityTimeoutSeconds: 6 * PROCESSOR_TIMEOUT_SECONDS,
   },
   NotificationsDlq: { retentionDays: 14 },

@@ -144,7 +144,8 @@ export const FUNCTION_USES: Record<string, Uses> = {
     OrdersQueue: ["delay"],
     OrderEvents: ["publish"],
   },
-  "queue/deliver-notifications": { OrdersTable: ["read", "update"], NotificationsQueue: ["delay"] },
+  // The circuit breaker's item is a conditional put; an event that waits for it is sent again, delayed.
+  "queue/deliver-notifications": { OrdersTable: ["read", "put", "update"], NotificationsQueue: ["delay", "send"] },
   "schedule/sweep-stuck-sagas": { OrdersTable: ["read", "update", "archive"], OrderEvents: ["publish"] },
   "schedule/audit-consistency": {
     OrdersTable: ["read", "scan"],

@@ -1,6 +1,13 @@
 import type { NotificationRecord } from "@orders/core/domain/notification";
 import type { OrderEvent } from "@orders/core/domain/order-events";
-import type { NotificationClaim, NotificationLog, OrderEventPublisher } from "@orders/core/ports";
+import type { WebhookCircuit } from "@orders/core/domain/webhook-circuit";
+import type {
+  NotificationClaim,
+  NotificationLog,
+  NotificationRequeue,
+  OrderEventPublisher,
+  WebhookCircuits,
+} from "@orders/core/ports";
 
 /** An in-memory `NotificationLog` with the DynamoDB adapter's conditions. */
 export class InMemoryNotificationLog implements NotificationLog {
@@ -19,8 +26,9 @@ export class InMemoryNotificationLog implements NotificationLog {
         (existing.status !== "SENDING" || (existing.leaseUntil !== undefined && existing.leaseUntil < at)));
     if (!free) return { outcome: existing.status === "DELIVERED" ? "delivered" : "in-flight", record: { ...existing } };
     const attempts = (existing?.attempts ?? 0) + 1;
+    const { waitingUntil: _waiting, ...before } = existing ?? {};
     this.records.set(key, {
-      ...existing,
+      ...before,
       orderId: event.orderId,
       eventId: event.eventId,
       type: event.type,
@@ -68,6 +76,24 @@ export class InMemoryNotificationLog implements NotificationLog {
     });
   }
 
+  async waiting(event: OrderEvent, accountId: string, until: string): Promise<boolean> {
+    const key = `${event.orderId}/${event.eventId}`;
+    const existing = this.records.get(key);
+    if (existing?.status === "DELIVERED") return false;
+    const { leaseUntil: _lease, ...rest } = existing ?? { attempts: 0 };
+    this.records.set(key, {
+      ...rest,
+      orderId: event.orderId,
+      eventId: event.eventId,
+      type: event.type,
+      accountId,
+      occurredAt: event.occurredAt,
+      status: "WAITING",
+      waitingUntil: until,
+    });
+    return true;
+  }
+
   #get(orderId: string, eventId: string): NotificationRecord {
     const record = this.records.get(`${orderId}/${eventId}`);
     if (!record) throw new Error(`no notification ${orderId}/${eventId}`);
@@ -86,5 +112,35 @@ export class InMemoryEventPublisher implements OrderEventPublisher {
       throw new Error("publish failed (injected)");
     }
     this.published.push(...structuredClone(events));
+  }
+}
+
+/** An in-memory `WebhookCircuits` with the adapter's version condition; `refuseNext` loses that many races. */
+export class InMemoryWebhookCircuits implements WebhookCircuits {
+  readonly circuits = new Map<string, WebhookCircuit>();
+  refuseNext = 0;
+
+  async find(accountId: string): Promise<WebhookCircuit | undefined> {
+    const circuit = this.circuits.get(accountId);
+    return circuit ? structuredClone(circuit) : undefined;
+  }
+
+  async save(accountId: string, next: WebhookCircuit): Promise<boolean> {
+    if (this.refuseNext > 0) {
+      this.refuseNext -= 1;
+      return false;
+    }
+    if ((this.circuits.get(accountId)?.version ?? 0) !== next.version - 1) return false;
+    this.circuits.set(accountId, structuredClone(next));
+    return true;
+  }
+}
+
+/** An in-memory `NotificationRequeue`: every event queued again, with its delay. */
+export class RecordingRequeue implements NotificationRequeue {
+  readonly queued: { event: OrderEvent; delaySeconds: number }[] = [];
+
+  async later(event: OrderEvent, delaySeconds: number): Promise<void> {
+    this.queued.push({ event: structuredClone(event), delaySeconds });
   }
 }

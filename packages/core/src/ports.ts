@@ -7,6 +7,7 @@ import type { Cancellation, OrderMessage, OrderRecord, OrderResolution, OrderSta
 import type { OrderEvent } from "./domain/order-events.ts";
 import type { ListingPosition, ListingRole } from "./domain/order-listing.ts";
 import type { CancelMessage } from "./domain/queue-message.ts";
+import type { WebhookCircuit } from "./domain/webhook-circuit.ts";
 import type { Webhook } from "./domain/webhook-rotation.ts";
 
 /**
@@ -341,6 +342,28 @@ export interface NotificationLog {
   failed(orderId: string, eventId: string, error: string, at: string, final: boolean): Promise<void>;
   /** Records that the payer had no webhook: nothing was sent. */
   noWebhook(event: OrderEvent, accountId: string, at: string): Promise<void>;
+  /**
+   * Records that the event waits for its endpoint's circuit until `until`,
+   * releasing any lease this attempt held. False, and nothing written, when
+   * the event was delivered meanwhile: then it must not be queued again.
+   */
+  waiting(event: OrderEvent, accountId: string, until: string): Promise<boolean>;
+}
+
+/** Each account's webhook circuit breaker (domain/webhook-circuit.ts). */
+export interface WebhookCircuits {
+  find(accountId: string): Promise<WebhookCircuit | undefined>;
+  /**
+   * Writes `next` only over the version it was derived from (`next.version - 1`;
+   * version 1 means no circuit was stored). False, and nothing written, when
+   * another attempt wrote in between: read again and decide again.
+   */
+  save(accountId: string, next: WebhookCircuit): Promise<boolean>;
+}
+
+/** Puts an order event back on the Notifier's queue as a new message, delivered after `delaySeconds` (≤ 900). */
+export interface NotificationRequeue {
+  later(event: OrderEvent, delaySeconds: number): Promise<void>;
 }
 
 export type { Webhook } from "./domain/webhook-rotation.ts";

@@ -51,6 +51,7 @@ const NOTIFICATION_METRICS = {
   DELIVERED: "NotificationsDelivered",
   ALREADY_DELIVERED: "NotificationsDeduplicated",
   NO_WEBHOOK: "NotificationsWithoutWebhook",
+  DEFERRED: "NotificationsDeferred",
   FAILED_ATTEMPT: "NotificationAttemptsFailed",
 } as const;
 

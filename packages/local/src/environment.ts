@@ -9,7 +9,29 @@ export interface Endpoints {
 }
 
 /** What SST links carry for each linkable resource, as `SST_RESOURCE_<Name>` would hold it. */
-function linkables(resources: LocalResources, adminToken: string): Record<LinkName, object> {
+function linkables(
+  resources: LocalResources,
+  adminToken: string,
+  settings: LocalSettings = {},
+): Record<LinkName, object> {
+/** Local settings that differ from the manifest's. */
+export interface LocalSettings {
+  /** The webhook circuit's first cool-down, in place of the manifest's 30 s (up to 8 times it): drills and tests. */
+  circuitCoolDownSeconds?: number | undefined;
+}
+
+/** OrdersConfig as the local functions read it. */
+function localOrdersConfig(settings: LocalSettings) {
+  const { notifications } = ordersConfig;
+  const coolDown = settings.circuitCoolDownSeconds;
+  const circuit =
+    coolDown === undefined
+      ? notifications.circuit
+      : { ...notifications.circuit, coolDownSeconds: coolDown, maxCoolDownSeconds: Math.min(900, 8 * coolDown) };
+  // Local only: webhooks may be received on 127.0.0.1 over http (the e2e tests do).
+  return { ...ordersConfig, webhooks: { allowLoopbackHttp: true }, notifications: { ...notifications, circuit } };
+}
+
   return {
     AdminToken: { value: adminToken, type: "sst.sst.Secret" },
     OrdersTable: { name: resources.table, type: "sst.aws.Dynamo" },
@@ -19,8 +41,7 @@ function linkables(resources: LocalResources, adminToken: string): Record<LinkNa
     OrderEvents: { arn: resources.topicArn, type: "sst.aws.SnsTopic" },
     NotificationsQueue: { url: resources.notificationsQueue.url, type: "sst.aws.Queue" },
     NotificationsDlq: { url: resources.notificationsDlq.url, type: "sst.aws.Queue" },
-    // Local only: webhooks may be received on 127.0.0.1 over http (the e2e tests do).
-    OrdersConfig: { ...ordersConfig, webhooks: { allowLoopbackHttp: true }, type: "sst.sst.Linkable" },
+    OrdersConfig: { ...localOrdersConfig(settings), type: "sst.sst.Linkable" },
   };
 }
 
@@ -31,7 +52,8 @@ function linkedVariables(
   adminToken: string,
   links: readonly LinkName[],
 ): Record<string, string> {
-  const all = linkables(resources, adminToken);
+  const all = linkables(resources, adminToken, settings);
+  settings: LocalSettings = {},
   const linked: Record<string, object> = { App: { name: "orders", stage } };
   for (const name of links) linked[name] = all[name];
   return Object.fromEntries(
@@ -61,7 +83,8 @@ export function lambdaEnvironment(
   adminToken: string,
 ): Record<string, string> {
   const every = Object.keys(linkables(resources, adminToken)) as LinkName[];
-  return { ...linkedVariables(stage, resources, adminToken, every), ...endpointVariables(endpoints) };
+  return { ...linkedVariables(stage, resources, adminToken, every, settings), ...endpointVariables(endpoints) };
+  settings: LocalSettings = {},
 }
 
 /** Host variables a Lambda execution environment also has, passed through when set. */
@@ -75,7 +98,7 @@ const PASSED_THROUGH = /^(PATH|LANG|TZ|POWERTOOLS_.*|NODE_OPTIONS)$/;
  */
 export function functionEnvironment(
   fn: { name: string; spec: FunctionSpec },
-  context: { stage: string; endpoints: Endpoints; resources: LocalResources; adminToken: string },
+  context: { stage: string; endpoints: Endpoints; resources: LocalResources; adminToken: string } & LocalSettings,
 ): Record<string, string> {
   const { stage, endpoints, resources, adminToken } = context;
   const host = Object.fromEntries(
@@ -94,7 +117,9 @@ export function functionEnvironment(
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
     AWS_LAMBDA_LOG_STREAM_NAME: "local",
     AWS_EXECUTION_ENV: "AWS_Lambda_nodejs24.x",
-    ...linkedVariables(stage, resources, adminToken, fn.spec.links),
+    // The runtime records the spans itself (span-recorder.ts): Powertools Tracer is never loaded here.
+    POWERTOOLS_TRACE_ENABLED: "false",
+    ...linkedVariables(stage, resources, adminToken, fn.spec.links, context),
     ...endpointVariables(endpoints),
   };
 }

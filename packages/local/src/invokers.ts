@@ -1,5 +1,5 @@
 import type { Endpoints } from "./environment.ts";
-import { functionEnvironment, lambdaEnvironment } from "./environment.ts";
+import { functionEnvironment, type LocalSettings, lambdaEnvironment } from "./environment.ts";
 import type { FaultSwitch } from "./faults.ts";
 import { type Handler, handlerFile, invocationContext, loadHandler } from "./handlers.ts";
 import type { ReloadTarget } from "./live-reload.ts";
@@ -39,7 +39,7 @@ export interface Invokers {
   stop(): Promise<void>;
 }
 
-export interface InvokerOptions {
+export interface InvokerOptions extends LocalSettings {
   isolation: Isolation;
   stage: string;
   endpoints: Endpoints;
@@ -89,7 +89,7 @@ export async function createInvokers(functions: LocalFunction[], options: Invoke
   } else {
     Object.assign(
       process.env,
-      lambdaEnvironment(options.stage, options.endpoints, options.resources, options.adminToken),
+      lambdaEnvironment(options.stage, options.endpoints, options.resources, options.adminToken, options),
     );
     await instrumentSdkClients(options.faults, calls);
     for (const fn of functions) {

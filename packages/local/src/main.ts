@@ -44,6 +44,14 @@ try {
   process.stderr.write(`orders: ${error.message}\n`);
   process.exit(1);
 }
+const coolDownSetting = env.ORDERS_CIRCUIT_COOLDOWN_SECONDS;
+if (coolDownSetting !== undefined && !/^[1-9][0-9]{0,2}$/.test(coolDownSetting)) {
+  process.stderr.write(
+    `orders: ORDERS_CIRCUIT_COOLDOWN_SECONDS must be whole seconds from 1 to 999, not "${coolDownSetting}"\n`,
+  );
+  process.exit(1);
+}
+const circuitCoolDownSeconds = coolDownSetting === undefined ? undefined : Number(coolDownSetting);
 const time = () => new Date().toISOString().slice(11, 23);
 const log = (line: string) => process.stdout.write(`${time()} ${line}\n`);
 
@@ -69,6 +77,7 @@ try {
     watch: env.ORDERS_WATCH !== "off",
     functionConcurrency: env.ORDERS_FUNCTION_CONCURRENCY ? Number(env.ORDERS_FUNCTION_CONCURRENCY) : undefined,
     scheduleSeconds: env.ORDERS_SCHEDULE_SECONDS ? Number(env.ORDERS_SCHEDULE_SECONDS) : undefined,
+    circuitCoolDownSeconds,
     rateLimit,
     // The issuer's key stays in the data directory even in memory: npm run token signs with it.
     issuerKeyFile: issuerKeyFile(dataDirectory),

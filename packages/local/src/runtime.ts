@@ -17,7 +17,7 @@ import {
 } from "@orders/infra/manifest";
 import type { SQSBatchResponse } from "aws-lambda";
 import { type Emulators, listen, startEmulators } from "./emulators.ts";
-import { localCredentials } from "./environment.ts";
+import { type LocalSettings, localCredentials } from "./environment.ts";
 import { QueueEventSource } from "./event-source.ts";
 import { type FaultRule, FaultSwitch, seededRandom } from "./faults.ts";
 import { repoRoot } from "./handlers.ts";
@@ -34,7 +34,7 @@ import type { CallCounts } from "./sdk-instrumentation.ts";
 import { StartupGate } from "./startup-gate.ts";
 import type { LocalTelemetry } from "./telemetry.ts";
 
-export interface LocalSystemOptions {
+export interface LocalSystemOptions extends LocalSettings {
   stage: string;
   host: string;
   port: number;
@@ -164,6 +164,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     concurrency: (fn) => (subscriberNames.has(fn.name) ? options.pollers : (options.functionConcurrency ?? 4)),
   });
 
+    circuitCoolDownSeconds: options.circuitCoolDownSeconds,
   const subscribable = { OrdersQueue: resources.queue, NotificationsQueue: resources.notificationsQueue };
   const sources = subscriptions.map((subscription) => {
     const invoker = invokers.get(subscription.name);

@@ -1,4 +1,4 @@
-import { ChangeMessageVisibilityCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { claimWrite } from "@orders/core/adapters/table-writes";
 import { orderEventsOf } from "@orders/core/domain/order-events";
@@ -78,5 +78,44 @@ describe("Notifier handler", () => {
     expect(await run(record, sqsRecord("not json"))).toMatchObject({ batchItemFailures: [{}, {}] });
     expect(dynamo).not.toHaveReceivedCommand(GetCommand);
     expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, { VisibilityTimeout: 0 });
+  });
+
+  it("queues again, delayed, an event whose endpoint's circuit is open, and succeeds its record without a try spent", async () => {
+    // Arrange: the webhook, and its circuit opened a moment ago with its probe 10 minutes away.
+    const probeAt = new Date(Date.now() + 600_000).toISOString();
+    const circuit = {
+      pk: "$orders#accountId_1111111",
+      sk: "$webhookCircuit_1",
+      accountId: "1111111",
+      url: "https://hooks.example.com/orders",
+      state: "OPEN",
+      consecutiveFailures: 5,
+      opens: 1,
+      openedAt: new Date().toISOString(),
+      probeAt,
+      updatedAt: new Date().toISOString(),
+      version: 5,
+      __edb_e__: "webhookCircuit",
+      __edb_v__: "1",
+    };
+    dynamo.on(GetCommand, { Key: { pk: "$orders#accountId_1111111", sk: "$webhook_1" } }).resolves({
+      Item: webhookItem("1111111", "https://hooks.example.com/orders"),
+    });
+    dynamo
+      .on(GetCommand, { Key: { pk: "$orders#accountId_1111111", sk: "$webhookCircuit_1" } })
+      .resolves({ Item: circuit });
+    sqs.on(SendMessageCommand).resolves({});
+    const record = sqsRecord(body, 4);
+    // Act
+    const response = await run(record);
+    // Assert
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 1);
+    const sent = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
+    expect(sent).toMatchObject({ QueueUrl: linked.NotificationsQueue.url, MessageBody: body });
+    expect(sent?.DelaySeconds).toBeGreaterThanOrEqual(599);
+    expect(sent?.DelaySeconds).toBeLessThanOrEqual(603);
+    expect(updates().map((input) => input.ExpressionAttributeValues?.[":status_u0"])).toEqual(["WAITING"]);
+    expect(sqs).not.toHaveReceivedCommand(ChangeMessageVisibilityCommand);
   });
 });

@@ -5,7 +5,11 @@ import { deliverNotification } from "@orders/core/use-cases/notify/deliver-notif
 import { anOrderRecord } from "@orders/harness/factories";
 import { describe, expect, it } from "vitest";
 import { InMemoryOrderRepository } from "../../helpers/fakes.ts";
-import { InMemoryNotificationLog } from "../../helpers/notification-fakes.ts";
+import {
+  InMemoryNotificationLog,
+  InMemoryWebhookCircuits,
+  RecordingRequeue,
+} from "../../helpers/notification-fakes.ts";
 
 const SECRET = "whsec_test-secret";
 const URL = "https://hooks.example.com/orders";
@@ -34,7 +38,10 @@ function setup(webhook: Webhook | null = A_WEBHOOK) {
   const orders = new InMemoryOrderRepository();
   const record = anOrderRecord({ amountCents: 2580, status: "CONFIRMED" });
   orders.originals.set(record.orderId, record);
-  const deps = { orders, webhooks, notifications, sender, clock, leaseSeconds: 30 };
+  const circuits = new InMemoryWebhookCircuits();
+  const requeue = new RecordingRequeue();
+  const circuitPolicy = { failureThreshold: 5, coolDownSeconds: 30, maxCoolDownSeconds: 900, maxWaitHours: 72 };
+  const deps = { orders, webhooks, notifications, sender, clock, leaseSeconds: 30, circuits, circuitPolicy, requeue };
   const [event] = orderEventsOf(record);
   if (!event) throw new Error("a confirmed order implies an event");
   const stored = () => notifications.records.get(`${event.orderId}/${event.eventId}`);
@@ -43,6 +50,9 @@ function setup(webhook: Webhook | null = A_WEBHOOK) {
     event,
     sender,
     stored,
+    circuits,
+    requeue,
+    orders,
     advance: (seconds: number) => (now = new Date(now.getTime() + seconds * 1000)),
   };
 }

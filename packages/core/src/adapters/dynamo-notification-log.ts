@@ -31,6 +31,7 @@ export class DynamoNotificationLog implements NotificationLog {
           .set({ type: event.type, accountId, occurredAt: event.occurredAt, status: "SENDING", leaseUntil })
           .set({ lastAttemptAt: at })
           .add({ attempts: 1 })
+          .remove(["waitingUntil"])
           // New, or not delivered and not held by a live lease.
           .where(
             ({ status, leaseUntil: lease }, { notExists, ne, lt }) =>
@@ -72,6 +73,25 @@ export class DynamoNotificationLog implements NotificationLog {
       } catch (cause) {
         // Delivered by another attempt meanwhile: that success stands.
         if (!isRejected(cause)) throw cause;
+      }
+    });
+  }
+
+  waiting(event: OrderEvent, accountId: string, until: string): Promise<boolean> {
+    const { notification } = this.#service.entities;
+    return guarded("table", "record waiting notification", async () => {
+      try {
+        await notification
+          .update({ orderId: event.orderId, eventId: event.eventId })
+          .set({ type: event.type, accountId, occurredAt: event.occurredAt, status: "WAITING", waitingUntil: until })
+          .add({ attempts: 0 })
+          .remove(["leaseUntil"])
+          .where(({ status }, { notExists, ne }) => `${notExists(status)} OR ${ne(status, "DELIVERED")}`)
+          .go(RAW_ERRORS);
+        return true;
+      } catch (cause) {
+        if (!isRejected(cause)) throw cause;
+        return false;
       }
     });
   }

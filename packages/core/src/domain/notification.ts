@@ -4,10 +4,12 @@ import type { OrderEventType } from "./order-events.ts";
 /**
  * Where the delivery of one event stands: SENDING while an attempt holds the
  * lease, RETRYING after a failed attempt, DELIVERED after a 2xx (final),
- * FAILED when the retries ran out (the event waits in NotificationsDlq), and
- * NO_WEBHOOK when the payer had none set (final: nothing to send).
+ * FAILED when the retries ran out (the event waits in NotificationsDlq),
+ * NO_WEBHOOK when the payer had none set (final: nothing to send), and
+ * WAITING while the endpoint's circuit is open (`waitingUntil`): queued
+ * again with a delay, its tries untouched.
  */
-export const NOTIFICATION_STATUSES = ["SENDING", "RETRYING", "DELIVERED", "FAILED", "NO_WEBHOOK"] as const;
+export const NOTIFICATION_STATUSES = ["SENDING", "RETRYING", "DELIVERED", "FAILED", "NO_WEBHOOK", "WAITING"] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 export interface NotificationRecord {
@@ -23,6 +25,8 @@ export interface NotificationRecord {
   deliveredAt?: string;
   responseStatus?: number;
   lastError?: string;
+  /** WAITING: when the event is next tried (the circuit's next probe). */
+  waitingUntil?: string;
 }
 
 /** Another attempt holds the delivery's lease: try again once it has had its chance. */

@@ -24,6 +24,7 @@ export const notificationSchema = {
     deliveredAt: { type: "string" },
     responseStatus: { type: "number" },
     lastError: { type: "string" },
+    waitingUntil: { type: "string" },
   },
   indexes: {
     byOrderId: {

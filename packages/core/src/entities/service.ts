@@ -11,6 +11,7 @@ import { orderDuplicateEntity } from "./order-duplicate.ts";
 import { stockEntity } from "./stock.ts";
 import { stockReservationEntity } from "./stock-reservation.ts";
 import { webhookEntity } from "./webhook.ts";
+import { webhookCircuitEntity } from "./webhook-circuit.ts";
 
 /** The client and table name a service was built with. */
 export interface TableBinding {
@@ -34,6 +35,7 @@ export function ordersService(config: TableBinding) {
     stockReservation: stockReservationEntity(config),
     notification: notificationEntity(config),
     webhook: webhookEntity(config),
+    webhookCircuit: webhookCircuitEntity(config),
   });
   bindings.set(service, { client: config.client, table: config.table });
   return service;

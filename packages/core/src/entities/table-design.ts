@@ -9,6 +9,7 @@ import { orderDuplicateSchema } from "./order-duplicate.ts";
 import { stockSchema } from "./stock.ts";
 import { stockReservationSchema } from "./stock-reservation.ts";
 import { webhookSchema } from "./webhook.ts";
+import { webhookCircuitSchema } from "./webhook-circuit.ts";
 
 /**
  * The physical design of the one table, derived from the entities' indexes so
@@ -48,6 +49,7 @@ export const tableSchemas: readonly SchemaShape[] = [
   stockReservationSchema,
   notificationSchema,
   webhookSchema,
+  webhookCircuitSchema,
 ];
 
 /** Reads the table design off entity schemas; throws if two entities disagree. */

@@ -1,7 +1,10 @@
 import { DynamoNotificationLog } from "@orders/core/adapters/dynamo-notification-log";
+import { DynamoWebhookCircuits } from "@orders/core/adapters/dynamo-webhook-circuits";
 import { HttpsWebhookSender } from "@orders/core/adapters/https-webhook-sender";
+import { SqsNotificationRequeue } from "@orders/core/adapters/sqs-notification-requeue";
 import { SqsRetryScheduler } from "@orders/core/adapters/sqs-retry-scheduler";
 import type { RetryPolicy } from "@orders/core/domain/retry-policy";
+import type { CircuitPolicy } from "@orders/core/domain/webhook-circuit";
 import { Resource } from "sst";
 import { once } from "./once.ts";
 import { sqsClient } from "./queues.ts";
@@ -14,10 +17,15 @@ const settings = () => Resource.OrdersConfig.notifications;
 export const notificationLog = once(() => new DynamoNotificationLog(ordersTable()));
 
 export const webhookSender = once(() =>
-  tracedWebhookSender(
-    new HttpsWebhookSender({ policy: webhookPolicy(), timeoutMs: settings().timeoutSeconds * 1000 }),
-  ),
+  tracedWebhookSender(new HttpsWebhookSender({ policy: webhookPolicy(), timeoutMs: settings().timeoutSeconds * 1000 })),
 );
+
+/** Each payer's endpoint's circuit breaker: its state in the table, its settings in OrdersConfig. */
+export const webhookCircuits = once(() => new DynamoWebhookCircuits(ordersTable()));
+export const circuitPolicy = once((): CircuitPolicy => ({ ...settings().circuit }));
+
+/** Where an event that waits for its endpoint's circuit goes back: NotificationsQueue, as a new message. */
+export const notificationRequeue = once(() => new SqsNotificationRequeue(sqsClient(), Resource.NotificationsQueue.url));
 
 /** The Notifier's backoff between tries, and how many tries before NotificationsDlq. */
 export const notificationRetryPolicy = once(

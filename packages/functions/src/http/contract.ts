@@ -1,4 +1,5 @@
 import { DepositBodySchema, SetStockBodySchema } from "@orders/core/domain/admin-inputs";
+import { NOTIFICATION_STATUSES } from "@orders/core/domain/notification";
 import { ChannelSchema, ORDER_STATUSES, SubmitOrderBodySchema } from "@orders/core/domain/order";
 import * as z from "zod/mini";
 
@@ -133,9 +134,9 @@ export const NotificationViewSchema = z
       description: "Derived from the order and the event type: the same on every publish and delivery",
     }),
     type: z.enum(["OrderConfirmed", "OrderFailed", "OrderCancelled"]),
-    status: z.enum(["SENDING", "RETRYING", "DELIVERED", "FAILED", "NO_WEBHOOK"]).register(z.globalRegistry, {
+    status: z.enum(NOTIFICATION_STATUSES).register(z.globalRegistry, {
       description:
-        "DELIVERED after a 2xx (never sent again); RETRYING after a failed try; FAILED when the tries ran out (the event waits in NotificationsDlq); NO_WEBHOOK when the payer had none",
+        "DELIVERED after a 2xx (never sent again); RETRYING after a failed try; FAILED when the tries ran out (the event waits in NotificationsDlq); NO_WEBHOOK when the payer had none; WAITING while the payer's endpoint's circuit is open (tried again at waitingUntil, its tries untouched)",
     }),
     accountId: z.string(),
     attempts: z.int(),
@@ -144,6 +145,7 @@ export const NotificationViewSchema = z
     deliveredAt: z.optional(z.iso.datetime()),
     responseStatus: z.optional(z.int()),
     lastError: z.optional(z.string()),
+    waitingUntil: z.optional(z.iso.datetime()),
   })
   .register(z.globalRegistry, { id: "NotificationView" });
 

@@ -3,9 +3,12 @@ import { deliverNotification } from "@orders/core/use-cases/notify/deliver-notif
 import type { Context, SQSRecord } from "aws-lambda";
 import { logger } from "../composition/logger.ts";
 import {
+  circuitPolicy,
   notificationFailures,
   notificationLog,
+  notificationRequeue,
   notificationRetryPolicy,
+  webhookCircuits,
   webhookSender,
 } from "../composition/notifier.ts";
 import { orderRepository, webhookRegistry } from "../composition/table.ts";
@@ -18,6 +21,9 @@ const deps = {
   webhooks: webhookRegistry(),
   notifications: notificationLog(),
   sender: webhookSender(),
+  circuits: webhookCircuits(),
+  circuitPolicy: circuitPolicy(),
+  requeue: notificationRequeue(),
 };
 
 async function deliverRecord(record: SQSRecord, attempt: number, context: Context): Promise<void> {

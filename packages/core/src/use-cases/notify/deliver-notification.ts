@@ -4,9 +4,19 @@ import {
   NotificationNotDeliveredError,
 } from "../../domain/notification.ts";
 import { type OrderEvent, orderEventsOf } from "../../domain/order-events.ts";
+import { type CircuitPolicy, deferralSeconds, waitedTooLong } from "../../domain/webhook-circuit.ts";
 import { signingSecrets } from "../../domain/webhook-rotation.ts";
 import { signatureHeader } from "../../domain/webhook-signature.ts";
-import type { Clock, NotificationLog, OrderRepository, WebhookRegistry, WebhookSender } from "../../ports.ts";
+import type {
+  Clock,
+  NotificationLog,
+  NotificationRequeue,
+  OrderRepository,
+  WebhookCircuits,
+  WebhookRegistry,
+  WebhookSender,
+} from "../../ports.ts";
+import { passCircuit, recordSendOutcome } from "./webhook-circuit-breaker.ts";
 
 export interface DeliverNotificationDeps {
   /** Where the order is read: the event delivered is the one its record implies, not the message's copy. */
@@ -14,6 +24,11 @@ export interface DeliverNotificationDeps {
   webhooks: WebhookRegistry;
   notifications: NotificationLog;
   sender: WebhookSender;
+  /** Each endpoint's circuit breaker, and how it opens and closes. */
+  circuits: WebhookCircuits;
+  circuitPolicy: CircuitPolicy;
+  /** Where an event that waits for its endpoint's circuit is queued again. */
+  requeue: NotificationRequeue;
   clock?: Clock;
   /** How long one attempt holds the delivery: longer than the sender's timeout. */
   leaseSeconds: number;
@@ -24,7 +39,7 @@ export interface DeliveryAttempt {
   final: boolean;
 }
 
-export type DeliveryOutcome = "DELIVERED" | "ALREADY_DELIVERED" | "NO_WEBHOOK";
+export type DeliveryOutcome = "DELIVERED" | "ALREADY_DELIVERED" | "NO_WEBHOOK" | "DEFERRED";
 
 const systemClock: Clock = { now: () => new Date() };
 
@@ -41,6 +56,12 @@ const systemClock: Clock = { now: () => new Date() };
  * message on the queue names an event, but only an event the order implies
  * is ever delivered, so a message put on the queue by anything else than the
  * system (or a stale copy) cannot make the system sign what did not happen.
+ *
+ * Each endpoint has a circuit breaker (domain/webhook-circuit.ts). While it
+ * is open the event is not sent: it is recorded WAITING and queued again as a
+ * new message, delayed until the next probe, so the wait uses none of its
+ * tries (DEFERRED). The failure that opens the circuit, and a failed probe,
+ * defer their event the same way instead of spending a try.
  */
 export async function deliverNotification(
   message: OrderEvent,
@@ -56,6 +77,10 @@ export async function deliverNotification(
     await deps.notifications.noWebhook(event, payer, now.toISOString());
     return "NO_WEBHOOK";
   }
+  const breaker = { circuits: deps.circuits, policy: deps.circuitPolicy };
+  const gate = await passCircuit(breaker, payer, webhook.url, now, event.occurredAt, deps.leaseSeconds);
+  if (gate.kind === "wait") return wait(event, payer, gate.until, deps, now);
+
   const leaseUntil = new Date(now.getTime() + deps.leaseSeconds * 1000).toISOString();
   const claim = await deps.notifications.claim(event, payer, now.toISOString(), leaseUntil);
   if (claim.outcome === "delivered") return "ALREADY_DELIVERED";
@@ -75,10 +100,42 @@ export async function deliverNotification(
     // The receiver has it: only recording that is left. A failure here is not the webhook's, and is
     // never recorded as one; the retry finds the lease and waits it out, then sends once more.
     await recordDelivered(event, sent.status, deps, clock);
+    // The circuit only advises: a write that fails here is corrected by the next send's outcome.
+    await recordSendOutcome(breaker, payer, webhook.url, true, clock.now()).catch(() => undefined);
     return "DELIVERED";
   }
-  await deps.notifications.failed(event.orderId, event.eventId, sent.problem, clock.now().toISOString(), attempt.final);
+  const failedAt = clock.now();
+  const circuit = await recordSendOutcome(breaker, payer, webhook.url, false, failedAt).catch(() => undefined);
+  const opened = circuit?.state === "OPEN" && circuit.probeAt !== undefined;
+  const defer = opened && !waitedTooLong(event.occurredAt, failedAt, deps.circuitPolicy);
+  await deps.notifications.failed(
+    event.orderId,
+    event.eventId,
+    sent.problem,
+    failedAt.toISOString(),
+    attempt.final && !defer,
+  );
+  if (defer && circuit.probeAt) return wait(event, payer, new Date(circuit.probeAt), deps, failedAt);
   throw new NotificationNotDeliveredError(`Event ${event.eventId} was not delivered: ${sent.problem}`);
+}
+
+/**
+ * The event waits for its endpoint's circuit: recorded WAITING, then queued
+ * again, delayed until `until`. Recorded first: if the process dies in
+ * between, the message is still on the queue and comes back. An event
+ * delivered meanwhile is not queued again.
+ */
+async function wait(
+  event: OrderEvent,
+  payer: string,
+  until: Date,
+  deps: DeliverNotificationDeps,
+  now: Date,
+): Promise<DeliveryOutcome> {
+  const waiting = await deps.notifications.waiting(event, payer, until.toISOString());
+  if (!waiting) return "ALREADY_DELIVERED";
+  await deps.requeue.later(event, deferralSeconds(until, now));
+  return "DEFERRED";
 }
 
 /**

@@ -1,0 +1,39 @@
+import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import { CIRCUIT_STATES } from "../domain/webhook-circuit.ts";
+
+/**
+ * The circuit breaker of an account's webhook endpoint: an item of its own in
+ * the account's partition, beside the webhook, written by the Notifier only
+ * over the `version` it read (optimistic concurrency).
+ *
+ * Size bound: under 2.5 KB, whatever happens to it: the URL is at most 2,048
+ * characters (MAX_WEBHOOK_URL_LENGTH), four times of 24, three small numbers
+ * and the state; nothing accumulates, however long the endpoint stays down.
+ */
+export const webhookCircuitSchema = {
+  model: { entity: "webhookCircuit", version: "1", service: "orders" },
+  attributes: {
+    accountId: { type: "string", required: true, readOnly: true },
+    url: { type: "string", required: true },
+    state: { type: CIRCUIT_STATES, required: true },
+    consecutiveFailures: { type: "number", required: true },
+    opens: { type: "number", required: true },
+    openedAt: { type: "string" },
+    probeAt: { type: "string" },
+    probeLeaseUntil: { type: "string" },
+    updatedAt: { type: "string", required: true },
+    version: { type: "number", required: true },
+  },
+  indexes: {
+    byAccountId: {
+      pk: { field: "pk", composite: ["accountId"], casing: "none" },
+      sk: { field: "sk", composite: [], casing: "none" },
+    },
+  },
+} as const;
+
+export function webhookCircuitEntity(config: EntityConfiguration) {
+  return new Entity(webhookCircuitSchema, config);
+}
+
+export type WebhookCircuitItem = EntityItem<ReturnType<typeof webhookCircuitEntity>>;

@@ -1,0 +1,143 @@
+import { randomInt } from "node:crypto";
+import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoNotificationLog } from "@orders/core/adapters/dynamo-notification-log";
+import { DynamoWebhookCircuits } from "@orders/core/adapters/dynamo-webhook-circuits";
+import { SqsNotificationRequeue } from "@orders/core/adapters/sqs-notification-requeue";
+import { orderEventsOf, parseOrderEvent } from "@orders/core/domain/order-events";
+import { afterFailure, type WebhookCircuit } from "@orders/core/domain/webhook-circuit";
+import { ordersService } from "@orders/core/entities/service";
+import { anOrderRecord } from "@orders/harness/factories";
+import { localStage } from "@orders/harness/local-stage";
+import { describe, expect, inject, it } from "vitest";
+
+const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });
+const service = ordersService({ client: stage.clients.document, table: stage.resources.table });
+const circuits = new DynamoWebhookCircuits(service);
+const log = new DynamoNotificationLog(service);
+const POLICY = { failureThreshold: 2, coolDownSeconds: 30, maxCoolDownSeconds: 900, maxWaitHours: 72 };
+const LONGEST_URL = `https://hooks.example.com/${"p".repeat(2048 - 26)}`;
+
+const uniqueAccountId = () => String(randomInt(1_000_000_000, 9_999_999_999));
+const at = (seconds: number) => new Date(Date.UTC(2026, 11, 2, 12, 0, seconds));
+
+describe("DynamoWebhookCircuits", () => {
+  it("finds nothing for an endpoint that never failed, and keeps what the breaker decides", async () => {
+    // Arrange
+    const accountId = uniqueAccountId();
+    const once = afterFailure(undefined, LONGEST_URL, at(0), POLICY);
+    const twice = afterFailure(once, LONGEST_URL, at(1), POLICY);
+    // Act
+    const none = await circuits.find(accountId);
+    const saved = [await circuits.save(accountId, once), await circuits.save(accountId, twice)];
+    // Assert
+    expect(none).toBeUndefined();
+    expect(saved).toEqual([true, true]);
+    expect(await circuits.find(accountId)).toEqual(twice);
+    expect(twice).toMatchObject({ state: "OPEN", version: 2, probeAt: at(31).toISOString() });
+  });
+
+  it("refuses a write derived from a stale read: two attempts cannot both take the probe", async () => {
+    // Arrange
+    const accountId = uniqueAccountId();
+    const open = afterFailure(afterFailure(undefined, LONGEST_URL, at(0), POLICY), LONGEST_URL, at(1), POLICY);
+    await circuits.save(accountId, { ...open, version: 1 });
+    const stored = (await circuits.find(accountId)) as WebhookCircuit;
+    const probe = (lease: number): WebhookCircuit => ({
+      ...stored,
+      state: "HALF_OPEN",
+      probeLeaseUntil: at(lease).toISOString(),
+      version: stored.version + 1,
+    });
+    // Act
+    const results = await Promise.all([circuits.save(accountId, probe(60)), circuits.save(accountId, probe(61))]);
+    // Assert
+    expect(results.sort()).toEqual([false, true]);
+    expect((await circuits.find(accountId))?.version).toBe(2);
+    expect(await circuits.save(accountId, { ...stored, version: 1 })).toBe(false);
+  });
+
+  it("keeps the item under its stated 2.5 KB bound, with the longest URL and every field set", async () => {
+    // Arrange
+    const accountId = uniqueAccountId();
+    const circuit: WebhookCircuit = {
+      url: LONGEST_URL,
+      state: "HALF_OPEN",
+      consecutiveFailures: 1_000_000,
+      opens: 1_000,
+      openedAt: at(0).toISOString(),
+      probeAt: at(1).toISOString(),
+      probeLeaseUntil: at(2).toISOString(),
+      updatedAt: at(3).toISOString(),
+      version: 1,
+    };
+    // Act
+    await circuits.save(accountId, circuit);
+    const { Key } = service.entities.webhookCircuit.get({ accountId }).params() as { Key: Record<string, string> };
+    const { Item } = await stage.clients.document.send(new GetCommand({ TableName: stage.resources.table, Key }));
+    // Assert: the raw item, keys and ElectroDB's own attributes included.
+    expect(Item?.url).toBe(LONGEST_URL);
+    expect(Buffer.byteLength(JSON.stringify(Item))).toBeLessThan(2_500);
+  });
+});
+
+describe("an event waiting for its circuit", () => {
+  async function anEvent() {
+    const record = anOrderRecord({ amountCents: 2580, status: "CONFIRMED" });
+    const [event] = orderEventsOf(record);
+    if (!event) throw new Error("a confirmed order implies an event");
+    return event;
+  }
+
+  it("is recorded WAITING with its lease released, and a later claim clears the wait", async () => {
+    // Arrange
+    const event = await anEvent();
+    await log.claim(event, "1111111", at(0).toISOString(), at(30).toISOString());
+    // Act
+    const waiting = await log.waiting(event, "1111111", at(45).toISOString());
+    const claimedAfter = await log.claim(event, "1111111", at(5).toISOString(), at(35).toISOString());
+    // Assert: the lease was released (a claim before its end went through), and the wait is gone.
+    expect(waiting).toBe(true);
+    expect(claimedAfter).toEqual({ outcome: "claimed", attempts: 2 });
+    const { data } = await service.entities.notification.get({ orderId: event.orderId, eventId: event.eventId }).go();
+    expect(data?.waitingUntil).toBeUndefined();
+    expect(data?.status).toBe("SENDING");
+  });
+
+  it("is not recorded WAITING once delivered: the caller must not queue it again", async () => {
+    // Arrange
+    const event = await anEvent();
+    await log.claim(event, "1111111", at(0).toISOString(), at(30).toISOString());
+    await log.delivered(event.orderId, event.eventId, 204, at(1).toISOString());
+    // Act
+    const waiting = await log.waiting(event, "1111111", at(45).toISOString());
+    // Assert
+    expect(waiting).toBe(false);
+    const { data } = await service.entities.notification.get({ orderId: event.orderId, eventId: event.eventId }).go();
+    expect(data).toMatchObject({ status: "DELIVERED", attempts: 1 });
+  });
+
+  it("goes back on NotificationsQueue as a new message, not received before its delay", async () => {
+    // Arrange
+    const requeue = new SqsNotificationRequeue(stage.clients.sqs, stage.resources.notificationsQueue.url);
+    const event = await anEvent();
+    const queueUrl = stage.resources.notificationsQueue.url;
+    const receive = () =>
+      stage.clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, AttributeNames: ["All"] }),
+      );
+    // Act
+    await requeue.later(event, 2);
+    const early = await receive();
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const late = await receive();
+    // Assert
+    expect(early.Messages ?? []).toHaveLength(0);
+    const [message] = late.Messages ?? [];
+    expect(parseOrderEvent(message?.Body ?? "")).toEqual(event);
+    expect(message?.Attributes?.ApproximateReceiveCount).toBe("1");
+    await stage.clients.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message?.ReceiptHandle }),
+    );
+  });
+});

@@ -1,0 +1,257 @@
+import { type OrderEvent, orderEventsOf } from "@orders/core/domain/order-events";
+import { circuitView } from "@orders/core/domain/webhook-circuit";
+import type { Webhook, WebhookRegistry, WebhookSender } from "@orders/core/ports";
+import { deliverNotification } from "@orders/core/use-cases/notify/deliver-notification";
+import { anOrderRecord } from "@orders/harness/factories";
+import { describe, expect, it } from "vitest";
+import { InMemoryOrderRepository } from "../../helpers/fakes.ts";
+import {
+  InMemoryNotificationLog,
+  InMemoryWebhookCircuits,
+  RecordingRequeue,
+} from "../../helpers/notification-fakes.ts";
+
+const PAYER = "1111111";
+const A_WEBHOOK: Webhook = {
+  url: "https://hooks.example.com/orders",
+  secret: "whsec_x",
+  updatedAt: "2026-12-02T00:00:00Z",
+};
+const POLICY = { failureThreshold: 3, coolDownSeconds: 30, maxCoolDownSeconds: 120, maxWaitHours: 72 };
+
+/** A receiver that is down (every POST answers 503) until `up` is set. */
+class FlakyEndpoint implements WebhookSender {
+  up = false;
+  posts = 0;
+  async post() {
+    this.posts += 1;
+    return { status: this.up ? 204 : 503 };
+  }
+}
+
+/** Events of `count` confirmed orders, all paid by PAYER, occurring at the clock's start. */
+function setup(count: number) {
+  let now = new Date("2026-12-02T12:00:00.000Z");
+  let webhook = A_WEBHOOK;
+  const webhooks: WebhookRegistry = { save: async () => true, find: async () => webhook };
+  const orders = new InMemoryOrderRepository();
+  const events: OrderEvent[] = [];
+  for (let n = 0; n < count; n++) {
+    const record = anOrderRecord({ resolvedAt: now.toISOString() });
+    orders.originals.set(record.orderId, record);
+    const [event] = orderEventsOf(record);
+    if (!event) throw new Error("a confirmed order implies an event");
+    events.push(event);
+  }
+  const notifications = new InMemoryNotificationLog();
+  const circuits = new InMemoryWebhookCircuits();
+  const requeue = new RecordingRequeue();
+  const endpoint = new FlakyEndpoint();
+  const deps = {
+    orders,
+    webhooks,
+    notifications,
+    sender: endpoint,
+    circuits,
+    requeue,
+    circuitPolicy: POLICY,
+    clock: { now: () => now },
+    leaseSeconds: 31,
+  };
+  /** One try of `event`: its outcome, or the code of what it threw. */
+  const attempt = (event: OrderEvent) =>
+    deliverNotification(event, deps, { final: false }).catch((error: { code?: string }) => error.code ?? "THREW");
+  return {
+    deps,
+    events,
+    endpoint,
+    circuits,
+    requeue,
+    notifications,
+    attempt,
+    circuit: () => circuits.circuits.get(PAYER),
+    advance: (seconds: number) => (now = new Date(now.getTime() + seconds * 1000)),
+    setUrl: (url: string) => (webhook = { ...A_WEBHOOK, url }),
+  };
+}
+
+describe("a webhook endpoint's circuit breaker", () => {
+  it("opens after the threshold's failures in a row; the failure that opens it defers its event instead of spending a try", async () => {
+    // Arrange
+    const { events, attempt, circuit, requeue, endpoint, notifications } = setup(3);
+    // Act
+    const outcomes = [];
+    for (const event of events) outcomes.push(await attempt(event));
+    // Assert
+    expect(outcomes).toEqual(["NOTIFICATION_NOT_DELIVERED", "NOTIFICATION_NOT_DELIVERED", "DEFERRED"]);
+    expect(circuit()).toMatchObject({
+      state: "OPEN",
+      consecutiveFailures: 3,
+      opens: 1,
+      probeAt: "2026-12-02T12:00:30.000Z",
+    });
+    expect(endpoint.posts).toBe(3);
+    expect(requeue.queued.map((queued) => queued.event.eventId)).toEqual([events[2]?.eventId]);
+    expect(requeue.queued[0]?.delaySeconds).toBeGreaterThanOrEqual(30);
+    const third = notifications.records.get(`${events[2]?.orderId}/${events[2]?.eventId}`);
+    expect(third).toMatchObject({ status: "WAITING", waitingUntil: "2026-12-02T12:00:30.000Z", attempts: 1 });
+  });
+
+  it("sends nothing while it is open: every event waits until the probe, its tries untouched", async () => {
+    // Arrange
+    const { events, attempt, requeue, endpoint, notifications, advance } = setup(8);
+    for (const event of events.slice(0, 3)) await attempt(event);
+    advance(10);
+    // Act
+    const outcomes = [];
+    for (const event of events.slice(3)) outcomes.push(await attempt(event));
+    // Assert
+    expect(outcomes).toEqual(["DEFERRED", "DEFERRED", "DEFERRED", "DEFERRED", "DEFERRED"]);
+    expect(endpoint.posts).toBe(3);
+    expect(requeue.queued).toHaveLength(6);
+    for (const { delaySeconds } of requeue.queued.slice(1)) expect(delaySeconds).toBeGreaterThanOrEqual(20);
+    const waiting = events.slice(3).map((event) => notifications.records.get(`${event.orderId}/${event.eventId}`));
+    expect(waiting.map((record) => [record?.status, record?.attempts])).toEqual(Array(5).fill(["WAITING", 0]));
+  });
+
+  it("gives the probe to one attempt once the cool-down ends; its 2xx closes the circuit and the rest are sent", async () => {
+    // Arrange
+    const { events, attempt, circuit, endpoint, advance } = setup(5);
+    for (const event of events.slice(0, 3)) await attempt(event);
+    advance(30);
+    endpoint.up = true;
+    // Act: two copies arrive together; one probes, the other waits out the probe's lease.
+    const [probe, other] = await Promise.all([attempt(events[3] as OrderEvent), attempt(events[4] as OrderEvent)]);
+    const closed = circuit();
+    const after = await attempt(events[4] as OrderEvent);
+    // Assert
+    expect([probe, other]).toEqual(["DELIVERED", "DEFERRED"]);
+    expect(closed).toMatchObject({ state: "CLOSED", consecutiveFailures: 0, opens: 0 });
+    expect(closed?.probeAt).toBeUndefined();
+    expect(after).toBe("DELIVERED");
+    expect(endpoint.posts).toBe(5);
+  });
+
+  it("a failed probe reopens it for twice as long, capped, and the probe's event waits again without spending a try", async () => {
+    // Arrange
+    const { events, attempt, circuit, notifications, advance } = setup(4);
+    for (const event of events.slice(0, 3)) await attempt(event);
+    const probed = events[3] as OrderEvent;
+    // Act
+    const probes = [];
+    for (const wait of [30, 60, 120, 120]) {
+      advance(wait);
+      probes.push([await attempt(probed), circuit()?.opens, circuit()?.probeAt]);
+    }
+    // Assert
+    expect(probes).toEqual([
+      ["DEFERRED", 2, "2026-12-02T12:01:30.000Z"],
+      ["DEFERRED", 3, "2026-12-02T12:03:30.000Z"],
+      ["DEFERRED", 4, "2026-12-02T12:05:30.000Z"],
+      ["DEFERRED", 5, "2026-12-02T12:07:30.000Z"],
+    ]);
+    const record = notifications.records.get(`${probed.orderId}/${probed.eventId}`);
+    expect(record).toMatchObject({ status: "WAITING", lastError: "The webhook answered 503" });
+    expect(circuit()?.openedAt).toBe("2026-12-02T12:00:00.000Z");
+  });
+
+  it("takes the probe again when the probe died holding it, once its lease ran out", async () => {
+    // Arrange
+    const { deps, events, attempt, circuit, endpoint, advance } = setup(5);
+    for (const event of events.slice(0, 3)) await attempt(event);
+    advance(30);
+    endpoint.up = true;
+    const stored = circuit();
+    if (!stored) throw new Error("open");
+    // A probe wrote HALF_OPEN and died before sending.
+    await deps.circuits.save(PAYER, {
+      ...stored,
+      state: "HALF_OPEN",
+      probeLeaseUntil: "2026-12-02T12:01:01.000Z",
+      version: stored.version + 1,
+    });
+    // Act
+    const during = await attempt(events[3] as OrderEvent);
+    advance(31);
+    const after = await attempt(events[4] as OrderEvent);
+    // Assert
+    expect([during, after]).toEqual(["DEFERRED", "DELIVERED"]);
+    expect(circuit()?.state).toBe("CLOSED");
+  });
+
+  it("starts a new, closed circuit when the account's URL changes", async () => {
+    // Arrange
+    const { events, attempt, setUrl, endpoint, circuit } = setup(4);
+    for (const event of events.slice(0, 3)) await attempt(event);
+    endpoint.up = true;
+    setUrl("https://hooks.example.com/new");
+    // Act
+    const outcome = await attempt(events[3] as OrderEvent);
+    // Assert
+    expect(outcome).toBe("DELIVERED");
+    // The old URL's circuit is left as it was: it says nothing about the new URL.
+    expect(circuit()).toMatchObject({ url: A_WEBHOOK.url, state: "OPEN" });
+    expect(circuitView(circuit(), "https://hooks.example.com/new")).toEqual({
+      state: "CLOSED",
+      consecutiveFailures: 0,
+    });
+  });
+
+  it("a 2xx in between resets the count: failures must be in a row to open it", async () => {
+    // Arrange
+    const { events, attempt, circuit, endpoint } = setup(5);
+    // Act
+    await attempt(events[0] as OrderEvent);
+    await attempt(events[1] as OrderEvent);
+    endpoint.up = true;
+    await attempt(events[2] as OrderEvent);
+    endpoint.up = false;
+    const outcomes = [await attempt(events[3] as OrderEvent), await attempt(events[4] as OrderEvent)];
+    // Assert
+    expect(outcomes).toEqual(["NOTIFICATION_NOT_DELIVERED", "NOTIFICATION_NOT_DELIVERED"]);
+    expect(circuit()).toMatchObject({ state: "CLOSED", consecutiveFailures: 2 });
+  });
+
+  it("sends an event that waited longer than maxWaitHours whatever the circuit says, so its tries run out into the DLQ", async () => {
+    // Arrange
+    const { deps, events, attempt, endpoint, advance } = setup(4);
+    for (const event of events.slice(0, 3)) await attempt(event);
+    advance(72 * 3600 + 1);
+    const old = events[3] as OrderEvent;
+    // Act
+    const outcome = await attempt(old);
+    const last = await deliverNotification(old, deps, { final: true }).catch((error) => error.code);
+    // Assert
+    expect(outcome).toBe("NOTIFICATION_NOT_DELIVERED");
+    expect(last).toBe("NOTIFICATION_NOT_DELIVERED");
+    expect(endpoint.posts).toBe(5);
+    expect(deps.notifications.records.get(`${old.orderId}/${old.eventId}`)?.status).toBe("FAILED");
+  });
+
+  it("does not queue again an event delivered meanwhile: a duplicate copy ends there", async () => {
+    // Arrange
+    const { deps, events, attempt, requeue, endpoint, advance } = setup(4);
+    endpoint.up = true;
+    const event = events[3] as OrderEvent;
+    await attempt(event);
+    endpoint.up = false;
+    for (const other of events.slice(0, 3)) await attempt(other);
+    advance(5);
+    const queuedBefore = requeue.queued.length;
+    // Act: a late copy of the delivered event arrives while the circuit is open.
+    const outcome = await deliverNotification(event, deps, { final: false });
+    // Assert
+    expect(outcome).toBe("ALREADY_DELIVERED");
+    expect(requeue.queued).toHaveLength(queuedBefore);
+  });
+
+  it("loses no write race: an attempt that loses the circuit's version reads again and decides again", async () => {
+    // Arrange
+    const { events, attempt, circuits, circuit } = setup(3);
+    circuits.refuseNext = 2;
+    // Act
+    for (const event of events) await attempt(event);
+    // Assert
+    expect(circuit()).toMatchObject({ state: "OPEN", consecutiveFailures: 3 });
+  });
+});
