@@ -12,7 +12,7 @@ export const webhooksPanel = `
     <div id="wh-endpoint"></div>
     <div id="wh-secret" class="card" hidden>
       <p><strong>The new signing secret, shown this once.</strong> Give it to the receiver now: it is never shown again.</p>
-      <p><code id="wh-secret-value"></code></p>
+      <label>New signing secret <input id="wh-secret-value" readonly autocomplete="off" spellcheck="false"></label>
     </div>
     <form id="wh-set" aria-label="Set the webhook and rotate its secret">
       <h3>Set it, with a new secret</h3>
@@ -105,7 +105,7 @@ export function webhooksTab(kit: Kit, circuit: (circuit: Circuit) => Content): T
     accountId = id;
     $<HTMLInputElement>("wh-account").value = id;
     $("wh-secret").hidden = true;
-    $("wh-secret-value").textContent = "";
+    $<HTMLInputElement>("wh-secret-value").value = "";
     $("wh-title").textContent = `Webhook of account ${id}`;
     try {
       const endpoint = await api<Endpoint>("GET", `/accounts/${encodeURIComponent(id)}/webhook`);
@@ -137,7 +137,7 @@ export function webhooksTab(kit: Kit, circuit: (circuit: Circuit) => Content): T
     try {
       const set = await api<{ secret: string }>("PUT", `/accounts/${encodeURIComponent(accountId)}/webhook`, body);
       await lookUp(accountId);
-      $("wh-secret-value").textContent = set.secret;
+      $<HTMLInputElement>("wh-secret-value").value = set.secret;
       $("wh-secret").hidden = false;
       $<HTMLInputElement>("wh-revoke").checked = false;
       kit.say(`Webhook of account ${accountId} set; its new secret is shown once below.`);

@@ -1,0 +1,106 @@
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { callJson, type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
+import { FILL_ENV, type FilledNotifications, fillNotificationsDlq } from "@orders/harness/notifications-dlq";
+import { WebhookReceiver } from "@orders/harness/webhook-receiver";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const TOKEN = "notifications-dlq-test-token-5b1e";
+const admin = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+const local = { region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
+
+let system: RunningSystem;
+let down = false;
+const receiver = new WebhookReceiver(() => down);
+let filled: FilledNotifications;
+
+const call = (method: string, path: string, body?: unknown) => callJson(system.url, admin, method, path, body);
+const acceptedFor = (orderId: string) => receiver.accepted().filter((event) => event.orderId === orderId);
+const deliveryOf = async (orderId: string) => (await call("GET", `/orders/${orderId}`)).body.notifications?.[0];
+
+interface Listed {
+  messageId: string;
+  event: { orderId: string; eventId: string; type: string };
+  accountId: string;
+  delivery?: { status: string; attempts: number; lastError?: string };
+}
+
+describe("NotificationsDlq on the local system: listed, redriven, each event delivered once", () => {
+  beforeAll(async () => {
+    const hookUrl = `${await receiver.start()}/hooks/orders`;
+    system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: TOKEN, ...FILL_ENV });
+    filled = await fillNotificationsDlq(system, TOKEN, { hookUrl, count: 2, receiverDown: (d) => (down = d) });
+  }, 300_000);
+
+  afterAll(async () => {
+    await system?.stop();
+    await receiver.stop();
+  });
+
+  it("lists each event that ran out of tries with its payer and its delivery's tries and last error", async () => {
+    // Act
+    const { status, body } = await call("GET", "/admin/notifications-dlq");
+    const depth = await call("GET", "/admin/notifications-dlq/depth");
+    // Assert
+    expect(status).toBe(200);
+    expect(depth.body).toEqual({ depth: 2 });
+    expect(body.depth).toBe(2);
+    const listed = body.messages as Listed[];
+    expect(listed.map((m) => m.event.orderId).sort()).toEqual([...filled.orderIds].sort());
+    for (const message of listed) {
+      const payer = filled.payers[filled.orderIds.indexOf(message.event.orderId)];
+      expect(message).toMatchObject({
+        event: { type: "OrderConfirmed", eventId: expect.stringMatching(/^evt_/) },
+        accountId: payer,
+        delivery: { status: "RETRYING", attempts: expect.any(Number), lastError: "The webhook answered 500" },
+      });
+    }
+    // Nothing reached the receiver, and OrdersDlq has none of it.
+    expect(receiver.accepted()).toEqual([]);
+    expect((await call("GET", "/admin/dlq/depth")).body).toEqual({ depth: 0 });
+  });
+
+  it("redrives them to delivery: an event delivered since is not sent again, the other is sent once", async () => {
+    // Arrange: a copy of the first event gets through another way (as SNS delivering twice would).
+    const listed = (await call("GET", "/admin/notifications-dlq")).body.messages as Listed[];
+    const [first, second] = listed;
+    if (!first || !second) throw new Error("two events expected in NotificationsDlq");
+    const { endpoint, NotificationsDlq, NotificationsQueue } = (await call("GET", "/_local/queues")).body;
+    const sqs = new SQSClient({ endpoint, ...local, useQueueUrlAsEndpoint: false });
+    const raw = await peekBody(sqs, NotificationsDlq, first.messageId);
+    expect(JSON.parse(raw).eventId).toBe(first.event.eventId);
+    await sqs.send(new SendMessageCommand({ QueueUrl: NotificationsQueue, MessageBody: raw }));
+    await waitUntil(async () => (await deliveryOf(first.event.orderId))?.status === "DELIVERED", 60_000);
+    const since = (await call("GET", "/admin/notifications-dlq")).body.messages as Listed[];
+    expect(since.find((m) => m.messageId === first.messageId)?.delivery?.status).toBe("DELIVERED");
+    const deduplicated = await counter("NotificationsDeduplicated");
+
+    // Act
+    const redriven = await call("POST", "/admin/notifications-dlq/redrive", { all: true });
+
+    // Assert
+    expect(redriven.status).toBe(200);
+    expect(redriven.body.results.map((r: { status: string }) => r.status)).toEqual(["REDRIVEN", "REDRIVEN"]);
+    await waitUntil(async () => (await deliveryOf(second.event.orderId))?.status === "DELIVERED", 60_000);
+    await waitUntil(async () => (await counter("NotificationsDeduplicated")) >= deduplicated + 1, 60_000);
+    expect(acceptedFor(first.event.orderId)).toHaveLength(1);
+    expect(acceptedFor(second.event.orderId)).toHaveLength(1);
+    expect((await call("GET", "/admin/notifications-dlq/depth")).body).toEqual({ depth: 0 });
+    expect((await call("GET", "/admin/notifications-dlq")).body.messages).toEqual([]);
+    const audit = (await call("GET", "/admin/audit")).body.entries as { action: string; detail?: string }[];
+    expect(audit.filter((entry) => entry.detail === "to NotificationsQueue")).toHaveLength(2);
+  });
+});
+
+const counter = async (name: string) => ((await call("GET", "/_local/metrics")).body.counters[name] ?? 0) as number;
+
+/** The body of one message waiting in a queue, read without hiding it (visibility 0). */
+async function peekBody(sqs: SQSClient, queueUrl: string, messageId: string): Promise<string> {
+  for (let i = 0; i < 10; i++) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+    );
+    const found = Messages.find((message) => message.MessageId === messageId);
+    if (found?.Body) return found.Body;
+  }
+  throw new Error(`no message ${messageId} in ${queueUrl}`);
+}
