@@ -33,9 +33,29 @@ const storedWebhook = (accountId: string) => ({
 });
 
 describe("GET /accounts/{id}/webhook handler", () => {
-  it("answers an operator the endpoint and the old secret's overlap, with neither secret", async () => {
-    // Arrange
-    dynamo.on(GetCommand).resolves({ Item: storedWebhook("1111111") });
+  it("answers an operator the endpoint, the old secret's overlap and the circuit, with neither secret", async () => {
+    // Arrange: the endpoint's circuit is open.
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(GetCommand, { Key: { pk: "$orders#accountId_1111111", sk: "$webhook_1" } }).resolves({
+      Item: storedWebhook("1111111"),
+    });
+    dynamo.on(GetCommand, { Key: { pk: "$orders#accountId_1111111", sk: "$webhookCircuit_1" } }).resolves({
+      Item: {
+        pk: "$orders#accountId_1111111",
+        sk: "$webhookCircuit_1",
+        accountId: "1111111",
+        url: "https://hooks.example.com/orders",
+        state: "OPEN",
+        consecutiveFailures: 7,
+        opens: 2,
+        openedAt: "2026-03-01T13:00:00.000Z",
+        probeAt: "2026-03-01T13:02:00.000Z",
+        updatedAt: "2026-03-01T13:01:00.000Z",
+        version: 9,
+        __edb_e__: "webhookCircuit",
+        __edb_v__: "1",
+      },
+    });
     // Act
     const response = await read("1111111");
     // Assert
@@ -45,6 +65,12 @@ describe("GET /accounts/{id}/webhook handler", () => {
       url: "https://hooks.example.com/orders",
       updatedAt: "2026-03-01T12:00:00.000Z",
       previousSecretUntil: THE_FUTURE,
+      circuit: {
+        state: "OPEN",
+        consecutiveFailures: 7,
+        openedAt: "2026-03-01T13:00:00.000Z",
+        probeAt: "2026-03-01T13:02:00.000Z",
+      },
     });
     expect(response.body).not.toContain("whsec_");
     expect(dynamo).toHaveReceivedCommandWith(GetCommand, {

@@ -4,6 +4,7 @@ import { setWebhook } from "@orders/core/use-cases/accounts/set-webhook";
 import { describe, expect, it } from "vitest";
 import { InMemoryWebhookRegistry } from "../../helpers/fakes.ts";
 import { InMemoryAccountLedger } from "../../helpers/ledger-fakes.ts";
+import { InMemoryWebhookCircuits } from "../../helpers/notification-fakes.ts";
 
 const ACCOUNT = "1111111";
 
@@ -12,6 +13,7 @@ function setup() {
   const clock = { now: () => now };
   const accounts = new InMemoryAccountLedger().fund(ACCOUNT, 0);
   const webhooks = new InMemoryWebhookRegistry();
+  const circuits = new InMemoryWebhookCircuits();
   let n = 0;
   const set = (url: string, revokePrevious = false) =>
     setWebhook(
@@ -21,7 +23,8 @@ function setup() {
       { revokePrevious },
     );
   return {
-    deps: { accounts, webhooks, clock },
+    deps: { accounts, webhooks, clock, circuits },
+    circuits,
     set,
     advanceHours: (hours: number) => (now = new Date(now.getTime() + hours * 3_600_000)),
   };
@@ -39,6 +42,7 @@ describe("getWebhook", () => {
       accountId: ACCOUNT,
       url: "https://hooks.example.com/orders",
       updatedAt: "2026-03-01T12:00:00.000Z",
+      circuit: { state: "CLOSED", consecutiveFailures: 0 },
     });
     expect(JSON.stringify(view)).not.toContain("whsec_");
   });
@@ -59,6 +63,7 @@ describe("getWebhook", () => {
       url: "https://hooks.example.com/v2",
       updatedAt: "2026-03-01T13:00:00.000Z",
       previousSecretUntil: "2026-03-02T13:00:00.000Z",
+      circuit: { state: "CLOSED", consecutiveFailures: 0 },
     });
     expect(after).not.toHaveProperty("previousSecretUntil");
     expect(JSON.stringify([during, after])).not.toContain("whsec_");
@@ -82,5 +87,33 @@ describe("getWebhook", () => {
     await expect(getWebhook(ACCOUNT, deps)).rejects.toBeInstanceOf(WebhookNotFoundError);
     await expect(getWebhook("9999999", deps)).rejects.toBeInstanceOf(AccountNotFoundError);
     await expect(getWebhook("../1111111", deps)).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it("shows the endpoint's circuit as the Notifier left it, and a closed one for a URL set since", async () => {
+    // Arrange
+    const { deps, set, circuits } = setup();
+    await set("https://hooks.example.com/orders");
+    circuits.circuits.set(ACCOUNT, {
+      url: "https://hooks.example.com/orders",
+      state: "OPEN",
+      consecutiveFailures: 5,
+      opens: 1,
+      openedAt: "2026-03-01T12:00:00.000Z",
+      probeAt: "2026-03-01T12:00:30.000Z",
+      updatedAt: "2026-03-01T12:00:00.000Z",
+      version: 5,
+    });
+    // Act
+    const open = await getWebhook(ACCOUNT, deps);
+    await set("https://hooks.example.com/fixed");
+    const moved = await getWebhook(ACCOUNT, deps);
+    // Assert
+    expect(open.circuit).toEqual({
+      state: "OPEN",
+      consecutiveFailures: 5,
+      openedAt: "2026-03-01T12:00:00.000Z",
+      probeAt: "2026-03-01T12:00:30.000Z",
+    });
+    expect(moved.circuit).toEqual({ state: "CLOSED", consecutiveFailures: 0 });
   });
 });

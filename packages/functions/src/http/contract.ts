@@ -1,6 +1,7 @@
 import { DepositBodySchema, SetStockBodySchema } from "@orders/core/domain/admin-inputs";
 import { NOTIFICATION_STATUSES } from "@orders/core/domain/notification";
 import { ChannelSchema, ORDER_STATUSES, SubmitOrderBodySchema } from "@orders/core/domain/order";
+import { CIRCUIT_STATES } from "@orders/core/domain/webhook-circuit";
 import * as z from "zod/mini";
 
 /**
@@ -458,6 +459,18 @@ export const NotificationDeadLetterPageSchema = z
 
 export type NotificationDeadLetterPageBody = z.infer<typeof NotificationDeadLetterPageSchema>;
 
+export const WebhookCircuitSchema = z
+  .object({
+    state: z.enum(CIRCUIT_STATES).register(z.globalRegistry, {
+      description:
+        "CLOSED: events are sent. OPEN: after failed sends in a row, events wait (WAITING) until probeAt, when one is sent as a probe. HALF_OPEN: that probe is in flight",
+    }),
+    consecutiveFailures: z.int(),
+    openedAt: z.optional(z.iso.datetime()),
+    probeAt: z.optional(z.iso.datetime()),
+  })
+  .register(z.globalRegistry, { id: "WebhookCircuit", description: "The endpoint's circuit breaker" });
+
 export const WebhookEndpointSchema = z
   .object({
     accountId: z.string(),
@@ -466,6 +479,7 @@ export const WebhookEndpointSchema = z
     previousSecretUntil: z.optional(z.iso.datetime()).register(z.globalRegistry, {
       description: "Present while the secret replaced by the last rotation still signs deliveries: until when",
     }),
+    circuit: WebhookCircuitSchema,
   })
   .register(z.globalRegistry, {
     id: "WebhookEndpoint",
