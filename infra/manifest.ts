@@ -382,6 +382,8 @@ function fulfilmentAdminRoutes(): RouteSpec[] {
     // Operators only: a refund is a decision, not a customer's right here; the processor does the cancelling.
     admin("POST", "/orders/{id}/cancel", "order-cancel", ["OrdersTable", "OrdersQueue"]),
     admin("POST", "/orders/{id}/verify-consistency", "order-verify", ["OrdersTable", "OrdersBucket"]),
+    // Its spans come from X-Ray (deployed) or the local runtime: no link, X-Ray read rights only (infra/tracing.ts).
+    admin("GET", "/admin/orders/{id}/trace", "order-trace", []),
     // The full audit reads every sku and account: it gets the DLQ routes' longer timeout.
     heavy(
       admin(

@@ -130,6 +130,8 @@ export const FUNCTION_USES: Record<string, Uses> = {
   "admin/account-webhook-get": { OrdersTable: ["read"] },
   "admin/order-cancel": { OrdersTable: ["read", "update"], OrdersQueue: ["send"] },
   "admin/order-verify": { OrdersTable: ["read"], OrdersBucket: ["list", "readOrders"] },
+  // Links nothing: it reads X-Ray (infra/tracing.ts).
+  "admin/order-trace": {},
   // The audit reads the ledgers and writes only its reports; it never touches the order archive.
   "admin/consistency-audit": {
     OrdersTable: ["read", "scan"],

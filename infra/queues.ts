@@ -1,6 +1,7 @@
 import { type FunctionSpec, ordersConfig, queues, runtime, subscriptions, topics } from "./manifest.ts";
 import { grantsFor, unscopedGrantsFor } from "./permissions.ts";
 import { bucket, table } from "./storage.ts";
+import { activeTracing, tracingPermissions } from "./tracing.ts";
 
 /**
  * A work queue and its DLQ, both as the manifest sets them: after
@@ -169,9 +170,10 @@ export function functionArgs(spec: FunctionSpec) {
     link: spec.links.map((name) => linkables[name]),
     timeout: `${spec.timeoutSeconds} seconds` as const,
     memory: `${spec.memoryMb} MB` as const,
-    permissions: permissionsFor(spec),
+    permissions: [...permissionsFor(spec), ...tracingPermissions(spec)],
     ...reserved(spec),
     ...runtime,
+    transform: { function: activeTracing },
   };
 }
 
@@ -186,6 +188,8 @@ export const subscribers = Object.fromEntries(
       {
         ...physicalNames(spec.name),
         ...functionArgs(spec),
+        // Both transforms: the role's name and active tracing.
+        transform: { ...physicalNames(spec.name).transform, function: activeTracing },
       },
       {
         batch: { size: spec.batchSize, partialResponses: true },

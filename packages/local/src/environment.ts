@@ -4,6 +4,8 @@ import type { LocalResources } from "./provision.ts";
 export interface Endpoints {
   sqsS3Endpoint: string;
   dynamoEndpoint: string;
+  /** The runtime's X-Ray stand-in (local-xray.ts), where an order's trace is read. */
+  xrayEndpoint?: string | undefined;
   /** The runtime's CloudWatch stand-in (local-cloudwatch.ts), once the API listens. */
   cloudwatchEndpoint?: string;
 }
@@ -68,6 +70,7 @@ function endpointVariables(endpoints: Endpoints): Record<string, string> {
     AWS_ENDPOINT_URL_S3: endpoints.sqsS3Endpoint,
     AWS_ENDPOINT_URL_SNS: endpoints.sqsS3Endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoEndpoint,
+    ...(endpoints.xrayEndpoint ? { AWS_ENDPOINT_URL_XRAY: endpoints.xrayEndpoint } : {}),
     ...(endpoints.cloudwatchEndpoint ? { AWS_ENDPOINT_URL_CLOUDWATCH: endpoints.cloudwatchEndpoint } : {}),
   };
 }
@@ -117,6 +120,8 @@ export function functionEnvironment(
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
     AWS_LAMBDA_LOG_STREAM_NAME: "local",
     AWS_EXECUTION_ENV: "AWS_Lambda_nodejs24.x",
+    // The runtime records the spans itself (span-recorder.ts): Powertools Tracer is never loaded here.
+    POWERTOOLS_TRACE_ENABLED: "false",
     // The runtime records the spans itself (span-recorder.ts): Powertools Tracer is never loaded here.
     POWERTOOLS_TRACE_ENABLED: "false",
     ...linkedVariables(stage, resources, adminToken, fn.spec.links, context),

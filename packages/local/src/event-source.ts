@@ -24,8 +24,13 @@ export interface BatchSummary {
   ms: number;
 }
 
+/** The message attribute that carries a trace locally (span-recorder.ts): SQS's `AWSTraceHeader` system attribute. */
+const TRACE_ATTRIBUTE = "AWSTraceHeader";
+
 function toRecord(message: Message, queueArn: string): SQSRecord {
   const attributes = message.Attributes ?? {};
+  const { [TRACE_ATTRIBUTE]: trace, ...messageAttributes } = message.MessageAttributes ?? {};
+  const traceHeader = attributes.AWSTraceHeader ?? trace?.StringValue;
   return {
     messageId: message.MessageId ?? "",
     receiptHandle: message.ReceiptHandle ?? "",
@@ -35,9 +40,11 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
       SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
       SenderId: attributes.SenderId ?? "local",
       ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      // As Lambda hands it on: the trace of the work that sent the message.
+      ...(traceHeader ? { AWSTraceHeader: traceHeader } : {}),
     },
     messageAttributes: Object.fromEntries(
-      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+      Object.entries(messageAttributes).map(([name, value]) => [
         name,
         {
           dataType: value.DataType ?? "String",

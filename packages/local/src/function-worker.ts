@@ -9,6 +9,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { FaultSwitch, seededRandom } from "./faults.ts";
 import { invocationContext, loadHandler } from "./handlers.ts";
 import { type CallCounts, instrumentSdkClients } from "./sdk-instrumentation.ts";
+import { handlerTracing, listenForTraces, SpanRecorder } from "./span-recorder.ts";
 import type { FromWorker, ToWorker, WorkerSetup } from "./worker-protocol.ts";
 
 const setup = workerData as WorkerSetup;
@@ -30,15 +31,30 @@ const takeCalls = () => {
   return taken;
 };
 
+const recorder = new SpanRecorder(setup.functionName);
+
 try {
-  await instrumentSdkClients(faults, calls);
+  await instrumentSdkClients(faults, calls, recorder);
+  const tracing = await handlerTracing();
+  listenForTraces(recorder, tracing);
   const handler = await loadHandler<unknown, unknown>(setup.handler);
   port.on("message", async (message: ToWorker) => {
     if (message.type === "faults") return faults.set(message.rules, message.at);
     const context = invocationContext(setup.functionName, setup.timeoutSeconds, setup.memoryMb);
+    // As Lambda does: the invocation's trace in _X_AMZN_TRACE_ID (one invocation at a time here).
+    if (message.trace) process.env._X_AMZN_TRACE_ID = message.trace;
+    else delete process.env._X_AMZN_TRACE_ID;
     try {
-      const value = await handler(message.event, context);
-      post({ type: "result", id: message.id, ok: true, value, calls: takeCalls(), faults: faults.takeStats() });
+      const value = await tracing.inTrace(message.trace, async () => handler(message.event, context));
+      post({
+        type: "result",
+        id: message.id,
+        ok: true,
+        value,
+        calls: takeCalls(),
+        faults: faults.takeStats(),
+        traces: recorder.take(),
+      });
     } catch (error) {
       post({
         type: "result",
@@ -47,6 +63,7 @@ try {
         error: serialize(error),
         calls: takeCalls(),
         faults: faults.takeStats(),
+        traces: recorder.take(),
       });
     }
   });

@@ -6,6 +6,9 @@ import type { ReloadTarget } from "./live-reload.ts";
 import type { LocalFunction } from "./local-functions.ts";
 import type { LocalResources } from "./provision.ts";
 import { type CallCounts, instrumentSdkClients } from "./sdk-instrumentation.ts";
+import { handlerTracing, listenForTraces, SpanRecorder } from "./span-recorder.ts";
+import type { TraceStore } from "./trace-store.ts";
+import { invokeTraced } from "./traced-invocations.ts";
 import { WorkerPool } from "./worker-pool.ts";
 
 /**
@@ -49,11 +52,14 @@ export interface InvokerOptions extends LocalSettings {
   faultSeed?: number | undefined;
   /** Execution environments per function (workers only). */
   concurrency: (fn: LocalFunction) => number;
+  /** Where each invocation's spans go: every invocation is then traced, as with Lambda's active tracing. */
+  traces?: TraceStore | undefined;
 }
 
 /** Builds an invoker for each function, isolated or not. */
 export async function createInvokers(functions: LocalFunction[], options: InvokerOptions): Promise<Invokers> {
   const calls: CallCounts = {};
+  const { traces } = options;
   const addCalls = (counts: CallCounts) => {
     for (const [key, count] of Object.entries(counts)) calls[key] = (calls[key] ?? 0) + count;
   };
@@ -74,10 +80,14 @@ export async function createInvokers(functions: LocalFunction[], options: Invoke
         faults: options.faults,
         faultSeed: options.faultSeed,
         onCalls: addCalls,
+        onTraces: (report) => traces?.add(report),
       });
       pools.push(pool);
       poolsByName.set(fn.name, pool);
-      byName.set(fn.name, pool);
+      byName.set(
+        fn.name,
+        traces ? { invoke: (event) => invokeTraced(fn.name, event, (e, trace) => pool.invoke(e, trace), traces) } : pool,
+      );
       reloadTargets.push({
         name: fn.name,
         entry: handlerFile(fn.spec.handler),
@@ -91,14 +101,23 @@ export async function createInvokers(functions: LocalFunction[], options: Invoke
       process.env,
       lambdaEnvironment(options.stage, options.endpoints, options.resources, options.adminToken, options),
     );
-    await instrumentSdkClients(options.faults, calls);
+    // One recorder for every handler of this process: each span names its trace, so they never mix.
+    const recorder = traces ? new SpanRecorder() : undefined;
+    await instrumentSdkClients(options.faults, calls, recorder);
+    const tracing = recorder ? await handlerTracing() : undefined;
+    if (recorder && tracing) listenForTraces(recorder, tracing);
     for (const fn of functions) {
       const handler: Handler = await loadHandler(fn.spec.handler);
+      const run = (event: unknown, trace?: string) => {
+        const context = invocationContext(fn.name, fn.spec.timeoutSeconds, fn.spec.memoryMb);
+        if (!tracing || !recorder || !traces) return handler(event, context);
+        return tracing.inTrace(trace, async () => handler(event, context)).finally(() => traces.add(recorder.take()));
+      };
       byName.set(fn.name, {
         async invoke(event) {
           inFlight++;
           try {
-            return await handler(event, invocationContext(fn.name, fn.spec.timeoutSeconds, fn.spec.memoryMb));
+            return await (traces ? invokeTraced(fn.name, event, run, traces) : run(event));
           } finally {
             if (--inFlight === 0) for (const resolve of idleWaiters.splice(0)) resolve();
           }

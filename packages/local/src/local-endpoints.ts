@@ -2,8 +2,10 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import { queueDepth } from "@orders/core/adapters/sqs-queue-depth";
 import { type FaultSwitch, parseFaultRules } from "./faults.ts";
 import { getMetricData } from "./local-cloudwatch.ts";
+import { batchGetTraces, getTraceSummaries } from "./local-xray.ts";
 import type { LocalResources } from "./provision.ts";
 import type { LocalTelemetry } from "./telemetry.ts";
+import type { TraceStore } from "./trace-store.ts";
 
 /**
  * Endpoints of the local runtime only: not in the route table, never
@@ -17,6 +19,8 @@ export interface LocalEndpointContext {
   sqsS3Endpoint: string;
   dynamoEndpoint: string;
   resources: LocalResources;
+  /** The spans of the orders' traces, which `/_local/xray` serves as X-Ray would. */
+  traces?: TraceStore | undefined;
 }
 
 export interface LocalReply {
@@ -93,7 +97,18 @@ async function cloudwatchEndpoint(method: string, body: Buffer, context: LocalEn
   return getMetricData(body.toString("utf8"), context.telemetry);
 }
 
+/** X-Ray's two reads over the runtime's spans (local-xray.ts): the SDK posts to the endpoint's path + `/TraceSummaries` or `/Traces`. */
+function xrayEndpoint(read: typeof getTraceSummaries) {
+  return async (method: string, body: Buffer, { traces }: LocalEndpointContext): Promise<LocalReply> => {
+    if (method !== "POST") return { status: 405, body: { error: "METHOD_NOT_ALLOWED", message: "POST" } };
+    if (!traces) return { status: 503, body: { message: "This runtime records no traces" } };
+    return read(body.toString("utf8"), traces);
+  };
+}
+
 export const LOCAL_ENDPOINTS: Record<string, typeof faultsEndpoint> = {
+  "/_local/xray/TraceSummaries": xrayEndpoint(getTraceSummaries),
+  "/_local/xray/Traces": xrayEndpoint(batchGetTraces),
   "/_local/cloudwatch/": cloudwatchEndpoint,
   "/_local/faults": faultsEndpoint,
   "/_local/metrics": metricsEndpoint,

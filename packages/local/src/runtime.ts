@@ -33,6 +33,7 @@ import { Scheduler } from "./scheduler.ts";
 import type { CallCounts } from "./sdk-instrumentation.ts";
 import { StartupGate } from "./startup-gate.ts";
 import type { LocalTelemetry } from "./telemetry.ts";
+import { TraceStore } from "./trace-store.ts";
 
 export interface LocalSystemOptions extends LocalSettings {
   stage: string;
@@ -86,6 +87,8 @@ export interface LocalSystem {
   emulators: Emulators;
   /** The AWS calls the handlers made, by `Service:Operation`. */
   calls: CallCounts;
+  /** The orders' traces: every span of the last 1,000 traces an order annotated. */
+  traces: TraceStore;
   /** Resolves once no function is running. */
   idle(): Promise<void>;
   /** Live reload once it watches, or undefined when it is off. */
@@ -151,15 +154,19 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     ...schedules.map((spec) => ({ name: spec.name, spec })),
   ];
   const subscriberNames = new Set(subscriptions.map((spec) => spec.name));
+  const traces = new TraceStore();
+  // X-Ray's reads are answered by this runtime, from its own spans (local-xray.ts).
+  const xrayEndpoint = `http://${options.host}:${apiPort}/_local/xray`;
   const invokers = await createInvokers(functions, {
     isolation: options.isolation ?? "workers",
     stage: options.stage,
     // CloudWatch's GetMetricData is answered by this runtime, from its own readings.
-    endpoints: { ...emulators, cloudwatchEndpoint: `http://${options.host}:${apiPort}/_local/cloudwatch` },
+    endpoints: { ...emulators, xrayEndpoint, cloudwatchEndpoint: `http://${options.host}:${apiPort}/_local/cloudwatch` },
     resources,
     adminToken: options.adminToken,
     faults,
     faultSeed: options.faultSeed,
+    traces,
     // A poller waits for its batch, so OrdersProcessor never needs more environments than pollers.
     concurrency: (fn) => (subscriberNames.has(fn.name) ? options.pollers : (options.functionConcurrency ?? 4)),
   });
@@ -199,6 +206,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     sqsS3Endpoint: emulators.sqsS3Endpoint,
     dynamoEndpoint: emulators.dynamoEndpoint,
     resources,
+    traces,
   };
   const limiter = new RouteRateLimiter(routes, { stage: throttling.stage, override: options.rateLimit });
   const issuer = await LocalIssuer.open(
@@ -227,6 +235,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     resources,
     emulators,
     calls: invokers.calls,
+    traces,
     idle: () => invokers.idle(),
     liveReload,
     // One CPU is left to the runtime, which serves requests meanwhile.

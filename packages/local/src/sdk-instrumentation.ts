@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { FaultSwitch } from "./faults.ts";
 import { repoRoot } from "./handlers.ts";
+import { handlerTracing, type SpanRecorder, traceSdkClient } from "./span-recorder.ts";
 
 /** AWS calls made, by `Service:Operation`. */
 export type CallCounts = Record<string, number>;
@@ -31,11 +32,16 @@ function countCalls(service: string, client: MiddlewareHost, counts: CallCounts)
 }
 
 /**
- * Adds the fault switch and a call counter, as SDK middleware, to the clients
- * the handlers of this thread share (`composition/sdk-clients.ts`). Handler
- * code has no branch for either.
+ * Adds the fault switch, a call counter and, given a recorder, the trace
+ * recorder, as SDK middleware, to the clients the handlers of this thread
+ * share (`composition/sdk-clients.ts`). Handler code has no branch for any.
  */
-export async function instrumentSdkClients(faults: FaultSwitch, counts: CallCounts): Promise<void> {
+export async function instrumentSdkClients(
+  faults: FaultSwitch,
+  counts: CallCounts,
+  recorder?: SpanRecorder,
+): Promise<void> {
+  const tracing = recorder ? await handlerTracing() : undefined;
   const { sdkClients } = (await import(
     pathToFileURL(join(repoRoot, "packages/functions/src/composition/sdk-clients.ts")).href
   )) as typeof import("@orders/functions/composition/sdk-clients");
@@ -46,7 +52,8 @@ export async function instrumentSdkClients(faults: FaultSwitch, counts: CallCoun
     ["SQS", shared.sqs],
     ["SNS", shared.sns],
   ] as const) {
-    // Counted first, so that a call the switch fails still counts as made.
+    // Traced and counted first, so that a call the switch fails still shows, and counts as made.
+    if (recorder && tracing) traceSdkClient(service, client, recorder, tracing);
     countCalls(service, client, counts);
     faults.attach(service, client);
   }

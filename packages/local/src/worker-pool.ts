@@ -2,6 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { FunctionSpec } from "@orders/infra/manifest";
 import type { FaultSwitch } from "./faults.ts";
 import type { CallCounts } from "./sdk-instrumentation.ts";
+import type { TraceReport } from "./trace-spans.ts";
 import type { FromWorker, SerializedError, ToWorker, WorkerSetup } from "./worker-protocol.ts";
 
 /** The function ran past its timeout; Lambda stops it and reports `Task timed out`. */
@@ -40,6 +41,8 @@ export interface WorkerPoolOptions {
   idleMs?: number;
   /** Receives the AWS calls each invocation made. */
   onCalls: (calls: CallCounts) => void;
+  /** Receives the spans and order annotations each invocation recorded. */
+  onTraces?: (report: TraceReport) => void;
 }
 
 interface Pending {
@@ -115,7 +118,7 @@ export class WorkerPool {
   }
 
   /** Runs one invocation in a free environment of this function. */
-  async invoke(event: unknown): Promise<unknown> {
+  async invoke(event: unknown, trace?: string): Promise<unknown> {
     if (this.#stopped) throw new FunctionCrashError(`${this.#options.name} is stopped`);
     this.#inFlight++;
     try {
@@ -132,7 +135,7 @@ export class WorkerPool {
         void this.#retire(slot);
         slot = await this.#acquire();
       }
-      return await this.#run(slot, event);
+      return await this.#run(slot, event, trace);
     } finally {
       this.#inFlight--;
       if (this.#inFlight === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
@@ -359,7 +362,7 @@ export class WorkerPool {
     return slot;
   }
 
-  #run(slot: Slot, event: unknown): Promise<unknown> {
+  #run(slot: Slot, event: unknown, trace: string | undefined): Promise<unknown> {
     const { name, spec } = this.#options;
     return new Promise((resolve, reject) => {
       const id = this.#nextId++;
@@ -368,7 +371,7 @@ export class WorkerPool {
         this.#fail(slot, new FunctionTimeoutError(`${name}: Task timed out after ${seconds} seconds`));
       }, spec.timeoutSeconds * 1000);
       slot.pending = { id, resolve, reject, timer };
-      slot.worker.postMessage({ type: "invoke", id, event } satisfies ToWorker);
+      slot.worker.postMessage({ type: "invoke", id, event, trace } satisfies ToWorker);
     });
   }
 
@@ -378,6 +381,7 @@ export class WorkerPool {
     clearTimeout(pending.timer);
     slot.pending = undefined;
     this.#options.onCalls(message.calls);
+    this.#options.onTraces?.(message.traces);
     this.#options.faults.absorb(message.faults);
     this.#release(slot);
     if (message.ok) pending.resolve(message.value);

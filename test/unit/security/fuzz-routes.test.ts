@@ -22,6 +22,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { GetTraceSummariesCommand, XRayClient } from "@aws-sdk/client-xray";
 import { apiEvent, lambdaContext } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
@@ -34,6 +35,7 @@ import { storedAccount } from "../../helpers/stored-items.ts";
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
 const sqs = mockClient(SQSClient);
+const xray = mockClient(XRayClient);
 
 beforeAll(() => {
   dynamo.on(QueryCommand).resolves({ Items: [] });
@@ -55,11 +57,14 @@ beforeAll(() => {
   sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: "0" } });
   sqs.on(ReceiveMessageCommand).resolves({ Messages: [] });
   sqs.on(ChangeMessageVisibilityBatchCommand).resolves({});
+  // X-Ray holds no trace: an order's trace is a 404.
+  xray.on(GetTraceSummariesCommand).resolves({ TraceSummaries: [] });
 });
 afterAll(() => {
   dynamo.restore();
   s3.restore();
   sqs.restore();
+  xray.restore();
 });
 
 type Handler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<{ statusCode: number; body?: string }>;

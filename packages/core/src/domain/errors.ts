@@ -66,7 +66,7 @@ export class PoisonMessageError extends DomainError {
   override readonly name = "PoisonMessageError";
 }
 
-export type Dependency = "table" | "bucket" | "queue" | "topic" | "metrics";
+export type Dependency = "table" | "bucket" | "queue" | "topic" | "metrics" | "traces";
 
 /** What went wrong with a dependency, named `<DEPENDENCY>_<OUTCOME>` (e.g. `TABLE_UNAVAILABLE`). */
 abstract class DependencyFault extends DomainError {

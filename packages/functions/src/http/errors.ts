@@ -22,6 +22,7 @@ import {
   UnsupportedMediaTypeError,
   WebhookNotFoundError,
 } from "@orders/core/domain/errors";
+import { TraceNotFoundError } from "@orders/core/domain/trace";
 import { type HttpResponse, json } from "./responses.ts";
 
 type ErrorClass = abstract new (...args: never[]) => DomainError;
@@ -38,6 +39,7 @@ export const STATUS_BY_ERROR: ReadonlyArray<readonly [ErrorClass, number]> = [
   [StockNotFoundError, 404],
   [AccountNotFoundError, 404],
   [ReportNotFoundError, 404],
+  [TraceNotFoundError, 404],
   [WebhookNotFoundError, 404],
   [StockBelowReservedError, 409],
   [IdempotencyInProgressError, 409],

@@ -8,6 +8,7 @@ import { orderPaths } from "./openapi/orders.ts";
 import { componentSchemas } from "./openapi/schemas.ts";
 import { securitySchemes } from "./openapi/security.ts";
 import { sitePaths } from "./openapi/site.ts";
+import { tracePaths } from "./openapi/traces.ts";
 
 /**
  * The OpenAPI 3.1 document of the API, served at GET /openapi.json: the
@@ -24,7 +25,7 @@ export function openApiDocument() {
     },
     // Relative: the document is served by the API it describes, deployed or under npm start.
     servers: [{ url: "/", description: "The API that serves this document" }],
-    paths: { ...sitePaths, ...orderPaths, ...accountPaths, ...deadLetterPaths, ...notificationPaths, ...metricsPaths },
+    paths: { ...sitePaths, ...orderPaths, ...accountPaths, ...deadLetterPaths, ...notificationPaths, ...metricsPaths, ...tracePaths },
     components: { schemas: componentSchemas(), headers: HEADERS, securitySchemes },
   };
 }

@@ -1,0 +1,99 @@
+import { anOrder, uniqueOrderId } from "@orders/harness/factories";
+import { callJson, type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
+import { WebhookReceiver } from "@orders/harness/webhook-receiver";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const TOKEN = "tracing-test-token-41c9";
+const admin = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+
+let system: RunningSystem;
+const receiver = new WebhookReceiver();
+const payer = `6${String(Date.now()).slice(-9)}`;
+
+const call = (method: string, path: string, body?: unknown) => callJson(system.url, admin, method, path, body);
+
+interface Span {
+  traceId: string;
+  name: string;
+  kind: string;
+  function?: string;
+  offsetMs: number;
+  durationMs: number;
+  status?: number;
+}
+
+describe("one trace per order, from POST /orders to the webhook", () => {
+  beforeAll(async () => {
+    const hookUrl = `${await receiver.start()}/hooks/traced`;
+    system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: TOKEN });
+    expect((await call("PUT", `/accounts/${payer}`)).status).toBe(201);
+    expect((await call("POST", `/accounts/${payer}/deposits`, { amount: 1000, reference: "trace" })).status).toBe(200);
+    expect((await call("PUT", `/accounts/${payer}/webhook`, { url: hookUrl })).status).toBe(200);
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+    await receiver.stop();
+  });
+
+  it("records the API, the queue, the processor's calls, the topic, the Notifier and the webhook in one trace, whose id the webhook carries", async () => {
+    // Arrange
+    const order = anOrder({ id: uniqueOrderId("traced"), amount: 12.5, fromAccount: payer });
+    // Act
+    expect((await call("POST", "/orders", order)).status).toBe(202);
+    await waitUntil(async () => receiver.received.some((delivery) => delivery.rawBody.includes(order.id)));
+    const delivery = receiver.received.find((d) => d.rawBody.includes(order.id));
+    let spans: Span[] = [];
+    let trace: { traceIds: string[]; durationMs: number; spans: Span[] } | undefined;
+    // The webhook's span is recorded when its request closes, just after the receiver has it.
+    await waitUntil(async () => {
+      const read = await call("GET", `/admin/orders/${order.id}/trace`);
+      trace = read.status === 200 ? read.body : undefined;
+      spans = trace?.spans ?? [];
+      return spans.some((span) => span.kind === "http");
+    });
+    // Assert: one trace, and the webhook's request names it.
+    expect(trace?.traceIds).toEqual([delivery?.headers["orders-trace-id"]]);
+    const [traceId] = trace?.traceIds ?? [];
+    expect(traceId).toMatch(/^1-[0-9a-f]{8}-[0-9a-f]{24}$/);
+    expect(spans.every((span) => span.traceId === traceId)).toBe(true);
+    const functions = spans.filter((span) => span.kind === "function").map((span) => span.name);
+    expect(functions[0]).toBe("ApiPostOrders");
+    expect(functions).toEqual(expect.arrayContaining(["ApiPostOrders", "OrdersProcessor", "Notifier"]));
+    const names = spans.map((span) => `${span.function ?? span.kind} ${span.name}`);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "ApiPostOrders SQS.SendMessage",
+        "OrdersProcessor DynamoDB.PutItem",
+        "OrdersProcessor S3.PutObject",
+        "OrdersProcessor SNS.PublishBatch",
+        "Notifier DynamoDB.UpdateItem",
+        expect.stringMatching(/^queue .*OrdersQueue$/),
+        expect.stringMatching(/^queue .*NotificationsQueue$/),
+      ]),
+    );
+    const webhook = spans.find((span) => span.kind === "http");
+    expect(webhook).toMatchObject({
+      function: "Notifier",
+      name: expect.stringMatching(/^POST 127\.0\.0\.1:\d+$/),
+      status: 204,
+    });
+    // A waterfall: each span starts at or after the first, and the order's whole trip fits its duration.
+    for (const span of spans) {
+      expect(span.offsetMs).toBeGreaterThanOrEqual(0);
+      expect(span.durationMs).toBeGreaterThanOrEqual(0);
+      expect(span.offsetMs + span.durationMs).toBeLessThanOrEqual((trace?.durationMs ?? 0) + 0.2);
+    }
+    const posted = spans.find((span) => span.name === "ApiPostOrders");
+    const notified = spans.find((span) => span.name === "Notifier");
+    expect(notified?.offsetMs).toBeGreaterThan(posted?.offsetMs ?? Number.POSITIVE_INFINITY);
+  });
+
+  it("answers 404 TRACE_NOT_FOUND for an order nobody traced, and 401 without the operator's token", async () => {
+    const missing = await call("GET", `/admin/orders/${uniqueOrderId("untraced")}/trace`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toBe("TRACE_NOT_FOUND");
+    const anonymous = await fetch(`${system.url}/admin/orders/${uniqueOrderId("untraced")}/trace`);
+    expect(anonymous.status).toBe(401);
+  });
+});
