@@ -86,7 +86,9 @@ export async function createInvokers(functions: LocalFunction[], options: Invoke
       poolsByName.set(fn.name, pool);
       byName.set(
         fn.name,
-        traces ? { invoke: (event) => invokeTraced(fn.name, event, (e, trace) => pool.invoke(e, trace), traces) } : pool,
+        traces
+          ? { invoke: (event) => invokeTraced(fn.name, event, (e, trace) => pool.invoke(e, trace), traces) }
+          : pool,
       );
       reloadTargets.push({
         name: fn.name,
