@@ -21,6 +21,7 @@ const BROWSER_FUNCTIONS = [
   "deadLettersTab",
   "ordersTab",
   "orderView",
+  "orderTrace",
   "orderList",
   "stockAccountsTab",
   "auditTab",
@@ -29,8 +30,9 @@ const BROWSER_FUNCTIONS = [
   "circuitState",
 ];
 // What the page may weigh on the wire (gzipped, minified): a budget, so that growth is a decision.
-// 12 KB until #18's Notifications DLQ and Webhooks tabs, which add about 1.9 KB.
-const GZIP_BUDGET = 14 * 1024;
+// 12 KB until #18's Notifications DLQ and Webhooks tabs, which add about 1.9 KB; 14 KB until the order
+// view's trace waterfall (console/trace.ts), which adds about 0.6 KB.
+const GZIP_BUDGET = 15 * 1024;
 
 const scriptOf = (page: string) => page.slice(page.indexOf("<script>") + 8, page.lastIndexOf("</script>"));
 const styleOf = (page: string) => page.slice(page.indexOf("<style>") + 7, page.lastIndexOf("</style>"));

@@ -44,7 +44,7 @@ export interface OrderLookup {
  * the order has none. Runs in the page, serialized with toString():
  * self-contained, it gets everything through `kit`.
  */
-export function orderView(kit: Kit): (body: OrderLookup) => Node[] {
+export function orderView(kit: Kit, trace?: (orderId: string) => Node): (body: OrderLookup) => Node[] {
   const { el } = kit;
   const text = (value: unknown) => (value === undefined || value === null ? "—" : String(value));
   const none = () => el("p", "none", { class: "none" });
@@ -143,6 +143,8 @@ export function orderView(kit: Kit): (body: OrderLookup) => Node[] {
       ...section("Saga timeline", body.saga?.length ? timeline(body.saga) : undefined),
       ...section("Cancellation", cancellation),
       ...section("Notifications", notifications),
+      // Its spans, from POST /orders to the webhook (console/trace.ts).
+      ...(trace ? section("Trace", trace(order.id)) : []),
     ];
   };
 }

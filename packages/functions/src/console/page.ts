@@ -8,6 +8,7 @@ import { ordersPanel, ordersTab } from "./orders.ts";
 import { consoleShell } from "./shell.ts";
 import { stockAccountsPanel, stockAccountsTab } from "./stock-accounts.ts";
 import { styles } from "./styles.ts";
+import { orderTrace } from "./trace.ts";
 import { circuitState, webhooksPanel, webhooksTab } from "./webhooks.ts";
 
 /** `(source)(args)`: a module's browser function, serialized to run in the page. */
@@ -24,7 +25,7 @@ export const consoleScript = `var __name = (fn) => fn;
   ${call(orderList, "kit")};
   const tabs = {
     letters: ${call(deadLettersTab, "kit")},
-    orders: ${call(ordersTab, "kit", call(orderView, "kit"))},
+    orders: ${call(ordersTab, "kit", call(orderView, "kit", call(orderTrace, "kit")))},
     stock: ${call(stockAccountsTab, "kit")},
     audit: ${call(auditTab, "kit")},
     notifications: ${call(notificationLettersTab, "kit")},
