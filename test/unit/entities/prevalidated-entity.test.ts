@@ -1,6 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { prevalidatedEntity } from "@orders/core/entities/prevalidated-entity";
+import { PrevalidatedEntity, prevalidatedEntity } from "@orders/core/entities/prevalidated-entity";
 import { ordersService } from "@orders/core/entities/service";
 import { Entity } from "electrodb";
 import { describe, expect, it } from "vitest";
@@ -26,8 +26,19 @@ describe("entities built without ElectroDB's model check at each cold start", ()
     });
 
     // Assert
-    expect(checked.length).toBeGreaterThanOrEqual(11);
+    expect(checked.length).toBeGreaterThanOrEqual(12);
     for (const { name, check } of checked) expect(check, name).not.toThrow();
+  });
+
+  it("builds every entity of the table without the check, so that a new entity does not bring it back", () => {
+    // Arrange
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "us-east-1" }));
+
+    // Act
+    const { entities } = ordersService({ client, table: "prevalidated-test" });
+
+    // Assert
+    for (const [name, entity] of Object.entries(entities)) expect(entity, name).toBeInstanceOf(PrevalidatedEntity);
   });
 
   it("skips the check: a model ElectroDB rejects still builds (the override of _validateModel takes effect)", () => {

@@ -1,5 +1,6 @@
-import { Entity, type EntityConfiguration, type EntityItem } from "electrodb";
+import type { EntityConfiguration, EntityItem } from "electrodb";
 import { CIRCUIT_STATES } from "../domain/webhook-circuit.ts";
+import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
  * The circuit breaker of an account's webhook endpoint: an item of its own in
@@ -33,7 +34,7 @@ export const webhookCircuitSchema = {
 } as const;
 
 export function webhookCircuitEntity(config: EntityConfiguration) {
-  return new Entity(webhookCircuitSchema, config);
+  return prevalidatedEntity(webhookCircuitSchema, config);
 }
 
 export type WebhookCircuitItem = EntityItem<ReturnType<typeof webhookCircuitEntity>>;
