@@ -1,6 +1,9 @@
+import { mkdirSync } from "node:fs";
 import { anOrder, uniqueOrderId } from "@orders/harness/factories";
 import { callJson, type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
 import { WebhookReceiver } from "@orders/harness/webhook-receiver";
+import chromium from "@sparticuz/chromium";
+import { chromium as playwright } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const TOKEN = "tracing-test-token-41c9";
@@ -9,6 +12,8 @@ const admin = { authorization: `Bearer ${TOKEN}`, "content-type": "application/j
 let system: RunningSystem;
 const receiver = new WebhookReceiver();
 const payer = `6${String(Date.now()).slice(-9)}`;
+/** The order the first test traces, which the console then shows. */
+const traced = anOrder({ id: uniqueOrderId("traced"), amount: 12.5, fromAccount: payer });
 
 const call = (method: string, path: string, body?: unknown) => callJson(system.url, admin, method, path, body);
 
@@ -38,7 +43,7 @@ describe("one trace per order, from POST /orders to the webhook", () => {
 
   it("records the API, the queue, the processor's calls, the topic, the Notifier and the webhook in one trace, whose id the webhook carries", async () => {
     // Arrange
-    const order = anOrder({ id: uniqueOrderId("traced"), amount: 12.5, fromAccount: payer });
+    const order = traced;
     // Act
     expect((await call("POST", "/orders", order)).status).toBe(202);
     await waitUntil(async () => receiver.received.some((delivery) => delivery.rawBody.includes(order.id)));
@@ -96,4 +101,35 @@ describe("one trace per order, from POST /orders to the webhook", () => {
     const anonymous = await fetch(`${system.url}/admin/orders/${uniqueOrderId("untraced")}/trace`);
     expect(anonymous.status).toBe(401);
   });
+
+  it("shows the trace in the console's order view as a waterfall, at 1280 and 390 px", async () => {
+    // Arrange: the first test's order, traced to its webhook.
+    const browser = await playwright.launch({ executablePath: await chromium.executablePath(), args: chromium.args });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${system.url}/console`);
+      await page.getByLabel("Admin token").fill(TOKEN);
+      await page.getByRole("button", { name: "Open the console" }).click();
+      // Act
+      await page.getByRole("tab", { name: "Orders" }).click();
+      await page.getByLabel("Order id").fill(traced.id);
+      await page.getByRole("button", { name: "Look up" }).click();
+      // Assert: one row per span, from the API's invocation to the webhook's POST, each with its duration.
+      const waterfall = page.getByRole("table", { name: "Trace waterfall", exact: true });
+      await expect.poll(() => waterfall.isVisible(), { timeout: 20_000, interval: 100 }).toBe(true);
+      const rows = waterfall.getByRole("row");
+      expect(await rows.filter({ hasText: /^ApiPostOrders/ }).count()).toBe(1);
+      expect(await rows.filter({ hasText: /^Notifier/ }).count()).toBe(1);
+      expect(
+        await rows.filter({ hasText: /^POST 127\.0\.0\.1:\d+Notifier\+[\d.]+ m?s[\d.]+ m?s · 204$/ }).count(),
+      ).toBe(1);
+      expect(await waterfall.locator("svg rect").count()).toBe((await rows.count()) - 1);
+      mkdirSync("test-results", { recursive: true });
+      await page.screenshot({ path: "test-results/console-trace-1280.png", fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.screenshot({ path: "test-results/console-trace-390.png", fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
