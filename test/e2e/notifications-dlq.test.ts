@@ -42,10 +42,12 @@ describe("NotificationsDlq on the local system: listed, redriven, each event del
     const depth = await call("GET", "/admin/notifications-dlq/depth");
     // Assert
     expect(status).toBe(200);
-    expect(depth.body).toEqual({ depth: 2 });
-    expect(body.depth).toBe(2);
+    // An event the processor published twice (at least once, as SNS) waits twice.
     const listed = body.messages as Listed[];
-    expect(listed.map((m) => m.event.orderId).sort()).toEqual([...filled.orderIds].sort());
+    expect(listed.length).toBeGreaterThanOrEqual(2);
+    expect(depth.body).toEqual({ depth: listed.length });
+    expect(body.depth).toBe(listed.length);
+    expect([...new Set(listed.map((m) => m.event.orderId))].sort()).toEqual([...filled.orderIds].sort());
     for (const message of listed) {
       const payer = filled.payers[filled.orderIds.indexOf(message.event.orderId)];
       expect(message).toMatchObject({
@@ -62,7 +64,8 @@ describe("NotificationsDlq on the local system: listed, redriven, each event del
   it("redrives them to delivery: an event delivered since is not sent again, the other is sent once", async () => {
     // Arrange: a copy of the first event gets through another way (as SNS delivering twice would).
     const listed = (await call("GET", "/admin/notifications-dlq")).body.messages as Listed[];
-    const [first, second] = listed;
+    const first = listed[0];
+    const second = listed.find((m) => m.event.orderId !== first?.event.orderId);
     if (!first || !second) throw new Error("two events expected in NotificationsDlq");
     const { endpoint, NotificationsDlq, NotificationsQueue } = (await call("GET", "/_local/queues")).body;
     const sqs = new SQSClient({ endpoint, ...local, useQueueUrlAsEndpoint: false });
@@ -71,7 +74,9 @@ describe("NotificationsDlq on the local system: listed, redriven, each event del
     await sqs.send(new SendMessageCommand({ QueueUrl: NotificationsQueue, MessageBody: raw }));
     await waitUntil(async () => (await deliveryOf(first.event.orderId))?.status === "DELIVERED", 60_000);
     const since = (await call("GET", "/admin/notifications-dlq")).body.messages as Listed[];
-    expect(since.find((m) => m.messageId === first.messageId)?.delivery?.status).toBe("DELIVERED");
+    for (const copy of since.filter((m) => m.event.orderId === first.event.orderId)) {
+      expect(copy.delivery?.status).toBe("DELIVERED");
+    }
     const deduplicated = await counter("NotificationsDeduplicated");
 
     // Act
@@ -79,15 +84,20 @@ describe("NotificationsDlq on the local system: listed, redriven, each event del
 
     // Assert
     expect(redriven.status).toBe(200);
-    expect(redriven.body.results.map((r: { status: string }) => r.status)).toEqual(["REDRIVEN", "REDRIVEN"]);
+    const statuses = redriven.body.results.map((r: { status: string }) => r.status);
+    expect(statuses).toEqual(since.map(() => "REDRIVEN"));
     await waitUntil(async () => (await deliveryOf(second.event.orderId))?.status === "DELIVERED", 60_000);
-    await waitUntil(async () => (await counter("NotificationsDeduplicated")) >= deduplicated + 1, 60_000);
+    // Every copy was handled: the second event's first one delivered, each other one found delivered and dropped.
+    await waitUntil(
+      async () => (await counter("NotificationsDeduplicated")) >= deduplicated + since.length - 1,
+      60_000,
+    );
     expect(acceptedFor(first.event.orderId)).toHaveLength(1);
     expect(acceptedFor(second.event.orderId)).toHaveLength(1);
     expect((await call("GET", "/admin/notifications-dlq/depth")).body).toEqual({ depth: 0 });
     expect((await call("GET", "/admin/notifications-dlq")).body.messages).toEqual([]);
     const audit = (await call("GET", "/admin/audit")).body.entries as { action: string; detail?: string }[];
-    expect(audit.filter((entry) => entry.detail === "to NotificationsQueue")).toHaveLength(2);
+    expect(audit.filter((entry) => entry.detail === "to NotificationsQueue")).toHaveLength(since.length);
   });
 });
 

@@ -19,7 +19,8 @@ export const FILL_ENV = { ORDERS_VISIBILITY_TIMEOUT: "5" };
  * Notifier (the payer's webhook cannot be read) and no retry is delayed, so
  * SQS receives each event until its redrive policy moves it to
  * NotificationsDlq after the Notifier's 10th receive; 10 tries with their
- * real backoff would take an hour. Clears the faults before it returns.
+ * real backoff would take an hour. An event published twice waits there
+ * twice. Clears the faults before it returns.
  */
 export async function fillNotificationsDlq(
   system: RunningSystem,
@@ -53,10 +54,14 @@ export async function fillNotificationsDlq(
   );
   options.receiverDown(false);
   try {
-    await waitUntil(
-      async () => (await call("GET", "/admin/notifications-dlq/depth")).body.depth === options.count,
-      180_000,
-    );
+    // Every event has arrived, and nothing is left to arrive: a processor that ran long may have published an
+    // event twice (at least once, as SNS does), and its copy waits there too.
+    await waitUntil(async () => {
+      const listed = (await call("GET", "/admin/notifications-dlq?limit=100")).body.messages ?? [];
+      const arrived = new Set(listed.map((message: { event?: { orderId: string } }) => message.event?.orderId));
+      const { queues } = (await call("GET", "/_local/metrics")).body;
+      return orderIds.every((id) => arrived.has(id)) && queues.NotificationsQueue === 0 && queues.OrdersQueue === 0;
+    }, 180_000);
   } finally {
     await call("PUT", "/_local/faults", { rules: [] });
   }

@@ -17,7 +17,7 @@ export const webhooksPanel = `
     <form id="wh-set" aria-label="Set the webhook and rotate its secret">
       <h3>Set it, with a new secret</h3>
       <label>Endpoint URL (https) <input id="wh-url" type="url" required maxlength="2048" autocomplete="off"></label>
-      <p><label><input id="wh-revoke" type="checkbox"> End the old secret now (it leaked), instead of after 24 hours</label></p>
+      <p class="toolbar"><input id="wh-revoke" type="checkbox" aria-labelledby="wh-revoke-text"><span id="wh-revoke-text">End the old secret now (it leaked), instead of after 24 hours</span></p>
       <button class="primary" type="submit">Save and rotate the secret</button>
     </form>
   </section>
