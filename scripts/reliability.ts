@@ -75,6 +75,7 @@ const columns: Column[] = [
   figure("notificationsLost"),
   figure("notificationsNotDelivered"),
   figure("notificationsSentTwice"),
+  figure("webhookPostsWhileDown"),
   figure("itemsOver4Kb"),
   figure("slowedDown"),
   figure("seconds"),

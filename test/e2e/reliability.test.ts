@@ -8,6 +8,7 @@ import {
   randomErrors,
   repeatedKills,
   s3Outage,
+  webhookOutage,
 } from "@orders/harness/reliability/scenarios";
 import { describe, expect, it } from "vitest";
 
@@ -116,6 +117,27 @@ describe("reliability scenarios, with items and accounts", () => {
         notificationsNotDelivered: 0,
         ...INVARIANTS,
       });
+      expect(broken(figures)).toEqual([]);
+    },
+    LIMIT,
+  );
+
+  it(
+    "delivers every event once when every payer's webhook is down for 30 s, its circuit holding the events meanwhile",
+    async () => {
+      const figures = await webhookOutage(30, 30);
+      expect(figures, figures.notes).toMatchObject({
+        accepted: 30,
+        recorded: 30,
+        effectDrift: 0,
+        notificationsLost: 0,
+        notificationsNotDelivered: 0,
+        notificationsSentTwice: 0,
+        ...INVARIANTS,
+      });
+      // Every payer shares the one receiver, so one circuit: fewer POSTs while down than events, where the
+      // retries alone would send three or four an event in 30 s (4, 8, 16 s apart).
+      expect(figures.webhookPostsWhileDown, figures.notes).toBeLessThan(30);
       expect(broken(figures)).toEqual([]);
     },
     LIMIT,

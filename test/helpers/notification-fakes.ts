@@ -115,23 +115,23 @@ export class InMemoryEventPublisher implements OrderEventPublisher {
   }
 }
 
-/** An in-memory `WebhookCircuits` with the adapter's version condition; `refuseNext` loses that many races. */
+/** An in-memory `WebhookCircuits` by URL, with the adapter's version condition; `refuseNext` loses that many races. */
 export class InMemoryWebhookCircuits implements WebhookCircuits {
   readonly circuits = new Map<string, WebhookCircuit>();
   refuseNext = 0;
 
-  async find(accountId: string): Promise<WebhookCircuit | undefined> {
-    const circuit = this.circuits.get(accountId);
+  async find(url: string): Promise<WebhookCircuit | undefined> {
+    const circuit = this.circuits.get(url);
     return circuit ? structuredClone(circuit) : undefined;
   }
 
-  async save(accountId: string, next: WebhookCircuit): Promise<boolean> {
+  async save(next: WebhookCircuit): Promise<boolean> {
     if (this.refuseNext > 0) {
       this.refuseNext -= 1;
       return false;
     }
-    if ((this.circuits.get(accountId)?.version ?? 0) !== next.version - 1) return false;
-    this.circuits.set(accountId, structuredClone(next));
+    if ((this.circuits.get(next.url)?.version ?? 0) !== next.version - 1) return false;
+    this.circuits.set(next.url, structuredClone(next));
     return true;
   }
 }

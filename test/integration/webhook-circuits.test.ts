@@ -5,7 +5,7 @@ import { DynamoNotificationLog } from "@orders/core/adapters/dynamo-notification
 import { DynamoWebhookCircuits } from "@orders/core/adapters/dynamo-webhook-circuits";
 import { SqsNotificationRequeue } from "@orders/core/adapters/sqs-notification-requeue";
 import { orderEventsOf, parseOrderEvent } from "@orders/core/domain/order-events";
-import { afterFailure, type WebhookCircuit } from "@orders/core/domain/webhook-circuit";
+import { afterFailure, endpointKey, type WebhookCircuit } from "@orders/core/domain/webhook-circuit";
 import { ordersService } from "@orders/core/entities/service";
 import { anOrderRecord } from "@orders/harness/factories";
 import { localStage } from "@orders/harness/local-stage";
@@ -16,33 +16,36 @@ const service = ordersService({ client: stage.clients.document, table: stage.res
 const circuits = new DynamoWebhookCircuits(service);
 const log = new DynamoNotificationLog(service);
 const POLICY = { failureThreshold: 2, coolDownSeconds: 30, maxCoolDownSeconds: 900, maxWaitHours: 72 };
-const LONGEST_URL = `https://hooks.example.com/${"p".repeat(2048 - 26)}`;
 
-const uniqueAccountId = () => String(randomInt(1_000_000_000, 9_999_999_999));
+/** A URL of the longest length allowed, different in every test. */
+const uniqueLongestUrl = () => {
+  const prefix = `https://hooks.example.com/${randomInt(1_000_000_000, 9_999_999_999)}/`;
+  return prefix + "p".repeat(2048 - prefix.length);
+};
 const at = (seconds: number) => new Date(Date.UTC(2026, 11, 2, 12, 0, seconds));
 
 describe("DynamoWebhookCircuits", () => {
   it("finds nothing for an endpoint that never failed, and keeps what the breaker decides", async () => {
     // Arrange
-    const accountId = uniqueAccountId();
-    const once = afterFailure(undefined, LONGEST_URL, at(0), POLICY);
-    const twice = afterFailure(once, LONGEST_URL, at(1), POLICY);
+    const url = uniqueLongestUrl();
+    const once = afterFailure(undefined, url, at(0), POLICY);
+    const twice = afterFailure(once, url, at(1), POLICY);
     // Act
-    const none = await circuits.find(accountId);
-    const saved = [await circuits.save(accountId, once), await circuits.save(accountId, twice)];
+    const none = await circuits.find(url);
+    const saved = [await circuits.save(once), await circuits.save(twice)];
     // Assert
     expect(none).toBeUndefined();
     expect(saved).toEqual([true, true]);
-    expect(await circuits.find(accountId)).toEqual(twice);
+    expect(await circuits.find(url)).toEqual(twice);
     expect(twice).toMatchObject({ state: "OPEN", version: 2, probeAt: at(31).toISOString() });
   });
 
   it("refuses a write derived from a stale read: two attempts cannot both take the probe", async () => {
     // Arrange
-    const accountId = uniqueAccountId();
-    const open = afterFailure(afterFailure(undefined, LONGEST_URL, at(0), POLICY), LONGEST_URL, at(1), POLICY);
-    await circuits.save(accountId, { ...open, version: 1 });
-    const stored = (await circuits.find(accountId)) as WebhookCircuit;
+    const url = uniqueLongestUrl();
+    const open = afterFailure(afterFailure(undefined, url, at(0), POLICY), url, at(1), POLICY);
+    await circuits.save({ ...open, version: 1 });
+    const stored = (await circuits.find(url)) as WebhookCircuit;
     const probe = (lease: number): WebhookCircuit => ({
       ...stored,
       state: "HALF_OPEN",
@@ -50,18 +53,18 @@ describe("DynamoWebhookCircuits", () => {
       version: stored.version + 1,
     });
     // Act
-    const results = await Promise.all([circuits.save(accountId, probe(60)), circuits.save(accountId, probe(61))]);
+    const results = await Promise.all([circuits.save(probe(60)), circuits.save(probe(61))]);
     // Assert
     expect(results.sort()).toEqual([false, true]);
-    expect((await circuits.find(accountId))?.version).toBe(2);
-    expect(await circuits.save(accountId, { ...stored, version: 1 })).toBe(false);
+    expect((await circuits.find(url))?.version).toBe(2);
+    expect(await circuits.save({ ...stored, version: 1 })).toBe(false);
   });
 
   it("keeps the item under its stated 2.5 KB bound, with the longest URL and every field set", async () => {
     // Arrange
-    const accountId = uniqueAccountId();
+    const url = uniqueLongestUrl();
     const circuit: WebhookCircuit = {
-      url: LONGEST_URL,
+      url: url,
       state: "HALF_OPEN",
       consecutiveFailures: 1_000_000,
       opens: 1_000,
@@ -72,11 +75,13 @@ describe("DynamoWebhookCircuits", () => {
       version: 1,
     };
     // Act
-    await circuits.save(accountId, circuit);
-    const { Key } = service.entities.webhookCircuit.get({ accountId }).params() as { Key: Record<string, string> };
+    await circuits.save(circuit);
+    const { Key } = service.entities.webhookCircuit.get({ endpoint: endpointKey(url) }).params() as {
+      Key: Record<string, string>;
+    };
     const { Item } = await stage.clients.document.send(new GetCommand({ TableName: stage.resources.table, Key }));
     // Assert: the raw item, keys and ElectroDB's own attributes included.
-    expect(Item?.url).toBe(LONGEST_URL);
+    expect(Item?.url).toBe(url);
     expect(Buffer.byteLength(JSON.stringify(Item))).toBeLessThan(2_500);
   });
 });

@@ -350,15 +350,15 @@ export interface NotificationLog {
   waiting(event: OrderEvent, accountId: string, until: string): Promise<boolean>;
 }
 
-/** Each account's webhook circuit breaker (domain/webhook-circuit.ts). */
+/** Each webhook endpoint's circuit breaker, by URL (domain/webhook-circuit.ts). */
 export interface WebhookCircuits {
-  find(accountId: string): Promise<WebhookCircuit | undefined>;
+  find(url: string): Promise<WebhookCircuit | undefined>;
   /**
    * Writes `next` only over the version it was derived from (`next.version - 1`;
    * version 1 means no circuit was stored). False, and nothing written, when
    * another attempt wrote in between: read again and decide again.
    */
-  save(accountId: string, next: WebhookCircuit): Promise<boolean>;
+  save(next: WebhookCircuit): Promise<boolean>;
 }
 
 /** Puts an order event back on the Notifier's queue as a new message, delivered after `delaySeconds` (≤ 900). */

@@ -1,4 +1,5 @@
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { endpointKey } from "@orders/core/domain/webhook-circuit";
 import { handler } from "@orders/functions/admin/account-webhook-get";
 import { apiEvent, lambdaContext } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
@@ -39,11 +40,12 @@ describe("GET /accounts/{id}/webhook handler", () => {
     dynamo.on(GetCommand, { Key: { pk: "$orders#accountId_1111111", sk: "$webhook_1" } }).resolves({
       Item: storedWebhook("1111111"),
     });
-    dynamo.on(GetCommand, { Key: { pk: "$orders#accountId_1111111", sk: "$webhookCircuit_1" } }).resolves({
+    const endpoint = endpointKey("https://hooks.example.com/orders");
+    dynamo.on(GetCommand, { Key: { pk: `$orders#endpoint_${endpoint}`, sk: "$webhookCircuit_1" } }).resolves({
       Item: {
-        pk: "$orders#accountId_1111111",
+        pk: `$orders#endpoint_${endpoint}`,
         sk: "$webhookCircuit_1",
-        accountId: "1111111",
+        endpoint,
         url: "https://hooks.example.com/orders",
         state: "OPEN",
         consecutiveFailures: 7,

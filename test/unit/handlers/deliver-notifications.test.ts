@@ -2,6 +2,7 @@ import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from "@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { claimWrite } from "@orders/core/adapters/table-writes";
 import { orderEventsOf } from "@orders/core/domain/order-events";
+import { endpointKey } from "@orders/core/domain/webhook-circuit";
 import { handler } from "@orders/functions/queue/deliver-notifications";
 import { anOrderRecord, lambdaContext, sqsEvent, sqsRecord } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
@@ -83,10 +84,11 @@ describe("Notifier handler", () => {
   it("queues again, delayed, an event whose endpoint's circuit is open, and succeeds its record without a try spent", async () => {
     // Arrange: the webhook, and its circuit opened a moment ago with its probe 10 minutes away.
     const probeAt = new Date(Date.now() + 600_000).toISOString();
+    const endpoint = endpointKey("https://hooks.example.com/orders");
     const circuit = {
-      pk: "$orders#accountId_1111111",
+      pk: `$orders#endpoint_${endpoint}`,
       sk: "$webhookCircuit_1",
-      accountId: "1111111",
+      endpoint,
       url: "https://hooks.example.com/orders",
       state: "OPEN",
       consecutiveFailures: 5,
@@ -102,7 +104,7 @@ describe("Notifier handler", () => {
       Item: webhookItem("1111111", "https://hooks.example.com/orders"),
     });
     dynamo
-      .on(GetCommand, { Key: { pk: "$orders#accountId_1111111", sk: "$webhookCircuit_1" } })
+      .on(GetCommand, { Key: { pk: `$orders#endpoint_${endpoint}`, sk: "$webhookCircuit_1" } })
       .resolves({ Item: circuit });
     sqs.on(SendMessageCommand).resolves({});
     const record = sqsRecord(body, 4);

@@ -11,7 +11,6 @@ import {
   RecordingRequeue,
 } from "../../helpers/notification-fakes.ts";
 
-const PAYER = "1111111";
 const A_WEBHOOK: Webhook = {
   url: "https://hooks.example.com/orders",
   secret: "whsec_x",
@@ -69,7 +68,7 @@ function setup(count: number) {
     requeue,
     notifications,
     attempt,
-    circuit: () => circuits.circuits.get(PAYER),
+    circuit: (url = A_WEBHOOK.url) => circuits.circuits.get(url),
     advance: (seconds: number) => (now = new Date(now.getTime() + seconds * 1000)),
     setUrl: (url: string) => (webhook = { ...A_WEBHOOK, url }),
   };
@@ -164,7 +163,7 @@ describe("a webhook endpoint's circuit breaker", () => {
     const stored = circuit();
     if (!stored) throw new Error("open");
     // A probe wrote HALF_OPEN and died before sending.
-    await deps.circuits.save(PAYER, {
+    await deps.circuits.save({
       ...stored,
       state: "HALF_OPEN",
       probeLeaseUntil: "2026-12-02T12:01:01.000Z",
@@ -179,7 +178,7 @@ describe("a webhook endpoint's circuit breaker", () => {
     expect(circuit()?.state).toBe("CLOSED");
   });
 
-  it("starts a new, closed circuit when the account's URL changes", async () => {
+  it("sends at once to a new URL: the circuit is the endpoint's, not the account's", async () => {
     // Arrange
     const { events, attempt, setUrl, endpoint, circuit } = setup(4);
     for (const event of events.slice(0, 3)) await attempt(event);
@@ -189,8 +188,9 @@ describe("a webhook endpoint's circuit breaker", () => {
     const outcome = await attempt(events[3] as OrderEvent);
     // Assert
     expect(outcome).toBe("DELIVERED");
-    // The old URL's circuit is left as it was: it says nothing about the new URL.
+    // The old URL's circuit is left as it was: the new URL has its own, with nothing to close.
     expect(circuit()).toMatchObject({ url: A_WEBHOOK.url, state: "OPEN" });
+    expect(circuit("https://hooks.example.com/new")).toBeUndefined();
     expect(circuitView(circuit(), "https://hooks.example.com/new")).toEqual({
       state: "CLOSED",
       consecutiveFailures: 0,
@@ -253,5 +253,19 @@ describe("a webhook endpoint's circuit breaker", () => {
     for (const event of events) await attempt(event);
     // Assert
     expect(circuit()).toMatchObject({ state: "OPEN", consecutiveFailures: 3 });
+  });
+
+  it("is shared by the accounts that share an endpoint: another payer's event waits too", async () => {
+    // Arrange
+    const { deps, events, attempt, endpoint } = setup(3);
+    for (const event of events) await attempt(event);
+    const other = anOrderRecord({ fromAccount: "2222222", resolvedAt: "2026-12-02T12:00:00.000Z" });
+    deps.orders.originals.set(other.orderId, other);
+    const [otherEvent] = orderEventsOf(other);
+    // Act
+    const outcome = await attempt(otherEvent as OrderEvent);
+    // Assert
+    expect(outcome).toBe("DEFERRED");
+    expect(endpoint.posts).toBe(3);
   });
 });

@@ -1,4 +1,4 @@
-import type { WebhookCircuit } from "../domain/webhook-circuit.ts";
+import { endpointKey, type WebhookCircuit } from "../domain/webhook-circuit.ts";
 import type { OrdersService } from "../entities/service.ts";
 import type { WebhookCircuitItem } from "../entities/webhook-circuit.ts";
 import type { WebhookCircuits } from "../ports.ts";
@@ -6,7 +6,7 @@ import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
 
 const isRejected = (error: unknown) => (error as { name?: string }).name === "ConditionalCheckFailedException";
 
-/** `WebhookCircuits` over the one table: one small item per account, beside its webhook. */
+/** `WebhookCircuits` over the one table: one small item per endpoint URL, in a partition of its own. */
 export class DynamoWebhookCircuits implements WebhookCircuits {
   readonly #service: OrdersService;
 
@@ -14,22 +14,22 @@ export class DynamoWebhookCircuits implements WebhookCircuits {
     this.#service = service;
   }
 
-  find(accountId: string): Promise<WebhookCircuit | undefined> {
+  find(url: string): Promise<WebhookCircuit | undefined> {
     return guarded("table", "read webhook circuit", async () => {
       const { data } = await this.#service.entities.webhookCircuit
-        .get({ accountId })
+        .get({ endpoint: endpointKey(url) })
         .go({ ...RAW_ERRORS, consistent: true });
-      return data ? toCircuit(data) : undefined;
+      return data && data.url === url ? toCircuit(data) : undefined;
     });
   }
 
-  save(accountId: string, next: WebhookCircuit): Promise<boolean> {
+  save(next: WebhookCircuit): Promise<boolean> {
     const expected = next.version - 1;
     return guarded("table", "save webhook circuit", async () => {
       try {
         // A put replaces the whole item: fields the next state leaves out (probeAt, the lease) are gone.
         await this.#service.entities.webhookCircuit
-          .put({ accountId, ...next })
+          .put({ endpoint: endpointKey(next.url), ...next })
           .where((stored, { notExists, eq }) =>
             expected === 0 ? notExists(stored.version) : eq(stored.version, expected),
           )
@@ -44,6 +44,6 @@ export class DynamoWebhookCircuits implements WebhookCircuits {
 }
 
 function toCircuit(item: WebhookCircuitItem): WebhookCircuit {
-  const { accountId: _account, ...circuit } = item;
+  const { endpoint: _endpoint, ...circuit } = item;
   return circuit;
 }

@@ -1,10 +1,13 @@
+import { createHash } from "node:crypto";
+
 /**
- * A circuit breaker per webhook endpoint. CLOSED: events are sent. After
+ * A circuit breaker per webhook endpoint (URL: accounts that share a
+ * receiver share its circuit). CLOSED: events are sent. After
  * `failureThreshold` failures in a row it OPENs: events wait (re-queued with
  * a delay, their tries untouched) until `probeAt`, when one attempt takes the
  * probe (HALF_OPEN) and sends. A 2xx closes the circuit; a failure opens it
  * again for twice as long, up to `maxCoolDownSeconds`. Changing the account's
- * URL starts a new, closed circuit. The decisions here are pure: the store
+ * URL moves it to that URL's circuit. The decisions here are pure: the store
  * only keeps the result, with a version for optimistic concurrency.
  */
 export const CIRCUIT_STATES = ["CLOSED", "OPEN", "HALF_OPEN"] as const;
@@ -43,6 +46,11 @@ export type CircuitGate =
   | { kind: "send" }
   | { kind: "probe"; next: WebhookCircuit }
   | { kind: "wait"; until: Date; state: CircuitState };
+
+/** The key of a URL's circuit: its SHA-256, so that any URL makes a short key, and nothing of it leaks into one. */
+export function endpointKey(url: string): string {
+  return createHash("sha256").update(url).digest("base64url");
+}
 
 /** SQS's longest DelaySeconds: a wait longer than this is waited in several hops. */
 export const MAX_DEFERRAL_SECONDS = 900;

@@ -3,18 +3,19 @@ import { CIRCUIT_STATES } from "../domain/webhook-circuit.ts";
 import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
- * The circuit breaker of an account's webhook endpoint: an item of its own in
- * the account's partition, beside the webhook, written by the Notifier only
+ * The circuit breaker of one webhook endpoint (URL), in a partition of its
+ * own keyed by the URL's hash (`endpointKey`), written by the Notifier only
  * over the `version` it read (optimistic concurrency).
  *
  * Size bound: under 2.5 KB, whatever happens to it: the URL is at most 2,048
- * characters (MAX_WEBHOOK_URL_LENGTH), four times of 24, three small numbers
- * and the state; nothing accumulates, however long the endpoint stays down.
+ * characters (MAX_WEBHOOK_URL_LENGTH), the key 43, four times of 24, three
+ * small numbers and the state; nothing accumulates, however long the
+ * endpoint stays down or however many accounts share it.
  */
 export const webhookCircuitSchema = {
   model: { entity: "webhookCircuit", version: "1", service: "orders" },
   attributes: {
-    accountId: { type: "string", required: true, readOnly: true },
+    endpoint: { type: "string", required: true, readOnly: true },
     url: { type: "string", required: true },
     state: { type: CIRCUIT_STATES, required: true },
     consecutiveFailures: { type: "number", required: true },
@@ -26,8 +27,8 @@ export const webhookCircuitSchema = {
     version: { type: "number", required: true },
   },
   indexes: {
-    byAccountId: {
-      pk: { field: "pk", composite: ["accountId"], casing: "none" },
+    byEndpoint: {
+      pk: { field: "pk", composite: ["endpoint"], casing: "none" },
       sk: { field: "sk", composite: [], casing: "none" },
     },
   },

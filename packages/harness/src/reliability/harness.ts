@@ -38,6 +38,8 @@ export interface Figures extends LedgerFigures {
   notificationsNotDelivered?: number;
   /** Events the webhook took more than once (the same eventId: a Notifier killed between the answer and its record). */
   notificationsSentTwice?: number;
+  /** POSTs the payers' webhooks got while they were down (webhookOutage): the circuits' probes and the first failures. */
+  webhookPostsWhileDown?: number;
   /** Of the merchant's, the sku's and a payer's items, how many were ever seen past 4 KB (hot-merchant.ts); must be 0. */
   itemsOver4Kb?: number;
   /** 1 when the last fifth of a steady hot-merchant run went less than half as fast as the first; must be 0. */

@@ -474,6 +474,66 @@ export function notifierCrash(orders: number, kills = 2, publishFailureRate = 0.
   });
 }
 
+/**
+ * Every payer's webhook down for `outageSeconds` from the first submission,
+ * then back: each endpoint's circuit opens after its first failures, and its
+ * events wait (queued again, delayed) while one probe per cool-down tries it
+ * (2 s, doubling to 16 s here: ORDERS_CIRCUIT_COOLDOWN_SECONDS). Every event
+ * the orders imply must still be delivered, every record end DELIVERED and
+ * NotificationsDlq stay empty; the POSTs the endpoints got while down are
+ * counted, against what the retries alone would have sent.
+ */
+export function webhookOutage(orders: number, outageSeconds = 60): Promise<Figures> {
+  const started = Date.now();
+  let down = true;
+  const receiver = new WebhookReceiver(() => down);
+  return onDataDir("orders-outage-", { ORDERS_CIRCUIT_COOLDOWN_SECONDS: "2" }, async (restart) => {
+    try {
+      const hookUrl = `${await receiver.start()}/hooks`;
+      const system = await restart();
+      return await stopAfter(system, async () => {
+        const ledger = await prepare(system, orders);
+        await setWebhooks(system, ledger.fixture, hookUrl);
+        const outageStarted = Date.now();
+        const accepted = await submit(system, ledger.list);
+        await sleep(Math.max(0, outageSeconds * 1000 - (Date.now() - outageStarted)));
+        const postsWhileDown = receiver.received.length;
+        down = false;
+        const figures = await finish(
+          `every webhook down ${outageSeconds} s, then back`,
+          system,
+          ledger.list.length,
+          accepted,
+          started,
+          ledger,
+        );
+        const notified = await checkNotifications(system, accepted, receiver, 300_000);
+        const { body } = await json(`${system.url}/_local/metrics`);
+        const deferred = Number(body.counters.NotificationsDeferred ?? 0);
+        const endpoints = ledger.fixture.accounts.length;
+        const notes = [
+          figures.notes,
+          `${notified.expected} events for ${endpoints} endpoints; ${postsWhileDown} POSTs while down ` +
+            `(${(postsWhileDown / Math.max(1, notified.expected)).toFixed(2)} an event), ${deferred} deferrals, ` +
+            `${receiver.received.length} POSTs in all; NotificationsDlq ${body.queues.NotificationsDlq}`,
+          notified.lostEvents.length > 0 ? `lost: ${notified.lostEvents.join("; ")}` : "",
+        ];
+        return {
+          ...figures,
+          notificationsLost: notified.lost,
+          notificationsNotDelivered: notified.notDelivered,
+          notificationsSentTwice: notified.sentTwice,
+          webhookPostsWhileDown: postsWhileDown,
+          seconds: secondsSince(started),
+          notes: notes.filter(Boolean).join("; "),
+        };
+      });
+    } finally {
+      await receiver.stop();
+    }
+  });
+}
+
 export const scenarios = {
   randomErrors,
   s3Outage,
@@ -483,6 +543,7 @@ export const scenarios = {
   poison,
   cancelRaces,
   notifierCrash,
+  webhookOutage: (orders: number) => webhookOutage(orders),
   hotMerchant: (orders: number) => hotMerchant(orders, true),
   hotMerchantSteady: (orders: number) => hotMerchant(orders, false),
 };

@@ -44,8 +44,11 @@ export async function getWebhook(
   deps: { accounts: AccountLedger; webhooks: WebhookRegistry; circuits: WebhookCircuits; clock?: Clock },
 ): Promise<WebhookEndpointView> {
   const accountId = parseInput(AccountIdSchema, rawId, "The account id", "id");
-  const [webhook, circuit] = await Promise.all([deps.webhooks.find(accountId), deps.circuits.find(accountId)]);
-  if (webhook) return webhookEndpointView(accountId, webhook, circuit, deps.clock?.now() ?? new Date());
+  const webhook = await deps.webhooks.find(accountId);
+  if (webhook) {
+    const circuit = await deps.circuits.find(webhook.url);
+    return webhookEndpointView(accountId, webhook, circuit, deps.clock?.now() ?? new Date());
+  }
   const [missing] = await deps.accounts.missing([accountId]);
   if (missing !== undefined) throw accountNotFound(accountId);
   throw new WebhookNotFoundError(
