@@ -442,5 +442,7 @@ function adminRoutes(): RouteSpec[] {
     dlq("GET", "/admin/audit", "list-audit", ["OrdersTable"]),
     // The console's overview from CloudWatch (cloudwatch:GetMetricData, infra/permissions.ts); the DLQs for their names.
     admin("GET", "/admin/metrics", "metrics-overview", ["OrdersDlq", "NotificationsDlq"]),
+    // The operators' search across every account's orders, by status and time (the byReceivedHour index).
+    admin("GET", "/admin/orders", "search-orders", ["OrdersTable"]),
   ];
 }

@@ -140,6 +140,7 @@ export const FUNCTION_USES: Record<string, Uses> = {
   "admin/consistency-report": { OrdersBucket: ["list", "readReports"] },
   // The DLQs are linked for their names only (the AWS/SQS metrics' QueueName).
   "admin/metrics-overview": { OrdersDlq: [], NotificationsDlq: [] },
+  "admin/search-orders": { OrdersTable: ["read"] },
   "queue/process-orders": {
     OrdersTable: ["read", "put", "update", "archive"],
     OrdersBucket: ["writeOrders"],

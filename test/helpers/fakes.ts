@@ -3,6 +3,7 @@ import type { SagaLogEntry } from "@orders/core/domain/fulfilment";
 import type { NotificationRecord } from "@orders/core/domain/notification";
 import type { Cancellation, OrderMessage, OrderRecord, OrderResolution } from "@orders/core/domain/order";
 import type { ListingPosition } from "@orders/core/domain/order-listing";
+import type { OrderSearch } from "@orders/core/domain/order-search";
 import { isListedAccount } from "@orders/core/domain/validation";
 import type {
   AccountOrdersQuery,
@@ -114,6 +115,22 @@ export class InMemoryOrderRepository implements OrderRepository {
     const orders = listed.slice(0, query.limit).map((order) => structuredClone(order));
     const last = orders.at(-1);
     return listed.length > query.limit && last
+      ? { orders, next: { receivedAt: last.receivedAt, orderId: last.orderId } }
+      : { orders };
+  }
+
+  /** As `byReceivedHour` holds them: every original in the window, newest first, then by id. */
+  async search(query: OrderSearch): Promise<{ orders: OrderRecord[]; next?: ListingPosition }> {
+    const position = (order: OrderRecord) => `${order.receivedAt}#${order.orderId}`;
+    const after = query.after ? `${query.after.receivedAt}#${query.after.orderId}` : undefined;
+    const found = [...this.originals.values()]
+      .filter((order) => order.receivedAt >= query.from && order.receivedAt < query.to)
+      .filter((order) => after === undefined || position(order) < after)
+      .filter((order) => !query.status || order.status === query.status)
+      .sort((a, b) => (position(a) < position(b) ? 1 : position(a) > position(b) ? -1 : 0));
+    const orders = found.slice(0, query.limit).map((order) => structuredClone(order));
+    const last = orders.at(-1);
+    return found.length > query.limit && last
       ? { orders, next: { receivedAt: last.receivedAt, orderId: last.orderId } }
       : { orders };
   }

@@ -6,6 +6,7 @@ import type { NotificationRecord } from "./domain/notification.ts";
 import type { Cancellation, OrderMessage, OrderRecord, OrderResolution, OrderStatus } from "./domain/order.ts";
 import type { OrderEvent } from "./domain/order-events.ts";
 import type { ListingPosition, ListingRole } from "./domain/order-listing.ts";
+import type { OrderSearch } from "./domain/order-search.ts";
 import type { CancelMessage } from "./domain/queue-message.ts";
 import type { WebhookCircuit } from "./domain/webhook-circuit.ts";
 import type { Webhook } from "./domain/webhook-rotation.ts";
@@ -76,6 +77,12 @@ export interface OrderRepository {
    * after examining a bounded number of orders).
    */
   listByAccount(query: AccountOrdersQuery): Promise<{ orders: OrderRecord[]; next?: ListingPosition | undefined }>;
+  /**
+   * Every original received in the search's window, newest first, then by
+   * id, with its status if it names one: a page, and the position to go on
+   * from while there may be more.
+   */
+  search(query: OrderSearch): Promise<{ orders: OrderRecord[]; next?: ListingPosition | undefined }>;
   /** Throws if the table cannot be reached. */
   ping(): Promise<void>;
 }

@@ -13,6 +13,8 @@ describe("table design", () => {
         gsi2sk: "string",
         gsi3pk: "string",
         gsi3sk: "string",
+        gsi4pk: "string",
+        gsi4sk: "string",
       },
       primaryIndex: { hashKey: "pk", rangeKey: "sk" },
       globalIndexes: {
@@ -20,6 +22,8 @@ describe("table design", () => {
         // The account listings: keys only, so that no update of an order rewrites its entries.
         gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk", projection: "keys-only" },
         gsi3: { hashKey: "gsi3pk", rangeKey: "gsi3sk", projection: "keys-only" },
+        // The operators' search by the hour an order was received: keys only, written once with the order.
+        gsi4: { hashKey: "gsi4pk", rangeKey: "gsi4sk", projection: "keys-only" },
       },
     });
   });

@@ -4,17 +4,29 @@ import type { SagaLogEntry } from "../domain/fulfilment.ts";
 import type { NotificationRecord } from "../domain/notification.ts";
 import type { Cancellation, OrderRecord, OrderResolution } from "../domain/order.ts";
 import type { ListingPosition } from "../domain/order-listing.ts";
+import { hoursOf, type OrderSearch, receivedHourOf } from "../domain/order-search.ts";
 import { SWEEP_SHARDS } from "../entities/order.ts";
 import { bindingOf, type OrdersService, type TableBinding } from "../entities/service.ts";
 import type { AccountOrdersQuery, ClaimResult, OrderHistory, OrderRepository } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
 import { claimWrite, resolveWrite, sendWrite } from "./table-writes.ts";
 
-type StoredOriginal = OrderRecord & { sweepShard?: number; duplicateIds?: string[]; duplicatesNotStored?: number };
+type StoredOriginal = OrderRecord & {
+  sweepShard?: number;
+  duplicateIds?: string[];
+  duplicatesNotStored?: number;
+  receivedHour?: string;
+};
 
-/** Stored items and domain records share their attribute names; the index shard and the duplicate tally are the table's. */
+/** Stored items and domain records share their attribute names; the index keys' parts and the duplicate tally are the table's. */
 function toRecord(item: object): OrderRecord {
-  const { sweepShard: _shard, duplicateIds: _ids, duplicatesNotStored: _count, ...record } = item as StoredOriginal;
+  const {
+    sweepShard: _shard,
+    duplicateIds: _ids,
+    duplicatesNotStored: _count,
+    receivedHour: _hour,
+    ...record
+  } = item as StoredOriginal;
   return record as OrderRecord;
 }
 
@@ -269,6 +281,53 @@ export class DynamoOrderRepository implements OrderRepository {
       if (!cursor) return { orders };
       if (examined >= MAX_EXAMINED && orders.length < query.limit) return { orders, next: position };
     }
+  }
+
+  search(query: OrderSearch): Promise<{ orders: OrderRecord[]; next?: ListingPosition }> {
+    return guarded("table", "search orders", () => this.#search(query));
+  }
+
+  /**
+   * Reads `byReceivedHour` (keys only) hour by hour, newest first, from the
+   * window's end (or below the position) down to its start, and each page's
+   * items by key, as `#listByAccount` does: a status filter may take several
+   * index pages to fill a page, up to MAX_EXAMINED orders, and then the page
+   * ends short with a position to go on from. An empty hour costs one query.
+   */
+  async #search(query: OrderSearch): Promise<{ orders: OrderRecord[]; next?: ListingPosition }> {
+    const { order } = this.#service.entities;
+    const orders: OrderRecord[] = [];
+    let position = query.after;
+    let examined = 0;
+    for (const receivedHour of hoursOf(query.from, query.to)) {
+      // Hours newer than the position were read by an earlier page.
+      if (position && receivedHour > receivedHourOf(position.receivedAt)) continue;
+      for (;;) {
+        const room = query.limit - orders.length;
+        const step = room === 0 ? 1 : query.status ? Math.max(room + 1, FILTERED_STEP) : room + 1;
+        const want = Math.max(1, Math.min(step, MAX_EXAMINED - examined));
+        const index = order.query.byReceivedHour({ receivedHour });
+        const below =
+          position && receivedHourOf(position.receivedAt) === receivedHour
+            ? index.lt({ receivedAt: position.receivedAt, orderId: position.orderId })
+            : index.lt({ receivedAt: query.to });
+        const page = await below.go({ ...RAW_ERRORS, order: "desc", limit: want, hydrate: true });
+        const unprocessed = (page as { unprocessed?: unknown[] }).unprocessed ?? [];
+        if (unprocessed.length) throw new Error(`${unprocessed.length} found orders could not be read back`);
+        for (const item of page.data) {
+          const record = toRecord(item);
+          // Older than the window: so is everything after it.
+          if (record.receivedAt < query.from) return { orders };
+          if (orders.length === query.limit) return { orders, next: position };
+          position = { receivedAt: record.receivedAt, orderId: record.orderId };
+          examined += 1;
+          if (!query.status || record.status === query.status) orders.push(record);
+        }
+        if (!page.cursor) break;
+        if (examined >= MAX_EXAMINED && orders.length < query.limit) return { orders, next: position };
+      }
+    }
+    return { orders };
   }
 
   ping(): Promise<void> {

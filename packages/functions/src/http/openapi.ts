@@ -6,6 +6,7 @@ import { metricsPaths } from "./openapi/metrics.ts";
 import { notificationPaths } from "./openapi/notifications.ts";
 import { orderPaths } from "./openapi/orders.ts";
 import { componentSchemas } from "./openapi/schemas.ts";
+import { searchPaths } from "./openapi/search.ts";
 import { securitySchemes } from "./openapi/security.ts";
 import { sitePaths } from "./openapi/site.ts";
 import { tracePaths } from "./openapi/traces.ts";
@@ -25,7 +26,16 @@ export function openApiDocument() {
     },
     // Relative: the document is served by the API it describes, deployed or under npm start.
     servers: [{ url: "/", description: "The API that serves this document" }],
-    paths: { ...sitePaths, ...orderPaths, ...accountPaths, ...deadLetterPaths, ...notificationPaths, ...metricsPaths, ...tracePaths },
+    paths: {
+      ...sitePaths,
+      ...orderPaths,
+      ...accountPaths,
+      ...deadLetterPaths,
+      ...notificationPaths,
+      ...tracePaths,
+      ...metricsPaths,
+      ...searchPaths,
+    },
     components: { schemas: componentSchemas(), headers: HEADERS, securitySchemes },
   };
 }
