@@ -141,8 +141,19 @@ export const functionAlarms = watchedFunctions.flatMap(({ label, suffix, logical
 /** An order event that ran out of tries: the payer's webhook has been failing for about an hour. */
 export const notificationsDlqNotEmpty = alarm("NotificationsDlqNotEmptyAlarm", "notifications-dlq-not-empty", {
   description:
-    "Order events wait in NotificationsDlq: a payer's webhook kept failing. GET /orders/{id} shows each delivery's lastError; fix the receiver, then move the messages back with `aws sqs start-message-move-task`.",
+    "Order events wait in NotificationsDlq: a payer's webhook kept failing. The console's Notifications DLQ tab (GET /admin/notifications-dlq) shows each event's payer and lastError; fix the receiver, then redrive there (POST /admin/notifications-dlq/redrive).",
   ...queueMetric("ApproximateNumberOfMessagesVisible", notificationsDlq.nodes.queue.name),
+});
+
+/**
+ * A scheduled run that EventBridge Scheduler could not hand to its function,
+ * even once: the function is missing, the schedule's role may not invoke it,
+ * or Lambda kept refusing. The handler's own failures are its Errors alarm's.
+ */
+export const schedulesDlqNotEmpty = alarm("SchedulesDlqNotEmptyAlarm", "schedules-dlq-not-empty", {
+  description:
+    `Scheduled runs wait in SchedulesDlq: EventBridge Scheduler could not start ${schedules.map((s) => s.name).join(" or ")}. Each message's ERROR_CODE and ERROR_MESSAGE attributes say why and TARGET_ARN which; fix the cause, then purge the queue (the next runs take over).`,
+  ...queueMetric("ApproximateNumberOfMessagesVisible", schedulesDlq.nodes.queue.name),
 });
 
 /** Anything in the DLQ needs an operator: the console says why. */
