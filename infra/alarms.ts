@@ -145,17 +145,6 @@ export const notificationsDlqNotEmpty = alarm("NotificationsDlqNotEmptyAlarm", "
   ...queueMetric("ApproximateNumberOfMessagesVisible", notificationsDlq.nodes.queue.name),
 });
 
-/**
- * A scheduled run that EventBridge Scheduler could not hand to its function,
- * even once: the function is missing, the schedule's role may not invoke it,
- * or Lambda kept refusing. The handler's own failures are its Errors alarm's.
- */
-export const schedulesDlqNotEmpty = alarm("SchedulesDlqNotEmptyAlarm", "schedules-dlq-not-empty", {
-  description:
-    `Scheduled runs wait in SchedulesDlq: EventBridge Scheduler could not start ${schedules.map((s) => s.name).join(" or ")}. Each message's ERROR_CODE and ERROR_MESSAGE attributes say why and TARGET_ARN which; fix the cause, then purge the queue (the next runs take over).`,
-  ...queueMetric("ApproximateNumberOfMessagesVisible", schedulesDlq.nodes.queue.name),
-});
-
 /** Anything in the DLQ needs an operator: the console says why. */
 export const dlqNotEmpty = alarm("OrdersDlqNotEmptyAlarm", "dlq-not-empty", {
   description: "Orders are waiting in OrdersDlq. Open /console to see why and redrive them.",
