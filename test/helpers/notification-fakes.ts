@@ -76,10 +76,18 @@ export class InMemoryNotificationLog implements NotificationLog {
     });
   }
 
-  async waiting(event: OrderEvent, accountId: string, until: string): Promise<boolean> {
+  async waiting(
+    event: OrderEvent,
+    accountId: string,
+    until: string,
+    at: string,
+  ): Promise<"waiting" | "delivered" | "in-flight"> {
     const key = `${event.orderId}/${event.eventId}`;
     const existing = this.records.get(key);
-    if (existing?.status === "DELIVERED") return false;
+    if (existing?.status === "DELIVERED") return "delivered";
+    if (existing?.status === "SENDING" && existing.leaseUntil !== undefined && existing.leaseUntil >= at) {
+      return "in-flight";
+    }
     const { leaseUntil: _lease, ...rest } = existing ?? { attempts: 0 };
     this.records.set(key, {
       ...rest,
@@ -91,7 +99,7 @@ export class InMemoryNotificationLog implements NotificationLog {
       status: "WAITING",
       waitingUntil: until,
     });
-    return true;
+    return "waiting";
   }
 
   #get(orderId: string, eventId: string): NotificationRecord {

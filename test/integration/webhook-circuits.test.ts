@@ -94,15 +94,21 @@ describe("an event waiting for its circuit", () => {
     return event;
   }
 
-  it("is recorded WAITING with its lease released, and a later claim clears the wait", async () => {
-    // Arrange
+  it("is recorded WAITING unless another attempt's lease still lives, and a later claim clears the wait", async () => {
+    // Arrange: an attempt claimed the event until 30 s.
     const event = await anEvent();
     await log.claim(event, "1111111", at(0).toISOString(), at(30).toISOString());
     // Act
-    const waiting = await log.waiting(event, "1111111", at(45).toISOString());
-    const claimedAfter = await log.claim(event, "1111111", at(5).toISOString(), at(35).toISOString());
-    // Assert: the lease was released (a claim before its end went through), and the wait is gone.
-    expect(waiting).toBe(true);
+    const whileHeld = await log.waiting(event, "1111111", at(45).toISOString(), at(10).toISOString());
+    const afterLease = await log.waiting(event, "1111111", at(45).toISOString(), at(31).toISOString());
+    const { data: waiting } = await service.entities.notification
+      .get({ orderId: event.orderId, eventId: event.eventId })
+      .go();
+    const claimedAfter = await log.claim(event, "1111111", at(32).toISOString(), at(62).toISOString());
+    // Assert
+    expect([whileHeld, afterLease]).toEqual(["in-flight", "waiting"]);
+    expect(waiting).toMatchObject({ status: "WAITING", waitingUntil: at(45).toISOString(), attempts: 1 });
+    expect(waiting?.leaseUntil).toBeUndefined();
     expect(claimedAfter).toEqual({ outcome: "claimed", attempts: 2 });
     const { data } = await service.entities.notification.get({ orderId: event.orderId, eventId: event.eventId }).go();
     expect(data?.waitingUntil).toBeUndefined();
@@ -115,9 +121,9 @@ describe("an event waiting for its circuit", () => {
     await log.claim(event, "1111111", at(0).toISOString(), at(30).toISOString());
     await log.delivered(event.orderId, event.eventId, 204, at(1).toISOString());
     // Act
-    const waiting = await log.waiting(event, "1111111", at(45).toISOString());
+    const waiting = await log.waiting(event, "1111111", at(45).toISOString(), at(2).toISOString());
     // Assert
-    expect(waiting).toBe(false);
+    expect(waiting).toBe("delivered");
     const { data } = await service.entities.notification.get({ orderId: event.orderId, eventId: event.eventId }).go();
     expect(data).toMatchObject({ status: "DELIVERED", attempts: 1 });
   });

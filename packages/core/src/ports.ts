@@ -350,11 +350,17 @@ export interface NotificationLog {
   /** Records that the payer had no webhook: nothing was sent. */
   noWebhook(event: OrderEvent, accountId: string, at: string): Promise<void>;
   /**
-   * Records that the event waits for its endpoint's circuit until `until`,
-   * releasing any lease this attempt held. False, and nothing written, when
-   * the event was delivered meanwhile: then it must not be queued again.
+   * Records that the event waits for its endpoint's circuit until `until`.
+   * Nothing is written when the event was delivered meanwhile ("delivered":
+   * it must not be queued again) or another attempt holds a live lease on it
+   * at `at` ("in-flight": that attempt's outcome stands).
    */
-  waiting(event: OrderEvent, accountId: string, until: string): Promise<boolean>;
+  waiting(
+    event: OrderEvent,
+    accountId: string,
+    until: string,
+    at: string,
+  ): Promise<"waiting" | "delivered" | "in-flight">;
 }
 
 /** Each webhook endpoint's circuit breaker, by URL (domain/webhook-circuit.ts). */

@@ -268,4 +268,21 @@ describe("a webhook endpoint's circuit breaker", () => {
     expect(outcome).toBe("DEFERRED");
     expect(endpoint.posts).toBe(3);
   });
+
+  it("queues again a copy that arrives while another attempt is sending, leaving that attempt's lease alone", async () => {
+    // Arrange: the circuit is open, and an attempt that started before it opened still holds its claim.
+    const { deps, events, attempt, requeue, notifications } = setup(4);
+    for (const event of events.slice(0, 3)) await attempt(event);
+    const sending = events[3] as OrderEvent;
+    await notifications.claim(sending, "1111111", "2026-12-02T12:00:00.000Z", "2026-12-02T12:00:31.000Z");
+    // Act
+    const outcome = await deliverNotification(sending, deps, { final: false });
+    // Assert
+    expect(outcome).toBe("DEFERRED");
+    expect(requeue.queued.map((queued) => queued.event.eventId)).toContain(sending.eventId);
+    expect(notifications.records.get(`${sending.orderId}/${sending.eventId}`)).toMatchObject({
+      status: "SENDING",
+      leaseUntil: "2026-12-02T12:00:31.000Z",
+    });
+  });
 });

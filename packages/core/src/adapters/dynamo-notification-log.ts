@@ -77,21 +77,32 @@ export class DynamoNotificationLog implements NotificationLog {
     });
   }
 
-  waiting(event: OrderEvent, accountId: string, until: string): Promise<boolean> {
+  waiting(
+    event: OrderEvent,
+    accountId: string,
+    until: string,
+    at: string,
+  ): Promise<"waiting" | "delivered" | "in-flight"> {
     const { notification } = this.#service.entities;
+    const key = { orderId: event.orderId, eventId: event.eventId };
     return guarded("table", "record waiting notification", async () => {
       try {
         await notification
-          .update({ orderId: event.orderId, eventId: event.eventId })
+          .update(key)
           .set({ type: event.type, accountId, occurredAt: event.occurredAt, status: "WAITING", waitingUntil: until })
           .add({ attempts: 0 })
           .remove(["leaseUntil"])
-          .where(({ status }, { notExists, ne }) => `${notExists(status)} OR ${ne(status, "DELIVERED")}`)
+          // The claim's condition: new, or not delivered and not held by a live lease.
+          .where(
+            ({ status, leaseUntil: lease }, { notExists, ne, lt }) =>
+              `${notExists(status)} OR (${ne(status, "DELIVERED")} AND (${ne(status, "SENDING")} OR ${lt(lease, at)}))`,
+          )
           .go(RAW_ERRORS);
-        return true;
+        return "waiting";
       } catch (cause) {
         if (!isRejected(cause)) throw cause;
-        return false;
+        const { data } = await notification.get(key).go({ ...RAW_ERRORS, consistent: true });
+        return data?.status === "DELIVERED" ? "delivered" : "in-flight";
       }
     });
   }

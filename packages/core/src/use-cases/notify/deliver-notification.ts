@@ -123,7 +123,9 @@ export async function deliverNotification(
  * The event waits for its endpoint's circuit: recorded WAITING, then queued
  * again, delayed until `until`. Recorded first: if the process dies in
  * between, the message is still on the queue and comes back. An event
- * delivered meanwhile is not queued again.
+ * delivered meanwhile is not queued again; one that another attempt is
+ * sending is queued again without touching its record (that attempt's lease
+ * and outcome stand, and this copy comes back to find them).
  */
 async function wait(
   event: OrderEvent,
@@ -132,8 +134,8 @@ async function wait(
   deps: DeliverNotificationDeps,
   now: Date,
 ): Promise<DeliveryOutcome> {
-  const waiting = await deps.notifications.waiting(event, payer, until.toISOString());
-  if (!waiting) return "ALREADY_DELIVERED";
+  const waiting = await deps.notifications.waiting(event, payer, until.toISOString(), now.toISOString());
+  if (waiting === "delivered") return "ALREADY_DELIVERED";
   await deps.requeue.later(event, deferralSeconds(until, now));
   return "DEFERRED";
 }
