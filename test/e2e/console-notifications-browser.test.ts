@@ -124,9 +124,17 @@ describe("the console's Notifications DLQ and Webhooks tabs in a real browser", 
     await expect.poll(() => page.getByLabel("New signing secret").isVisible(), UI).toBe(false);
     expect(await page.getByLabel("New signing secret").inputValue()).toBe("");
 
-    // An account with no webhook says so, and one that does not exist is an error.
+    // From the keyboard: the arrow keys move between the tabs, Enter looks an account up.
+    await page.getByRole("tab", { name: "Webhooks" }).focus();
+    await page.keyboard.press("ArrowLeft");
+    await expect
+      .poll(() => page.getByRole("tab", { name: "Notifications DLQ" }).getAttribute("aria-selected"))
+      .toBe("true");
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(() => page.getByRole("tab", { name: "Webhooks" }).getAttribute("aria-selected")).toBe("true");
     await page.getByLabel("Webhook of account", { exact: true }).fill("5000000001");
-    await page.getByRole("button", { name: "Look up" }).click();
+    await page.keyboard.press("Enter");
+    // An account that does not exist is an error.
     await expect
       .poll(() => page.getByRole("alert").first().textContent(), UI)
       .toContain("No account has id 5000000001");
