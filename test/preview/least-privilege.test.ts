@@ -205,6 +205,8 @@ const CALLS: Record<string, Call[]> = {
   ],
   "POST /admin/consistency-audit": AUDIT,
   "GET /admin/consistency-audit": [object("GetObject", REPORT), bucket("missing key is 404")],
+  // The search's index, then each page's orders read back by key.
+  "GET /admin/orders": [query("order", "byReceivedHour"), table("BatchGetItem")],
   // Claims the original and records duplicates (conditional puts), runs the saga, archives the valid order.
   OrdersProcessor: [
     table("PutItem"),
