@@ -49,6 +49,14 @@ data "aws_iam_policy_document" "app_boundary" {
     resources = ["*"]
   }
 
+  # Tracing (infra/tracing.ts): Lambda's active tracing writes each function's segments; GET /admin/orders/{id}/trace
+  # reads an order's traces. X-Ray defines no resource types for these actions: "*" is the only resource they take.
+  statement {
+    sid       = "Tracing"
+    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetTraceSummaries", "xray:BatchGetTraces"]
+    resources = ["*"]
+  }
+
   statement {
     sid       = "Topics"
     actions   = ["sns:Publish"]

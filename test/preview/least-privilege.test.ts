@@ -42,6 +42,8 @@ const IAM_ACTION: Record<string, string> = {
   "sqs.DeleteMessage": "sqs:DeleteMessage",
   "sqs.GetQueueAttributes": "sqs:GetQueueAttributes",
   "sns.PublishBatch": "sns:Publish",
+  "xray.GetTraceSummaries": "xray:GetTraceSummaries",
+  "xray.BatchGetTraces": "xray:BatchGetTraces",
 };
 
 /** An SDK call: an operation on a target the graph resolves to an ARN. */
@@ -205,6 +207,11 @@ const CALLS: Record<string, Call[]> = {
   ],
   "POST /admin/consistency-audit": AUDIT,
   "GET /admin/consistency-audit": [object("GetObject", REPORT), bucket("missing key is 404")],
+  // XRayTraceReader: the order's traces by annotation, then their segments. X-Ray takes no resource but "*".
+  "GET /admin/orders/{id}/trace": [
+    { op: "xray.GetTraceSummaries", target: () => "*" },
+    { op: "xray.BatchGetTraces", target: () => "*" },
+  ],
   // The search's index, then each page's orders read back by key.
   "GET /admin/orders": [query("order", "byReceivedHour"), table("BatchGetItem")],
   // Claims the original and records duplicates (conditional puts), runs the saga, archives the valid order.
@@ -244,6 +251,11 @@ const DATA_PLANE = new Set([
   "s3:PutObject",
   "s3:ListBucket",
   "sns:Publish",
+  // Lambda's active tracing writes each function's segments; only the trace route reads (test/preview/tracing.test.ts).
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+  "xray:GetTraceSummaries",
+  "xray:BatchGetTraces",
   ...EVENT_SOURCE_ACTIONS,
   "sqs:SendMessage",
 ]);
@@ -293,7 +305,7 @@ describe.each(STAGES)("each function's role on stage %s, against the SDK calls i
     // Arrange: the services of the SDK clients in its bundle, as esbuild saw them.
     const { build } = deployedFunction(graph, spec);
     const bundled = build.bundledPackages
-      .map((name) => /^@aws-sdk\/client-(dynamodb|s3|sqs|sns)$/.exec(name)?.[1])
+      .map((name) => /^@aws-sdk\/client-(dynamodb|s3|sqs|sns|xray)$/.exec(name)?.[1])
       .filter((service): service is string => service !== undefined);
     // Act
     const called = new Set((CALLS[label] ?? []).map((call) => call.op.split(".")[0]));
