@@ -34,6 +34,7 @@ import type { CallCounts } from "./sdk-instrumentation.ts";
 import { StartupGate } from "./startup-gate.ts";
 import type { LocalTelemetry } from "./telemetry.ts";
 import { TraceStore } from "./trace-store.ts";
+import { warmOrder } from "./warm-order.ts";
 
 export interface LocalSystemOptions extends LocalSettings {
   stage: string;
@@ -218,13 +219,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     : () => undefined;
   for (const source of sources) source.start();
   scheduler.start();
-  // What a caller meets first warms first: the customers' and public routes,
-  // then the queue consumers that a submitted order reaches, then the rest.
-  const warmOrder = new Set([
-    ...routes.filter((route) => route.access !== "operator").map(routeFunctionName),
-    ...subscriptions.map((spec) => spec.name),
-    ...functions.map((fn) => fn.name),
-  ]);
+  // What a caller meets first warms first (warm-order.ts).
+  const warmNames = warmOrder(routes, subscriptions, functions);
   let warmed: Promise<void> | undefined;
   const liveReload = startLiveReload(options, invokers.reloadTargets);
 
@@ -240,7 +236,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     liveReload,
     // One CPU is left to the runtime, which serves requests meanwhile.
     warm: () => {
-      warmed ??= invokers.warm([...warmOrder], Math.max(1, availableParallelism() - 1));
+      warmed ??= invokers.warm(warmNames, Math.max(1, availableParallelism() - 1));
       return warmed;
     },
     async stop() {

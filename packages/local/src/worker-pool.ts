@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { FunctionSpec } from "@orders/infra/manifest";
 import type { FaultSwitch } from "./faults.ts";
@@ -43,6 +45,8 @@ export interface WorkerPoolOptions {
   onCalls: (calls: CallCounts) => void;
   /** Receives the spans and order annotations each invocation recorded. */
   onTraces?: (report: TraceReport) => void;
+  /** Node's compile cache for the workers (worker-start.ts); default {@link COMPILE_CACHE_DIR}. */
+  compileCacheDir?: string | undefined;
 }
 
 interface Pending {
@@ -73,7 +77,16 @@ export type ReloadOutcome = { ok: true } | { ok: false; error: Error };
 const INIT_TIMEOUT_MS = 30_000;
 /** How long an idle environment is kept warm. */
 const IDLE_MS = 5 * 60_000;
-const WORKER_FILE = new URL("./function-worker.ts", import.meta.url);
+const WORKER_FILE = new URL("./worker-start.ts", import.meta.url);
+/**
+ * Where the workers keep Node's compile cache: the OS's temporary directory,
+ * or `ORDERS_COMPILE_CACHE` (a directory, or `off` to compile everything at
+ * every start, as before).
+ */
+export const COMPILE_CACHE_DIR =
+  process.env.ORDERS_COMPILE_CACHE === "off"
+    ? undefined
+    : process.env.ORDERS_COMPILE_CACHE || join(tmpdir(), "orders-compile-cache");
 let seedOffset = 0;
 
 /**
@@ -318,6 +331,7 @@ export class WorkerPool {
       faultRules: faults.rules,
       faultsSetAt: faults.setAt,
       faultSeed: faultSeed === undefined ? undefined : faultSeed + seedOffset++,
+      compileCacheDir: "compileCacheDir" in this.#options ? this.#options.compileCacheDir : COMPILE_CACHE_DIR,
     };
     const worker = new Worker(WORKER_FILE, {
       // A debugger attached with --inspect lists each worker under its function's name.

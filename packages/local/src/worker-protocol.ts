@@ -11,6 +11,8 @@ export interface WorkerSetup {
   faultRules: FaultRule[];
   faultsSetAt: number;
   faultSeed: number | undefined;
+  /** Where Node's compile cache is kept (worker-start.ts); none when undefined. */
+  compileCacheDir: string | undefined;
 }
 
 export interface SerializedError {
