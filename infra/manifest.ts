@@ -440,7 +440,7 @@ function adminRoutes(): RouteSpec[] {
     // A discard ends the order's saga, and publishes how it ended.
     dlq("POST", "/admin/dlq/{id}/discard", "discard-dead-letter", ["OrdersDlq", "OrdersTable", "OrderEvents"]),
     dlq("GET", "/admin/audit", "list-audit", ["OrdersTable"]),
-    // The console's overview from CloudWatch (cloudwatch:GetMetricData, infra/permissions.ts); the DLQs for their names.
+    // The console's overview from CloudWatch (cloudwatch:GetMetricData, infra/permissions.ts); the DLQs' names and depths.
     admin("GET", "/admin/metrics", "metrics-overview", ["OrdersDlq", "NotificationsDlq"]),
     // The operators' search across every account's orders, by status and time (the byReceivedHour index).
     admin("GET", "/admin/orders", "search-orders", ["OrdersTable"]),

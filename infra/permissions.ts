@@ -138,8 +138,8 @@ export const FUNCTION_USES: Record<string, Uses> = {
     OrdersBucket: ["list", "readReports", "writeReports"],
   },
   "admin/consistency-report": { OrdersBucket: ["list", "readReports"] },
-  // The DLQs are linked for their names only (the AWS/SQS metrics' QueueName).
-  "admin/metrics-overview": { OrdersDlq: [], NotificationsDlq: [] },
+  // The DLQs' names (the AWS/SQS metrics' QueueName) and their depth now, which CloudWatch has only minutes later.
+  "admin/metrics-overview": { OrdersDlq: ["depth"], NotificationsDlq: ["depth"] },
   "admin/search-orders": { OrdersTable: ["read"] },
   "queue/process-orders": {
     OrdersTable: ["read", "put", "update", "archive"],

@@ -44,6 +44,7 @@ const IAM_ACTION: Record<string, string> = {
   "sns.PublishBatch": "sns:Publish",
   "xray.GetTraceSummaries": "xray:GetTraceSummaries",
   "xray.BatchGetTraces": "xray:BatchGetTraces",
+  "cloudwatch.GetMetricData": "cloudwatch:GetMetricData",
 };
 
 /** An SDK call: an operation on a target the graph resolves to an ARN. */
@@ -207,13 +208,19 @@ const CALLS: Record<string, Call[]> = {
   ],
   "POST /admin/consistency-audit": AUDIT,
   "GET /admin/consistency-audit": [object("GetObject", REPORT), bucket("missing key is 404")],
+  // CloudWatchMetricsSource: GetMetricData, paged; it takes no resource narrower than "*".
+  "GET /admin/metrics": [
+    { op: "cloudwatch.GetMetricData", target: () => "*" },
+    sqs("GetQueueAttributes", "OrdersDlq"),
+    sqs("GetQueueAttributes", "NotificationsDlq"),
+  ],
+  // The search's index, then each page's orders read back by key.
+  "GET /admin/orders": [query("order", "byReceivedHour"), table("BatchGetItem")],
   // XRayTraceReader: the order's traces by annotation, then their segments. X-Ray takes no resource but "*".
   "GET /admin/orders/{id}/trace": [
     { op: "xray.GetTraceSummaries", target: () => "*" },
     { op: "xray.BatchGetTraces", target: () => "*" },
   ],
-  // The search's index, then each page's orders read back by key.
-  "GET /admin/orders": [query("order", "byReceivedHour"), table("BatchGetItem")],
   // Claims the original and records duplicates (conditional puts), runs the saga, archives the valid order.
   OrdersProcessor: [
     table("PutItem"),
@@ -256,6 +263,8 @@ const DATA_PLANE = new Set([
   "xray:PutTelemetryRecords",
   "xray:GetTraceSummaries",
   "xray:BatchGetTraces",
+  // Reading the stage's metrics (the console's overview): no alarm, dashboard or metric is written.
+  "cloudwatch:GetMetricData",
   ...EVENT_SOURCE_ACTIONS,
   "sqs:SendMessage",
 ]);
@@ -305,7 +314,7 @@ describe.each(STAGES)("each function's role on stage %s, against the SDK calls i
     // Arrange: the services of the SDK clients in its bundle, as esbuild saw them.
     const { build } = deployedFunction(graph, spec);
     const bundled = build.bundledPackages
-      .map((name) => /^@aws-sdk\/client-(dynamodb|s3|sqs|sns|xray)$/.exec(name)?.[1])
+      .map((name) => /^@aws-sdk\/client-(dynamodb|s3|sqs|sns|xray|cloudwatch)$/.exec(name)?.[1])
       .filter((service): service is string => service !== undefined);
     // Act
     const called = new Set((CALLS[label] ?? []).map((call) => call.op.split(".")[0]));

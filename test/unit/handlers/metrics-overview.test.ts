@@ -1,15 +1,27 @@
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput } from "@aws-sdk/client-cloudwatch";
+import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { OVERVIEW_COUNTS } from "@orders/core/domain/metrics-overview";
 import { handler } from "@orders/functions/admin/metrics-overview";
 import { apiEvent, lambdaContext } from "@orders/harness/factories";
+import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { adminHeaders, bodyOf } from "../../helpers/admin-routes.ts";
 
 const cloudwatch = mockClient(CloudWatchClient);
+const sqs = mockClient(SQSClient);
 afterEach(() => {
   cloudwatch.reset();
+  sqs.reset();
 });
+/** Each DLQ's depth now, as GetQueueAttributes answers. */
+function depthsNow(orders: number, notifications: number) {
+  sqs
+    .on(GetQueueAttributesCommand, { QueueUrl: linked.OrdersDlq.url })
+    .resolves({ Attributes: { ApproximateNumberOfMessages: String(orders) } })
+    .on(GetQueueAttributesCommand, { QueueUrl: linked.NotificationsDlq.url })
+    .resolves({ Attributes: { ApproximateNumberOfMessages: String(notifications) } });
+}
 
 const get = (query: Record<string, string> = {}, headers: Record<string, string> = adminHeaders) =>
   handler(
@@ -27,7 +39,8 @@ const queriesOf = (prefix: "q" | "d") =>
 
 describe("GET /admin/metrics handler", () => {
   it("reads each count's per-minute Sum under the functions' namespace and dimensions, and each DLQ's Maximum depth", async () => {
-    // Arrange: 3 confirmed two minutes ago and 2 in the current minute, one failed; the DLQ at 4 a minute ago.
+    // Arrange: 3 confirmed two minutes ago and 2 in the current minute, one failed; the DLQ at 4 a minute ago, 2 now.
+    depthsNow(2, 0);
     cloudwatch.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
       MetricDataResults: (input.MetricDataQueries ?? []).map((query) => {
         const name = query.MetricStat?.Metric?.MetricName;
@@ -49,8 +62,9 @@ describe("GET /admin/metrics handler", () => {
     expect(body.minutes).toHaveLength(5);
     expect(body.counts.OrdersConfirmed).toEqual([0, 0, 3, 0, 2]);
     expect(body.throughput).toEqual([0, 0, 3, 0, 3]);
-    expect(body.depths.OrdersDlq).toEqual([null, null, null, 4, null]);
-    expect(body.depths.NotificationsDlq).toEqual([null, null, null, null, null]);
+    // The current minute's depth is read from each queue: CloudWatch has it only minutes later.
+    expect(body.depths.OrdersDlq).toEqual([null, null, null, 4, 2]);
+    expect(body.depths.NotificationsDlq).toEqual([null, null, null, null, 0]);
     const counts = queriesOf("q").filter((query) => query.MetricStat?.Metric?.Namespace === "orders");
     expect(counts.map((query) => query.MetricStat?.Metric?.MetricName)).toEqual([...OVERVIEW_COUNTS]);
     for (const query of counts) {
@@ -72,6 +86,7 @@ describe("GET /admin/metrics handler", () => {
   });
 
   it("follows NextToken to the last page", async () => {
+    depthsNow(0, 0);
     // Arrange: the counts' answer in two pages.
     cloudwatch.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => {
       if (input.MetricDataQueries?.[0]?.Id !== "q0") return { MetricDataResults: [] };
@@ -92,9 +107,11 @@ describe("GET /admin/metrics handler", () => {
     expect((await get({ minute: "5" })).statusCode).toBe(400);
     expect((await get({}, {})).statusCode).toBe(401);
     expect(cloudwatch).not.toHaveReceivedCommand(GetMetricDataCommand);
+    expect(sqs).not.toHaveReceivedCommand(GetQueueAttributesCommand);
   });
 
   it("is 503 when CloudWatch cannot be read, saying nothing of why", async () => {
+    depthsNow(0, 0);
     cloudwatch.on(GetMetricDataCommand).rejects(new Error("AccessDenied arn:aws:iam::secret"));
     const response = await get();
     expect(response.statusCode).toBe(503);

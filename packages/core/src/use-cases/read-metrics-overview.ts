@@ -10,20 +10,27 @@ import {
   perMinute,
   readMetricsQuery,
 } from "../domain/metrics-overview.ts";
-import type { Clock, MetricsSource } from "../ports.ts";
+import type { Clock, DeadLetterQueue, MetricsSource } from "../ports.ts";
 
 export interface ReadMetricsOverviewDeps {
   metrics: MetricsSource;
   /** Each charted queue's name, as the metrics source knows it. */
   queueNames: Record<OverviewQueue, string>;
+  /**
+   * Each charted queue itself, whose depth now is the current minute's
+   * reading: CloudWatch's SQS metrics arrive minutes late, and a depth the
+   * console's header already shows should not be missing from the chart.
+   */
+  queues: Record<OverviewQueue, DeadLetterQueue>;
   clock?: Clock;
 }
 
 /**
  * The console's overview over the last `minutes` (the query's, 60 by
  * default): each outcome, the throughput, the notification failures and each
- * dead-letter queue's depth, one value a minute, oldest first. Throws
- * InvalidInputError for a malformed query.
+ * dead-letter queue's depth (the current minute's read from the queue too),
+ * one value a minute, oldest first. Throws InvalidInputError for a malformed
+ * query.
  */
 export async function readMetricsOverview(
   query: Record<string, string | undefined>,
@@ -31,9 +38,14 @@ export async function readMetricsOverview(
 ): Promise<MetricsOverview> {
   const { minutes } = readMetricsQuery(query);
   const window = metricsWindow(deps.clock?.now() ?? new Date(), minutes);
-  const [counted, depths] = await Promise.all([
+  const now = async (queue: OverviewQueue) => ({
+    at: new Date(window.to.getTime() - 1),
+    value: await deps.queues[queue].depth(),
+  });
+  const [counted, depths, current] = await Promise.all([
     deps.metrics.counts(OVERVIEW_COUNTS, window),
     deps.metrics.depths(deps.queueNames, window),
+    Promise.all(OVERVIEW_QUEUES.map(now)),
   ]);
   const counts = Object.fromEntries(
     OVERVIEW_COUNTS.map((name) => [name, perMinute(window, counted[name] ?? [], 0) as number[]]),
@@ -51,7 +63,10 @@ export async function readMetricsOverview(
     counts,
     throughput,
     depths: Object.fromEntries(
-      OVERVIEW_QUEUES.map((queue) => [queue, perMinute(window, depths[queue] ?? [], null)]),
+      OVERVIEW_QUEUES.map((queue, i) => [
+        queue,
+        perMinute(window, [...(depths[queue] ?? []), ...(current[i] ? [current[i]] : [])], null),
+      ]),
     ) as Record<OverviewQueue, (number | null)[]>,
   };
 }
