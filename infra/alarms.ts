@@ -1,7 +1,7 @@
 import { api, routeFunctions } from "./api.ts";
 import { type queues, type RouteSpec, routes, schedules, subscriptions } from "./manifest.ts";
 import { dlq, notificationsDlq, notificationsQueue, queue, subscribers } from "./queues.ts";
-import { crons } from "./schedules.ts";
+import { crons, schedulesDlq } from "./schedules.ts";
 
 /**
  * Alarms next to what they watch, all notifying the alerts topic whose ARN
@@ -145,6 +145,16 @@ export const notificationsDlqNotEmpty = alarm("NotificationsDlqNotEmptyAlarm", "
   ...queueMetric("ApproximateNumberOfMessagesVisible", notificationsDlq.nodes.queue.name),
 });
 
+/**
+ * A scheduled run that EventBridge Scheduler could not hand to its function,
+ * even once: the function is missing, the schedule's role may not invoke it,
+ * or Lambda kept refusing. The handler's own failures are its Errors alarm's.
+ */
+export const schedulesDlqNotEmpty = alarm("SchedulesDlqNotEmptyAlarm", "schedules-dlq-not-empty", {
+  description: `Scheduled runs wait in SchedulesDlq: EventBridge Scheduler could not start ${schedules.map((s) => s.name).join(" or ")}. Each message's ERROR_CODE and ERROR_MESSAGE attributes say why and TARGET_ARN which; fix the cause, then purge the queue (the next runs take over).`,
+  ...queueMetric("ApproximateNumberOfMessagesVisible", schedulesDlq.nodes.queue.name),
+});
+
 /** Anything in the DLQ needs an operator: the console says why. */
 export const dlqNotEmpty = alarm("OrdersDlqNotEmptyAlarm", "dlq-not-empty", {
   description: "Orders are waiting in OrdersDlq. Open /console to see why and redrive them.",
@@ -235,6 +245,7 @@ const everyQueue = {
   OrdersDlq: dlq,
   NotificationsQueue: notificationsQueue,
   NotificationsDlq: notificationsDlq,
+  SchedulesDlq: schedulesDlq,
 } satisfies Record<keyof typeof queues, sst.aws.Queue>;
 /** Each queue's metric at its highest in the minute, one line per queue. */
 const queueLines = (name: string) =>

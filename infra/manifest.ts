@@ -73,12 +73,25 @@ export interface RouteSpec extends FunctionSpec {
   throttle?: Throttle;
 }
 
-/** A function run on a timer: `sst.aws.Cron` deployed, a timer in the local runtime. */
+/**
+ * A function run on a timer: an EventBridge Scheduler schedule
+ * (`sst.aws.CronV2`) deployed, a plain timer in the local runtime, which
+ * calls the function directly and so has no delivery to retry and no DLQ.
+ */
 export interface ScheduleSpec extends FunctionSpec {
   /** The logical name of the function. */
   name: string;
   /** Minutes between runs (`rate(N minutes)`). */
   everyMinutes: number;
+  /**
+   * How EventBridge Scheduler hands a run to the function. It invokes Lambda
+   * asynchronously, so these cover the hand-off only (Lambda refusing or
+   * throttling the Invoke call, the function or the permission missing), not
+   * the handler's own failures, which its Errors alarm reports. A run not
+   * handed over after `retries` more tries, or once `maxEventAgeSeconds` old
+   * (60 at the least), goes to `dlq`, never nowhere.
+   */
+  delivery: { retries: number; maxEventAgeSeconds: number; dlq: "SchedulesDlq" };
 }
 
 export interface SubscriptionSpec extends FunctionSpec {
@@ -128,6 +141,12 @@ export const ordersConfig = {
    * The Notifier's retries: try n waits base × 2^n seconds (capped, halved
    * at most by jitter), so 10 tries span 32 to 64 minutes before the event
    * waits in NotificationsDlq; each POST gives up after `timeoutSeconds`.
+   *
+   * `circuit`: each payer's endpoint opens after 5 failed sends in a row; its
+   * events then wait (queued again, their tries untouched) while one probe a
+   * cool-down tries it: 30 s, doubled after each failed probe, up to 15 min
+   * (SQS's longest delay). An event that has waited 3 days is sent whatever
+   * the circuit says, so its tries run out and it reaches NotificationsDlq.
    */
   notifications: {
     maxReceiveCount: 10,
@@ -147,12 +166,6 @@ export const queues = {
     dlq: "OrdersDlq",
     maxReceiveCount: ordersConfig.maxReceiveCount,
     // AWS's advice for a Lambda event source: at least six times the timeout.
-   *
-   * `circuit`: each payer's endpoint opens after 5 failed sends in a row; its
-   * events then wait (queued again, their tries untouched) while one probe a
-   * cool-down tries it: 30 s, doubled after each failed probe, up to 15 min
-   * (SQS's longest delay). An event that has waited 3 days is sent whatever
-   * the circuit says, so its tries run out and it reaches NotificationsDlq.
     visibilityTimeoutSeconds: 6 * PROCESSOR_TIMEOUT_SECONDS,
   },
   NotificationsDlq: { retentionDays: 14 },
@@ -161,6 +174,8 @@ export const queues = {
     maxReceiveCount: ordersConfig.notifications.maxReceiveCount,
     visibilityTimeoutSeconds: 6 * NOTIFIER_TIMEOUT_SECONDS,
   },
+  /** The schedules' runs EventBridge Scheduler could not hand to their function (`ScheduleSpec.delivery`). */
+  SchedulesDlq: { retentionDays: 14 },
 } as const;
 
 /**
@@ -208,8 +223,11 @@ export const schedules: readonly ScheduleSpec[] = [
     handler: "packages/functions/src/schedule/sweep-stuck-sagas.handler",
     links: ["OrdersTable", "OrdersConfig", "OrderEvents"],
     everyMinutes: 1,
+    // A run is worth handing over until the next one is due (60 s, the least EventBridge Scheduler takes): a later
+    // one would only race it. Two more tries, or fewer if the minute runs out first.
+    delivery: { retries: 2, maxEventAgeSeconds: 60, dlq: "SchedulesDlq" },
     // Kept for it: stuck sagas hold stock and funds until it runs. Two: a run may last its whole 60 s, into the
-    // next minute's; a third at once is throttled (EventBridge's invocation is retried) and raises its alarm.
+    // next minute's; a third at once is throttled (Lambda retries the asynchronous invocation) and raises its alarm.
     reservedConcurrency: 2,
     timeoutSeconds: 60,
     memoryMb: 512,
@@ -219,6 +237,9 @@ export const schedules: readonly ScheduleSpec[] = [
     handler: "packages/functions/src/schedule/audit-consistency.handler",
     links: ["OrdersTable", "OrdersBucket", "OrdersConfig"],
     everyMinutes: 60,
+    // Half the hour to hand a run over, more tries to do it in: a run later than that would come close to the
+    // next one, which takes over (the audit reads everything each time); two missed runs raise its heartbeat.
+    delivery: { retries: 10, maxEventAgeSeconds: 1_800, dlq: "SchedulesDlq" },
     // Hourly, at most 300 s a run: one, kept for it, so the audit runs whatever else floods the account.
     reservedConcurrency: 1,
     timeoutSeconds: 300,

@@ -3,6 +3,17 @@ import { grantsFor, unscopedGrantsFor } from "./permissions.ts";
 import { bucket, table } from "./storage.ts";
 import { activeTracing, tracingPermissions } from "./tracing.ts";
 
+/** A dead-letter queue of the manifest, keeping what it is given `retentionDays`. */
+export function deadLetterQueue(name: "OrdersDlq" | "NotificationsDlq" | "SchedulesDlq") {
+  return new sst.aws.Queue(name, {
+    transform: {
+      queue: (args) => {
+        args.messageRetentionSeconds = queues[name].retentionDays * 86_400;
+      },
+    },
+  });
+}
+
 /**
  * A work queue and its DLQ, both as the manifest sets them: after
  * `maxReceiveCount` failed receives a message moves to the DLQ, which keeps it
@@ -10,13 +21,7 @@ import { activeTracing, tracingPermissions } from "./tracing.ts";
  */
 function queueWithDlq(name: "OrdersQueue" | "NotificationsQueue") {
   const spec = queues[name];
-  const deadLetters = new sst.aws.Queue(spec.dlq, {
-    transform: {
-      queue: (args) => {
-        args.messageRetentionSeconds = queues[spec.dlq].retentionDays * 86_400;
-      },
-    },
-  });
+  const deadLetters = deadLetterQueue(spec.dlq);
   const work = new sst.aws.Queue(name, {
     dlq: { queue: deadLetters.arn, retry: spec.maxReceiveCount },
     visibilityTimeout: `${spec.visibilityTimeoutSeconds} seconds`,

@@ -1,14 +1,45 @@
 import { schedules } from "./manifest.ts";
-import { functionArgs } from "./queues.ts";
+import { deadLetterQueue, functionArgs } from "./queues.ts";
 
 /** `rate(1 minute)`, `rate(5 minutes)`: EventBridge wants the singular for 1. */
 const rate = (minutes: number) => `rate(${minutes} ${minutes === 1 ? "minute" : "minutes"})` as const;
 
-/** One EventBridge schedule per manifest entry, each function linked to what it uses only. */
+/**
+ * The runs EventBridge Scheduler could not hand to their function, after the
+ * schedule's retries or once too old (`ScheduleSpec.delivery`). Each message
+ * carries the scheduler's reason (its ERROR_CODE and ERROR_MESSAGE
+ * attributes) and the target's ARN. No queue policy: the scheduler sends with
+ * the schedule's own role, which CronV2 grants `sqs:SendMessage` on this queue.
+ */
+export const schedulesDlq = deadLetterQueue("SchedulesDlq");
+const deadLetterQueues = { SchedulesDlq: schedulesDlq };
+
+/**
+ * One EventBridge Scheduler schedule per manifest entry, each function linked
+ * to what it uses only. These were `sst.aws.Cron` (EventBridge rules) before
+ * SST 4.17.1 deprecated it: the alias keeps each schedule's function, role and
+ * log group as they were deployed (only the rule and its target are replaced),
+ * instead of a new function under a new name.
+ */
 export const crons = schedules.map(
   (schedule) =>
-    new sst.aws.Cron(schedule.name, {
-      schedule: rate(schedule.everyMinutes),
-      function: functionArgs(schedule),
-    }),
+    new sst.aws.CronV2(
+      schedule.name,
+      {
+        schedule: rate(schedule.everyMinutes),
+        function: functionArgs(schedule),
+        retries: schedule.delivery.retries,
+        dlq: deadLetterQueues[schedule.delivery.dlq].arn,
+        transform: {
+          // CronV2 sets the retries only; the provider's default age would be a day (86,400 s).
+          schedule: (args) => {
+            args.target = $output(args.target).apply((target) => ({
+              ...target,
+              retryPolicy: { ...target.retryPolicy, maximumEventAgeInSeconds: schedule.delivery.maxEventAgeSeconds },
+            }));
+          },
+        },
+      },
+      { aliases: [{ type: "sst:aws:Cron" }] },
+    ),
 );

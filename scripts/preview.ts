@@ -81,6 +81,15 @@ function settings(resource: RegisteredResource, synth: Synth): string {
       return String(i.routeKey);
     case "aws:cloudwatch/eventRule:EventRule":
       return String(i.scheduleExpression);
+    case "aws:scheduler/schedule:Schedule": {
+      const target = i.target as {
+        retryPolicy?: { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number };
+        deadLetterConfig?: { arn?: string };
+      };
+      const retry = target.retryPolicy ?? {};
+      const dlq = target.deadLetterConfig?.arn?.split(":").pop() ?? "no DLQ";
+      return `${i.scheduleExpression}; ${retry.maximumRetryAttempts} retries within ${seconds(retry.maximumEventAgeInSeconds)}; then ${dlq}`;
+    }
     case "aws:cloudwatch/logGroup:LogGroup":
       return i.retentionInDays ? `retention ${i.retentionInDays} d` : "kept forever";
     case "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":

@@ -1,7 +1,8 @@
 # The permissions boundary of every IAM role the app creates (SST's function
-# roles: infra/boundary.ts sets it on each). Whatever policy a role is given,
-# it can do no more than this: the data-plane actions of the app's own table,
-# bucket, queues and topic, its functions' logs, and nothing in IAM. The deploy
+# roles and the schedules' roles: infra/boundary.ts sets it on each). Whatever
+# policy a role is given, it can do no more than this: the data-plane actions
+# of the app's own table, bucket, queues and topic, its functions' logs,
+# invoking its own functions, and nothing in IAM. The deploy
 # role may create and change roles only with this boundary on them
 # (github-deploy.tf), so it cannot make a role, or itself, more than this.
 locals {
@@ -15,6 +16,16 @@ data "aws_iam_policy_document" "app_boundary" {
     sid       = "FunctionLogs"
     actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
     resources = [for name in local.sst_names : "${local.arn}:logs:${var.region}:${local.account}:log-group:/aws/lambda/${name}"]
+  }
+
+  # What a schedule's role does (sst.aws.CronV2): EventBridge Scheduler invokes
+  # the schedule's function with it. No function's role may hold it
+  # (test/preview/least-privilege.test.ts): a function invoking another
+  # directly would pass by the API's authorizer.
+  statement {
+    sid       = "InvokeAppFunctions"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [for name in local.sst_names : "${local.arn}:lambda:${var.region}:${local.account}:function:${name}"]
   }
 
   statement {

@@ -64,8 +64,8 @@ resource "aws_iam_role" "deploy" {
 
 # What `sst deploy` does for this app: its own state and assets in S3 and SSM,
 # then the stage's Lambda functions, HTTP API, queues (and their policies), SNS
-# topic and subscriptions, table, bucket, log groups, schedules, alarms and
-# dashboard; IAM roles for the functions.
+# topic and subscriptions, table, bucket, log groups, EventBridge Scheduler
+# schedules, alarms and dashboard; IAM roles for the functions and schedules.
 data "aws_iam_policy_document" "deploy" {
   statement {
     sid     = "SstStateAndAssets"
@@ -140,12 +140,24 @@ data "aws_iam_policy_document" "deploy" {
   }
 
   # The Describe*/Get*/List* actions in this and the other statements are the
-  # provider's read-back: it reads each rule, target and alarm again right after
+  # provider's read-back: it reads each schedule and alarm again right after
   # creating it, so without them a deploy fails half-way (issue #18).
   # test/preview/deploy-role.test.ts checks each resource type's create and
   # read-back calls against every stage's graph.
+  #
+  # The schedules (sst.aws.CronV2) are in the account's default group. A
+  # schedule takes no tags, so there is no tagging action to grant.
   statement {
     sid       = "Schedules"
+    actions   = ["scheduler:CreateSchedule", "scheduler:GetSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"]
+    resources = [for name in local.sst_names : "${local.arn}:scheduler:${var.region}:${local.account}:schedule/default/${name}"]
+  }
+
+  # The EventBridge rules sst.aws.Cron made before the schedules moved to
+  # EventBridge Scheduler: the first deploy after the move deletes them (and
+  # their targets). Remove this statement once every stage has deployed it.
+  statement {
+    sid       = "FormerScheduleRules"
     actions   = ["events:PutRule", "events:DeleteRule", "events:DescribeRule", "events:EnableRule", "events:DisableRule", "events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule", "events:TagResource", "events:UntagResource", "events:ListTagsForResource"]
     resources = [for name in local.sst_names : "${local.arn}:events:${var.region}:${local.account}:rule/${name}"]
   }
@@ -159,7 +171,7 @@ data "aws_iam_policy_document" "deploy" {
     )
   }
 
-  # The functions' roles. Creating one, or changing what it may do, only with
+  # The functions' and the schedules' roles. Creating one, or changing what it may do, only with
   # the app's permissions boundary on it (boundary.tf): a role made here can
   # never do more than the boundary allows, whatever policy it is given.
   statement {
@@ -180,16 +192,17 @@ data "aws_iam_policy_document" "deploy" {
     resources = [for name in local.sst_names : "${local.arn}:iam::${local.account}:role/${name}"]
   }
 
-  # Passed to Lambda only.
+  # Passed to Lambda (a function's role) and to EventBridge Scheduler (a
+  # schedule's role, which invokes its function) only.
   statement {
-    sid       = "PassFunctionRoles"
+    sid       = "PassAppRoles"
     actions   = ["iam:PassRole"]
     resources = [for name in local.sst_names : "${local.arn}:iam::${local.account}:role/${name}"]
 
     condition {
       test     = "StringEquals"
       variable = "iam:PassedToService"
-      values   = ["lambda.amazonaws.com"]
+      values   = ["lambda.amazonaws.com", "scheduler.amazonaws.com"]
     }
   }
 

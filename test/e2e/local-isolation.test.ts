@@ -19,6 +19,7 @@ const sweeper: ScheduleSpec = {
   handler: `${FIXTURES}.scheduled`,
   links: [],
   everyMinutes: 1,
+  delivery: { retries: 0, maxEventAgeSeconds: 60, dlq: "SchedulesDlq" },
   timeoutSeconds: 5,
   memoryMb: 256,
 };

@@ -29,13 +29,37 @@ interface Need {
 /** IAM actions, or the ones a resource needs given its inputs. */
 type Actions = string[] | ((resource: RegisteredResource) => string[]);
 
+/** The services a role's trust policy lets assume it (SST gives it as JSON text or as the document itself). */
+function trustedServices(role: RegisteredResource): string[] {
+  const policy = role.inputs.assumeRolePolicy;
+  const document = (typeof policy === "string" ? JSON.parse(policy) : policy) as {
+    Statement: { Principal?: { Service?: string | string[] } }[];
+  };
+  return document.Statement.flatMap((statement) => statement.Principal?.Service ?? []);
+}
+
 /**
- * The condition keys of a create call for a resource: the permissions boundary
- * SST set on it (a role), and Lambda as the service a role is passed to.
+ * The service a call passes a role to: a schedule's role goes to EventBridge
+ * Scheduler (CreateSchedule, UpdateSchedule), any other to Lambda
+ * (CreateFunction). A role is passed to the one service its trust policy names.
+ */
+function passedToService(resource: RegisteredResource): string {
+  if (resource.type === TYPES.schedule) return "scheduler.amazonaws.com";
+  if (resource.type === TYPES.role) {
+    const [service, ...others] = trustedServices(resource);
+    if (!service || others.length > 0) throw new Error(`${resource.name} is trusted by ${[service, ...others]}`);
+    return service;
+  }
+  return "lambda.amazonaws.com";
+}
+
+/**
+ * The condition keys of a call for a resource: the permissions boundary SST
+ * set on it (a role), and the service a role is passed to.
  */
 const requestContext = (resource: RegisteredResource): RequestContext => ({
   "iam:PermissionsBoundary": resource.inputs.permissionsBoundary as string | undefined,
-  "iam:PassedToService": "lambda.amazonaws.com",
+  "iam:PassedToService": passedToService(resource),
 });
 
 const arn = (service: string, rest: string, region = REGION) =>
@@ -322,6 +346,23 @@ const NEEDS: Need[] = [
     read: ["events:ListTargetsByRule"],
     change: ["events:RemoveTargets"],
   },
+  {
+    // sst.aws.CronV2 (internal/service/scheduler/schedule.go): CreateSchedule, then GetSchedule, which every read
+    // repeats; UpdateSchedule and DeleteSchedule. A schedule takes no tags (only a schedule group does), so the
+    // provider lists none. Authorised on schedule/<group>/<name>.
+    type: TYPES.schedule,
+    arn: (r) => r.state.arn as string,
+    create: ["scheduler:CreateSchedule"],
+    read: ["scheduler:GetSchedule"],
+    change: ["scheduler:UpdateSchedule", "scheduler:DeleteSchedule"],
+  },
+  {
+    // CreateSchedule and UpdateSchedule hand the schedule's role to EventBridge Scheduler.
+    type: TYPES.schedule,
+    arn: (r) => (r.inputs.target as { roleArn: string }).roleArn,
+    create: ["iam:PassRole"],
+    change: ["iam:PassRole"],
+  },
 ];
 
 /** One call the deploy role must be allowed, for one resource of the graph. */
@@ -424,26 +465,51 @@ describe("the deploy role's policy (stacks/foundation/github-deploy.tf)", () => 
 });
 
 describe("the deploy role check", () => {
-  it("catches the mutation: cloudwatch:DescribeAlarms, events:DescribeRule and events:ListTargetsByRule removed (issue #18)", () => {
-    // Arrange: a copy of the policy without the read-backs, as the mutation left it; the .tf is untouched.
-    const removed = ["cloudwatch:DescribeAlarms", "events:DescribeRule", "events:ListTargetsByRule"];
+  it("catches the mutation: cloudwatch:DescribeAlarms and scheduler:GetSchedule removed (issue #18)", () => {
+    // Arrange: a copy of the policy without the read-backs, as the mutation left it; the .tf is untouched. (Issue
+    // #18 removed events:DescribeRule and events:ListTargetsByRule too; the schedules are no longer EventBridge
+    // rules, and GetSchedule is their read-back now.)
+    const removed = ["cloudwatch:DescribeAlarms", "scheduler:GetSchedule"];
     const mutated = withoutActions(policy, removed);
     for (const stage of STAGES) {
       const graph = loadGraph(stage);
       // Act
       const refused = refusedCalls(mutated, graph);
-      // Assert: each alarm's and each rule's read-back is refused, and nothing else.
+      // Assert: each alarm's and each schedule's read-back is refused, and nothing else.
       const count = (action: string) => refused.filter((call) => call.startsWith(`${action} on `)).length;
       expect(count("cloudwatch:DescribeAlarms"), stage).toBe(graph.ofType(TYPES.alarm).length);
-      expect(count("events:DescribeRule"), stage).toBe(graph.ofType(TYPES.eventRule).length);
-      expect(count("events:ListTargetsByRule"), stage).toBe(
-        new Set(graph.ofType(TYPES.eventTarget).map((target) => target.inputs.rule)).size,
-      );
+      expect(count("scheduler:GetSchedule"), stage).toBe(graph.ofType(TYPES.schedule).length);
       expect(
         refused.filter((call) => !removed.some((action) => call.startsWith(`${action} on `))),
         stage,
       ).toEqual([]);
       expect(count("cloudwatch:DescribeAlarms")).toBeGreaterThan(0);
+      expect(count("scheduler:GetSchedule")).toBeGreaterThan(0);
+    }
+  });
+
+  it("catches the mutation: roles passed to Lambda only, as before the schedules moved to EventBridge Scheduler", () => {
+    // Arrange: the policy's iam:PassedToService conditions without scheduler.amazonaws.com.
+    const mutated: PolicyDocument = {
+      statements: policy.statements.map((statement) => ({
+        ...statement,
+        conditions: statement.conditions.map((condition) =>
+          condition.variable === "iam:PassedToService"
+            ? { ...condition, values: condition.values.filter((value) => value !== "scheduler.amazonaws.com") }
+            : condition,
+        ),
+      })),
+    };
+    for (const stage of STAGES) {
+      const graph = loadGraph(stage);
+      const scheduleRoles = graph.ofType(TYPES.schedule).map((s) => (s.inputs.target as { roleArn: string }).roleArn);
+      // Act
+      const refused = refusedCalls(mutated, graph);
+      // Assert: passing each schedule's role is refused (as the schedule's and as the role's call), and nothing else.
+      expect(scheduleRoles.length, stage).toBeGreaterThan(0);
+      expect(new Set(refused.map((call) => call.replace(/ \((create|read|change)\)$/, ""))), stage).toEqual(
+        new Set(scheduleRoles.map((role) => `iam:PassRole on ${role}`)),
+      );
     }
   });
 });
@@ -468,6 +534,10 @@ describe("the deploy role's name patterns, for other stage names", () => {
     [TYPES.table]: (name) => [["dynamodb:CreateTable", arn("dynamodb", `table/${name}`)]],
     [TYPES.bucket]: (name) => [["s3:CreateBucket", `arn:${PARTITION}:s3:::${name}`]],
     [TYPES.eventRule]: (name) => [["events:PutRule", arn("events", `rule/${name}`)]],
+    [TYPES.schedule]: (name) => [
+      ["scheduler:CreateSchedule", arn("scheduler", `schedule/default/${name}`)],
+      ["scheduler:GetSchedule", arn("scheduler", `schedule/default/${name}`)],
+    ],
     // Named by the app (infra/alarms.ts), <app>-<stage>-<what>: every alarm, the function ones included.
     [TYPES.alarm]: (name) => [
       ["cloudwatch:PutMetricAlarm", arn("cloudwatch", `alarm:${name}`)],

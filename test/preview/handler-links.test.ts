@@ -109,10 +109,12 @@ function firstEvents(declared: DeclaredFunction): unknown[] {
       return [sqsEvent([sqsRecord(JSON.stringify(body))])];
     }
     case "schedule": {
-      // What the schedule's target sends: its fixed input, or EventBridge's own event.
+      // What the schedule's target sends: its fixed input (EventBridge Scheduler's), else the local timer's event.
       const { fn } = deployedFunction(graph, declared.spec);
-      const target = graph.ofType(TYPES.eventTarget).find((t) => t.inputs.arn === fn.state.arn);
-      const input = target?.inputs.input as string | undefined;
+      const schedule = graph
+        .ofType(TYPES.schedule)
+        .find((s) => (s.inputs.target as { arn?: string } | undefined)?.arn === fn.state.arn);
+      const input = (schedule?.inputs.target as { input?: string } | undefined)?.input;
       return [input === undefined ? scheduledEvent(declared.spec.name) : JSON.parse(input)];
     }
   }

@@ -16,6 +16,7 @@ export const NAME_RULES: Record<string, { field: string; max: number; lower?: bo
   "aws:s3/bucket:Bucket": { field: "bucket", max: 63, lower: true },
   "aws:apigatewayv2/api:Api": { field: "name", max: 128 },
   "aws:cloudwatch/eventRule:EventRule": { field: "name", max: 64 },
+  "aws:scheduler/schedule:Schedule": { field: "name", max: 64 },
 };
 
 /** The random part SST appends: `-` and 8 characters of its alphabet. */

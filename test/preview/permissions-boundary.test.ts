@@ -39,11 +39,24 @@ describe("the app's permissions boundary (stacks/foundation/boundary.tf)", () =>
     });
   });
 
-  it("grants nothing in IAM and no wildcard action", () => {
+  it("grants nothing in IAM, no wildcard action, and of Lambda only the invoking the schedules' roles need", () => {
     const actions = boundary.statements.flatMap((statement) => statement.actions);
     expect(actions.length).toBeGreaterThan(0);
-    expect(actions.filter((action) => action.includes("*") || /^(iam|sts|lambda):/i.test(action))).toEqual([]);
+    expect(
+      actions.filter(
+        (action) => action.includes("*") || (/^(iam|sts|lambda):/i.test(action) && action !== "lambda:InvokeFunction"),
+      ),
+    ).toEqual([]);
     expect(boundary.statements.every((statement) => statement.effect === "Allow")).toBe(true);
+  });
+
+  it("lets a role invoke the app's own functions only", () => {
+    const fn = (name: string) => `arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+    expect(allows(boundary, "lambda:InvokeFunction", fn("orders-dev-SagaSweeperHandlerFunction-abcdefgh"))).toBe(true);
+    expect(allows(boundary, "lambda:InvokeFunction", fn("billing-dev-Api-abcdefgh"))).toBe(false);
+    expect(allows(boundary, "lambda:UpdateFunctionCode", fn("orders-dev-SagaSweeperHandlerFunction-abcdefgh"))).toBe(
+      false,
+    );
   });
 });
 
@@ -57,20 +70,28 @@ describe.each(STAGES)("the roles SST creates for stage %s", (stage) => {
     expect(without).toEqual([]);
   });
 
+  it("include a role for each schedule, which EventBridge Scheduler assumes", () => {
+    const scheduleRoles = graph.ofType(TYPES.schedule).map((s) => (s.inputs.target as { roleArn: string }).roleArn);
+    expect(scheduleRoles.length).toBeGreaterThan(0);
+    for (const arn of scheduleRoles) {
+      const role = roles.find((r) => r.state.arn === arn);
+      expect(JSON.stringify(role?.inputs.assumeRolePolicy), arn).toContain("scheduler.amazonaws.com");
+    }
+  });
+
   it("can still do, within the boundary, everything their own policies grant", () => {
     const cut = roles.flatMap((role) => {
       const grants = graph.policyOf(role.name.replace(/Role$/, ""));
       const fn = graph.custom.find(
         (resource) => resource.type === TYPES.function && resource.inputs.role === role.state.arn,
       );
-      // AWSLambdaBasicExecutionRole's actions, on the function's own log group.
+      // A function's role: AWSLambdaBasicExecutionRole's actions, on the function's own log group. (A schedule's
+      // role belongs to no function, and writes no logs.)
       const logGroup = `arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/${fn?.state.name}`;
+      const logs = fn ? ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"] : [];
       const needs = [
         ...grants.flatMap((s) => s.Action.flatMap((action) => s.Resource.map((resource) => [action, resource]))),
-        ...["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"].map((action) => [
-          action,
-          `${logGroup}:*`,
-        ]),
+        ...logs.map((action) => [action, `${logGroup}:*`]),
       ];
       return needs
         .filter(([action, resource]) => !allows(boundary, action as string, resource as string))

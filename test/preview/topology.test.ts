@@ -211,20 +211,90 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
   });
 
   describe("schedules", () => {
-    it.each(schedules)("$name runs every $everyMinutes minute(s) on an EventBridge rule", (schedule) => {
-      // Arrange
-      const { fn } = deployedFunction(graph, schedule);
-      // Act
-      const targets = graph.ofType(TYPES.eventTarget).filter((target) => target.inputs.arn === fn.state.arn);
-      const rules = graph
-        .ofType(TYPES.eventRule)
-        .filter((rule) => targets.some((t) => t.inputs.rule === rule.state.name));
-      // Assert
-      expect(targets).toHaveLength(1);
-      expect(rules.map((rule) => rule.inputs.scheduleExpression)).toEqual([
-        schedule.everyMinutes === 1 ? "rate(1 minute)" : `rate(${schedule.everyMinutes} minutes)`,
-      ]);
+    const schedulesDlq = graph.one(TYPES.queue, "SchedulesDlqQueue");
+    /** The EventBridge Scheduler schedule whose target is a manifest schedule's function. */
+    const scheduleOf = (spec: (typeof schedules)[number]) => {
+      const { fn } = deployedFunction(graph, spec);
+      const found = graph
+        .ofType(TYPES.schedule)
+        .filter((s) => (s.inputs.target as { arn: string }).arn === fn.state.arn);
+      expect(found, spec.name).toHaveLength(1);
+      return found[0] as (typeof found)[number];
+    };
+    const targetOf = (spec: (typeof schedules)[number]) =>
+      scheduleOf(spec).inputs.target as {
+        arn: string;
+        roleArn: string;
+        retryPolicy: { maximumRetryAttempts: number; maximumEventAgeInSeconds: number };
+        deadLetterConfig?: { arn: string };
+      };
+
+    it.each(schedules)("$name runs every $everyMinutes minute(s) on an EventBridge Scheduler schedule", (spec) => {
+      expect(scheduleOf(spec).inputs).toMatchObject({
+        scheduleExpression: spec.everyMinutes === 1 ? "rate(1 minute)" : `rate(${spec.everyMinutes} minutes)`,
+        flexibleTimeWindow: { mode: "OFF" },
+        state: "ENABLED",
+      });
     });
+
+    it("are schedules only: no EventBridge rule is left from sst.aws.Cron", () => {
+      expect(graph.ofType(TYPES.schedule)).toHaveLength(schedules.length);
+      expect(graph.ofType(TYPES.eventRule)).toEqual([]);
+      expect(graph.ofType(TYPES.eventTarget)).toEqual([]);
+    });
+
+    it.each(schedules)(
+      "$name retries a run the manifest's times, until it is as old as the manifest allows",
+      (spec) => {
+        expect(targetOf(spec).retryPolicy).toEqual({
+          maximumRetryAttempts: spec.delivery.retries,
+          maximumEventAgeInSeconds: spec.delivery.maxEventAgeSeconds,
+        });
+        // EventBridge Scheduler's bounds, and never older than the next run: a late run would only race it.
+        expect(spec.delivery.maxEventAgeSeconds).toBeGreaterThanOrEqual(60);
+        expect(spec.delivery.maxEventAgeSeconds).toBeLessThanOrEqual(spec.everyMinutes * 60);
+        expect(spec.delivery.retries).toBeGreaterThan(0);
+        expect(spec.delivery.retries).toBeLessThanOrEqual(185);
+      },
+    );
+
+    it.each(schedules)("$name sends a run it could not hand over to SchedulesDlq", (spec) => {
+      expect(spec.delivery.dlq).toBe("SchedulesDlq");
+      expect(targetOf(spec).deadLetterConfig).toEqual({ arn: schedulesDlq.state.arn });
+    });
+
+    it("keeps the schedules' dead letters 14 days, and redrives them nowhere", () => {
+      expect(schedulesDlq.inputs.messageRetentionSeconds).toBe(queues.SchedulesDlq.retentionDays * 86_400);
+      expect(queues.SchedulesDlq.retentionDays).toBe(14);
+      expect(schedulesDlq.inputs.redrivePolicy).toBeUndefined();
+    });
+
+    it.each(schedules)(
+      "$name's schedule role may invoke its function and send to SchedulesDlq, nothing else",
+      (spec) => {
+        // Arrange
+        const { fn } = deployedFunction(graph, spec);
+        const role = graph.ofType(TYPES.role).find((r) => r.state.arn === targetOf(spec).roleArn);
+        // Act
+        const inline = (role?.inputs.inlinePolicies as { policy: string }[] | undefined) ?? [];
+        const statements = inline.flatMap((policy) => statementsOf(policy.policy));
+        // Assert
+        expect(statements).toEqual([
+          { Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [fn.state.arn] },
+          { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [schedulesDlq.state.arn] },
+        ]);
+        expect(role?.inputs.managedPolicyArns ?? []).toEqual([]);
+      },
+    );
+
+    it.each(schedules)(
+      "$name's function is linked as the manifest says, and its role has nothing on SchedulesDlq",
+      (spec) => {
+        const { build, role } = deployedFunction(graph, spec);
+        expect([...build.links].sort()).toEqual([...spec.links].sort());
+        expect(JSON.stringify(role.inputs.inlinePolicies)).not.toContain(schedulesDlq.state.arn as string);
+      },
+    );
   });
 
   describe("alarms and the dashboard", () => {
@@ -260,6 +330,7 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
     it.each([
       ["dlq-not-empty", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "OrdersDlqQueue", 0],
       ["notifications-dlq-not-empty", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "NotificationsDlqQueue", 0],
+      ["schedules-dlq-not-empty", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "SchedulesDlqQueue", 0],
       ["queue-oldest-message-age", "AWS/SQS", "ApproximateAgeOfOldestMessage", "OrdersQueueQueue", 300],
       ["processor-errors", "AWS/Lambda", "Errors", "processor", 0],
       ["processor-throttles", "AWS/Lambda", "Throttles", "processor", 0],

@@ -1,11 +1,11 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import { sweepStuckSagas } from "@orders/core/use-cases/sweep-stuck-sagas";
-import type { ScheduledEvent } from "aws-lambda";
 import { logger } from "../composition/logger.ts";
 import { sagaTimeoutMinutes } from "../composition/settings.ts";
 import { accountLedger, orderRepository, stockLedger } from "../composition/table.ts";
 import { orderEvents } from "../composition/topic.ts";
+import type { ScheduleRun } from "./schedule-run.ts";
 
 const deps = { repository: orderRepository(), stock: stockLedger(), accounts: accountLedger(), events: orderEvents() };
 
@@ -17,7 +17,7 @@ const SWEEP_LIMIT = 200;
  * (`OrdersConfig.sagaTimeoutMinutes`). One order's error does not stop the
  * sweep; it stays PENDING and the next sweep tries it again.
  */
-export const handler = middy<ScheduledEvent, { swept: number; confirmed: number; failed: number; errors: number }>()
+export const handler = middy<ScheduleRun, { swept: number; confirmed: number; failed: number; errors: number }>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async () => {
     const result = await sweepStuckSagas(deps, {

@@ -67,6 +67,7 @@ export const TYPES = {
   route: "aws:apigatewayv2/route:Route",
   eventRule: "aws:cloudwatch/eventRule:EventRule",
   eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
+  schedule: "aws:scheduler/schedule:Schedule",
 } as const;
 
 /** Queries over one stage's resources. */

@@ -164,6 +164,13 @@ export function newResourceMock(args: { type: string; name: string; inputs: Inpu
       Object.assign(state, { name, arn: arn("events", `rule/${name}`) });
       id = name;
       break;
+    case "aws:scheduler/schedule:Schedule": {
+      // Without a group, a schedule is in the account's `default` group; the provider's id is <group>/<name>.
+      const group = (inputs.groupName as string | undefined) ?? "default";
+      Object.assign(state, { name, groupName: group, arn: arn("scheduler", `schedule/${group}/${name}`) });
+      id = `${group}/${name}`;
+      break;
+    }
     case "aws:cloudwatch/metricAlarm:MetricAlarm":
       Object.assign(state, { arn: arn("cloudwatch", `alarm:${name}`) });
       id = name;
