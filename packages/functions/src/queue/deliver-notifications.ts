@@ -11,13 +11,13 @@ import {
   webhookCircuits,
   webhookSender,
 } from "../composition/notifier.ts";
-import { orderRepository, webhookRegistry } from "../composition/table.ts";
+import { orderRepositoryWithHistory, webhookRegistry } from "../composition/table.ts";
 import { annotateOrder } from "../composition/tracing.ts";
 import { countNotifications } from "../metrics.ts";
 import { sqsBatchHandler } from "./batch-handler.ts";
 
 const deps = {
-  orders: orderRepository(),
+  orders: orderRepositoryWithHistory(),
   webhooks: webhookRegistry(),
   notifications: notificationLog(),
   sender: webhookSender(),
