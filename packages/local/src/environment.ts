@@ -10,12 +10,6 @@ export interface Endpoints {
   cloudwatchEndpoint?: string;
 }
 
-/** What SST links carry for each linkable resource, as `SST_RESOURCE_<Name>` would hold it. */
-function linkables(
-  resources: LocalResources,
-  adminToken: string,
-  settings: LocalSettings = {},
-): Record<LinkName, object> {
 /** Local settings that differ from the manifest's. */
 export interface LocalSettings {
   /** The webhook circuit's first cool-down, in place of the manifest's 30 s (up to 8 times it): drills and tests. */
@@ -34,6 +28,12 @@ function localOrdersConfig(settings: LocalSettings) {
   return { ...ordersConfig, webhooks: { allowLoopbackHttp: true }, notifications: { ...notifications, circuit } };
 }
 
+/** What SST links carry for each linkable resource, as `SST_RESOURCE_<Name>` would hold it. */
+function linkables(
+  resources: LocalResources,
+  adminToken: string,
+  settings: LocalSettings = {},
+): Record<LinkName, object> {
   return {
     AdminToken: { value: adminToken, type: "sst.sst.Secret" },
     OrdersTable: { name: resources.table, type: "sst.aws.Dynamo" },
@@ -53,9 +53,9 @@ function linkedVariables(
   resources: LocalResources,
   adminToken: string,
   links: readonly LinkName[],
+  settings: LocalSettings = {},
 ): Record<string, string> {
   const all = linkables(resources, adminToken, settings);
-  settings: LocalSettings = {},
   const linked: Record<string, object> = { App: { name: "orders", stage } };
   for (const name of links) linked[name] = all[name];
   return Object.fromEntries(
@@ -84,10 +84,10 @@ export function lambdaEnvironment(
   endpoints: Endpoints,
   resources: LocalResources,
   adminToken: string,
+  settings: LocalSettings = {},
 ): Record<string, string> {
   const every = Object.keys(linkables(resources, adminToken)) as LinkName[];
   return { ...linkedVariables(stage, resources, adminToken, every, settings), ...endpointVariables(endpoints) };
-  settings: LocalSettings = {},
 }
 
 /** Host variables a Lambda execution environment also has, passed through when set. */
@@ -120,8 +120,6 @@ export function functionEnvironment(
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
     AWS_LAMBDA_LOG_STREAM_NAME: "local",
     AWS_EXECUTION_ENV: "AWS_Lambda_nodejs24.x",
-    // The runtime records the spans itself (span-recorder.ts): Powertools Tracer is never loaded here.
-    POWERTOOLS_TRACE_ENABLED: "false",
     // The runtime records the spans itself (span-recorder.ts): Powertools Tracer is never loaded here.
     POWERTOOLS_TRACE_ENABLED: "false",
     ...linkedVariables(stage, resources, adminToken, fn.spec.links, context),

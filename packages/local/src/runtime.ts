@@ -162,9 +162,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     isolation: options.isolation ?? "workers",
     stage: options.stage,
     // CloudWatch's GetMetricData is answered by this runtime, from its own readings.
-    endpoints: { ...emulators, xrayEndpoint, cloudwatchEndpoint: `http://${options.host}:${apiPort}/_local/cloudwatch` },
+    endpoints: {
+      ...emulators,
+      xrayEndpoint,
+      cloudwatchEndpoint: `http://${options.host}:${apiPort}/_local/cloudwatch`,
+    },
     resources,
     adminToken: options.adminToken,
+    circuitCoolDownSeconds: options.circuitCoolDownSeconds,
     faults,
     faultSeed: options.faultSeed,
     traces,
@@ -172,7 +177,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     concurrency: (fn) => (subscriberNames.has(fn.name) ? options.pollers : (options.functionConcurrency ?? 4)),
   });
 
-    circuitCoolDownSeconds: options.circuitCoolDownSeconds,
   const subscribable = { OrdersQueue: resources.queue, NotificationsQueue: resources.notificationsQueue };
   const sources = subscriptions.map((subscription) => {
     const invoker = invokers.get(subscription.name);
