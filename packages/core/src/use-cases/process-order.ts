@@ -14,9 +14,16 @@ export interface ProcessOrderDeps extends RunSagaDeps {
 
 export type ProcessOutcome = "original" | "redelivered" | "duplicate";
 
+/**
+ * What processing made of a submission. `endedHere`: this run recorded the
+ * original's outcome: it claimed it (and judged it, or ran its saga to the
+ * end), or it found it PENDING, an earlier attempt having failed part-way,
+ * and ran its saga to the end. A redelivery of an order already ended did
+ * not; the run that ended it counts it, once.
+ */
 export type ProcessOrderResult =
-  | { outcome: "original" | "redelivered"; record: OrderRecord }
-  | { outcome: "duplicate"; record: DuplicateRecord };
+  | { outcome: "original" | "redelivered"; record: OrderRecord; endedHere: boolean }
+  | { outcome: "duplicate"; record: DuplicateRecord; endedHere: false };
 
 const systemClock = { now: () => new Date() };
 
@@ -43,13 +50,15 @@ export async function processOrder(
 
   if (claim.outcome === "claimed" || claim.existing.submissionId === message.submissionId) {
     let record = claim.outcome === "claimed" ? candidate : claim.existing;
+    const pending = record.status === "PENDING";
     if (record.s3Key) await deps.archive.put(record.s3Key, record.payload);
-    if (record.status === "PENDING") record = await runSaga(record, deps, { attempt });
+    if (pending) record = await runSaga(record, deps, { attempt });
     await announceOrder(record, deps.events);
-    return { outcome: claim.outcome === "claimed" ? "original" : "redelivered", record };
+    const claimed = claim.outcome === "claimed";
+    return { outcome: claimed ? "original" : "redelivered", record, endedHere: claimed || pending };
   }
 
   const duplicate = duplicateRecord(message, verdict, claim.existing, now);
   await deps.repository.saveDuplicate(duplicate);
-  return { outcome: "duplicate", record: duplicate };
+  return { outcome: "duplicate", record: duplicate, endedHere: false };
 }

@@ -33,8 +33,10 @@ export async function handleMessage(queued: QueueMessage, attempt: number): Prom
     });
     return;
   }
-  const { outcome, record: saved } = await processOrder(queued.message, deps, attempt);
-  countProcessed(outcome, saved.status);
+  const { outcome, record: saved, endedHere } = await processOrder(queued.message, deps, attempt);
+  // Counted by the run that recorded its outcome: a redelivery that finished a saga an earlier attempt left
+  // PENDING (its archive write failed, say) counts it; one that finds the order ended does not.
+  countProcessed(endedHere ? "original" : outcome, saved.status);
   const failure = saved.isDuplicate ? undefined : saved.failure;
   logger.info("order processed", {
     orderId: saved.orderId,
