@@ -17,6 +17,7 @@ const CALLER_ROUTES = [
   "GET /accounts/{id}",
   "GET /accounts/{id}/entries",
   "GET /accounts/{id}/orders",
+  "GET /accounts/{id}/webhook",
   "GET /orders/{id}",
   "POST /orders",
 ];

@@ -230,7 +230,15 @@ const CALLS: Record<string, Call[]> = {
     PUBLISH,
   ],
   // Claims and delivery records (UpdateItem), the payer's webhook, the order's history; retries delayed on its queue.
-  Notifier: [table("UpdateItem"), table("GetItem"), HISTORY, sqs("ChangeMessageVisibility", "NotificationsQueue")],
+  // The circuit breaker's put, and an event that waits for it sent again to its own queue.
+  Notifier: [
+    table("UpdateItem"),
+    table("GetItem"),
+    table("PutItem"),
+    HISTORY,
+    sqs("ChangeMessageVisibility", "NotificationsQueue"),
+    sqs("SendMessage", "NotificationsQueue"),
+  ],
   SagaSweeper: [query("order", "pendingByAge"), ...SAGA, PUBLISH],
   ConsistencyAudit: AUDIT,
 };

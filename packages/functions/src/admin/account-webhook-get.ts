@@ -1,7 +1,6 @@
 import { assertMayReadAccount } from "@orders/core/domain/access";
 import { getWebhook } from "@orders/core/use-cases/accounts/get-webhook";
-import { webhookCircuits } from "../composition/notifier.ts";
-import { accountLedger, webhookRegistry } from "../composition/table.ts";
+import { accountLedger, webhookCircuits, webhookRegistry } from "../composition/table.ts";
 import { adminRoute } from "../http/admin-route.ts";
 import { callerOf } from "../http/caller-auth.ts";
 import type { WebhookEndpointBody } from "../http/contract.ts";

@@ -1,5 +1,4 @@
 import { DynamoNotificationLog } from "@orders/core/adapters/dynamo-notification-log";
-import { DynamoWebhookCircuits } from "@orders/core/adapters/dynamo-webhook-circuits";
 import { HttpsWebhookSender } from "@orders/core/adapters/https-webhook-sender";
 import { SqsNotificationRequeue } from "@orders/core/adapters/sqs-notification-requeue";
 import { SqsRetryScheduler } from "@orders/core/adapters/sqs-retry-scheduler";
@@ -20,8 +19,7 @@ export const webhookSender = once(() =>
   tracedWebhookSender(new HttpsWebhookSender({ policy: webhookPolicy(), timeoutMs: settings().timeoutSeconds * 1000 })),
 );
 
-/** Each payer's endpoint's circuit breaker: its state in the table, its settings in OrdersConfig. */
-export const webhookCircuits = once(() => new DynamoWebhookCircuits(ordersTable()));
+/** How each webhook endpoint's circuit breaker opens and closes (its state: `webhookCircuits` in table.ts). */
 export const circuitPolicy = once((): CircuitPolicy => ({ ...settings().circuit }));
 
 /** Where an event that waits for its endpoint's circuit goes back: NotificationsQueue, as a new message. */

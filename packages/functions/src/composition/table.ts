@@ -5,6 +5,7 @@ import { DynamoFailureLog } from "@orders/core/adapters/dynamo-failure-log";
 import { DynamoNotificationRecords } from "@orders/core/adapters/dynamo-notification-records";
 import { DynamoOrderRepository } from "@orders/core/adapters/dynamo-order-repository";
 import { DynamoStockLedger } from "@orders/core/adapters/dynamo-stock-ledger";
+import { DynamoWebhookCircuits } from "@orders/core/adapters/dynamo-webhook-circuits";
 import { DynamoWebhookRegistry } from "@orders/core/adapters/dynamo-webhook-registry";
 import { ordersService } from "@orders/core/entities/service";
 import { Resource } from "sst";
@@ -35,4 +36,6 @@ export const auditLog = once(() => new DynamoAuditLog(service()));
 export const stockLedger = once(() => new DynamoStockLedger(service()));
 export const accountLedger = once(() => new DynamoAccountLedger(service()));
 export const webhookRegistry = once(() => new DynamoWebhookRegistry(service()));
+/** Each webhook endpoint's circuit breaker (the Notifier writes it; GET /accounts/{id}/webhook reads it). */
+export const webhookCircuits = once(() => new DynamoWebhookCircuits(service()));
 export const notificationRecords = once(() => new DynamoNotificationRecords(service()));

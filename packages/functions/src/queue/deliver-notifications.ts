@@ -8,10 +8,9 @@ import {
   notificationLog,
   notificationRequeue,
   notificationRetryPolicy,
-  webhookCircuits,
   webhookSender,
 } from "../composition/notifier.ts";
-import { orderRepositoryWithHistory, webhookRegistry } from "../composition/table.ts";
+import { orderRepositoryWithHistory, webhookCircuits, webhookRegistry } from "../composition/table.ts";
 import { annotateOrder } from "../composition/tracing.ts";
 import { countNotifications } from "../metrics.ts";
 import { sqsBatchHandler } from "./batch-handler.ts";
