@@ -11,6 +11,7 @@ import { coldStart } from "./cold-start.ts";
 import { endToEnd } from "./end-to-end.ts";
 import { hotLedger } from "./hot-ledger.ts";
 import { processorCpu } from "./processor-cpu.ts";
+import { tracingCost } from "./tracing-cost.ts";
 
 const [phase, outFile, rawOptions = "{}"] = process.argv.slice(2);
 const options = JSON.parse(rawOptions) as Record<string, number>;
@@ -41,6 +42,8 @@ async function run(): Promise<unknown> {
       return hotLedger({ orders: options.hotOrders ?? 20_000, concurrency: options.hotConcurrency ?? 8 });
     case "cold-start":
       return coldStart(options.runs ?? 7);
+    case "tracing-cost":
+      return tracingCost(options.records ?? 2000, options.rounds ?? 3);
     default:
       throw new Error(`unknown phase ${phase}`);
   }

@@ -114,10 +114,18 @@ const cold = phase<
       initMs: number;
       referenceInitMs: number;
       initRatio: number;
+      tracedInitMs: number;
+      tracedInitRatio: number;
       networkCallsDuringInit: number;
     }
   >
 >("cold-start", { runs: 11 });
+const tracing = phase<{
+  untracedPerSecond: number;
+  tracedPerSecond: number;
+  cpuPerOrderRatio: number;
+  daemon: { datagramsPerOrder: number; bytes: number };
+}>("tracing-cost", { records: 2000, rounds: 3 });
 const hot = phase<HotLedgerResult>("hot-ledger", { hotOrders: options.hotOrders, hotConcurrency: 8 });
 process.stderr.write("\n▶ isolation\n");
 const isolation = isolationCost({ orders: 1000, requests: 2000, repeat: options.repeat });
@@ -197,6 +205,7 @@ const report = {
   },
   processorCpu: cpu,
   coldStart: cold,
+  tracingCost: tracing,
   hotLedger: hot,
   isolation,
   apiGateway,
@@ -306,9 +315,14 @@ const rows: [string, string, string][] = [
   ],
   ...Object.entries(cold).map(([name, c]): [string, string, string] => [
     `cold start ${name}: bundle KB, init ms (reference)`,
-    `${c.bundleKb} KB, ${c.initMs} ms (${c.referenceKb} KB, ${c.referenceInitMs} ms; ×${c.initRatio})`,
+    `${c.bundleKb} KB, ${c.initMs} ms (${c.referenceKb} KB, ${c.referenceInitMs} ms; ×${c.initRatio}); traced ${c.tracedInitMs} ms (×${c.tracedInitRatio})`,
     `${goal(c.bundleKb <= c.budgetKb)} ≤ ${c.budgetKb} KB, ${goal(c.initRatio <= 1.5)} ≤ ×1.5, network ${c.networkCallsDuringInit}`,
   ]),
+  [
+    "tracing: processor CPU per order, traced / untraced",
+    `×${tracing.cpuPerOrderRatio} (${tracing.tracedPerSecond} / ${tracing.untracedPerSecond} orders per CPU-second; ${tracing.daemon.datagramsPerOrder} segment datagrams an order)`,
+    "measured, no goal: what Powertools Tracer costs a sampled order",
+  ],
 ];
 const width = Math.max(...rows.map(([label]) => label.length));
 process.stdout.write(
