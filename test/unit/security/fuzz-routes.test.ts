@@ -13,6 +13,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
+import { GetTraceSummariesCommand, XRayClient } from "@aws-sdk/client-xray";
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
@@ -22,7 +23,6 @@ import {
   ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { GetTraceSummariesCommand, XRayClient } from "@aws-sdk/client-xray";
 import { apiEvent, lambdaContext } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
