@@ -1,3 +1,4 @@
+import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import {
   GetObjectCommand,
   HeadBucketCommand,
@@ -36,6 +37,7 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
 const sqs = mockClient(SQSClient);
 const xray = mockClient(XRayClient);
+const cloudwatch = mockClient(CloudWatchClient);
 
 beforeAll(() => {
   dynamo.on(QueryCommand).resolves({ Items: [] });
@@ -59,12 +61,14 @@ beforeAll(() => {
   sqs.on(ChangeMessageVisibilityBatchCommand).resolves({});
   // X-Ray holds no trace: an order's trace is a 404.
   xray.on(GetTraceSummariesCommand).resolves({ TraceSummaries: [] });
+  cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
 });
 afterAll(() => {
   dynamo.restore();
   s3.restore();
   sqs.restore();
   xray.restore();
+  cloudwatch.restore();
 });
 
 type Handler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<{ statusCode: number; body?: string }>;
@@ -148,8 +152,9 @@ function keysSent(): { dynamo: string[]; s3: string[] } {
 
 // A bare `#sku_` or `#accountId_` is the prefix the consistency audit's scan filters on.
 // An archived ledger entry or reservation is keyed by its account or sku and its transfer id or marker key.
+// The search's index partition is an hour of a validated time.
 const WELL_FORMED_PK =
-  /^\$orders(#orderId_[A-Za-z0-9._:-]{1,64}|#messageKey_(submission:[0-9a-f-]{36}|body:[0-9a-f]{64})|#sku_([A-Za-z0-9._-]{1,64}(#markerKey_m[0-9a-f]{32})?)?|#accountId_(\d{7,20}(#transferId_(order|refund|deposit):[A-Za-z0-9._:-]{1,64})?)?)?$/;
+  /^\$orders(#receivedHour_\d{4}-\d\d-\d\dT\d\d|#orderId_[A-Za-z0-9._:-]{1,64}|#messageKey_(submission:[0-9a-f-]{36}|body:[0-9a-f]{64})|#sku_([A-Za-z0-9._-]{1,64}(#markerKey_m[0-9a-f]{32})?)?|#accountId_(\d{7,20}(#transferId_(order|refund|deposit):[A-Za-z0-9._:-]{1,64})?)?)?$/;
 const WELL_FORMED_S3_KEY = /^(orders\/[A-Za-z0-9._:-]{1,64}|reports\/consistency\/([0-9T.Z-]+|latest))\.json$/;
 
 describe("hostile input on every route", () => {
