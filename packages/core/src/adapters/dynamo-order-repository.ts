@@ -9,6 +9,7 @@ import { SWEEP_SHARDS } from "../entities/order.ts";
 import { bindingOf, type OrdersService, type TableBinding } from "../entities/service.ts";
 import type { AccountOrdersQuery, ClaimResult, OrderHistory, OrderRepository } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
+import { queryHistory } from "./history-query.ts";
 import { claimWrite, resolveWrite, sendWrite } from "./table-writes.ts";
 
 type StoredOriginal = OrderRecord & {
@@ -150,11 +151,15 @@ export class DynamoOrderRepository implements OrderRepository {
 
   findHistory(orderId: string): Promise<OrderHistory | undefined> {
     return guarded("table", "read order", async () => {
-      const { data } = await this.#service.collections.orderHistory({ orderId }).go({ ...RAW_ERRORS, pages: "all" });
-      const [original] = data.order;
+      const Items = await queryHistory(this.#table, orderId);
+      const { order, orderDuplicate, notification } = this.#service.entities;
+      const [original] = order.parse({ Items }).data;
       if (!original) return undefined;
-      const duplicates = data.orderDuplicate.map(toDuplicate).sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
-      const notifications = (data.notification as NotificationRecord[]).sort((a, b) =>
+      const duplicates = orderDuplicate
+        .parse({ Items })
+        .data.map(toDuplicate)
+        .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+      const notifications = (notification.parse({ Items }).data as NotificationRecord[]).sort((a, b) =>
         a.occurredAt.localeCompare(b.occurredAt),
       );
       const duplicatesNotStored = (original as StoredOriginal).duplicatesNotStored ?? 0;

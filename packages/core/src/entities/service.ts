@@ -1,5 +1,4 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { Service } from "electrodb";
 import { accountEntity } from "./account.ts";
 import { accountEntryEntity } from "./account-entry.ts";
 import { auditEntryEntity } from "./audit-entry.ts";
@@ -22,57 +21,31 @@ export interface TableBinding {
 const bindings = new WeakMap<object, TableBinding>();
 
 /**
- * Every entity of the one table, bound to a client and a table name, and the
- * table's one collection, an order's history (its original, duplicates and
- * notifications in one partition).
+ * Every entity of the one table, bound to a client and a table name. No
+ * ElectroDB Service joins them: its one use was the `orderHistory`
+ * collection's query, which `adapters/history-query.ts` sends as ElectroDB
+ * would, and building one re-checked every entity at each cold start.
  */
 export function ordersService(config: TableBinding) {
-  const entities = {
-    order: orderEntity(config),
-    orderDuplicate: orderDuplicateEntity(config),
-    duplicateMarker: duplicateMarkerEntity(config),
-    failure: failureEntity(config),
-    auditEntry: auditEntryEntity(config),
-    stock: stockEntity(config),
-    account: accountEntity(config),
-    accountEntry: accountEntryEntity(config),
-    stockReservation: stockReservationEntity(config),
-    notification: notificationEntity(config),
-    webhook: webhookEntity(config),
-    webhookCircuit: webhookCircuitEntity(config),
-  };
-  let history: ReturnType<typeof historyService> | undefined;
   const service = {
-    entities,
-    /**
-     * Joined on first use: ElectroDB's Service checks each entity it joins
-     * against its JSON Schema again, 10 to 20 ms of a cold start that
-     * OrdersProcessor's orders never need (of its work, only a cancellation
-     * reads a history).
-     */
-    get collections() {
-      history ??= historyService(entities);
-      return history.collections;
+    entities: {
+      order: orderEntity(config),
+      orderDuplicate: orderDuplicateEntity(config),
+      duplicateMarker: duplicateMarkerEntity(config),
+      failure: failureEntity(config),
+      auditEntry: auditEntryEntity(config),
+      stock: stockEntity(config),
+      account: accountEntity(config),
+      accountEntry: accountEntryEntity(config),
+      stockReservation: stockReservationEntity(config),
+      notification: notificationEntity(config),
+      webhook: webhookEntity(config),
+      webhookCircuit: webhookCircuitEntity(config),
     },
   };
   bindings.set(service, { client: config.client, table: config.table });
   return service;
 }
-
-/** The entities of the `orderHistory` collection, as one ElectroDB Service. */
-function historyService(entities: Pick<Entities, "order" | "orderDuplicate" | "notification">) {
-  return new Service({
-    order: entities.order,
-    orderDuplicate: entities.orderDuplicate,
-    notification: entities.notification,
-  });
-}
-
-type Entities = {
-  order: ReturnType<typeof orderEntity>;
-  orderDuplicate: ReturnType<typeof orderDuplicateEntity>;
-  notification: ReturnType<typeof notificationEntity>;
-};
 
 export type OrdersService = ReturnType<typeof ordersService>;
 

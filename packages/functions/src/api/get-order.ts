@@ -5,13 +5,13 @@ import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { orderArchive } from "../composition/bucket.ts";
 import { logger } from "../composition/logger.ts";
 import { adminToken } from "../composition/settings.ts";
-import { orderRepositoryWithHistory } from "../composition/table.ts";
+import { orderRepository } from "../composition/table.ts";
 import { authenticate, callerOf } from "../http/caller-auth.ts";
 import { httpErrors } from "../http/middleware.ts";
 import { orderLookupBody } from "../http/order-view.ts";
 import { type HttpResponse, json } from "../http/responses.ts";
 
-const deps = { repository: orderRepositoryWithHistory(), archive: orderArchive() };
+const deps = { repository: orderRepository(), archive: orderArchive() };
 
 /**
  * GET /orders/{id}: the original record, its duplicates, a download link, and

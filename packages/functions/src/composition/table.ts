@@ -21,16 +21,6 @@ const service = once(() => ordersService({ client: dynamoClient(), table: Resour
 export const ordersTable = service;
 
 export const orderRepository = once(() => new DynamoOrderRepository(service()));
-/**
- * The order repository with an order's history collection joined now: for the
- * functions that read a history on every request (GET /orders/{id}, the
- * Notifier), so that the join is part of their init, where a cold start's work
- * belongs, and not of their first request. The others join it on first use.
- */
-export const orderRepositoryWithHistory = once(() => {
-  void service().collections;
-  return orderRepository();
-});
 export const failureLog = once(() => new DynamoFailureLog(service()));
 export const auditLog = once(() => new DynamoAuditLog(service()));
 export const stockLedger = once(() => new DynamoStockLedger(service()));

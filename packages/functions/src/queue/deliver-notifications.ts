@@ -10,13 +10,13 @@ import {
   notificationRetryPolicy,
   webhookSender,
 } from "../composition/notifier.ts";
-import { orderRepositoryWithHistory, webhookCircuits, webhookRegistry } from "../composition/table.ts";
+import { orderRepository, webhookCircuits, webhookRegistry } from "../composition/table.ts";
 import { annotateOrder } from "../composition/tracing.ts";
 import { countNotifications } from "../metrics.ts";
 import { sqsBatchHandler } from "./batch-handler.ts";
 
 const deps = {
-  orders: orderRepositoryWithHistory(),
+  orders: orderRepository(),
   webhooks: webhookRegistry(),
   notifications: notificationLog(),
   sender: webhookSender(),
