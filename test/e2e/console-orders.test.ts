@@ -61,7 +61,7 @@ describe("the operations console, one order from submission to cancellation", ()
     expect(await timeline.getByRole("listitem").count()).toBeGreaterThanOrEqual(5);
     expect(await timeline.getByRole("listitem").last().textContent()).toContain("confirm");
     expect(await row("Reservations", /KB-01 2 COMMITTED/).count()).toBe(1);
-    expect(await page.getByText("POSTED · 2580").isVisible()).toBe(true);
+    expect(await page.getByText("POSTED · 2,580.00").isVisible()).toBe(true);
     expect(await row("Order summary", "Refunded no").count()).toBe(1);
     expect(await page.getByRole("link", { name: "Download" }).getAttribute("href")).toMatch(/^http/);
 
@@ -76,8 +76,12 @@ describe("the operations console, one order from submission to cancellation", ()
     expect(await row("Order summary", "Refunded yes").count()).toBe(1);
     expect(await row("Cancellation", "Reason customer changed their mind").count()).toBe(1);
     expect(await row("Reservations", /KB-01 2 RETURNED/).count()).toBe(1);
+    // The payment says where the money went; the saga's steps are logged once, not replayed by the cancellation.
+    expect(await page.getByText("REFUNDED · 2,580.00").isVisible()).toBe(true);
     const steps = await timeline.getByRole("listitem").allTextContents();
     for (const step of ["cancel", "refund", "restock"]) expect(steps.join("\n")).toContain(` ${step} `);
+    expect(steps.filter((step) => / confirm CONFIRMED /.test(step))).toHaveLength(1);
+    expect(steps.filter((step) => / void /.test(step))).toHaveLength(0);
     expect(await page.getByRole("button", { name: "Cancel order" }).isDisabled()).toBe(true);
 
     // Its notifications: the payer has no webhook, so each event is recorded as not sent.
@@ -106,8 +110,8 @@ describe("the operations console, one order from submission to cancellation", ()
     expect(await row("Stock level", "Reserved 0").count()).toBe(1);
     await page.getByLabel("Account id", { exact: true }).fill("1111111");
     await page.getByRole("button", { name: "Show account" }).click();
-    await expect.poll(() => row("Account balances", "Balance 10000").count(), UI).toBe(1);
-    expect(await row("Account balances", "Held 0").count()).toBe(1);
+    await expect.poll(() => row("Account balances", "Balance 10,000.00").count(), UI).toBe(1);
+    expect(await row("Account balances", "Held 0.00").count()).toBe(1);
     expect(await row("Ledger entries", new RegExp(`refund:${order.id}`)).count()).toBe(1);
 
     // The Audit tab opens on the latest report (none yet), then runs the consistency audit and shows its report.
@@ -161,7 +165,7 @@ describe("the operations console, one order from submission to cancellation", ()
     const listed = row("Orders of the account", new RegExp(order.id));
     await expect.poll(() => listed.count(), UI).toBe(1);
     expect(await listed.textContent()).toContain("CANCELLED");
-    await listed.getByRole("cell", { name: "2580" }).click();
+    await listed.getByRole("cell", { name: "2,580.00" }).click();
     await expect.poll(() => heading("CANCELLED").isVisible(), UI).toBe(true);
     expect(page.url()).toContain(`#orders/${order.id}`);
   });

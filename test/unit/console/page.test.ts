@@ -19,6 +19,7 @@ const BROWSER_FUNCTIONS = [
   "consoleKit",
   "consoleShell",
   "deadLettersTab",
+  "overviewTab",
   "ordersTab",
   "orderView",
   "orderTrace",
@@ -134,6 +135,7 @@ describe("the console page", () => {
 
     expect(tabs.map((tab) => tab[2])).toEqual([
       "panel-letters",
+      "panel-overview",
       "panel-orders",
       "panel-stock",
       "panel-audit",

@@ -29,20 +29,19 @@ export const auditPanel = `
  */
 export function auditTab(kit: Kit): Tab {
   const { $, el, api } = kit;
-  const units = (cents: number) => (cents / 100).toFixed(2);
 
   function showReport(report: Report): void {
     const found = report.inconsistencies;
     // Stock figures are units; account, order and money figures are cents on the wire of this report.
-    const figure = (kind: string, n: number) => (kind === "stock" ? String(n) : units(n));
+    const figure = (kind: string, n: number) => (kind === "stock" ? String(n) : kit.cents(n));
     $("audit-report").replaceChildren(
       kit.fields("Audit report", [
         ["Run at", kit.time(report.at)],
         ["Skus", String(report.skus)],
         ["Accounts", String(report.accounts)],
-        ["Deposits", units(report.money.depositsCents)],
-        ["Balances and holds", units(report.money.balancesAndHoldsCents)],
-        ["In flight (posted, not yet credited)", units(report.money.inFlightCents ?? 0)],
+        ["Deposits", kit.cents(report.money.depositsCents)],
+        ["Balances and holds", kit.cents(report.money.balancesAndHoldsCents)],
+        ["In flight (posted, not yet credited)", kit.cents(report.money.inFlightCents ?? 0)],
         ["Stored at", report.key],
       ]),
       el("p", found.length === 0 ? "No inconsistencies." : `${found.length} inconsistencies:`, {
@@ -96,7 +95,10 @@ export function auditTab(kit: Kit): Tab {
       $("audit-rows").replaceChildren(
         ...entries.map((entry) => {
           const row = el("tr");
-          for (const key of ["at", "action", "actor", "oldMessageId", "newMessageId", "orderId", "result", "detail"]) {
+          const when = el("td");
+          when.append(kit.time(entry.at));
+          row.append(when);
+          for (const key of ["action", "actor", "oldMessageId", "newMessageId", "orderId", "result", "detail"]) {
             row.append(el("td", entry[key] ?? ""));
           }
           return row;

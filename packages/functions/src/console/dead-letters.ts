@@ -1,4 +1,4 @@
-import type { Kit, Tab } from "./types.ts";
+import type { Content, Kit, Tab } from "./types.ts";
 
 /** The Dead letters tab's markup: static, no data in it. */
 export const deadLettersPanel = `
@@ -23,9 +23,9 @@ export const deadLettersPanel = `
       <button id="detail-dry-run" type="button">Dry run</button>
       <button id="detail-close" type="button">Close</button>
     </div>
-    <pre id="dry-run-result" aria-live="polite"></pre>
-    <h3>Body</h3><pre id="detail-body"></pre>
-    <h3>Order record</h3><pre id="detail-order"></pre>
+    <div id="dry-run-result" aria-live="polite"></div>
+    <h3>The message</h3><div id="detail-body"></div>
+    <h3>Order record</h3><div id="detail-order"></div>
     <form id="edit-form">
       <h3>Edit and redrive</h3>
       <label for="edit-order">Order JSON</label>
@@ -48,6 +48,20 @@ interface Failure {
   firstFailedAt: string;
   lastFailedAt: string;
 }
+/** The order record the DLQ listing joins to a message, as far as the detail shows it. */
+interface LetterOrder {
+  orderId?: string;
+  status?: string;
+  receivedAt?: string;
+  failure?: { code: string; message?: string };
+  payment?: { status: string; amountCents: number };
+  saga?: unknown[];
+}
+interface Holds {
+  reservations: { sku: string; quantity: number; status: string }[];
+  payment?: { status: string; amountCents: number };
+  stuck?: string;
+}
 interface Letter {
   messageId: string;
   body: string;
@@ -55,8 +69,15 @@ interface Letter {
   sentAt: string;
   messageAttributes: Record<string, string>;
   failure?: Failure;
-  order?: Record<string, unknown>;
-  holds?: Record<string, unknown>;
+  order?: LetterOrder;
+  holds?: Holds;
+}
+interface SentOrder {
+  id?: unknown;
+  amount?: unknown;
+  fromAccount?: unknown;
+  toAccount?: unknown;
+  items?: { sku: string; quantity: number; unitPrice: number }[];
 }
 interface DlqPage {
   depth: number;
@@ -67,6 +88,13 @@ interface DlqPage {
 interface Detail {
   field: string;
   message: string;
+}
+interface DryRun {
+  readable: boolean;
+  valid?: boolean;
+  errors: Detail[];
+  wouldBe?: string;
+  wouldWriteS3: boolean;
 }
 
 /**
@@ -82,12 +110,69 @@ export function deadLettersTab(kit: Kit): Tab {
     reason: "",
   };
 
-  function pretty(text: string): string {
+  function sentOrder(body: string): SentOrder | undefined {
     try {
-      return JSON.stringify(JSON.parse(text), null, 2);
+      return JSON.parse(body).order ?? undefined;
     } catch {
-      return text;
+      return undefined;
     }
+  }
+
+  /** A payment as one cell: its status and its amount (given in cents). */
+  function payment(paid: { status: string; amountCents: number }): HTMLElement {
+    const cell = el("span", `${paid.status} · `);
+    cell.append(kit.cents(paid.amountCents));
+    return cell;
+  }
+
+  /** The message's order as sent, readable, its raw body folded below. */
+  function messageView(letter: Letter): Node[] {
+    const order = sentOrder(letter.body);
+    const items = order?.items?.length
+      ? kit.table(
+          "Items of the message",
+          ["Sku", "Quantity", "Unit price"],
+          order.items.map((item) => [item.sku, String(item.quantity), kit.amount(item.unitPrice)]),
+        )
+      : "none";
+    const fields = kit.fields("The message", [
+      ["Order", String(order?.id ?? "—")],
+      ["Amount", kit.amount(order?.amount)],
+      ["From account", String(order?.fromAccount ?? "—")],
+      ["To account", String(order?.toAccount ?? "—")],
+      ["Items", items],
+      ["Sent", kit.time(letter.sentAt)],
+      ["Receives", String(letter.receiveCount)],
+    ]);
+    return order
+      ? [fields, kit.raw(letter.body)]
+      : [el("p", "The body is not an order message."), kit.raw(letter.body)];
+  }
+
+  /** The order's record and what its saga holds now, readable, the raw record folded below. */
+  function recordView(letter: Letter): Node[] {
+    const record = letter.order;
+    if (!record) return [el("p", "No order record yet.", { class: "none" })];
+    const holds = letter.holds;
+    const pairs: [string, Content][] = [
+      ["Status", record.status ?? "—"],
+      ["Received", kit.time(record.receivedAt)],
+      [
+        "Failure",
+        record.failure ? `${record.failure.code}${record.failure.message ? `: ${record.failure.message}` : ""}` : "—",
+      ],
+      ["Payment", record.payment ? payment(record.payment) : "—"],
+      ["Saga log", `${record.saga?.length ?? 0} entries`],
+    ];
+    if (holds) {
+      const lines = holds.reservations.map((line) => `${line.sku} ×${line.quantity} ${line.status}`).join(", ");
+      pairs.push(
+        ["Holds now: stock", lines || "none"],
+        ["Holds now: payment", holds.payment ? payment(holds.payment) : "none"],
+      );
+      if (holds.stuck) pairs.push(["Stuck", holds.stuck]);
+    }
+    return [kit.fields("Order record", pairs), kit.raw(record)];
   }
 
   function renderReasons(reasons: Record<string, number>): void {
@@ -116,13 +201,15 @@ export function deadLettersTab(kit: Kit): Tab {
     const action = el("td");
     action.append(kit.button("Details", () => showDetail(letter), { "aria-label": `Details of ${letter.messageId}` }));
     const orderId = String(letter.messageAttributes.orderId ?? letter.order?.orderId ?? "—");
+    const when = el("td");
+    when.append(kit.time(letter.failure?.lastFailedAt ?? letter.sentAt));
     row.append(
       cell,
       el("td", orderId),
       el("td", letter.failure?.code ?? "no recorded reason"),
       el("td", letter.failure?.message ?? ""),
       el("td", String(letter.failure?.attempts ?? letter.receiveCount)),
-      el("td", letter.failure?.lastFailedAt ?? letter.sentAt),
+      when,
       action,
     );
     return row;
@@ -166,13 +253,20 @@ export function deadLettersTab(kit: Kit): Tab {
     state.current = letter;
     $("detail").hidden = false;
     $("detail-title").textContent = `Message ${letter.messageId}`;
-    $("detail-reason").textContent = letter.failure
-      ? `${letter.failure.code}: ${letter.failure.message} (attempts ${letter.failure.attempts}, first ${letter.failure.firstFailedAt}, last ${letter.failure.lastFailedAt})`
-      : "No reason was recorded for this message.";
-    $("detail-body").textContent = pretty(letter.body);
-    const record = letter.order ? JSON.stringify(letter.order, null, 2) : "No order record yet.";
-    const holds = letter.holds ? `\n\nWhat its saga holds now:\n${JSON.stringify(letter.holds, null, 2)}` : "";
-    $("detail-order").textContent = record + holds;
+    const failure = letter.failure;
+    $("detail-reason").replaceChildren(
+      ...(failure
+        ? [
+            `${failure.code}: ${failure.message} (attempts ${failure.attempts}, first `,
+            kit.time(failure.firstFailedAt),
+            ", last ",
+            kit.time(failure.lastFailedAt),
+            ")",
+          ]
+        : ["No reason was recorded for this message."]),
+    );
+    $("detail-body").replaceChildren(...messageView(letter));
+    $("detail-order").replaceChildren(...recordView(letter));
     let order: unknown = {};
     try {
       order = JSON.parse(letter.body).order ?? {};
@@ -181,7 +275,7 @@ export function deadLettersTab(kit: Kit): Tab {
     }
     $<HTMLTextAreaElement>("edit-order").value = JSON.stringify(order, null, 2);
     $("edit-errors").replaceChildren();
-    $("dry-run-result").textContent = "";
+    $("dry-run-result").replaceChildren();
     $("detail-title").focus();
   }
 
@@ -241,8 +335,17 @@ export function deadLettersTab(kit: Kit): Tab {
   $("detail-dry-run").addEventListener("click", async () => {
     if (!state.current) return;
     try {
-      const verdict = await api<Record<string, unknown>>("POST", `/admin/dlq/${state.current.messageId}/dry-run`);
-      $("dry-run-result").textContent = JSON.stringify(verdict, null, 2);
+      const verdict = await api<DryRun>("POST", `/admin/dlq/${state.current.messageId}/dry-run`);
+      const errors = verdict.errors.map((error) => `${error.field}: ${error.message}`).join("; ");
+      $("dry-run-result").replaceChildren(
+        kit.fields("Dry run", [
+          ["Readable", verdict.readable ? "yes" : "no"],
+          ["Would be", verdict.wouldBe ?? "—"],
+          ["Valid", verdict.valid === undefined ? "—" : verdict.valid ? "yes" : `no: ${errors}`],
+          ["Would store its JSON", verdict.wouldWriteS3 ? "yes" : "no"],
+        ]),
+        kit.raw(verdict),
+      );
     } catch (error) {
       kit.failed("The dry run failed", error);
     }
@@ -264,10 +367,18 @@ export function deadLettersTab(kit: Kit): Tab {
 
   // Keep the depth current without disturbing the table the operator is using. The depth is an
   // operator's figure (the public /health does not show it), read without receiving any message.
+  // When the depth moves (a redrive elsewhere, a new failure), or reads 0 beside a table that still lists letters,
+  // the table is stale: reload it. (Moves, not the listing's own depth: a listing receives the letters it shows,
+  // so the depth read at its end may not count them yet.)
+  let polled: number | undefined;
   setInterval(async () => {
     if ($("app").hidden) return;
     const answer = await api<{ depth?: unknown }>("GET", "/admin/dlq/depth").catch(() => undefined);
-    if (typeof answer?.depth === "number") $("depth").textContent = String(answer.depth);
+    if (typeof answer?.depth !== "number") return;
+    $("depth").textContent = String(answer.depth);
+    const stale = (polled !== undefined && answer.depth !== polled) || (answer.depth === 0 && state.letters.length > 0);
+    polled = answer.depth;
+    if (stale && !$("panel-letters").hidden) void refresh();
   }, 5000);
 
   return { open: () => void refresh() };

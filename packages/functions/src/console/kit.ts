@@ -89,8 +89,25 @@ export function consoleKit(): Kit {
     return node;
   }
 
+  // The console's one format for a time and one for an amount: every tab shows them through these.
   function time(iso: string | undefined): Content {
-    return iso ? el("time", iso.replace("T", " ").replace("Z", " UTC"), { datetime: iso }) : "—";
+    const at = iso ? new Date(iso) : undefined;
+    if (!at || Number.isNaN(at.getTime())) return iso ?? "—";
+    const text = `${at.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+    return el("time", text, { datetime: at.toISOString(), title: at.toISOString() });
+  }
+
+  function amount(units: unknown): Content {
+    if (typeof units !== "number" || !Number.isFinite(units)) return units === undefined ? "—" : String(units);
+    const text = units.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    return el("span", text, { class: "amount" });
+  }
+
+  function raw(value: unknown): HTMLElement {
+    const box = el("details", undefined, { class: "raw" });
+    const text = typeof value === "string" ? value : JSON.stringify(value, null, 2);
+    box.append(el("summary", "Raw JSON"), el("pre", text));
+    return box;
   }
 
   function button(text: string, onClick: () => void, attrs: Record<string, string> = {}): HTMLButtonElement {
@@ -102,5 +119,22 @@ export function consoleKit(): Kit {
   const signIn = (token: string) => sessionStorage.setItem(TOKEN_KEY, token);
   const signedIn = () => Boolean(sessionStorage.getItem(TOKEN_KEY));
 
-  return { $, el, say, api, failed, table, fields, time, button, showLogin, signIn, signedIn, go: () => {} };
+  return {
+    $,
+    el,
+    say,
+    api,
+    failed,
+    table,
+    fields,
+    time,
+    amount,
+    cents: (n: number) => amount(n / 100),
+    raw,
+    button,
+    showLogin,
+    signIn,
+    signedIn,
+    go: () => {},
+  };
 }

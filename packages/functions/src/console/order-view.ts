@@ -60,7 +60,7 @@ export function orderView(kit: Kit, trace?: (orderId: string) => Node): (body: O
       : "—";
     return kit.fields("Order summary", [
       ["Status", el("strong", order.status, { class: `status status-${order.status.toLowerCase()}` })],
-      ["Amount", text(order.amount)],
+      ["Amount", kit.amount(order.amount)],
       ["From account", text(order.fromAccount)],
       ["To account", text(order.toAccount)],
       ["Channel", order.channel],
@@ -71,6 +71,12 @@ export function orderView(kit: Kit, trace?: (orderId: string) => Node): (body: O
       ["Refunded", order.refunded ? "yes" : "no"],
       ["Duplicates", String(duplicates.length)],
     ]);
+  }
+
+  function payment(paid: NonNullable<OrderLookup["payment"]>): HTMLElement {
+    const line = el("p", `${paid.status} · `);
+    line.append(kit.amount(paid.amount));
+    return line;
   }
 
   function timeline(saga: NonNullable<OrderLookup["saga"]>): HTMLElement {
@@ -97,7 +103,7 @@ export function orderView(kit: Kit, trace?: (orderId: string) => Node): (body: O
       ? kit.table(
           "Items",
           ["Sku", "Quantity", "Unit price"],
-          order.items.map((item) => [item.sku, String(item.quantity), String(item.unitPrice)]),
+          order.items.map((item) => [item.sku, String(item.quantity), kit.amount(item.unitPrice)]),
         )
       : undefined;
     const reservations = body.reservations?.length
@@ -138,7 +144,7 @@ export function orderView(kit: Kit, trace?: (orderId: string) => Node): (body: O
       summary(body),
       ...section("Stored JSON", stored),
       ...section("Items", items),
-      ...section("Payment", body.payment ? `${body.payment.status} · ${body.payment.amount}` : undefined),
+      ...section("Payment", body.payment ? payment(body.payment) : undefined),
       ...section("Reservations", reservations),
       ...section("Saga timeline", body.saga?.length ? timeline(body.saga) : undefined),
       ...section("Cancellation", cancellation),

@@ -5,6 +5,7 @@ import { notificationLettersPanel, notificationLettersTab } from "./notification
 import { orderList, orderListMarkup } from "./order-list.ts";
 import { orderView } from "./order-view.ts";
 import { ordersPanel, ordersTab } from "./orders.ts";
+import { overviewPanel, overviewTab } from "./overview.ts";
 import { consoleShell } from "./shell.ts";
 import { stockAccountsPanel, stockAccountsTab } from "./stock-accounts.ts";
 import { styles } from "./styles.ts";
@@ -25,6 +26,7 @@ export const consoleScript = `var __name = (fn) => fn;
   ${call(orderList, "kit")};
   const tabs = {
     letters: ${call(deadLettersTab, "kit")},
+    overview: ${call(overviewTab, "kit")},
     orders: ${call(ordersTab, "kit", call(orderView, "kit", call(orderTrace, "kit")))},
     stock: ${call(stockAccountsTab, "kit")},
     audit: ${call(auditTab, "kit")},
@@ -37,6 +39,7 @@ export const consoleScript = `var __name = (fn) => fn;
 /** The tabs, in order; each button controls `panel-<id>`. */
 const tabs = [
   ["letters", "Dead letters"],
+  ["overview", "Overview"],
   ["orders", "Orders"],
   ["stock", "Inventory and accounts"],
   ["audit", "Audit"],
@@ -78,6 +81,7 @@ export const consolePage = `<!doctype html>
       ${tabList}
     </div>
     ${deadLettersPanel}
+    ${overviewPanel}
     ${ordersPanel(orderListMarkup)}
     ${stockAccountsPanel}
     ${auditPanel}

@@ -18,7 +18,9 @@ export function consoleShell(kit: Kit, tabs: Record<TabName, Tab>): void {
     }
     if (focus) kit.$(`tab-${name}`).focus();
     history.replaceState(null, "", `#${name}${arg ? `/${encodeURIComponent(arg)}` : ""}`);
+    // A banner speaks of what was done on the tab left behind: it goes with it.
     kit.say("", "error");
+    kit.say("");
     tabs[name].open(arg);
   }
 
@@ -29,6 +31,10 @@ export function consoleShell(kit: Kit, tabs: Record<TabName, Tab>): void {
   }
 
   kit.go = (name, arg) => select(name, arg);
+  // A link, a bookmark or the address bar changing the hash navigates, as a click on the tab would.
+  window.addEventListener("hashchange", () => {
+    if (!kit.$("app").hidden) fromHash();
+  });
   for (const [index, name] of names.entries()) {
     const tab = kit.$(`tab-${name}`);
     tab.addEventListener("click", () => select(name));

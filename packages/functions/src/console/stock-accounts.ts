@@ -84,7 +84,7 @@ export function stockAccountsTab(kit: Kit): Tab {
       const entries = found.entries.map((entry) => [
         kit.time(entry.at),
         entry.kind,
-        String(entry.amount),
+        kit.amount(entry.amount),
         entry.status,
         entry.transferId,
         entry.orderId ? kit.button(entry.orderId, () => kit.go("orders", entry.orderId)) : "—",
@@ -92,9 +92,9 @@ export function stockAccountsTab(kit: Kit): Tab {
       $("account-result").replaceChildren(
         kit.fields("Account balances", [
           ["Account", found.accountId],
-          ["Balance", String(found.balance)],
-          ["Held", String(found.held)],
-          ["Available", String(found.available)],
+          ["Balance", kit.amount(found.balance)],
+          ["Held", kit.amount(found.held)],
+          ["Available", kit.amount(found.available)],
         ]),
         el("h3", `Latest ledger entries (${found.entries.length}, newest first)`),
         entries.length

@@ -23,8 +23,14 @@ export interface Kit {
   table(label: string, columns: string[], rows: Content[][]): HTMLTableElement;
   /** A two-column table of names (row headers) and values, named `label`. */
   fields(label: string, pairs: [string, Content][]): HTMLTableElement;
-  /** A `<time>` for an ISO timestamp, or a dash. */
+  /** A `<time>` for an ISO timestamp, as `2026-12-05 20:10:09 UTC` (the console's one format), or a dash. */
   time(iso: string | undefined): Content;
+  /** An amount in currency units, as `2,580.00` (the console's one format), or a dash. */
+  amount(units: unknown): Content;
+  /** An amount given in cents, shown as `amount` shows units. */
+  cents(cents: number): Content;
+  /** A value's raw JSON, folded behind a "Raw JSON" disclosure. */
+  raw(value: unknown): HTMLElement;
   /** A button that runs `onClick`. */
   button(text: string, onClick: () => void, attrs?: Record<string, string>): HTMLButtonElement;
   /** Shows the sign-in form, with a message. */
@@ -37,7 +43,7 @@ export interface Kit {
   go(tab: TabName, arg?: string): void;
 }
 
-export type TabName = "letters" | "orders" | "stock" | "audit" | "notifications" | "webhooks";
+export type TabName = "letters" | "overview" | "orders" | "stock" | "audit" | "notifications" | "webhooks";
 
 /** A tab's behaviour: what to do when it is shown. */
 export interface Tab {
