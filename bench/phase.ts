@@ -11,7 +11,7 @@ import { coldStart } from "./cold-start.ts";
 import { endToEnd } from "./end-to-end.ts";
 import { hotLedger } from "./hot-ledger.ts";
 import { processorCpu } from "./processor-cpu.ts";
-import { tracingCost } from "./tracing-cost.ts";
+import { localTracingCost, tracingCost } from "./tracing-cost.ts";
 
 const [phase, outFile, rawOptions = "{}"] = process.argv.slice(2);
 const options = JSON.parse(rawOptions) as Record<string, number>;
@@ -44,6 +44,8 @@ async function run(): Promise<unknown> {
       return coldStart(options.runs ?? 7);
     case "tracing-cost":
       return tracingCost(options.records ?? 2000, options.rounds ?? 3);
+    case "local-tracing-cost":
+      return localTracingCost(options.orders ?? 300, options.rounds ?? 2);
     default:
       throw new Error(`unknown phase ${phase}`);
   }

@@ -1,9 +1,14 @@
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { median, round } from "@orders/harness/stats";
+import { setTimeout } from "node:timers/promises";
+import { startInProcess } from "@orders/harness/in-process-system";
+import { median, pool, round } from "@orders/harness/stats";
+import { LocalTelemetry } from "@orders/local/telemetry";
+import { LINES, processedCount, sagaFixture, sagaOrder, setUpSagaFixture } from "./end-to-end.ts";
 
 /**
  * What tracing costs per order, deployed: OrdersProcessor's CPU per order
@@ -85,5 +90,74 @@ export async function tracingCost(records: number, rounds: number) {
     tracedRounds: on,
     /** What the stand-in daemon received from the traced processes, at least one UDP datagram per segment document. */
     daemon: { datagrams, bytes, datagramsPerOrder: round(datagrams / Math.max(1, traced), 2) },
+  };
+}
+
+/**
+ * What the local runtime's own recording costs per order: the same orders
+ * through `npm start`'s runtime, in this process, with tracing on and off
+ * (`tracing: false` records no span anywhere), alternating. CPU is the whole
+ * process's (the runtime, every function's worker, the emulators), from the
+ * first POST until every order is processed and every function is idle.
+ */
+export async function localTracingCost(orders: number, rounds: number) {
+  const cpuPerOrder: { on: number[]; off: number[] } = { on: [], off: [] };
+  const spans: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const tracing of [false, true]) {
+      const telemetry = new LocalTelemetry({ echo: false, streams: [process.stdout] });
+      telemetry.install();
+      const adminToken = randomUUID();
+      const system = await startInProcess("tracing", {
+        pollers: 2,
+        adminToken,
+        telemetry,
+        tracing,
+        rateLimit: { ratePerSecond: 100_000, burst: 100_000 },
+        log: () => undefined,
+      });
+      try {
+        await system.warm();
+        const tag = randomUUID().slice(0, 6);
+        const fixture = sagaFixture(orders, tag);
+        await setUpSagaFixture(system.url, adminToken, fixture);
+        await system.idle();
+        const before = processedCount(telemetry.counters);
+        const told = telemetry.counters.NotificationsWithoutWebhook ?? 0;
+        const started = process.cpuUsage();
+        await pool(
+          Array.from({ length: orders }, (_, i) => sagaOrder(fixture, `tc-${tag}-${i}`, i, LINES)),
+          16,
+          async (order) => {
+            const answer = await fetch(`${system.url}/orders`, {
+              method: "POST",
+              headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
+              body: JSON.stringify(order),
+            });
+            await answer.arrayBuffer();
+          },
+        );
+        // Processed, then told (no webhook is set: the Notifier records each event NO_WEBHOOK).
+        while (processedCount(telemetry.counters) < before + orders) await setTimeout(20);
+        while ((telemetry.counters.NotificationsWithoutWebhook ?? 0) < told + orders) await setTimeout(20);
+        await system.idle();
+        const used = process.cpuUsage(started);
+        (tracing ? cpuPerOrder.on : cpuPerOrder.off).push((used.user + used.system) / 1000 / orders);
+        if (system.traces) spans.push(system.traces.tracesOf(`tc-${tag}-0`)[0]?.spans.length ?? 0);
+      } finally {
+        await system.stop();
+        telemetry.uninstall();
+      }
+    }
+  }
+  const off = round(median(cpuPerOrder.off), 2);
+  const on = round(median(cpuPerOrder.on), 2);
+  return {
+    orders,
+    rounds,
+    cpuMsPerOrder: { off, on },
+    cpuPerOrderRatio: round(on / off, 2),
+    spansPerOrder: median(spans),
+    perRound: { off: cpuPerOrder.off.map((ms) => round(ms, 2)), on: cpuPerOrder.on.map((ms) => round(ms, 2)) },
   };
 }

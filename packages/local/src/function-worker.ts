@@ -31,12 +31,13 @@ const takeCalls = () => {
   return taken;
 };
 
-const recorder = new SpanRecorder(setup.functionName);
+const recorder = setup.tracing ? new SpanRecorder(setup.functionName) : undefined;
+const noTraces = { spans: [], orders: [] };
 
 try {
   await instrumentSdkClients(faults, calls, recorder);
   const tracing = await handlerTracing();
-  listenForTraces(recorder, tracing);
+  if (recorder) listenForTraces(recorder, tracing);
   const handler = await loadHandler<unknown, unknown>(setup.handler);
   port.on("message", async (message: ToWorker) => {
     if (message.type === "faults") return faults.set(message.rules, message.at);
@@ -53,7 +54,7 @@ try {
         value,
         calls: takeCalls(),
         faults: faults.takeStats(),
-        traces: recorder.take(),
+        traces: recorder?.take() ?? noTraces,
       });
     } catch (error) {
       post({
@@ -63,7 +64,7 @@ try {
         error: serialize(error),
         calls: takeCalls(),
         faults: faults.takeStats(),
-        traces: recorder.take(),
+        traces: recorder?.take() ?? noTraces,
       });
     }
   });

@@ -7,6 +7,7 @@ import type { LocalFunction } from "./local-functions.ts";
 import type { LocalResources } from "./provision.ts";
 import { type CallCounts, instrumentSdkClients } from "./sdk-instrumentation.ts";
 import { handlerTracing, listenForTraces, SpanRecorder } from "./span-recorder.ts";
+import type { TraceReport } from "./trace-spans.ts";
 import type { TraceStore } from "./trace-store.ts";
 import { invokeTraced } from "./traced-invocations.ts";
 import { WorkerPool } from "./worker-pool.ts";
@@ -80,7 +81,7 @@ export async function createInvokers(functions: LocalFunction[], options: Invoke
         faults: options.faults,
         faultSeed: options.faultSeed,
         onCalls: addCalls,
-        onTraces: (report) => traces?.add(report),
+        ...(traces ? { onTraces: (report: TraceReport) => traces.add(report) } : {}),
       });
       pools.push(pool);
       poolsByName.set(fn.name, pool);

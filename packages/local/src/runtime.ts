@@ -66,6 +66,8 @@ export interface LocalSystemOptions extends LocalSettings {
   watch?: boolean;
   /** Execution environments per route or schedule function (default 4); OrdersProcessor gets one per poller. */
   functionConcurrency?: number | undefined;
+  /** Record the orders' traces (default on); off, no span is recorded anywhere: to measure what recording costs. */
+  tracing?: boolean | undefined;
   /** Seconds between runs of every schedule, in place of the manifest's minutes (tests, demos). */
   scheduleSeconds?: number | undefined;
   /** Replaces every route's throttle and the stage's default (`ORDERS_RATE_LIMIT`); default: the manifest's. */
@@ -88,8 +90,8 @@ export interface LocalSystem {
   emulators: Emulators;
   /** The AWS calls the handlers made, by `Service:Operation`. */
   calls: CallCounts;
-  /** The orders' traces: every span of the last 1,000 traces an order annotated. */
-  traces: TraceStore;
+  /** The orders' traces: every span of the last 1,000 traces an order annotated (none with tracing off). */
+  traces: TraceStore | undefined;
   /** Resolves once no function is running. */
   idle(): Promise<void>;
   /** Live reload once it watches, or undefined when it is off. */
@@ -155,7 +157,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     ...schedules.map((spec) => ({ name: spec.name, spec })),
   ];
   const subscriberNames = new Set(subscriptions.map((spec) => spec.name));
-  const traces = new TraceStore();
+  const traces = options.tracing === false ? undefined : new TraceStore();
   // X-Ray's reads are answered by this runtime, from its own spans (local-xray.ts).
   const xrayEndpoint = `http://${options.host}:${apiPort}/_local/xray`;
   const invokers = await createInvokers(functions, {

@@ -332,6 +332,7 @@ export class WorkerPool {
       faultsSetAt: faults.setAt,
       faultSeed: faultSeed === undefined ? undefined : faultSeed + seedOffset++,
       compileCacheDir: "compileCacheDir" in this.#options ? this.#options.compileCacheDir : COMPILE_CACHE_DIR,
+      tracing: this.#options.onTraces !== undefined,
     };
     const worker = new Worker(WORKER_FILE, {
       // A debugger attached with --inspect lists each worker under its function's name.

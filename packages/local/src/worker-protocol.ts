@@ -13,6 +13,8 @@ export interface WorkerSetup {
   faultSeed: number | undefined;
   /** Where Node's compile cache is kept (worker-start.ts); none when undefined. */
   compileCacheDir: string | undefined;
+  /** Record spans (span-recorder.ts) and hand them back with each result. */
+  tracing: boolean;
 }
 
 export interface SerializedError {
