@@ -76,9 +76,16 @@ export function inRecordTrace<T>(
   }) as Promise<T>;
 }
 
-/** Marks the current trace as the order's: an X-Ray annotation, and a message to any host listening. */
+/**
+ * Marks the current trace as the order's: an X-Ray annotation, and a message
+ * to any host listening. The annotation goes on a subsegment of its own: on
+ * Lambda a route's current segment is the invocation's facade, which takes
+ * no annotation.
+ */
 export function annotateOrder(orderId: string): void {
-  tracer?.putAnnotation("orderId", orderId);
+  const marker = tracer?.getSegment()?.addNewSubsegment("## order");
+  marker?.addAnnotation("orderId", orderId);
+  marker?.close();
   if (!orderAnnotations.hasSubscribers) return;
   const traceId = currentTraceId();
   if (traceId) orderAnnotations.publish({ traceId, orderId });
