@@ -110,6 +110,10 @@ export function overviewTab(kit: Kit): Tab {
           .map((value, i) => (value === null ? "" : `${(PAD + (i + 0.5) * step).toFixed(1)},${y(value).toFixed(1)}`))
           .filter(Boolean);
         root.append(svg("polyline", { points: points.join(" "), class: `line ${s.tone}` }));
+        // A dot on each reading above 0: a line of one point draws nothing, and a spike at the edge hides.
+        s.values.forEach((value, i) => {
+          if (value) root.append(svg("circle", { cx: PAD + (i + 0.5) * step, cy: y(value), r: 3, class: s.tone }));
+        });
       }
     }
     const legend = el("ul", undefined, { class: "legend" });
@@ -150,15 +154,15 @@ export function overviewTab(kit: Kit): Tab {
     );
     $("ov-notifications").replaceChildren(chart("Notifications", minutes, notifications, "lines"));
     const sum = (values: (number | null)[]) => String(values.reduce<number>((total, v) => total + (v ?? 0), 0));
-    const last = (values: (number | null)[]) => String(values.filter((v) => v !== null).at(-1) ?? "—");
+    const peak = (values: (number | null)[]) => String(Math.max(0, ...values.map((v) => v ?? 0)));
     $("ov-totals").replaceChildren(
       kit.fields("Totals over the window", [
         ...outcomes.map((s): [string, string] => [`Orders ${s.name}`, sum(s.values)]),
         ["Orders processed", sum(data.throughput)],
         ["Processing failures (retried)", sum(counts.ProcessingFailures)],
         ["Notification sends failed", sum(counts.NotificationAttemptsFailed)],
-        ["OrdersDlq depth, last read", last(data.depths.OrdersDlq)],
-        ["NotificationsDlq depth, last read", last(data.depths.NotificationsDlq)],
+        ["OrdersDlq depth, highest", peak(data.depths.OrdersDlq)],
+        ["NotificationsDlq depth, highest", peak(data.depths.NotificationsDlq)],
       ]),
     );
   }

@@ -43,7 +43,7 @@ export const styles = `
   .chart .axis { stroke: #c9cfd8; } .chart .tick { font-size: 11px; fill: #5b6475; } .chart .end { text-anchor: end; }
   .chart .line { fill: none; stroke-width: 2; }
   .t-good { color: #2c8a4b; } .t-bad { color: #c0392b; } .t-warn { color: #b9770e; } .t-muted { color: #7f8c8d; } .t-info { color: #2c5bd8; }
-  .chart rect, .chart polyline { fill: currentColor; stroke: currentColor; }
+  .chart rect, .chart polyline, .chart circle { fill: currentColor; stroke: currentColor; }
   .legend { list-style: none; display: flex; flex-wrap: wrap; gap: .8rem; padding: 0; margin: .3rem 0 0; font-size: .8rem; }
   .legend li::before { content: ""; display: inline-block; width: .7rem; height: .7rem; margin-right: .3rem; background: currentColor; }
   /* A narrow screen: a wide table scrolls inside itself, never the page. */
