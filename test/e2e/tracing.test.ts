@@ -121,7 +121,7 @@ describe("one trace per order, from POST /orders to the webhook", () => {
       expect(await rows.filter({ hasText: /^ApiPostOrders/ }).count()).toBe(1);
       expect(await rows.filter({ hasText: /^Notifier/ }).count()).toBe(1);
       expect(
-        await rows.filter({ hasText: /^POST 127\.0\.0\.1:\d+Notifier\+[\d.]+ m?s[\d.]+ m?s · 204$/ }).count(),
+        await rows.filter({ hasText: /^POST 127\.0\.0\.1:\d+[\d.]+ m?s · 204\+[\d.]+ m?sNotifier$/ }).count(),
       ).toBe(1);
       expect(await waterfall.locator("svg rect").count()).toBe((await rows.count()) - 1);
       mkdirSync("test-results", { recursive: true });

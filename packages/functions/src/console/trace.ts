@@ -37,7 +37,8 @@ export function orderTrace(kit: Kit): (orderId: string) => HTMLElement {
 
   function bar(span: OrderTrace["spans"][number], total: number): SVGElement {
     const scale = total > 0 ? 1000 / total : 0;
-    const line = svg("svg", { viewBox: "0 0 1000 10", preserveAspectRatio: "none", width: "100%", height: 10 });
+    // A fixed width: the bar stays beside its span's name on a narrow screen, where a wide table scrolls.
+    const line = svg("svg", { viewBox: "0 0 1000 10", preserveAspectRatio: "none", width: 240, height: 10 });
     line.setAttribute("aria-hidden", "true");
     line.append(
       svg("rect", {
@@ -60,15 +61,15 @@ export function orderTrace(kit: Kit): (orderId: string) => HTMLElement {
       ),
       kit.table(
         "Trace waterfall",
-        ["Span", "In", "Start", "Duration", "Waterfall"],
+        ["Span", "Waterfall", "Duration", "Start", "In"],
         trace.spans.map((span) => [
           span.name,
-          span.function ?? span.kind,
-          `+${ms(span.offsetMs)}`,
+          bar(span, trace.durationMs),
           [ms(span.durationMs), span.status, span.error ? "error" : undefined]
             .filter((part) => part !== undefined)
             .join(" · "),
-          bar(span, trace.durationMs),
+          `+${ms(span.offsetMs)}`,
+          span.function ?? span.kind,
         ]),
       ),
     );
