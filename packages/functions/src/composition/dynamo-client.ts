@@ -1,4 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { announced } from "./client-hooks.ts";
 import { once } from "./once.ts";
 import { traced } from "./tracing.ts";
 
@@ -7,4 +8,4 @@ import { traced } from "./tracing.ts";
  * client and Powertools' idempotency store. In a module of its own, so that
  * a handler that needs only the client does not bundle ElectroDB.
  */
-export const dynamoBaseClient = once(() => traced(new DynamoDBClient({})));
+export const dynamoBaseClient = once(() => announced(traced(new DynamoDBClient({}))));

@@ -3,12 +3,13 @@ import { SqsDeadLetterQueue } from "@orders/core/adapters/sqs-dead-letter-queue"
 import { SqsOrderQueue } from "@orders/core/adapters/sqs-order-queue";
 import { SqsRetryScheduler } from "@orders/core/adapters/sqs-retry-scheduler";
 import { Resource } from "sst";
+import { announced } from "./client-hooks.ts";
 import { once } from "./once.ts";
 import { traced } from "./tracing.ts";
 
 // Queue URLs carry their own host; sending to the configured endpoint instead
 // is what AWS does anyway and lets emulators use URLs that do not resolve.
-export const sqsClient = once(() => traced(new SQSClient({ useQueueUrlAsEndpoint: false })));
+export const sqsClient = once(() => announced(traced(new SQSClient({ useQueueUrlAsEndpoint: false }))));
 
 export const orderQueue = once(() => new SqsOrderQueue(sqsClient(), Resource.OrdersQueue.url));
 export const deadLetterQueue = once(() => new SqsDeadLetterQueue(sqsClient(), Resource.OrdersDlq.url));

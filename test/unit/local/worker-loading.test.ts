@@ -7,12 +7,13 @@ import { functionEnvironment } from "../../../packages/local/src/environment.ts"
 import { FaultSwitch } from "../../../packages/local/src/faults.ts";
 import { WorkerPool } from "../../../packages/local/src/worker-pool.ts";
 
-const spec: FunctionSpec = {
-  handler: "test/unit/local/fixtures/handlers.compileCache",
+const specOf = (exported: string): FunctionSpec => ({
+  handler: `test/unit/local/fixtures/handlers.${exported}`,
   links: ["OrdersTable"],
   timeoutSeconds: 10,
   memoryMb: 256,
-};
+});
+const spec = specOf("compileCache");
 const env = functionEnvironment(
   { name: "TestCompileCache", spec },
   {
@@ -35,11 +36,11 @@ afterEach(async () => {
   for (const step of cleanup.splice(0)) await step();
 });
 
-/** A pool of the fixture handler whose workers keep their compile cache in `dir` (or none). */
-function aPool(compileCacheDir: string | undefined): WorkerPool {
+/** A pool of a fixture handler whose workers keep their compile cache in `dir` (or none). */
+function aPool(compileCacheDir: string | undefined, exported = "compileCache"): WorkerPool {
   const pool = new WorkerPool({
     name: "TestCompileCache",
-    spec,
+    spec: specOf(exported),
     env,
     size: 1,
     faults: new FaultSwitch(),
@@ -69,7 +70,7 @@ async function eventually(check: () => boolean, ms = 10_000): Promise<boolean> {
 }
 
 // Worker threads load TypeScript and the AWS SDK: slow on a busy shared machine.
-describe("a function's worker and Node's compile cache", { timeout: 60_000 }, () => {
+describe("what a function's worker loads", { timeout: 60_000 }, () => {
   it("writes what it compiled to the pool's cache directory once loaded, for the workers that start after it", async () => {
     // Arrange
     const dir = aDirectory();
@@ -92,5 +93,16 @@ describe("a function's worker and Node's compile cache", { timeout: 60_000 }, ()
 
     // Assert
     expect(cacheDir).toBeNull();
+  });
+
+  it("loads only the SDK clients its handler builds, as its bundle would hold: not every client the composition knows", async () => {
+    // Arrange: the fixtures' module builds the S3 client only (composition/bucket.ts).
+    const pool = aPool(undefined, "loadedSdkClients");
+
+    // Act
+    const loaded = await pool.invoke({});
+
+    // Assert
+    expect(loaded).toEqual(["client-s3"]);
   });
 });
