@@ -264,7 +264,7 @@ const functionWidget = ({ label, functionName }: WatchedFunction, i: number) =>
       metric("AWS/Lambda", "Duration", { FunctionName: functionName }, "p99", { yAxis: "right" }),
     ],
     (i % FUNCTIONS_PER_ROW) * (24 / FUNCTIONS_PER_ROW),
-    12 + Math.floor(i / FUNCTIONS_PER_ROW) * 6,
+    18 + Math.floor(i / FUNCTIONS_PER_ROW) * 6,
     24 / FUNCTIONS_PER_ROW,
   );
 
@@ -300,6 +300,21 @@ export const dashboard = new aws.cloudwatch.Dashboard("OrdersDashboard", {
       ),
       widget("Queue depth (messages visible)", queueLines("ApproximateNumberOfMessagesVisible"), 0, 6),
       widget("Age of the oldest message (seconds)", queueLines("ApproximateAgeOfOldestMessage"), 12, 6),
+      widget(
+        "Notifications",
+        // What the Notifier emits per event (packages/functions/src/metrics.ts): NotificationsDeferred counts the
+        // events that waited for an open webhook circuit, NotificationAttemptsFailed every failed try.
+        [
+          "NotificationsDelivered",
+          "NotificationsDeduplicated",
+          "NotificationsWithoutWebhook",
+          "NotificationsDeferred",
+          "NotificationAttemptsFailed",
+        ].map((name) => metric("orders", name, customDimensions)),
+        0,
+        12,
+        24,
+      ),
       ...watchedFunctions.map(functionWidget),
     ],
   }),

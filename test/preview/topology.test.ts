@@ -450,6 +450,22 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
       expect(body).not.toContain('"OrdersAccepted"');
     });
 
+    it("charts every notification outcome the Notifier emits, the webhook circuit's deferrals among them", () => {
+      const charted = chartedLines()
+        .filter((line) => line.namespace === "orders")
+        .map((line) => line.metricName);
+      // The names of NOTIFICATION_METRICS in packages/functions/src/metrics.ts, written out.
+      for (const name of [
+        "NotificationsDelivered",
+        "NotificationsDeduplicated",
+        "NotificationsWithoutWebhook",
+        "NotificationsDeferred",
+        "NotificationAttemptsFailed",
+      ]) {
+        expect(charted).toContain(name);
+      }
+    });
+
     /** The dashboard's metric lines as namespace, metric and dimensions. */
     const chartedLines = () => {
       const body = JSON.parse(graph.ofType(TYPES.dashboard)[0]?.inputs.dashboardBody as string) as {
