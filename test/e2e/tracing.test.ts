@@ -124,9 +124,13 @@ describe("one trace per order, from POST /orders to the webhook", () => {
         await rows.filter({ hasText: /^POST 127\.0\.0\.1:\d+[\d.]+ m?s · 204\+[\d.]+ m?sNotifier$/ }).count(),
       ).toBe(1);
       expect(await waterfall.locator("svg rect").count()).toBe((await rows.count()) - 1);
+      // The order's card, its wide notifications table included, never makes the page scroll sideways.
+      const overflows = () => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+      expect(await overflows()).toBe(false);
       mkdirSync("test-results", { recursive: true });
       await page.screenshot({ path: "test-results/console-trace-1280.png", fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });
+      expect(await overflows()).toBe(false);
       await page.screenshot({ path: "test-results/console-trace-390.png", fullPage: true });
     } finally {
       await browser.close();

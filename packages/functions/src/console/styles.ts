@@ -20,7 +20,7 @@ export const styles = `
   tr.clickable:hover { background: #f0f4ff; cursor: pointer; }
   pre { background: #fff; border: 1px solid #e3e6eb; padding: .6rem; overflow: auto; max-height: 18rem; }
   #error { background: #fde8e8; border: 1px solid #e5a0a0; padding: .6rem; margin-bottom: .8rem; }
-  .card { background: #fff; border: 1px solid #c9cfd8; padding: 1rem; margin: 1rem 0; }
+  .card { background: #fff; border: 1px solid #c9cfd8; padding: 1rem; margin: 1rem 0; overflow-x: auto; }
   .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(24rem, 100%), 1fr)); gap: 1rem; }
   .tabs { display: flex; flex-wrap: wrap; gap: .3rem; margin-bottom: .8rem; }
   .tabs [aria-selected="true"] { background: #1d2330; color: #fff; }
