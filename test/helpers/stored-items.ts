@@ -62,6 +62,22 @@ export function storedAccount(
   };
 }
 
+/** An account's webhook item; a test that shows the old secret's overlap passes `previousSecret` and its end. */
+export function storedWebhook(
+  accountId: string,
+  fields: { url?: string; secret?: string; previousSecret?: string; previousSecretUntil?: string } = {},
+) {
+  return {
+    ...electroItem("webhook", { pk: `$orders#accountId_${accountId}`, sk: "$webhook_1" }),
+    accountId,
+    url: fields.url ?? "https://hooks.example.com/orders",
+    secret: fields.secret ?? "whsec_do-not-show",
+    updatedAt: "2026-03-01T12:00:00.000Z",
+    ...(fields.previousSecret ? { previousSecret: fields.previousSecret } : {}),
+    ...(fields.previousSecretUntil ? { previousSecretUntil: fields.previousSecretUntil } : {}),
+  };
+}
+
 /** A settled entry archived out of its account's item (`accountEntry`), as the archive's index returns it. */
 export function storedEntry(accountId: string, transfer: StoredTransfer) {
   return {

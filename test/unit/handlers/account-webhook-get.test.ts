@@ -6,6 +6,7 @@ import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { adminHeaders, bodyOf } from "../../helpers/admin-routes.ts";
+import { storedWebhook as storedWebhookItem } from "../../helpers/stored-items.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 afterEach(() => {
@@ -20,18 +21,9 @@ const read = (id: string, who: { headers?: Record<string, string>; caller?: Call
   );
 
 const THE_FUTURE = new Date(Date.now() + 3_600_000).toISOString();
-const storedWebhook = (accountId: string) => ({
-  pk: `$orders#accountId_${accountId}`,
-  sk: "$webhook_1",
-  __edb_e__: "webhook",
-  __edb_v__: "1",
-  accountId,
-  url: "https://hooks.example.com/orders",
-  secret: "whsec_do-not-show",
-  updatedAt: "2026-03-01T12:00:00.000Z",
-  previousSecret: "whsec_old-do-not-show",
-  previousSecretUntil: THE_FUTURE,
-});
+/** The account's webhook, its old secret still accepted for an hour. */
+const storedWebhook = (accountId: string) =>
+  storedWebhookItem(accountId, { previousSecret: "whsec_old-do-not-show", previousSecretUntil: THE_FUTURE });
 
 describe("GET /accounts/{id}/webhook handler", () => {
   it("answers an operator the endpoint, the old secret's overlap and the circuit, with neither secret", async () => {

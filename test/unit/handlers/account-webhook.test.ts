@@ -6,7 +6,7 @@ import { linked } from "@orders/harness/linked-resources";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { accountJsonEvent, adminHeaders as admin, bodyOf } from "../../helpers/admin-routes.ts";
-import { storedAccount } from "../../helpers/stored-items.ts";
+import { storedAccount, storedWebhook } from "../../helpers/stored-items.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 afterEach(() => {
@@ -27,17 +27,6 @@ const accountExists = (accountId: string) =>
   dynamo.on(BatchGetCommand).resolves({
     Responses: { [linked.OrdersTable.name]: [{ pk: `$orders#accountId_${accountId}`, sk: "$account_1", accountId }] },
   });
-
-const storedWebhook = (accountId: string) => ({
-  pk: `$orders#accountId_${accountId}`,
-  sk: "$webhook_1",
-  __edb_e__: "webhook",
-  __edb_v__: "1",
-  accountId,
-  url: "https://hooks.example.com/orders",
-  secret: "whsec_do-not-show",
-  updatedAt: "2026-03-01T12:00:00.000Z",
-});
 
 describe("PUT /accounts/{id}/webhook handler", () => {
   it("saves the webhook as its own item in the account's partition, and answers the URL and a new secret", async () => {
