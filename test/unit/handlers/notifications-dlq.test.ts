@@ -13,16 +13,11 @@ import { handler as depth } from "@orders/functions/admin/notification-dead-lett
 import { handler as redrive } from "@orders/functions/admin/redrive-notifications";
 import { anOrderRecord, apiEvent, lambdaContext, postJson } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { adminGet, adminHeaders, bodyOf } from "../../helpers/admin-routes.ts";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 
-const sqs = mockClient(SQSClient);
-const dynamo = mockClient(DynamoDBDocumentClient);
-afterEach(() => {
-  sqs.reset();
-  dynamo.reset();
-});
+const { sqs, dynamo } = mockedClients({ sqs: SQSClient, dynamo: DynamoDBDocumentClient });
 
 const [event] = orderEventsOf(anOrderRecord({ fromAccount: "1111111", status: "CONFIRMED" }));
 if (!event) throw new Error("a confirmed order implies an event");

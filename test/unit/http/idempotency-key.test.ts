@@ -11,18 +11,13 @@ import { canonicalJson } from "@orders/core/domain/canonical-json";
 import { handler } from "@orders/functions/api/submit-order";
 import { idempotencyKeyOf } from "@orders/functions/http/idempotency-key";
 import { anOrder, lambdaContext, postJson } from "@orders/harness/factories";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 
-const dynamo = mockClient(DynamoDBClient);
-const sqs = mockClient(SQSClient);
+const { dynamo, sqs } = mockedClients({ dynamo: DynamoDBClient, sqs: SQSClient });
 beforeEach(() => {
   sqs.on(SendMessageCommand).resolves({ MessageId: "m-1" });
   dynamo.on(UpdateItemCommand).resolves({});
-});
-afterEach(() => {
-  dynamo.reset();
-  sqs.reset();
 });
 
 const order = anOrder();

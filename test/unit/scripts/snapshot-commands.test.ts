@@ -16,7 +16,6 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   batchWrite,
@@ -35,10 +34,13 @@ import {
   snapshotCommandOptions,
   UsageError,
 } from "../../../scripts/cli/snapshot-commands.ts";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 
-const dynamoMock = mockClient(DynamoDBClient);
-const s3Mock = mockClient(S3Client);
-const sqsMock = mockClient(SQSClient);
+const { dynamoMock, s3Mock, sqsMock } = mockedClients({
+  dynamoMock: DynamoDBClient,
+  s3Mock: S3Client,
+  sqsMock: SQSClient,
+});
 const clients: LocalClients = { dynamo: new DynamoDBClient({}), s3: new S3Client({}), sqs: new SQSClient({}) };
 const system: LocalSystem = {
   api: "http://127.0.0.1:3000",
@@ -57,9 +59,6 @@ beforeEach(async () => {
   sqsMock.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: "0" } });
 });
 afterEach(async () => {
-  dynamoMock.reset();
-  s3Mock.reset();
-  sqsMock.reset();
   await rm(work, { recursive: true, force: true });
 });
 

@@ -27,19 +27,21 @@ import {
 import { apiEvent, lambdaContext } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { routes } from "../../../infra/manifest.ts";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 import { storedAccount } from "../../helpers/stored-items.ts";
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-const s3 = mockClient(S3Client);
-const sqs = mockClient(SQSClient);
-const xray = mockClient(XRayClient);
-const cloudwatch = mockClient(CloudWatchClient);
+const { dynamo, s3, sqs, xray, cloudwatch } = mockedClients({
+  dynamo: DynamoDBDocumentClient,
+  s3: S3Client,
+  sqs: SQSClient,
+  xray: XRayClient,
+  cloudwatch: CloudWatchClient,
+});
 
-beforeAll(() => {
+beforeEach(() => {
   dynamo.on(QueryCommand).resolves({ Items: [] });
   // Accounts exist once opened (an open reads the account back); skus and everything else are never found.
   dynamo.on(GetCommand).callsFake((input: { Key?: { pk?: string } }) => {
@@ -62,13 +64,6 @@ beforeAll(() => {
   // X-Ray holds no trace: an order's trace is a 404.
   xray.on(GetTraceSummariesCommand).resolves({ TraceSummaries: [] });
   cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
-});
-afterAll(() => {
-  dynamo.restore();
-  s3.restore();
-  sqs.restore();
-  xray.restore();
-  cloudwatch.restore();
 });
 
 type Handler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<{ statusCode: number; body?: string }>;
