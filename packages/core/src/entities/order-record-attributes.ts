@@ -1,5 +1,9 @@
 import { CHANNELS, ORDER_STATUSES } from "../domain/order.ts";
 
+/** A list of small records, each a map of these properties: how ElectroDB types an array of objects. */
+const listOf = <const Properties>(properties: Properties) =>
+  ({ type: "list", items: { type: "map", properties } }) as const;
+
 /**
  * The attributes shared by originals and duplicates: both are records of one
  * submission, told apart by `isDuplicate` and by their sort key.
@@ -18,16 +22,12 @@ export const orderRecordAttributes = {
   isDuplicate: { type: "boolean", required: true },
   sameAsOriginal: { type: "boolean" },
   errors: {
-    type: "list",
+    ...listOf({
+      field: { type: "string", required: true },
+      code: { type: "string", required: true },
+      message: { type: "string", required: true },
+    }),
     required: true,
-    items: {
-      type: "map",
-      properties: {
-        field: { type: "string", required: true },
-        code: { type: "string", required: true },
-        message: { type: "string", required: true },
-      },
-    },
   },
   status: {
     type: ORDER_STATUSES,
@@ -35,47 +35,29 @@ export const orderRecordAttributes = {
   },
   s3Key: { type: "string" },
   amountCents: { type: "number" },
-  lines: {
-    type: "list",
-    items: {
-      type: "map",
-      properties: {
-        sku: { type: "string", required: true },
-        quantity: { type: "number", required: true },
-        unitPriceCents: { type: "number", required: true },
-      },
-    },
-  },
+  lines: listOf({
+    sku: { type: "string", required: true },
+    quantity: { type: "number", required: true },
+    unitPriceCents: { type: "number", required: true },
+  }),
   /** `{code, message, details}`; details vary by code. */
   failure: { type: "any" },
-  saga: {
-    type: "list",
-    items: {
-      type: "map",
-      properties: {
-        step: { type: "string", required: true },
-        outcome: { type: "string", required: true },
-        attempt: { type: "number", required: true },
-        at: { type: "string", required: true },
-        detail: { type: "string" },
-      },
-    },
-  },
+  saga: listOf({
+    step: { type: "string", required: true },
+    outcome: { type: "string", required: true },
+    attempt: { type: "number", required: true },
+    at: { type: "string", required: true },
+    detail: { type: "string" },
+  }),
   payment: {
     type: "map",
     properties: { status: { type: "string", required: true }, amountCents: { type: "number", required: true } },
   },
-  reservations: {
-    type: "list",
-    items: {
-      type: "map",
-      properties: {
-        sku: { type: "string", required: true },
-        quantity: { type: "number", required: true },
-        status: { type: "string", required: true },
-      },
-    },
-  },
+  reservations: listOf({
+    sku: { type: "string", required: true },
+    quantity: { type: "number", required: true },
+    status: { type: "string", required: true },
+  }),
   resolvedAt: { type: "string" },
   cancellation: {
     type: "map",
