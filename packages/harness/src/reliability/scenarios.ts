@@ -30,7 +30,7 @@ import {
   setUpFixture,
   snapshot,
 } from "./ledger.ts";
-import { checkNotifications, setWebhooks } from "./notifications.ts";
+import { checkNotifications, type NotificationFigures, setWebhooks } from "./notifications.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -93,6 +93,38 @@ async function onDataDir(
     if (process.env.ORDERS_KEEP_DATA) process.stderr.write(`kept ${dataDir}\n`);
     else rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `onDataDir` for a scenario that notifies the payers: `receiver` listens for
+ * the scenario's whole length, at `hookUrl`, and is stopped however it ends.
+ */
+function onDataDirWithWebhook(
+  prefix: string,
+  env: Record<string, string>,
+  receiver: WebhookReceiver,
+  scenario: (restart: (extra?: Record<string, string>) => Promise<RunningSystem>, hookUrl: string) => Promise<Figures>,
+): Promise<Figures> {
+  return onDataDir(prefix, env, async (restart) => {
+    try {
+      return await scenario(restart, `${await receiver.start()}/hooks`);
+    } finally {
+      await receiver.stop();
+    }
+  });
+}
+
+/** A notifying scenario's figures: the system's, what reached the webhook, and `note` on how it went. */
+function withNotifications(figures: Figures, notified: NotificationFigures, note: string, started: number): Figures {
+  const notes = [figures.notes, note, notified.lostEvents.length > 0 ? `lost: ${notified.lostEvents.join("; ")}` : ""];
+  return {
+    ...figures,
+    notificationsLost: notified.lost,
+    notificationsNotDelivered: notified.notDelivered,
+    notificationsSentTwice: notified.sentTwice,
+    seconds: secondsSince(started),
+    notes: notes.filter(Boolean).join("; "),
+  };
 }
 
 /** What a scenario adds to the common end (`finish`). */
@@ -424,53 +456,38 @@ export function notifierCrash(orders: number, kills = 2, publishFailureRate = 0.
   const refusals = seededRandom(11);
   const receiver = new WebhookReceiver(() => refusals() < 0.1);
   const env = { ORDERS_FAULTS: `SNS:PublishBatch@rate=${publishFailureRate}` };
-  return onDataDir("orders-notifier-", env, async (restart) => {
-    try {
-      const hookUrl = `${await receiver.start()}/hooks`;
-      let system = await restart();
-      const ledger = await prepare(system, orders);
-      await setWebhooks(system, ledger.fixture, hookUrl);
-      const accepted = await submit(system, ledger.list);
-      const deliveredAtKill: number[] = [];
-      system = await killRepeatedly(system, ledger.list.length, kills, restart, {
-        // Let deliveries get under way, so that the kill lands among them.
-        beforeKill: async () => {
-          const before = receiver.received.length;
-          const deadline = Date.now() + 5_000;
-          while (receiver.received.length === before && Date.now() < deadline) await sleep(20);
-        },
-        afterKill: () => {
-          deliveredAtKill.push(receiver.received.length);
-        },
-      });
-      return await stopAfter(system, async () => {
-        const figures = await finish(
-          `SIGKILL ×${kills} while notifying, ${publishFailureRate * 100}% SNS and 10% webhook failures`,
-          system,
-          ledger.list.length,
-          accepted,
-          started,
-          ledger,
-        );
-        const notified = await checkNotifications(system, accepted, receiver);
-        const notes = [
-          figures.notes,
-          `${notified.expected} events implied, ${receiver.received.length} POSTs, ${notified.refused} refused by the ` +
-            `webhook and retried; deliveries seen at each kill: ${deliveredAtKill.join(", ")}`,
-          notified.lostEvents.length > 0 ? `lost: ${notified.lostEvents.join("; ")}` : "",
-        ];
-        return {
-          ...figures,
-          notificationsLost: notified.lost,
-          notificationsNotDelivered: notified.notDelivered,
-          notificationsSentTwice: notified.sentTwice,
-          seconds: secondsSince(started),
-          notes: notes.filter(Boolean).join("; "),
-        };
-      });
-    } finally {
-      await receiver.stop();
-    }
+  return onDataDirWithWebhook("orders-notifier-", env, receiver, async (restart, hookUrl) => {
+    let system = await restart();
+    const ledger = await prepare(system, orders);
+    await setWebhooks(system, ledger.fixture, hookUrl);
+    const accepted = await submit(system, ledger.list);
+    const deliveredAtKill: number[] = [];
+    system = await killRepeatedly(system, ledger.list.length, kills, restart, {
+      // Let deliveries get under way, so that the kill lands among them.
+      beforeKill: async () => {
+        const before = receiver.received.length;
+        const deadline = Date.now() + 5_000;
+        while (receiver.received.length === before && Date.now() < deadline) await sleep(20);
+      },
+      afterKill: () => {
+        deliveredAtKill.push(receiver.received.length);
+      },
+    });
+    return await stopAfter(system, async () => {
+      const figures = await finish(
+        `SIGKILL ×${kills} while notifying, ${publishFailureRate * 100}% SNS and 10% webhook failures`,
+        system,
+        ledger.list.length,
+        accepted,
+        started,
+        ledger,
+      );
+      const notified = await checkNotifications(system, accepted, receiver);
+      const note =
+        `${notified.expected} events implied, ${receiver.received.length} POSTs, ${notified.refused} refused by the ` +
+        `webhook and retried; deliveries seen at each kill: ${deliveredAtKill.join(", ")}`;
+      return withNotifications(figures, notified, note, started);
+    });
   });
 }
 
@@ -487,50 +504,35 @@ export function webhookOutage(orders: number, outageSeconds = 60): Promise<Figur
   const started = Date.now();
   let down = true;
   const receiver = new WebhookReceiver(() => down);
-  return onDataDir("orders-outage-", { ORDERS_CIRCUIT_COOLDOWN_SECONDS: "2" }, async (restart) => {
-    try {
-      const hookUrl = `${await receiver.start()}/hooks`;
-      const system = await restart();
-      return await stopAfter(system, async () => {
-        const ledger = await prepare(system, orders);
-        await setWebhooks(system, ledger.fixture, hookUrl);
-        const outageStarted = Date.now();
-        const accepted = await submit(system, ledger.list);
-        await sleep(Math.max(0, outageSeconds * 1000 - (Date.now() - outageStarted)));
-        const postsWhileDown = receiver.received.length;
-        down = false;
-        const figures = await finish(
-          `every webhook down ${outageSeconds} s, then back`,
-          system,
-          ledger.list.length,
-          accepted,
-          started,
-          ledger,
-        );
-        const notified = await checkNotifications(system, accepted, receiver, 300_000);
-        const { body } = await json(`${system.url}/_local/metrics`);
-        const deferred = Number(body.counters.NotificationsDeferred ?? 0);
-        const endpoints = ledger.fixture.accounts.length;
-        const notes = [
-          figures.notes,
-          `${notified.expected} events for ${endpoints} endpoints; ${postsWhileDown} POSTs while down ` +
-            `(${(postsWhileDown / Math.max(1, notified.expected)).toFixed(2)} an event), ${deferred} deferrals, ` +
-            `${receiver.received.length} POSTs in all; NotificationsDlq ${body.queues.NotificationsDlq}`,
-          notified.lostEvents.length > 0 ? `lost: ${notified.lostEvents.join("; ")}` : "",
-        ];
-        return {
-          ...figures,
-          notificationsLost: notified.lost,
-          notificationsNotDelivered: notified.notDelivered,
-          notificationsSentTwice: notified.sentTwice,
-          webhookPostsWhileDown: postsWhileDown,
-          seconds: secondsSince(started),
-          notes: notes.filter(Boolean).join("; "),
-        };
-      });
-    } finally {
-      await receiver.stop();
-    }
+  const env = { ORDERS_CIRCUIT_COOLDOWN_SECONDS: "2" };
+  return onDataDirWithWebhook("orders-outage-", env, receiver, async (restart, hookUrl) => {
+    const system = await restart();
+    return await stopAfter(system, async () => {
+      const ledger = await prepare(system, orders);
+      await setWebhooks(system, ledger.fixture, hookUrl);
+      const outageStarted = Date.now();
+      const accepted = await submit(system, ledger.list);
+      await sleep(Math.max(0, outageSeconds * 1000 - (Date.now() - outageStarted)));
+      const postsWhileDown = receiver.received.length;
+      down = false;
+      const figures = await finish(
+        `every webhook down ${outageSeconds} s, then back`,
+        system,
+        ledger.list.length,
+        accepted,
+        started,
+        ledger,
+      );
+      const notified = await checkNotifications(system, accepted, receiver, 300_000);
+      const { body } = await json(`${system.url}/_local/metrics`);
+      const deferred = Number(body.counters.NotificationsDeferred ?? 0);
+      const endpoints = ledger.fixture.accounts.length;
+      const note =
+        `${notified.expected} events for ${endpoints} endpoints; ${postsWhileDown} POSTs while down ` +
+        `(${(postsWhileDown / Math.max(1, notified.expected)).toFixed(2)} an event), ${deferred} deferrals, ` +
+        `${receiver.received.length} POSTs in all; NotificationsDlq ${body.queues.NotificationsDlq}`;
+      return { ...withNotifications(figures, notified, note, started), webhookPostsWhileDown: postsWhileDown };
+    });
   });
 }
 
