@@ -60,6 +60,10 @@ function setup(count: number) {
   /** One try of `event`: its outcome, or the code of what it threw. */
   const attempt = (event: OrderEvent) =>
     deliverNotification(event, deps, { final: false }).catch((error: { code?: string }) => error.code ?? "THREW");
+  /** The endpoint, down, fails the first events (the threshold's number) in a row: their tries open its circuit. */
+  const openCircuit = async () => {
+    for (const event of events.slice(0, POLICY.failureThreshold)) await attempt(event);
+  };
   return {
     deps,
     events,
@@ -68,6 +72,7 @@ function setup(count: number) {
     requeue,
     notifications,
     attempt,
+    openCircuit,
     circuit: (url = A_WEBHOOK.url) => circuits.circuits.get(url),
     advance: (seconds: number) => (now = new Date(now.getTime() + seconds * 1000)),
     setUrl: (url: string) => (webhook = { ...A_WEBHOOK, url }),
@@ -98,8 +103,8 @@ describe("a webhook endpoint's circuit breaker", () => {
 
   it("sends nothing while it is open: every event waits until the probe, its tries untouched", async () => {
     // Arrange
-    const { events, attempt, requeue, endpoint, notifications, advance } = setup(8);
-    for (const event of events.slice(0, 3)) await attempt(event);
+    const { events, attempt, requeue, endpoint, notifications, advance, openCircuit } = setup(8);
+    await openCircuit();
     advance(10);
     // Act
     const outcomes = [];
@@ -115,8 +120,8 @@ describe("a webhook endpoint's circuit breaker", () => {
 
   it("gives the probe to one attempt once the cool-down ends; its 2xx closes the circuit and the rest are sent", async () => {
     // Arrange
-    const { events, attempt, circuit, endpoint, advance } = setup(5);
-    for (const event of events.slice(0, 3)) await attempt(event);
+    const { events, attempt, circuit, endpoint, advance, openCircuit } = setup(5);
+    await openCircuit();
     advance(30);
     endpoint.up = true;
     // Act: two copies arrive together; one probes, the other waits out the probe's lease.
@@ -133,8 +138,8 @@ describe("a webhook endpoint's circuit breaker", () => {
 
   it("a failed probe reopens it for twice as long, capped, and the probe's event waits again without spending a try", async () => {
     // Arrange
-    const { events, attempt, circuit, notifications, advance } = setup(4);
-    for (const event of events.slice(0, 3)) await attempt(event);
+    const { events, attempt, circuit, notifications, advance, openCircuit } = setup(4);
+    await openCircuit();
     const probed = events[3] as OrderEvent;
     // Act
     const probes = [];
@@ -156,8 +161,8 @@ describe("a webhook endpoint's circuit breaker", () => {
 
   it("takes the probe again when the probe died holding it, once its lease ran out", async () => {
     // Arrange
-    const { deps, events, attempt, circuit, endpoint, advance } = setup(5);
-    for (const event of events.slice(0, 3)) await attempt(event);
+    const { deps, events, attempt, circuit, endpoint, advance, openCircuit } = setup(5);
+    await openCircuit();
     advance(30);
     endpoint.up = true;
     const stored = circuit();
@@ -180,8 +185,8 @@ describe("a webhook endpoint's circuit breaker", () => {
 
   it("sends at once to a new URL: the circuit is the endpoint's, not the account's", async () => {
     // Arrange
-    const { events, attempt, setUrl, endpoint, circuit } = setup(4);
-    for (const event of events.slice(0, 3)) await attempt(event);
+    const { events, attempt, setUrl, endpoint, circuit, openCircuit } = setup(4);
+    await openCircuit();
     endpoint.up = true;
     setUrl("https://hooks.example.com/new");
     // Act
@@ -214,8 +219,8 @@ describe("a webhook endpoint's circuit breaker", () => {
 
   it("sends an event that waited longer than maxWaitHours whatever the circuit says, so its tries run out into the DLQ", async () => {
     // Arrange
-    const { deps, events, attempt, endpoint, advance } = setup(4);
-    for (const event of events.slice(0, 3)) await attempt(event);
+    const { deps, events, attempt, endpoint, advance, openCircuit } = setup(4);
+    await openCircuit();
     advance(72 * 3600 + 1);
     const old = events[3] as OrderEvent;
     // Act
@@ -230,12 +235,12 @@ describe("a webhook endpoint's circuit breaker", () => {
 
   it("does not queue again an event delivered meanwhile: a duplicate copy ends there", async () => {
     // Arrange
-    const { deps, events, attempt, requeue, endpoint, advance } = setup(4);
+    const { deps, events, attempt, requeue, endpoint, advance, openCircuit } = setup(4);
     endpoint.up = true;
     const event = events[3] as OrderEvent;
     await attempt(event);
     endpoint.up = false;
-    for (const other of events.slice(0, 3)) await attempt(other);
+    await openCircuit();
     advance(5);
     const queuedBefore = requeue.queued.length;
     // Act: a late copy of the delivered event arrives while the circuit is open.
@@ -257,8 +262,8 @@ describe("a webhook endpoint's circuit breaker", () => {
 
   it("is shared by the accounts that share an endpoint: another payer's event waits too", async () => {
     // Arrange
-    const { deps, events, attempt, endpoint } = setup(3);
-    for (const event of events) await attempt(event);
+    const { deps, attempt, endpoint, openCircuit } = setup(3);
+    await openCircuit();
     const other = anOrderRecord({ fromAccount: "2222222", resolvedAt: "2026-12-02T12:00:00.000Z" });
     deps.orders.originals.set(other.orderId, other);
     const [otherEvent] = orderEventsOf(other);
@@ -271,8 +276,8 @@ describe("a webhook endpoint's circuit breaker", () => {
 
   it("queues again a copy that arrives while another attempt is sending, leaving that attempt's lease alone", async () => {
     // Arrange: the circuit is open, and an attempt that started before it opened still holds its claim.
-    const { deps, events, attempt, requeue, notifications } = setup(4);
-    for (const event of events.slice(0, 3)) await attempt(event);
+    const { deps, events, requeue, notifications, openCircuit } = setup(4);
+    await openCircuit();
     const sending = events[3] as OrderEvent;
     await notifications.claim(sending, "1111111", "2026-12-02T12:00:00.000Z", "2026-12-02T12:00:31.000Z");
     // Act
