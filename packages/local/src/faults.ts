@@ -1,11 +1,4 @@
-type Next = (args: unknown) => Promise<unknown>;
-
-type FaultMiddleware = (next: Next, context: { commandName?: string }) => Next;
-
-/** What `attach` needs of an SDK client: a middleware stack. */
-interface MiddlewareHost {
-  middlewareStack: { add(...args: never[]): void };
-}
+import { addInitializeMiddleware, type MiddlewareHost } from "./sdk-middleware.ts";
 
 /**
  * A fault rule as text: `Service:Operation` (or `Service:*`), then optionally
@@ -165,32 +158,24 @@ export class FaultSwitch {
 
   /** Adds the switch to a client as initialize-step middleware. */
   attach(service: "S3" | "SQS" | "SNS" | "DynamoDB", client: MiddlewareHost): void {
-    // The SDK's overloaded `add` types do not narrow to one step; this is the initialize step's shape.
-    const stack = client.middlewareStack as unknown as {
-      add(middleware: FaultMiddleware, options: { step: "initialize"; name: string; override: boolean }): void;
-    };
-    stack.add(
-      (next, context) => async (args) => {
-        const operation = String(context.commandName ?? "").replace(/Command$/, "");
-        const key = `${service}:${operation}`;
-        const rules = this.#matching(service, operation);
-        const now = this.#clock();
-        for (const rule of rules) {
-          if (rule.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, rule.latencyMs));
-          const active = now >= rule.from && now < rule.until;
-          if (active && rule.rate > 0 && this.#random() < rule.rate) {
-            this.#count(this.stats.injected, key);
-            throw new InjectedFault(`Injected fault: ${key} (${rule.text})`);
-          }
+    addInitializeMiddleware(client, "ordersFaultSwitch", async (operation, next, args) => {
+      const key = `${service}:${operation}`;
+      const rules = this.#matching(service, operation);
+      const now = this.#clock();
+      for (const rule of rules) {
+        if (rule.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, rule.latencyMs));
+        const active = now >= rule.from && now < rule.until;
+        if (active && rule.rate > 0 && this.#random() < rule.rate) {
+          this.#count(this.stats.injected, key);
+          throw new InjectedFault(`Injected fault: ${key} (${rule.text})`);
         }
-        const result = await next(args);
-        if (rules.some((rule) => rule.duplicate > 0 && this.#random() < rule.duplicate)) {
-          this.#count(this.stats.duplicated, key);
-          await next(args);
-        }
-        return result;
-      },
-      { step: "initialize", name: "ordersFaultSwitch", override: true },
-    );
+      }
+      const result = await next(args);
+      if (rules.some((rule) => rule.duplicate > 0 && this.#random() < rule.duplicate)) {
+        this.#count(this.stats.duplicated, key);
+        await next(args);
+      }
+      return result;
+    });
   }
 }

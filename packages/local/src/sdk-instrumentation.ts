@@ -5,33 +5,19 @@ import { isMainThread } from "node:worker_threads";
 import { SDK_CLIENT_CREATED } from "@orders/functions/composition/client-hooks";
 import type { FaultSwitch } from "./faults.ts";
 import { repoRoot } from "./handlers.ts";
+import { addInitializeMiddleware, type MiddlewareHost } from "./sdk-middleware.ts";
 import { handlerTracing, type SpanRecorder, traceSdkClient } from "./span-recorder.ts";
 
 /** AWS calls made, by `Service:Operation`. */
 export type CallCounts = Record<string, number>;
 
-interface MiddlewareHost {
-  middlewareStack: { add(...args: never[]): void };
-}
-
-type Next = (args: unknown) => Promise<unknown>;
-
 /** Counts every command a client sends, by `Service:Operation`. */
 function countCalls(service: string, client: MiddlewareHost, counts: CallCounts): void {
-  const stack = client.middlewareStack as unknown as {
-    add(
-      middleware: (next: Next, context: { commandName?: string }) => Next,
-      options: { step: "initialize"; name: string; override: boolean },
-    ): void;
-  };
-  stack.add(
-    (next, context) => async (args) => {
-      const key = `${service}:${String(context.commandName).replace(/Command$/, "")}`;
-      counts[key] = (counts[key] ?? 0) + 1;
-      return next(args);
-    },
-    { step: "initialize", name: "ordersCallCounter", override: true },
-  );
+  addInitializeMiddleware(client, "ordersCallCounter", (operation, next, args) => {
+    const key = `${service}:${operation}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+    return next(args);
+  });
 }
 
 /**

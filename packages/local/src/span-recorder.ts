@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Message } from "@aws-sdk/client-sqs";
 import { repoRoot } from "./handlers.ts";
+import { addInitializeMiddleware, type MiddlewareHost } from "./sdk-middleware.ts";
 import { epochMs, type LocalSpan, type OrderAnnotation, rootOf, type TraceReport } from "./trace-spans.ts";
 
 type Tracing = typeof import("@orders/functions/composition/tracing");
@@ -76,11 +77,6 @@ export function listenForTraces(recorder: SpanRecorder, tracing: Tracing): void 
   });
 }
 
-interface MiddlewareHost {
-  middlewareStack: { add(...args: never[]): void };
-}
-
-type Next = (args: { input: Record<string, unknown> }) => Promise<unknown>;
 type Attributes = Record<string, { DataType: string; StringValue?: string }>;
 
 /** Puts the trace header on a message, as SQS and SNS do with X-Ray's (`AWSTraceHeader`); the event source moves it back. */
@@ -129,39 +125,29 @@ export function traceSdkClient(
   recorder: SpanRecorder,
   tracing: Tracing,
 ): void {
-  const stack = client.middlewareStack as unknown as {
-    add(
-      middleware: (next: Next, context: { commandName?: string }) => Next,
-      options: { step: "initialize"; name: string; override: boolean },
-    ): void;
-  };
-  stack.add(
-    (next, context) => async (args) => {
-      const operation = String(context.commandName).replace(/Command$/, "");
-      const key = `${service}:${operation}`;
-      if (key === "SQS:ReceiveMessage") return asSystemAttribute(args.input, await next(args));
-      const header = tracing.currentTraceHeader();
-      const traceId = rootOf(header);
-      if (!header || !traceId) return next(args);
-      for (const entry of CARRIED[key]?.(args.input) ?? []) carry(entry, header);
-      const start = epochMs();
-      let error = false;
-      try {
-        return await next(args);
-      } catch (failure) {
-        error = true;
-        throw failure;
-      } finally {
-        recorder.record({
-          traceId,
-          name: `${service}.${operation}`,
-          kind: "aws",
-          start,
-          end: epochMs(),
-          ...(error ? { error } : {}),
-        });
-      }
-    },
-    { step: "initialize", name: "ordersTraceRecorder", override: true },
-  );
+  addInitializeMiddleware(client, "ordersTraceRecorder", async (operation, next, args) => {
+    const key = `${service}:${operation}`;
+    if (key === "SQS:ReceiveMessage") return asSystemAttribute(args.input, await next(args));
+    const header = tracing.currentTraceHeader();
+    const traceId = rootOf(header);
+    if (!header || !traceId) return next(args);
+    for (const entry of CARRIED[key]?.(args.input) ?? []) carry(entry, header);
+    const start = epochMs();
+    let error = false;
+    try {
+      return await next(args);
+    } catch (failure) {
+      error = true;
+      throw failure;
+    } finally {
+      recorder.record({
+        traceId,
+        name: `${service}.${operation}`,
+        kind: "aws",
+        start,
+        end: epochMs(),
+        ...(error ? { error } : {}),
+      });
+    }
+  });
 }
