@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import type { OrderTraceView } from "@orders/core/domain/trace";
 import { anOrder, uniqueOrderId } from "@orders/harness/factories";
 import { callJson, type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
 import { WebhookReceiver } from "@orders/harness/webhook-receiver";
@@ -17,15 +18,7 @@ const traced = anOrder({ id: uniqueOrderId("traced"), amount: 12.5, fromAccount:
 
 const call = (method: string, path: string, body?: unknown) => callJson(system.url, admin, method, path, body);
 
-interface Span {
-  traceId: string;
-  name: string;
-  kind: string;
-  function?: string;
-  offsetMs: number;
-  durationMs: number;
-  status?: number;
-}
+type Span = OrderTraceView["spans"][number];
 
 describe("one trace per order, from POST /orders to the webhook", () => {
   beforeAll(async () => {
@@ -49,7 +42,7 @@ describe("one trace per order, from POST /orders to the webhook", () => {
     await waitUntil(async () => receiver.received.some((delivery) => delivery.rawBody.includes(order.id)));
     const delivery = receiver.received.find((d) => d.rawBody.includes(order.id));
     let spans: Span[] = [];
-    let trace: { traceIds: string[]; durationMs: number; spans: Span[] } | undefined;
+    let trace: OrderTraceView | undefined;
     // The webhook's span is recorded when its request closes, just after the receiver has it.
     await waitUntil(async () => {
       const read = await call("GET", `/admin/orders/${order.id}/trace`);
