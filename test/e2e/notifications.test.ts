@@ -5,6 +5,7 @@ import { anOrder, uniqueOrderId } from "@orders/harness/factories";
 import { callJson, type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
 import { WebhookReceiver } from "@orders/harness/webhook-receiver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPayer } from "../helpers/payer-accounts.ts";
 
 const TOKEN = "notifications-test-token-7e1d";
 /** The static admin token stands for an operator, who may also submit orders (POST /orders needs a caller). */
@@ -27,11 +28,7 @@ describe("order events delivered to the payer's webhook", () => {
   beforeAll(async () => {
     hookUrl = `${await receiver.start()}/hooks/orders`;
     system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: TOKEN });
-    expect((await call("PUT", `/accounts/${payer}`)).status).toBe(201);
-    expect((await call("POST", `/accounts/${payer}/deposits`, { amount: 1000, reference: "e2e" })).status).toBe(200);
-    const set = await call("PUT", `/accounts/${payer}/webhook`, { url: hookUrl });
-    expect(set.status).toBe(200);
-    ({ secret } = set.body);
+    secret = await openPayer(call, payer, hookUrl);
   });
 
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { WebhookReceiver } from "@orders/harness/webhook-receiver";
 import chromium from "@sparticuz/chromium";
 import { chromium as playwright } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPayer } from "../helpers/payer-accounts.ts";
 
 const TOKEN = "tracing-test-token-41c9";
 const admin = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
@@ -24,9 +25,7 @@ describe("one trace per order, from POST /orders to the webhook", () => {
   beforeAll(async () => {
     const hookUrl = `${await receiver.start()}/hooks/traced`;
     system = await startSystem(["--in-memory"], { ORDERS_ADMIN_TOKEN: TOKEN });
-    expect((await call("PUT", `/accounts/${payer}`)).status).toBe(201);
-    expect((await call("POST", `/accounts/${payer}/deposits`, { amount: 1000, reference: "trace" })).status).toBe(200);
-    expect((await call("PUT", `/accounts/${payer}/webhook`, { url: hookUrl })).status).toBe(200);
+    await openPayer(call, payer, hookUrl, "trace");
   });
 
   afterAll(async () => {

@@ -2,6 +2,7 @@ import { anOrder, uniqueOrderId } from "@orders/harness/factories";
 import { callJson, postOrders, type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
 import { WebhookReceiver } from "@orders/harness/webhook-receiver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPayer } from "../helpers/payer-accounts.ts";
 
 const TOKEN = "webhook-circuit-test-token-4c2a";
 const admin = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
@@ -27,9 +28,7 @@ describe("a webhook endpoint that stays down opens its circuit, and loses nothin
       ORDERS_ADMIN_TOKEN: TOKEN,
       ORDERS_CIRCUIT_COOLDOWN_SECONDS: String(COOL_DOWN_SECONDS),
     });
-    expect((await call("PUT", `/accounts/${payer}`)).status).toBe(201);
-    expect((await call("POST", `/accounts/${payer}/deposits`, { amount: 1000, reference: "e2e" })).status).toBe(200);
-    expect((await call("PUT", `/accounts/${payer}/webhook`, { url: hookUrl })).status).toBe(200);
+    await openPayer(call, payer, hookUrl);
   });
 
   afterAll(async () => {
