@@ -18,6 +18,29 @@ import type {
   WebhookRegistry,
 } from "@orders/core/ports";
 
+/**
+ * One page of `orders` as an index on `receivedAt#orderId` reads them: past
+ * `after`, of `status` if given, newest first, `limit` of them with the next
+ * page's position when more remain.
+ */
+function newestFirstPage(
+  orders: OrderRecord[],
+  query: { after?: ListingPosition; status?: string; limit: number },
+): { orders: OrderRecord[]; next?: ListingPosition } {
+  const position = (order: OrderRecord) => `${order.receivedAt}#${order.orderId}`;
+  const after = query.after ? `${query.after.receivedAt}#${query.after.orderId}` : undefined;
+  const found = orders
+    .filter((order) => after === undefined || position(order) < after)
+    .filter((order) => !query.status || order.status === query.status)
+    // Byte order, as DynamoDB compares keys (localeCompare would not).
+    .sort((a, b) => (position(a) < position(b) ? 1 : position(a) > position(b) ? -1 : 0));
+  const page = found.slice(0, query.limit).map((order) => structuredClone(order));
+  const last = page.at(-1);
+  return found.length > query.limit && last
+    ? { orders: page, next: { receivedAt: last.receivedAt, orderId: last.orderId } }
+    : { orders: page };
+}
+
 /** An in-memory `OrderRepository` with the same conditional-write semantics. */
 export class InMemoryOrderRepository implements OrderRepository {
   readonly originals = new Map<string, OrderRecord>();
@@ -104,35 +127,20 @@ export class InMemoryOrderRepository implements OrderRepository {
   /** As the listing indexes hold them: originals with a well-formed account, newest first, then by id. */
   async listByAccount(query: AccountOrdersQuery): Promise<{ orders: OrderRecord[]; next?: ListingPosition }> {
     const account = (order: OrderRecord) => (query.role === "payer" ? order.fromAccount : order.toAccount);
-    const position = (order: OrderRecord) => `${order.receivedAt}#${order.orderId}`;
-    const after = query.after ? `${query.after.receivedAt}#${query.after.orderId}` : undefined;
-    const listed = [...this.originals.values()]
-      .filter((order) => account(order) === query.accountId && isListedAccount(query.accountId))
-      .filter((order) => after === undefined || position(order) < after)
-      .filter((order) => !query.status || order.status === query.status)
-      // Byte order, as DynamoDB compares keys (localeCompare would not).
-      .sort((a, b) => (position(a) < position(b) ? 1 : position(a) > position(b) ? -1 : 0));
-    const orders = listed.slice(0, query.limit).map((order) => structuredClone(order));
-    const last = orders.at(-1);
-    return listed.length > query.limit && last
-      ? { orders, next: { receivedAt: last.receivedAt, orderId: last.orderId } }
-      : { orders };
+    return newestFirstPage(
+      [...this.originals.values()].filter(
+        (order) => account(order) === query.accountId && isListedAccount(query.accountId),
+      ),
+      query,
+    );
   }
 
   /** As `byReceivedHour` holds them: every original in the window, newest first, then by id. */
   async search(query: OrderSearch): Promise<{ orders: OrderRecord[]; next?: ListingPosition }> {
-    const position = (order: OrderRecord) => `${order.receivedAt}#${order.orderId}`;
-    const after = query.after ? `${query.after.receivedAt}#${query.after.orderId}` : undefined;
-    const found = [...this.originals.values()]
-      .filter((order) => order.receivedAt >= query.from && order.receivedAt < query.to)
-      .filter((order) => after === undefined || position(order) < after)
-      .filter((order) => !query.status || order.status === query.status)
-      .sort((a, b) => (position(a) < position(b) ? 1 : position(a) > position(b) ? -1 : 0));
-    const orders = found.slice(0, query.limit).map((order) => structuredClone(order));
-    const last = orders.at(-1);
-    return found.length > query.limit && last
-      ? { orders, next: { receivedAt: last.receivedAt, orderId: last.orderId } }
-      : { orders };
+    return newestFirstPage(
+      [...this.originals.values()].filter((order) => order.receivedAt >= query.from && order.receivedAt < query.to),
+      query,
+    );
   }
 
   async ping(): Promise<void> {}
