@@ -13,6 +13,12 @@ const URL = "https://hooks.example.com/orders";
 const POLICY = { failureThreshold: 3, coolDownSeconds: 30, maxCoolDownSeconds: 900, maxWaitHours: 72 };
 const at = (seconds: number) => new Date(Date.UTC(2026, 11, 2, 12, 0, 0) + seconds * 1000);
 const OCCURRED = at(0).toISOString();
+/** The circuit after the threshold's failures in a row, all at 0 s: it opened then. */
+const openedAtZero = () => {
+  let circuit = afterFailure(undefined, URL, at(0), POLICY);
+  for (let n = 1; n < POLICY.failureThreshold; n++) circuit = afterFailure(circuit, URL, at(0), POLICY);
+  return circuit;
+};
 
 describe("the webhook circuit's decisions", () => {
   it("doubles the cool-down with each opening, up to the cap", () => {
@@ -41,12 +47,7 @@ describe("the webhook circuit's decisions", () => {
   });
 
   it("makes attempts wait until the probe, then hands out the probe with a lease; a live lease makes others wait", () => {
-    const open = afterFailure(
-      afterFailure(afterFailure(undefined, URL, at(0), POLICY), URL, at(0), POLICY),
-      URL,
-      at(0),
-      POLICY,
-    );
+    const open = openedAtZero();
     expect(gate(open, URL, at(10), OCCURRED, POLICY, 31)).toEqual({ kind: "wait", until: at(30), state: "OPEN" });
     const probe = gate(open, URL, at(30), OCCURRED, POLICY, 31);
     expect(probe).toMatchObject({ kind: "probe", next: { state: "HALF_OPEN", probeLeaseUntil: at(61).toISOString() } });
@@ -75,12 +76,7 @@ describe("the webhook circuit's decisions", () => {
   });
 
   it("ignores a circuit kept for another URL, and shows only what an operator needs", () => {
-    const open = afterFailure(
-      afterFailure(afterFailure(undefined, URL, at(0), POLICY), URL, at(0), POLICY),
-      URL,
-      at(0),
-      POLICY,
-    );
+    const open = openedAtZero();
     expect(gate(open, "https://other.example.com/", at(1), OCCURRED, POLICY, 31)).toEqual({ kind: "send" });
     expect(circuitView(open, URL)).toEqual({
       state: "OPEN",
@@ -92,12 +88,7 @@ describe("the webhook circuit's decisions", () => {
   });
 
   it("stops making an event wait once it is older than maxWaitHours", () => {
-    const open = afterFailure(
-      afterFailure(afterFailure(undefined, URL, at(0), POLICY), URL, at(0), POLICY),
-      URL,
-      at(0),
-      POLICY,
-    );
+    const open = openedAtZero();
     const later = new Date(at(0).getTime() + 72 * 3_600_000 + 1);
     const reopened = { ...open, probeAt: new Date(later.getTime() + 60_000).toISOString() };
     expect(gate(reopened, URL, later, OCCURRED, POLICY, 31)).toEqual({ kind: "send" });
