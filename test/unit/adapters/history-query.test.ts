@@ -2,20 +2,16 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { historyQuery, queryHistory } from "@orders/core/adapters/history-query";
 import { ordersService } from "@orders/core/entities/service";
-import { mockClient } from "aws-sdk-client-mock";
 import { Service } from "electrodb";
 import fc from "fast-check";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "us-east-1" }));
 const { entities } = ordersService({ client, table: "history-test" });
 // ElectroDB filters a collection's items by its members: an entity that joins orderHistory changes this query.
 const everyEntity = new Service({ ...entities });
-const documents = mockClient(DynamoDBDocumentClient);
-
-afterEach(() => {
-  documents.reset();
-});
+const { documents } = mockedClients({ documents: DynamoDBDocumentClient });
 
 describe("an order's history, read without ElectroDB's Service", () => {
   it("is the query ElectroDB's orderHistory collection sends, for any order id", () => {

@@ -4,11 +4,10 @@ import { marshall } from "@aws-sdk/util-dynamodb";
 import { DynamoStockLedger } from "@orders/core/adapters/dynamo-stock-ledger";
 import { DependencyError } from "@orders/core/domain/errors";
 import { ordersService } from "@orders/core/entities/service";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-afterEach(() => dynamo.reset());
+const { dynamo } = mockedClients({ dynamo: DynamoDBDocumentClient });
 
 const ledger = () =>
   new DynamoStockLedger(ordersService({ client: DynamoDBDocumentClient.from(new DynamoDBClient({})), table: "t" }));

@@ -3,13 +3,10 @@ import { claimWrite } from "@orders/core/adapters/table-writes";
 import { handler } from "@orders/functions/admin/account-orders";
 import { anOrderRecord, apiEvent, lambdaContext } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-afterEach(() => {
-  dynamo.reset();
-});
+const { dynamo } = mockedClients({ dynamo: DynamoDBDocumentClient });
 
 const admin = { authorization: `Bearer ${linked.AdminToken.value}` };
 const bodyOf = (response: { body?: string }) => JSON.parse(response.body ?? "null");

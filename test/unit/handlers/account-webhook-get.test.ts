@@ -3,15 +3,12 @@ import { endpointKey } from "@orders/core/domain/webhook-circuit";
 import { handler } from "@orders/functions/admin/account-webhook-get";
 import { apiEvent, lambdaContext } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { adminHeaders, bodyOf } from "../../helpers/admin-routes.ts";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 import { storedWebhook as storedWebhookItem } from "../../helpers/stored-items.ts";
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-afterEach(() => {
-  dynamo.reset();
-});
+const { dynamo } = mockedClients({ dynamo: DynamoDBDocumentClient });
 
 type Caller = Parameters<typeof apiEvent>[0]["caller"];
 const read = (id: string, who: { headers?: Record<string, string>; caller?: Caller } = { headers: adminHeaders }) =>

@@ -3,15 +3,12 @@ import { handler as getAccount } from "@orders/functions/admin/account-get";
 import { handler as setWebhook } from "@orders/functions/admin/account-webhook";
 import { apiEvent, lambdaContext } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { accountJsonEvent, adminHeaders as admin, bodyOf } from "../../helpers/admin-routes.ts";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 import { storedAccount, storedWebhook } from "../../helpers/stored-items.ts";
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-afterEach(() => {
-  dynamo.reset();
-});
+const { dynamo } = mockedClients({ dynamo: DynamoDBDocumentClient });
 
 const put = (id: string, body: unknown, headers?: Record<string, string>) =>
   setWebhook(accountJsonEvent("PUT", id, "/webhook", body, headers), lambdaContext("account-webhook"));

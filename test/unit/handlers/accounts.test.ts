@@ -5,18 +5,15 @@ import { handler as getAccount } from "@orders/functions/admin/account-get";
 import { handler as openAccount } from "@orders/functions/admin/account-open";
 import { apiEvent, lambdaContext } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { accountJsonEvent, adminHeaders as admin, bodyOf } from "../../helpers/admin-routes.ts";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 import { conditionFailed, storedAccount, storedEntry } from "../../helpers/stored-items.ts";
 
-const dynamo = mockClient(DynamoDBDocumentClient);
+const { dynamo } = mockedClients({ dynamo: DynamoDBDocumentClient });
 beforeEach(() => {
   // No archived entries unless a test says so.
   dynamo.on(QueryCommand).resolves({ Items: [] });
-});
-afterEach(() => {
-  dynamo.reset();
 });
 
 const open = (id: string, headers: Record<string, string> = admin) =>

@@ -1,14 +1,11 @@
 import { GetObjectCommand, NoSuchKey, S3Client } from "@aws-sdk/client-s3";
 import { handler } from "@orders/functions/admin/consistency-report";
 import { linked } from "@orders/harness/linked-resources";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { adminGet, bodyOf } from "../../helpers/admin-routes.ts";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 
-const s3 = mockClient(S3Client);
-afterEach(() => {
-  s3.reset();
-});
+const { s3 } = mockedClients({ s3: S3Client });
 
 const get = adminGet(handler, "/admin/consistency-audit", "consistency-report");
 /** A GetObject answer as the SDK gives it: a body that reads as a string. */

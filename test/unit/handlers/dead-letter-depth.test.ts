@@ -1,14 +1,11 @@
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { handler } from "@orders/functions/admin/dead-letter-depth";
 import { linked } from "@orders/harness/linked-resources";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { adminGet, bodyOf } from "../../helpers/admin-routes.ts";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 
-const sqs = mockClient(SQSClient);
-afterEach(() => {
-  sqs.reset();
-});
+const { sqs } = mockedClients({ sqs: SQSClient });
 
 const get = adminGet(handler, "/admin/dlq/depth", "dead-letter-depth");
 

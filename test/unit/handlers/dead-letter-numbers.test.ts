@@ -9,8 +9,8 @@ import {
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { anOrder, anOrderMessage, lambdaContext, postJson } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 
 // A stage may configure any maxAmount: this one is set far past what cents can count exactly.
 vi.mock("../../../packages/functions/src/composition/settings.ts", async (importOriginal) => {
@@ -23,8 +23,7 @@ vi.mock("../../../packages/functions/src/composition/settings.ts", async (import
 const { handler: dryRun } = await import("@orders/functions/admin/dry-run-dead-letter");
 const { handler: edit } = await import("@orders/functions/admin/edit-dead-letter");
 
-const sqs = mockClient(SQSClient);
-const dynamo = mockClient(DynamoDBDocumentClient);
+const { sqs, dynamo } = mockedClients({ sqs: SQSClient, dynamo: DynamoDBDocumentClient });
 const auth = { authorization: `Bearer ${linked.AdminToken.value}`, "x-operator": "unit test" };
 
 /** One dead letter in OrdersDlq, whatever order it carries. */
@@ -52,10 +51,6 @@ beforeEach(() => {
   sqs.on(DeleteMessageCommand).resolves({});
   dynamo.on(QueryCommand).resolves({ Items: [] });
   dynamo.on(PutCommand).resolves({});
-});
-afterEach(() => {
-  sqs.reset();
-  dynamo.reset();
 });
 
 // Amounts and prices that cannot be counted in cents or stored exactly, and lines whose sum overflows.

@@ -6,11 +6,10 @@ import { endpointKey } from "@orders/core/domain/webhook-circuit";
 import { handler } from "@orders/functions/queue/deliver-notifications";
 import { anOrderRecord, lambdaContext, sqsEvent, sqsRecord } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-const sqs = mockClient(SQSClient);
+const { dynamo, sqs } = mockedClients({ dynamo: DynamoDBDocumentClient, sqs: SQSClient });
 
 /** A webhook item as ElectroDB stores it. */
 const webhookItem = (accountId: string, url: string) => ({
@@ -36,10 +35,6 @@ beforeEach(() => {
   dynamo.on(QueryCommand).resolves({ Items: [orderItem] });
   dynamo.on(UpdateCommand).resolves({});
   sqs.on(ChangeMessageVisibilityCommand).resolves({});
-});
-afterEach(() => {
-  dynamo.reset();
-  sqs.reset();
 });
 
 describe("Notifier handler", () => {

@@ -3,15 +3,10 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-d
 import { handler } from "@orders/functions/api/get-order";
 import { anOrder, anOrderWithItems, apiEvent, lambdaContext, TEST_OPERATOR } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-const s3 = mockClient(S3Client);
-afterEach(() => {
-  dynamo.reset();
-  s3.reset();
-});
+const { dynamo, s3 } = mockedClients({ dynamo: DynamoDBDocumentClient, s3: S3Client });
 
 /** The order's partition, as the query reads it; the original alone is read first, by key. */
 let partition: Record<string, unknown>[] = [];

@@ -4,12 +4,10 @@ import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { handler } from "@orders/functions/api/health";
 import { apiEvent, lambdaContext } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-const s3 = mockClient(S3Client);
-const sqs = mockClient(SQSClient);
+const { dynamo, s3, sqs } = mockedClients({ dynamo: DynamoDBDocumentClient, s3: S3Client, sqs: SQSClient });
 
 beforeEach(() => {
   dynamo.on(GetCommand).resolves({});
@@ -18,11 +16,6 @@ beforeEach(() => {
   sqs.on(GetQueueAttributesCommand, { QueueUrl: linked.OrdersDlq.url }).resolves({
     Attributes: { ApproximateNumberOfMessages: "7" },
   });
-});
-afterEach(() => {
-  dynamo.reset();
-  s3.reset();
-  sqs.reset();
 });
 
 const check = () => handler(apiEvent({ method: "GET", path: "/health" }), lambdaContext("health"));

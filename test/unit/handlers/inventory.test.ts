@@ -3,14 +3,11 @@ import { handler as getStock } from "@orders/functions/admin/inventory-get";
 import { handler as setStock } from "@orders/functions/admin/inventory-set";
 import { apiEvent, lambdaContext } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 import { conditionFailed, storedStock } from "../../helpers/stored-items.ts";
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-afterEach(() => {
-  dynamo.reset();
-});
+const { dynamo } = mockedClients({ dynamo: DynamoDBDocumentClient });
 
 const admin = { authorization: `Bearer ${linked.AdminToken.value}` };
 

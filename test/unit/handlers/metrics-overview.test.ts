@@ -4,16 +4,11 @@ import { OVERVIEW_COUNTS } from "@orders/core/domain/metrics-overview";
 import { handler } from "@orders/functions/admin/metrics-overview";
 import { apiEvent, lambdaContext } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { adminHeaders, bodyOf } from "../../helpers/admin-routes.ts";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 
-const cloudwatch = mockClient(CloudWatchClient);
-const sqs = mockClient(SQSClient);
-afterEach(() => {
-  cloudwatch.reset();
-  sqs.reset();
-});
+const { cloudwatch, sqs } = mockedClients({ cloudwatch: CloudWatchClient, sqs: SQSClient });
 /** Each DLQ's depth now, as GetQueueAttributes answers. */
 function depthsNow(orders: number, notifications: number) {
   sqs

@@ -9,13 +9,15 @@ import { metrics } from "@orders/functions/metrics";
 import { handler } from "@orders/functions/queue/process-orders";
 import { anOrder, anOrderMessage, lambdaContext, sqsEvent, sqsRecord } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
-import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-const s3 = mockClient(S3Client);
-const sqs = mockClient(SQSClient);
-const sns = mockClient(SNSClient);
+const { dynamo, s3, sqs, sns } = mockedClients({
+  dynamo: DynamoDBDocumentClient,
+  s3: S3Client,
+  sqs: SQSClient,
+  sns: SNSClient,
+});
 
 /** Both accounts of the factories' orders exist, as ElectroDB stores them. */
 const account = (accountId: string) => ({
@@ -38,10 +40,6 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.restoreAllMocks();
-  dynamo.reset();
-  s3.reset();
-  sqs.reset();
-  sns.reset();
 });
 
 const run = (...records: ReturnType<typeof sqsRecord>[]) => handler(sqsEvent(records), lambdaContext("processor"));

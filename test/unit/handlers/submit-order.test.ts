@@ -2,11 +2,10 @@ import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { handler } from "@orders/functions/api/submit-order";
 import { anOrder, apiEvent, lambdaContext, postJson, TEST_OPERATOR } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 
-const sqs = mockClient(SQSClient);
-afterEach(() => sqs.reset());
+const { sqs } = mockedClients({ sqs: SQSClient });
 
 const invoke = (event: ReturnType<typeof apiEvent>) => handler(event, lambdaContext("submit-order"));
 const bodyOf = (response: { body?: string }) => JSON.parse(response.body ?? "null");

@@ -3,15 +3,14 @@ import { XRayTraceReader } from "@orders/core/adapters/xray-trace-reader";
 import { InvalidInputError } from "@orders/core/domain/errors";
 import { MAX_TRACE_SPANS, orderTraceView, TraceNotFoundError, type TraceSpan } from "@orders/core/domain/trace";
 import { readOrderTrace } from "@orders/core/use-cases/trace/read-order-trace";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { batchGetTraces, getTraceSummaries } from "../../../packages/local/src/local-xray.ts";
 import type { LocalSpan } from "../../../packages/local/src/trace-spans.ts";
 import { TraceStore } from "../../../packages/local/src/trace-store.ts";
 import { invokeTraced } from "../../../packages/local/src/traced-invocations.ts";
+import { mockedClients } from "../../helpers/mocked-clients.ts";
 
-const xray = mockClient(XRayClient);
-afterEach(() => xray.reset());
+const { xray } = mockedClients({ xray: XRayClient });
 
 const T = "1-675193f0-0123456789abcdef01234567";
 const at = 1_765_000_000_000;
