@@ -2,7 +2,7 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { verifySignature } from "@orders/core/domain/webhook-signature";
 import { anOrder, uniqueOrderId } from "@orders/harness/factories";
-import { callJson, type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
+import { callJson, postOrders, type RunningSystem, startSystem, waitUntil } from "@orders/harness/local-system";
 import { WebhookReceiver } from "@orders/harness/webhook-receiver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPayer } from "../helpers/payer-accounts.ts";
@@ -52,11 +52,7 @@ describe("order events delivered to the payer's webhook", () => {
     // Arrange
     const order = anOrder({ id: uniqueOrderId("notify"), amount: 25.8, fromAccount: payer });
     // Act
-    const submitted = await fetch(`${system.url}/orders`, {
-      method: "POST",
-      headers: admin,
-      body: JSON.stringify(order),
-    });
+    const submitted = await call("POST", "/orders", order);
     expect(submitted.status).toBe(202);
     await waitUntil(async () => deliveriesOf(order.id).length > 0);
     // Assert: the signature covers the raw body, with the secret returned when the webhook was set.
@@ -84,11 +80,7 @@ describe("order events delivered to the payer's webhook", () => {
   it("delivers nothing twice when the same event is published and queued again", async () => {
     // Arrange: a confirmed, notified order.
     const order = anOrder({ id: uniqueOrderId("dedupe"), amount: 1, fromAccount: payer });
-    await fetch(`${system.url}/orders`, {
-      method: "POST",
-      headers: admin,
-      body: JSON.stringify(order),
-    });
+    await postOrders(system, [order], TOKEN);
     await waitUntil(async () => (await notificationsOf(order.id).catch(() => []))?.[0]?.status === "DELIVERED");
     const [event] = deliveriesOf(order.id);
     const deduplicated = await counter("NotificationsDeduplicated");
@@ -111,11 +103,7 @@ describe("order events delivered to the payer's webhook", () => {
   it("retries a receiver that fails, then tells of the cancellation after the confirmation", async () => {
     // Arrange
     const order = anOrder({ id: uniqueOrderId("cancel"), amount: 2, fromAccount: payer });
-    await fetch(`${system.url}/orders`, {
-      method: "POST",
-      headers: admin,
-      body: JSON.stringify(order),
-    });
+    await postOrders(system, [order], TOKEN);
     await waitUntil(async () => deliveriesOf(order.id).length === 1);
     // Act: the receiver is down for the next delivery; the order is cancelled.
     receiver.failNext(1);
@@ -142,11 +130,7 @@ describe("order events delivered to the payer's webhook", () => {
     expect(Date.parse(rotated.body.previousSecretValidUntil) - Date.now()).toBeGreaterThan(23 * 3600 * 1000);
     const order = anOrder({ id: uniqueOrderId("rotate"), amount: 3, fromAccount: payer });
     // Act
-    await fetch(`${system.url}/orders`, {
-      method: "POST",
-      headers: admin,
-      body: JSON.stringify(order),
-    });
+    await postOrders(system, [order], TOKEN);
     await waitUntil(async () => deliveriesOf(order.id).length > 0);
     // Assert: t, then one v1 per secret, the new one first.
     const delivery = receiver.received.find((d) => d.rawBody.includes(order.id));
