@@ -95,6 +95,13 @@ describe("live reload", () => {
     return reloader;
   }
 
+  /** An editor's save of `file`, as the watcher reports it, and whatever reload it causes. */
+  async function save(live: LiveReload, file: string, content: string): Promise<void> {
+    write(file, content);
+    live.changed(path(file));
+    await live.settled();
+  }
+
   it("reloads only the functions whose graph holds the changed file, and logs one line with its time", async () => {
     // Arrange
     const lines: string[] = [];
@@ -138,9 +145,7 @@ describe("live reload", () => {
     const live = await watching([orders], lines);
 
     // Act
-    write("shared/money.ts", "export const cents = (n: number) => n * 100;\n");
-    live.changed(path("shared/money.ts"));
-    await live.settled();
+    await save(live, "shared/money.ts", "export const cents = (n: number) => n * 100;\n");
 
     // Assert
     expect(orders.hold).toHaveBeenCalled();
@@ -156,13 +161,9 @@ describe("live reload", () => {
     const live = await watching([orders], lines);
 
     // Act
-    write("shared/money.ts", "export const cents = (n: number) =>;\n");
-    live.changed(path("shared/money.ts"));
-    await live.settled();
+    await save(live, "shared/money.ts", "export const cents = (n: number) =>;\n");
     const reloadsWhileBroken = orders.reload.mock.calls.length;
-    write("shared/money.ts", "export const cents = (n: number) => n * 1000;\n");
-    live.changed(path("shared/money.ts"));
-    await live.settled();
+    await save(live, "shared/money.ts", "export const cents = (n: number) => n * 1000;\n");
 
     // Assert
     expect(reloadsWhileBroken).toBe(0);
@@ -186,9 +187,7 @@ describe("live reload", () => {
     const live = await watching([health], lines);
 
     // Act
-    write("health.ts", "throw new Error('no table');\nexport async function handler() {}\n");
-    live.changed(path("health.ts"));
-    await live.settled();
+    await save(live, "health.ts", "throw new Error('no table');\nexport async function handler() {}\n");
 
     // Assert
     expect(lines).toEqual([
@@ -205,12 +204,8 @@ describe("live reload", () => {
     const original = "export async function handler() { return 'ok'; }\n";
 
     // Act
-    write("health.ts", "export async function handler() { return 'changed'; }\n");
-    live.changed(path("health.ts"));
-    await live.settled();
-    write("health.ts", original);
-    live.changed(path("health.ts"));
-    await live.settled();
+    await save(live, "health.ts", "export async function handler() { return 'changed'; }\n");
+    await save(live, "health.ts", original);
 
     // Assert
     expect(health.reload).toHaveBeenCalledTimes(2);
@@ -232,9 +227,7 @@ describe("live reload", () => {
     );
     live.changed(path("health.ts"));
     await live.settled();
-    write("shared/status.ts", "export const status = 'degraded';\n");
-    live.changed(path("shared/status.ts"));
-    await live.settled();
+    await save(live, "shared/status.ts", "export const status = 'degraded';\n");
 
     // Assert
     expect(health.reload).toHaveBeenCalledTimes(2);
