@@ -16,6 +16,11 @@ const TOKEN = "console-day-token-5c8e21";
 const UI = { timeout: 20_000, interval: 100 };
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1280, height: 900 };
+/** The widths each view is checked at, with their viewports. */
+const VIEWPORTS = [
+  [1280, LAPTOP],
+  [390, PHONE],
+] as const;
 // The console's one format for a time, and for an amount.
 const TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/;
 const AMOUNT = /^-?\d{1,3}(,\d{3})*\.\d\d$/;
@@ -154,10 +159,7 @@ describe("the operations console, for a day's work", () => {
   });
 
   it("charts the outcomes, the throughput, the DLQ depth and the notification failures, at 1280 px and at 390 px", async () => {
-    for (const [width, viewport] of [
-      [1280, LAPTOP],
-      [390, PHONE],
-    ] as const) {
+    for (const [width, viewport] of VIEWPORTS) {
       // Act
       await page.setViewportSize(viewport);
       await tab("Overview").click();
@@ -185,10 +187,7 @@ describe("the operations console, for a day's work", () => {
     const hourAgo = new Date(Date.now() - 3_600_000).toISOString().slice(0, 19);
     const found = page.getByRole("table", { name: "Orders found" });
     const foundIds = async () => (await found.locator("tbody tr td:first-child").allTextContents()).sort();
-    for (const [width, viewport] of [
-      [1280, LAPTOP],
-      [390, PHONE],
-    ] as const) {
+    for (const [width, viewport] of VIEWPORTS) {
       // Act: the confirmed orders received in the last hour (the form's times are UTC, as the console shows them).
       await page.setViewportSize(viewport);
       await tab("Orders").click();
