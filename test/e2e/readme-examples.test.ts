@@ -81,6 +81,16 @@ function answerTo(matches: (command: string) => boolean) {
   expect(output, "the README has this example").toBeDefined();
   return JSON.parse(output?.body ?? "null");
 }
+/**
+ * The example `command` answered 404, byte for byte as the example whose command names `missingPath` answered
+ * about `missingId`, once each id is masked: a stranger learns nothing.
+ */
+function expectAnsweredAsMissing(command: string, ids: { id: string; missingId: string; missingPath: string }) {
+  const hidden = outputs.find((o) => o.command === command);
+  const missing = outputs.find((o) => o.command.includes(ids.missingPath));
+  expect(hidden?.status).toBe(404);
+  expect(hidden?.body.replaceAll(ids.id, "ID")).toBe(missing?.body.replaceAll(ids.missingId, "ID"));
+}
 /** The payer's first read of an order. */
 const getOrder = (id: string) =>
   answerTo((command) => command.startsWith(`curl http://localhost:3000/orders/${id} -H "authorization: Bearer $`));
@@ -387,12 +397,11 @@ describe("the README's examples, against `npm start`", () => {
   });
 
   it("answers a stranger's read of order-001 byte for byte as a read of an order that does not exist (#16)", () => {
-    const hidden = outputs.find(
-      (o) => o.command === 'curl http://localhost:3000/orders/order-001 -H "authorization: Bearer $SMALL"',
-    );
-    const missing = outputs.find((o) => o.command.includes("/orders/order-never-sent"));
-    expect(hidden?.status).toBe(404);
-    expect(hidden?.body.replaceAll("order-001", "ID")).toBe(missing?.body.replaceAll("order-never-sent", "ID"));
+    expectAnsweredAsMissing('curl http://localhost:3000/orders/order-001 -H "authorization: Bearer $SMALL"', {
+      id: "order-001",
+      missingId: "order-never-sent",
+      missingPath: "/orders/order-never-sent",
+    });
   });
 
   it("shows the payee order-001 and its status, and nothing of the payer's funds (#16)", () => {
@@ -414,11 +423,10 @@ describe("the README's examples, against `npm start`", () => {
   });
 
   it("answers another customer's account as an account nobody opened (#16)", () => {
-    const other = outputs.find(
-      (o) => o.command === 'curl http://localhost:3000/accounts/1111111 -H "authorization: Bearer $PAYEE"',
-    );
-    const missing = outputs.find((o) => o.command.includes("/accounts/4444444/deposits"));
-    expect(other?.status).toBe(404);
-    expect(other?.body.replaceAll("1111111", "ID")).toBe(missing?.body.replaceAll("4444444", "ID"));
+    expectAnsweredAsMissing('curl http://localhost:3000/accounts/1111111 -H "authorization: Bearer $PAYEE"', {
+      id: "1111111",
+      missingId: "4444444",
+      missingPath: "/accounts/4444444/deposits",
+    });
   });
 });
