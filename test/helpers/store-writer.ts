@@ -6,35 +6,19 @@
  * acknowledged write, and `stale <item> …` when a write found a counter other
  * than the one its item's last acknowledged write left.
  */
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { startEmulators } from "../../packages/local/src/emulators.ts";
+import { createScratchTable, emulatorClient } from "./scratch-table.ts";
 
 const [dataDir = ""] = process.argv.slice(2);
 const emulators = await startEmulators({ sqsS3Port: 0, dynamoPort: 0, dataDir });
-const dynamo = new DynamoDBClient({
-  endpoint: emulators.dynamoEndpoint,
-  region: "us-east-1",
-  credentials: { accessKeyId: "local", secretAccessKey: "local" },
-});
+const dynamo = emulatorClient(emulators.dynamoEndpoint);
 const TableName = "store-kill-test";
 const items = Array.from({ length: 12 }, (_, i) => `item-${i}`);
 const Key = (id: string) => ({ pk: { S: id } });
 
 try {
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-    }),
-  );
+  await createScratchTable(dynamo, TableName);
   for (const id of items) {
     await dynamo.send(
       new PutItemCommand({ TableName, Item: { ...Key(id), n: { N: "0" }, pad: { S: "x".repeat(40_000) } } }),

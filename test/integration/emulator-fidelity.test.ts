@@ -1,11 +1,6 @@
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  PutItemCommand,
-  TransactWriteItemsCommand,
-  UpdateItemCommand,
-} from "@aws-sdk/client-dynamodb";
+import { PutItemCommand, TransactWriteItemsCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { describe, expect, inject, it } from "vitest";
+import { createScratchTable, emulatorClient } from "../helpers/scratch-table.ts";
 
 // What each DynamoDB emulator does with the calls this project relies on, as
 // measured on both integration backends (the README's "Tests" section lists
@@ -13,21 +8,9 @@ import { describe, expect, inject, it } from "vitest";
 // the difference: the adapters read the item back when a refused write brings
 // none, and counters move by ADD only.
 const backend = inject("dynamoBackend");
-const client = new DynamoDBClient({
-  endpoint: inject("dynamoEndpoint"),
-  region: "us-east-1",
-  credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  maxAttempts: 1,
-});
+const client = emulatorClient(inject("dynamoEndpoint"), { maxAttempts: 1 });
 const TableName = `fidelity-${Date.now()}`;
-await client.send(
-  new CreateTableCommand({
-    TableName,
-    BillingMode: "PAY_PER_REQUEST",
-    AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-  }),
-);
+await createScratchTable(client, TableName);
 await client.send(new PutItemCommand({ TableName, Item: { pk: { S: "a" }, n: { N: "1" } } }));
 
 const outcome = (call: Promise<unknown>) =>
