@@ -142,7 +142,7 @@ export const ordersConfig = {
    * at most by jitter), so 10 tries span 32 to 64 minutes before the event
    * waits in NotificationsDlq; each POST gives up after `timeoutSeconds`.
    *
-   * `circuit`: each webhook endpoint (URL) opens after 5 failed sends in a row; its
+   * `circuit`: each account's webhook endpoint opens after 5 failed sends in a row; its
    * events then wait (queued again, their tries untouched) while one probe a
    * cool-down tries it: 30 s, doubled after each failed probe, up to 15 min
    * (SQS's longest delay). An event that has waited 3 days is sent whatever

@@ -124,9 +124,10 @@ describe("reliability scenarios, with items and accounts", () => {
     async () => {
       const figures = await webhookOutage(30, 30);
       expect(figures, figures.notes).toMatchObject(allOf(30, { ...DELIVERED, notificationsSentTwice: 0 }));
-      // Every payer shares the one receiver, so one circuit: fewer POSTs while down than events, where the
-      // retries alone would send three or four an event in 30 s (4, 8, 16 s apart).
-      expect(figures.webhookPostsWhileDown, figures.notes).toBeLessThan(30);
+      // Each of the twelve payers has its own circuit (2–3 events each here, so the first failures and each circuit's
+      // probes are most of the POSTs); the retries alone would send three or four an event in 30 s (4, 8, 16 s apart).
+      // test/e2e/webhook-circuit.test.ts bounds the POSTs of one endpoint's circuit closely.
+      expect(figures.webhookPostsWhileDown, figures.notes).toBeLessThan(30 * 3);
       expect(broken(figures)).toEqual([]);
     },
     LIMIT,

@@ -123,23 +123,29 @@ export class InMemoryEventPublisher implements OrderEventPublisher {
   }
 }
 
-/** An in-memory `WebhookCircuits` by URL, with the adapter's version condition; `refuseNext` loses that many races. */
+/** An in-memory `WebhookCircuits` by account and URL, with the adapter's version condition; `refuseNext` loses races. */
 export class InMemoryWebhookCircuits implements WebhookCircuits {
   readonly circuits = new Map<string, WebhookCircuit>();
   refuseNext = 0;
 
-  async find(url: string): Promise<WebhookCircuit | undefined> {
-    const circuit = this.circuits.get(url);
+  /** The map's key of an account's URL's circuit. */
+  static key(accountId: string, url: string): string {
+    return `${accountId} ${url}`;
+  }
+
+  async find(accountId: string, url: string): Promise<WebhookCircuit | undefined> {
+    const circuit = this.circuits.get(InMemoryWebhookCircuits.key(accountId, url));
     return circuit ? structuredClone(circuit) : undefined;
   }
 
-  async save(next: WebhookCircuit): Promise<boolean> {
+  async save(accountId: string, next: WebhookCircuit): Promise<boolean> {
     if (this.refuseNext > 0) {
       this.refuseNext -= 1;
       return false;
     }
-    if ((this.circuits.get(next.url)?.version ?? 0) !== next.version - 1) return false;
-    this.circuits.set(next.url, structuredClone(next));
+    const key = InMemoryWebhookCircuits.key(accountId, next.url);
+    if ((this.circuits.get(key)?.version ?? 0) !== next.version - 1) return false;
+    this.circuits.set(key, structuredClone(next));
     return true;
   }
 }

@@ -15,6 +15,8 @@ const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoE
 const service = ordersService({ client: stage.clients.document, table: stage.resources.table });
 const circuits = new DynamoWebhookCircuits(service);
 const log = new DynamoNotificationLog(service);
+/** The account the circuits belong to: each test has a URL of its own. */
+const ACCOUNT = "1111111";
 const POLICY = { failureThreshold: 2, coolDownSeconds: 30, maxCoolDownSeconds: 900, maxWaitHours: 72 };
 
 /** A URL of the longest length allowed, different in every test. */
@@ -31,12 +33,12 @@ describe("DynamoWebhookCircuits", () => {
     const once = afterFailure(undefined, url, at(0), POLICY);
     const twice = afterFailure(once, url, at(1), POLICY);
     // Act
-    const none = await circuits.find(url);
-    const saved = [await circuits.save(once), await circuits.save(twice)];
+    const none = await circuits.find(ACCOUNT, url);
+    const saved = [await circuits.save(ACCOUNT, once), await circuits.save(ACCOUNT, twice)];
     // Assert
     expect(none).toBeUndefined();
     expect(saved).toEqual([true, true]);
-    expect(await circuits.find(url)).toEqual(twice);
+    expect(await circuits.find(ACCOUNT, url)).toEqual(twice);
     expect(twice).toMatchObject({ state: "OPEN", version: 2, probeAt: at(31).toISOString() });
   });
 
@@ -44,8 +46,8 @@ describe("DynamoWebhookCircuits", () => {
     // Arrange
     const url = uniqueLongestUrl();
     const open = afterFailure(afterFailure(undefined, url, at(0), POLICY), url, at(1), POLICY);
-    await circuits.save({ ...open, version: 1 });
-    const stored = (await circuits.find(url)) as WebhookCircuit;
+    await circuits.save(ACCOUNT, { ...open, version: 1 });
+    const stored = (await circuits.find(ACCOUNT, url)) as WebhookCircuit;
     const probe = (lease: number): WebhookCircuit => ({
       ...stored,
       state: "HALF_OPEN",
@@ -53,16 +55,17 @@ describe("DynamoWebhookCircuits", () => {
       version: stored.version + 1,
     });
     // Act
-    const results = await Promise.all([circuits.save(probe(60)), circuits.save(probe(61))]);
+    const results = await Promise.all([circuits.save(ACCOUNT, probe(60)), circuits.save(ACCOUNT, probe(61))]);
     // Assert
     expect(results.sort()).toEqual([false, true]);
-    expect((await circuits.find(url))?.version).toBe(2);
-    expect(await circuits.save({ ...stored, version: 1 })).toBe(false);
+    expect((await circuits.find(ACCOUNT, url))?.version).toBe(2);
+    expect(await circuits.save(ACCOUNT, { ...stored, version: 1 })).toBe(false);
   });
 
-  it("keeps the item under its stated 2.5 KB bound, with the longest URL and every field set", async () => {
+  it("keeps the item under its stated 3 KB bound, with the longest URL and account id and every field set", async () => {
     // Arrange
     const url = uniqueLongestUrl();
+    const longestAccount = "9".repeat(20);
     const circuit: WebhookCircuit = {
       url: url,
       state: "HALF_OPEN",
@@ -75,14 +78,14 @@ describe("DynamoWebhookCircuits", () => {
       version: 1,
     };
     // Act
-    await circuits.save(circuit);
-    const { Key } = service.entities.webhookCircuit.get({ endpoint: endpointKey(url) }).params() as {
+    await circuits.save(longestAccount, circuit);
+    const { Key } = service.entities.webhookCircuit.get({ endpoint: endpointKey(longestAccount, url) }).params() as {
       Key: Record<string, string>;
     };
     const { Item } = await stage.clients.document.send(new GetCommand({ TableName: stage.resources.table, Key }));
     // Assert: the raw item, keys and ElectroDB's own attributes included.
     expect(Item?.url).toBe(url);
-    expect(Buffer.byteLength(JSON.stringify(Item))).toBeLessThan(2_500);
+    expect(Buffer.byteLength(JSON.stringify(Item))).toBeLessThan(3_000);
   });
 });
 

@@ -363,15 +363,15 @@ export interface NotificationLog {
   ): Promise<"waiting" | "delivered" | "in-flight">;
 }
 
-/** Each webhook endpoint's circuit breaker, by URL (domain/webhook-circuit.ts). */
+/** Each webhook endpoint's circuit breaker, by account and URL (domain/webhook-circuit.ts). */
 export interface WebhookCircuits {
-  find(url: string): Promise<WebhookCircuit | undefined>;
+  find(accountId: string, url: string): Promise<WebhookCircuit | undefined>;
   /**
    * Writes `next` only over the version it was derived from (`next.version - 1`;
    * version 1 means no circuit was stored). False, and nothing written, when
    * another attempt wrote in between: read again and decide again.
    */
-  save(next: WebhookCircuit): Promise<boolean>;
+  save(accountId: string, next: WebhookCircuit): Promise<boolean>;
 }
 
 /** Puts an order event back on the Notifier's queue as a new message, delivered after `delaySeconds` (≤ 900). */

@@ -29,12 +29,13 @@ describe("GET /accounts/{id}/webhook handler", () => {
     dynamo.on(GetCommand, { Key: { pk: "$orders#accountId_1111111", sk: "$webhook_1" } }).resolves({
       Item: storedWebhook("1111111"),
     });
-    const endpoint = endpointKey("https://hooks.example.com/orders");
+    const endpoint = endpointKey("1111111", "https://hooks.example.com/orders");
     dynamo.on(GetCommand, { Key: { pk: `$orders#endpoint_${endpoint}`, sk: "$webhookCircuit_1" } }).resolves({
       Item: {
         pk: `$orders#endpoint_${endpoint}`,
         sk: "$webhookCircuit_1",
         endpoint,
+        accountId: "1111111",
         url: "https://hooks.example.com/orders",
         state: "OPEN",
         consecutiveFailures: 7,

@@ -79,11 +79,12 @@ describe("Notifier handler", () => {
   it("queues again, delayed, an event whose endpoint's circuit is open, and succeeds its record without a try spent", async () => {
     // Arrange: the webhook, and its circuit opened a moment ago with its probe 10 minutes away.
     const probeAt = new Date(Date.now() + 600_000).toISOString();
-    const endpoint = endpointKey("https://hooks.example.com/orders");
+    const endpoint = endpointKey("1111111", "https://hooks.example.com/orders");
     const circuit = {
       pk: `$orders#endpoint_${endpoint}`,
       sk: "$webhookCircuit_1",
       endpoint,
+      accountId: "1111111",
       url: "https://hooks.example.com/orders",
       state: "OPEN",
       consecutiveFailures: 5,

@@ -93,7 +93,7 @@ describe("getWebhook", () => {
     // Arrange
     const { deps, set, circuits } = setup();
     await set("https://hooks.example.com/orders");
-    circuits.circuits.set("https://hooks.example.com/orders", {
+    circuits.circuits.set(InMemoryWebhookCircuits.key(ACCOUNT, "https://hooks.example.com/orders"), {
       url: "https://hooks.example.com/orders",
       state: "OPEN",
       consecutiveFailures: 5,

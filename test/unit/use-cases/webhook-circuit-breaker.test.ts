@@ -73,7 +73,8 @@ function setup(count: number) {
     notifications,
     attempt,
     openCircuit,
-    circuit: (url = A_WEBHOOK.url) => circuits.circuits.get(url),
+    circuit: (url = A_WEBHOOK.url, account = "1111111") =>
+      circuits.circuits.get(InMemoryWebhookCircuits.key(account, url)),
     advance: (seconds: number) => (now = new Date(now.getTime() + seconds * 1000)),
     setUrl: (url: string) => (webhook = { ...A_WEBHOOK, url }),
   };
@@ -168,7 +169,7 @@ describe("a webhook endpoint's circuit breaker", () => {
     const stored = circuit();
     if (!stored) throw new Error("open");
     // A probe wrote HALF_OPEN and died before sending.
-    await deps.circuits.save({
+    await deps.circuits.save("1111111", {
       ...stored,
       state: "HALF_OPEN",
       probeLeaseUntil: "2026-12-02T12:01:01.000Z",
@@ -260,18 +261,22 @@ describe("a webhook endpoint's circuit breaker", () => {
     expect(circuit()).toMatchObject({ state: "OPEN", consecutiveFailures: 3 });
   });
 
-  it("is shared by the accounts that share an endpoint: another payer's event waits too", async () => {
-    // Arrange
-    const { deps, attempt, endpoint, openCircuit } = setup(3);
-    await openCircuit();
-    const other = anOrderRecord({ fromAccount: "2222222", resolvedAt: "2026-12-02T12:00:00.000Z" });
-    deps.orders.originals.set(other.orderId, other);
-    const [otherEvent] = orderEventsOf(other);
+  it("is the account's own: another account whose failing events name the same URL cannot open it", async () => {
+    // Arrange: another account points its webhook at this payer's URL, and its deliveries there all fail.
+    const { deps, attempt, circuit, endpoint, events } = setup(1);
+    const strangers = Array.from({ length: 5 }, () => {
+      const record = anOrderRecord({ fromAccount: "2222222", resolvedAt: "2026-12-02T12:00:00.000Z" });
+      deps.orders.originals.set(record.orderId, record);
+      return orderEventsOf(record)[0] as OrderEvent;
+    });
+    for (const event of strangers) await attempt(event);
+    endpoint.up = true;
     // Act
-    const outcome = await attempt(otherEvent as OrderEvent);
-    // Assert
-    expect(outcome).toBe("DEFERRED");
-    expect(endpoint.posts).toBe(3);
+    const outcome = await attempt(events[0] as OrderEvent);
+    // Assert: the stranger's circuit opened; this payer's event went out at once.
+    expect(circuit(A_WEBHOOK.url, "2222222")?.state).toBe("OPEN");
+    expect(circuit()).toBeUndefined();
+    expect(outcome).toBe("DELIVERED");
   });
 
   it("queues again a copy that arrives while another attempt is sending, leaving that attempt's lease alone", async () => {

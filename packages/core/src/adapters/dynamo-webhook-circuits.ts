@@ -6,7 +6,7 @@ import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
 
 const isRejected = (error: unknown) => (error as { name?: string }).name === "ConditionalCheckFailedException";
 
-/** `WebhookCircuits` over the one table: one small item per endpoint URL, in a partition of its own. */
+/** `WebhookCircuits` over the one table: one small item per account's URL, in a partition of its own. */
 export class DynamoWebhookCircuits implements WebhookCircuits {
   readonly #service: OrdersService;
 
@@ -14,22 +14,22 @@ export class DynamoWebhookCircuits implements WebhookCircuits {
     this.#service = service;
   }
 
-  find(url: string): Promise<WebhookCircuit | undefined> {
+  find(accountId: string, url: string): Promise<WebhookCircuit | undefined> {
     return guarded("table", "read webhook circuit", async () => {
       const { data } = await this.#service.entities.webhookCircuit
-        .get({ endpoint: endpointKey(url) })
+        .get({ endpoint: endpointKey(accountId, url) })
         .go({ ...RAW_ERRORS, consistent: true });
-      return data && data.url === url ? toCircuit(data) : undefined;
+      return data && data.url === url && data.accountId === accountId ? toCircuit(data) : undefined;
     });
   }
 
-  save(next: WebhookCircuit): Promise<boolean> {
+  save(accountId: string, next: WebhookCircuit): Promise<boolean> {
     const expected = next.version - 1;
     return guarded("table", "save webhook circuit", async () => {
       try {
         // A put replaces the whole item: fields the next state leaves out (probeAt, the lease) are gone.
         await this.#service.entities.webhookCircuit
-          .put({ endpoint: endpointKey(next.url), ...next })
+          .put({ endpoint: endpointKey(accountId, next.url), accountId, ...next })
           .where((stored, { notExists, eq }) =>
             expected === 0 ? notExists(stored.version) : eq(stored.version, expected),
           )
@@ -44,6 +44,6 @@ export class DynamoWebhookCircuits implements WebhookCircuits {
 }
 
 function toCircuit(item: WebhookCircuitItem): WebhookCircuit {
-  const { endpoint: _endpoint, ...circuit } = item;
+  const { endpoint: _endpoint, accountId: _account, ...circuit } = item;
   return circuit;
 }

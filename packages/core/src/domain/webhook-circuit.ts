@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 
 /**
- * A circuit breaker per webhook endpoint (URL: accounts that share a
- * receiver share its circuit). CLOSED: events are sent. After
+ * A circuit breaker per webhook endpoint: an account's URL. Two accounts that
+ * name the same URL have a circuit each, so that nobody can open another
+ * account's circuit (and delay its events) by pointing a webhook of their own
+ * at its URL and making its deliveries fail. CLOSED: events are sent. After
  * `failureThreshold` failures in a row it OPENs: events wait (re-queued with
  * a delay, their tries untouched) until `probeAt`, when one attempt takes the
  * probe (HALF_OPEN) and sends. A 2xx closes the circuit; a failure opens it
@@ -47,9 +49,9 @@ export type CircuitGate =
   | { kind: "probe"; next: WebhookCircuit }
   | { kind: "wait"; until: Date; state: CircuitState };
 
-/** The key of a URL's circuit: its SHA-256, so that any URL makes a short key, and nothing of it leaks into one. */
-export function endpointKey(url: string): string {
-  return createHash("sha256").update(url).digest("base64url");
+/** The key of an account's URL's circuit: a SHA-256, so that any URL makes a short key and none leaks into one. */
+export function endpointKey(accountId: string, url: string): string {
+  return createHash("sha256").update(`${accountId}\n${url}`).digest("base64url");
 }
 
 /** SQS's longest DelaySeconds: a wait longer than this is waited in several hops. */

@@ -46,7 +46,7 @@ export async function getWebhook(
   const accountId = parseInput(AccountIdSchema, rawId, "The account id", "id");
   const webhook = await deps.webhooks.find(accountId);
   if (webhook) {
-    const circuit = await deps.circuits.find(webhook.url);
+    const circuit = await deps.circuits.find(accountId, webhook.url);
     return webhookEndpointView(accountId, webhook, circuit, deps.clock?.now() ?? new Date());
   }
   const [missing] = await deps.accounts.missing([accountId]);

@@ -78,7 +78,7 @@ export async function deliverNotification(
     return "NO_WEBHOOK";
   }
   const breaker = { circuits: deps.circuits, policy: deps.circuitPolicy };
-  const gate = await passCircuit(breaker, webhook.url, now, event.occurredAt, deps.leaseSeconds);
+  const gate = await passCircuit(breaker, payer, webhook.url, now, event.occurredAt, deps.leaseSeconds);
   if (gate.kind === "wait") return wait(event, payer, gate.until, deps, now);
 
   const leaseUntil = new Date(now.getTime() + deps.leaseSeconds * 1000).toISOString();
@@ -101,11 +101,11 @@ export async function deliverNotification(
     // never recorded as one; the retry finds the lease and waits it out, then sends once more.
     await recordDelivered(event, sent.status, deps, clock);
     // The circuit only advises: a write that fails here is corrected by the next send's outcome.
-    await recordSendOutcome(breaker, webhook.url, true, clock.now()).catch(() => undefined);
+    await recordSendOutcome(breaker, payer, webhook.url, true, clock.now()).catch(() => undefined);
     return "DELIVERED";
   }
   const failedAt = clock.now();
-  const circuit = await recordSendOutcome(breaker, webhook.url, false, failedAt).catch(() => undefined);
+  const circuit = await recordSendOutcome(breaker, payer, webhook.url, false, failedAt).catch(() => undefined);
   const opened = circuit?.state === "OPEN" && circuit.probeAt !== undefined;
   const defer = opened && !waitedTooLong(event.occurredAt, failedAt, deps.circuitPolicy);
   await deps.notifications.failed(
