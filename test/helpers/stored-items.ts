@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { markerKey } from "@orders/core/adapters/marker-keys";
 import { accountKey, stockKey } from "@orders/core/adapters/table-writes";
+import { endpointKey, type WebhookCircuit } from "@orders/core/domain/webhook-circuit";
 import type { LedgerEntry } from "@orders/core/ports";
 
 /**
@@ -79,6 +80,20 @@ export function storedWebhook(
 }
 
 /** A settled entry archived out of its account's item (`accountEntry`), as the archive's index returns it. */
+/** An account's webhook circuit as ElectroDB stores it, keyed by the account and the circuit's URL. */
+export function storedCircuit(accountId: string, circuit: WebhookCircuit) {
+  const endpoint = endpointKey(accountId, circuit.url);
+  return {
+    pk: `$orders#endpoint_${endpoint}`,
+    sk: "$webhookCircuit_1",
+    endpoint,
+    accountId,
+    ...circuit,
+    __edb_e__: "webhookCircuit",
+    __edb_v__: "1",
+  };
+}
+
 export function storedEntry(accountId: string, transfer: StoredTransfer) {
   return {
     ...electroItem("accountEntry", {

@@ -1,12 +1,11 @@
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
-import { endpointKey } from "@orders/core/domain/webhook-circuit";
 import { handler } from "@orders/functions/admin/account-webhook-get";
 import { apiEvent, lambdaContext } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
 import { describe, expect, it } from "vitest";
 import { adminHeaders, bodyOf } from "../../helpers/admin-routes.ts";
 import { mockedClients } from "../../helpers/mocked-clients.ts";
-import { storedWebhook as storedWebhookItem } from "../../helpers/stored-items.ts";
+import { storedCircuit, storedWebhook as storedWebhookItem } from "../../helpers/stored-items.ts";
 
 const { dynamo } = mockedClients({ dynamo: DynamoDBDocumentClient });
 
@@ -29,25 +28,17 @@ describe("GET /accounts/{id}/webhook handler", () => {
     dynamo.on(GetCommand, { Key: { pk: "$orders#accountId_1111111", sk: "$webhook_1" } }).resolves({
       Item: storedWebhook("1111111"),
     });
-    const endpoint = endpointKey("1111111", "https://hooks.example.com/orders");
-    dynamo.on(GetCommand, { Key: { pk: `$orders#endpoint_${endpoint}`, sk: "$webhookCircuit_1" } }).resolves({
-      Item: {
-        pk: `$orders#endpoint_${endpoint}`,
-        sk: "$webhookCircuit_1",
-        endpoint,
-        accountId: "1111111",
-        url: "https://hooks.example.com/orders",
-        state: "OPEN",
-        consecutiveFailures: 7,
-        opens: 2,
-        openedAt: "2026-03-01T13:00:00.000Z",
-        probeAt: "2026-03-01T13:02:00.000Z",
-        updatedAt: "2026-03-01T13:01:00.000Z",
-        version: 9,
-        __edb_e__: "webhookCircuit",
-        __edb_v__: "1",
-      },
+    const circuit = storedCircuit("1111111", {
+      url: "https://hooks.example.com/orders",
+      state: "OPEN",
+      consecutiveFailures: 7,
+      opens: 2,
+      openedAt: "2026-03-01T13:00:00.000Z",
+      probeAt: "2026-03-01T13:02:00.000Z",
+      updatedAt: "2026-03-01T13:01:00.000Z",
+      version: 9,
     });
+    dynamo.on(GetCommand, { Key: { pk: circuit.pk, sk: circuit.sk } }).resolves({ Item: circuit });
     // Act
     const response = await read("1111111");
     // Assert

@@ -2,12 +2,12 @@ import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from "@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { claimWrite } from "@orders/core/adapters/table-writes";
 import { orderEventsOf } from "@orders/core/domain/order-events";
-import { endpointKey } from "@orders/core/domain/webhook-circuit";
 import { handler } from "@orders/functions/queue/deliver-notifications";
 import { anOrderRecord, lambdaContext, sqsEvent, sqsRecord } from "@orders/harness/factories";
 import { linked } from "@orders/harness/linked-resources";
 import { beforeEach, describe, expect, it } from "vitest";
 import { mockedClients } from "../../helpers/mocked-clients.ts";
+import { storedCircuit } from "../../helpers/stored-items.ts";
 
 const { dynamo, sqs } = mockedClients({ dynamo: DynamoDBDocumentClient, sqs: SQSClient });
 
@@ -79,12 +79,7 @@ describe("Notifier handler", () => {
   it("queues again, delayed, an event whose endpoint's circuit is open, and succeeds its record without a try spent", async () => {
     // Arrange: the webhook, and its circuit opened a moment ago with its probe 10 minutes away.
     const probeAt = new Date(Date.now() + 600_000).toISOString();
-    const endpoint = endpointKey("1111111", "https://hooks.example.com/orders");
-    const circuit = {
-      pk: `$orders#endpoint_${endpoint}`,
-      sk: "$webhookCircuit_1",
-      endpoint,
-      accountId: "1111111",
+    const circuit = storedCircuit("1111111", {
       url: "https://hooks.example.com/orders",
       state: "OPEN",
       consecutiveFailures: 5,
@@ -93,15 +88,11 @@ describe("Notifier handler", () => {
       probeAt,
       updatedAt: new Date().toISOString(),
       version: 5,
-      __edb_e__: "webhookCircuit",
-      __edb_v__: "1",
-    };
+    });
     dynamo.on(GetCommand, { Key: { pk: "$orders#accountId_1111111", sk: "$webhook_1" } }).resolves({
       Item: webhookItem("1111111", "https://hooks.example.com/orders"),
     });
-    dynamo
-      .on(GetCommand, { Key: { pk: `$orders#endpoint_${endpoint}`, sk: "$webhookCircuit_1" } })
-      .resolves({ Item: circuit });
+    dynamo.on(GetCommand, { Key: { pk: circuit.pk, sk: circuit.sk } }).resolves({ Item: circuit });
     sqs.on(SendMessageCommand).resolves({});
     const record = sqsRecord(body, 4);
     // Act
