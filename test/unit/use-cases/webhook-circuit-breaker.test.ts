@@ -295,4 +295,25 @@ describe("a webhook endpoint's circuit breaker", () => {
       leaseUntil: "2026-12-02T12:00:31.000Z",
     });
   });
+
+  it("loses nothing when the process dies between recording WAITING and queueing the event again", async () => {
+    // Arrange: the circuit is open; the re-queue fails once, as a crash between the two writes would leave it.
+    const { deps, events, requeue, notifications, openCircuit } = setup(4);
+    await openCircuit();
+    const event = events[3] as OrderEvent;
+    const later = requeue.later.bind(requeue);
+    let crashes = 1;
+    requeue.later = async (queued, delay) => {
+      if (crashes-- > 0) throw new Error("died before SendMessage");
+      return later(queued, delay);
+    };
+    // Act: the attempt fails, so its message stays on the queue and comes back.
+    const first = await deliverNotification(event, deps, { final: false }).catch((error: Error) => error.message);
+    const redelivered = await deliverNotification(event, deps, { final: false });
+    // Assert: recorded WAITING, queued again exactly once (by the redelivery), never sent.
+    expect(first).toBe("died before SendMessage");
+    expect(notifications.records.get(`${event.orderId}/${event.eventId}`)?.status).toBe("WAITING");
+    expect(redelivered).toBe("DEFERRED");
+    expect(requeue.queued.filter((queued) => queued.event.eventId === event.eventId)).toHaveLength(1);
+  });
 });
