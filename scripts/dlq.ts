@@ -8,6 +8,9 @@
  *   redrive <id…> | --all [--rate N] send back to OrdersQueue
  *   discard <id> --reason "…"       delete, keeping the body in the audit
  *   audit                           every action taken
+ *   notifications list              NotificationsDlq: each order event, its payer, tries and last error
+ *   notifications redrive <id…> | --all
+ *                                   send events back to NotificationsQueue
  *
  * ORDERS_API_URL (default http://localhost:3000) and ORDERS_ADMIN_TOKEN, or
  * --url and --token.
@@ -23,6 +26,10 @@ const USAGE = `usage: npm run dlq -- <command> [options]
   redrive <id…> | --all [--rate N]  send back to OrdersQueue
   discard <id> --reason "…"         delete, keeping the body in the audit
   audit                             every action taken
+
+  notifications list                NotificationsDlq: each order event, its payer, tries and last error
+  notifications redrive <id…> | --all
+                                    send events back to NotificationsQueue (one delivered since is not sent again)
 
 ORDERS_API_URL (default http://localhost:$PORT, else 3000) and ORDERS_ADMIN_TOKEN, or --url and --token.`;
 
@@ -111,6 +118,66 @@ async function redrive(): Promise<void> {
     }
     if (process.stderr.isTTY) process.stderr.write("\n");
   }
+  report(results);
+}
+
+interface NotificationLetter {
+  messageId: string;
+  receiveCount: number;
+  event?: { orderId: string; eventId: string; type: string };
+  accountId?: string;
+  delivery?: { status: string; attempts: number; lastError?: string };
+  problem?: string;
+}
+
+async function allNotificationLetters(): Promise<{ depth: number; messages: NotificationLetter[] }> {
+  const messages: NotificationLetter[] = [];
+  let cursor: string | undefined;
+  let depth = 0;
+  do {
+    const query = new URLSearchParams({ limit: "100", ...(cursor ? { cursor } : {}) });
+    const page = await api<{ depth: number; messages: NotificationLetter[]; cursor?: string }>(
+      "GET",
+      `/admin/notifications-dlq?${query}`,
+    );
+    messages.push(...page.messages);
+    depth = page.depth;
+    cursor = page.cursor;
+  } while (cursor);
+  return { depth, messages };
+}
+
+/** NotificationsDlq: the order events whose webhook delivery ran out of tries. */
+async function notifications(subcommand: string | undefined, ids: string[]): Promise<void> {
+  if (subcommand === "list") {
+    const { depth, messages } = await allNotificationLetters();
+    out(`NotificationsDlq depth ${depth}`);
+    if (messages.length === 0) out("NotificationsDlq is empty.");
+    for (const letter of messages) {
+      const what = letter.event
+        ? `${letter.event.orderId}  ${letter.event.type}  payer ${letter.accountId ?? "-"}`
+        : `not an order event: ${letter.problem ?? "unreadable"}`;
+      const delivery = letter.delivery
+        ? `${letter.delivery.status} ×${letter.delivery.attempts}  ${letter.delivery.lastError ?? ""}`
+        : "no delivery recorded";
+      out(`${letter.messageId}  ${what}  ${delivery}`);
+    }
+    return;
+  }
+  if (subcommand !== "redrive") fail(`notifications needs list or redrive\n\n${USAGE}`);
+  if (!values.all && ids.length === 0) fail("name message ids, or use --all");
+  const results: Result[] = [];
+  // Ten at a time, as the console does: each request stays well inside the API's time limit.
+  for (let moved = -1, i = 0; values.all ? moved !== 0 : i < ids.length; i += 10) {
+    const request = values.all ? { all: true, limit: 10 } : { ids: ids.slice(i, i + 10) };
+    const { results: batch } = await api<{ results: Result[] }>("POST", "/admin/notifications-dlq/redrive", request);
+    results.push(...batch);
+    moved = batch.filter((result) => result.status === "REDRIVEN").length;
+  }
+  report(results);
+}
+
+function report(results: Result[]): void {
   for (const result of results) {
     out(
       `${result.messageId}  ${result.status}${result.newMessageId ? ` → ${result.newMessageId}` : ""}${result.error ? `  ${result.error}` : ""}`,
@@ -175,6 +242,9 @@ switch (command) {
     out(JSON.stringify(await api("POST", `/admin/dlq/${encodeURIComponent(id)}/discard`, { reason: values.reason })));
     break;
   }
+  case "notifications":
+    await notifications(args[0], args.slice(1));
+    break;
   case "audit": {
     const { entries } = await api<{ entries: Record<string, string>[] }>("GET", "/admin/audit?limit=100");
     for (const entry of entries) {

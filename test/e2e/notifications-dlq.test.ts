@@ -3,6 +3,7 @@ import { callJson, type RunningSystem, startSystem, waitUntil } from "@orders/ha
 import { FILL_ENV, type FilledNotifications, fillNotificationsDlq } from "@orders/harness/notifications-dlq";
 import { WebhookReceiver } from "@orders/harness/webhook-receiver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runAdminCli } from "../helpers/admin-cli.ts";
 
 const TOKEN = "notifications-dlq-test-token-5b1e";
 const admin = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
@@ -14,6 +15,7 @@ const receiver = new WebhookReceiver(() => down);
 let filled: FilledNotifications;
 
 const call = (method: string, path: string, body?: unknown) => callJson(system.url, admin, method, path, body);
+const dlqCli = (...args: string[]) => runAdminCli("dlq", system, TOKEN, ["notifications", ...args]);
 const acceptedFor = (orderId: string) => receiver.accepted().filter((event) => event.orderId === orderId);
 const deliveryOf = async (orderId: string) => (await call("GET", `/orders/${orderId}`)).body.notifications?.[0];
 
@@ -56,6 +58,16 @@ describe("NotificationsDlq on the local system: listed, redriven, each event del
         delivery: { status: "RETRYING", attempts: expect.any(Number), lastError: "The webhook answered 500" },
       });
     }
+    // The CLI lists the same: a line an event, with its order, payer, delivery status, tries and last error.
+    const cli = dlqCli("list");
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toContain(`NotificationsDlq depth ${listed.length}`);
+    for (const message of listed) {
+      const { status, attempts } = message.delivery ?? {};
+      expect(cli.stdout).toContain(
+        `${message.messageId}  ${message.event.orderId}  OrderConfirmed  payer ${message.accountId}  ${status} ×${attempts}  The webhook answered 500`,
+      );
+    }
     // Nothing reached the receiver, and OrdersDlq has none of it.
     expect(receiver.accepted()).toEqual([]);
     expect((await call("GET", "/admin/dlq/depth")).body).toEqual({ depth: 0 });
@@ -79,13 +91,13 @@ describe("NotificationsDlq on the local system: listed, redriven, each event del
     }
     const deduplicated = await counter("NotificationsDeduplicated");
 
-    // Act
-    const redriven = await call("POST", "/admin/notifications-dlq/redrive", { all: true });
+    // Act: from a terminal (`npm run dlq -- notifications redrive --all`), which calls the redrive route.
+    const redriven = dlqCli("redrive", "--all");
 
     // Assert
-    expect(redriven.status).toBe(200);
-    const statuses = redriven.body.results.map((r: { status: string }) => r.status);
-    expect(statuses).toEqual(since.map(() => "REDRIVEN"));
+    expect(redriven.code).toBe(0);
+    for (const copy of since) expect(redriven.stdout).toMatch(new RegExp(`^${copy.messageId}  REDRIVEN`, "m"));
+    expect(redriven.stdout).toContain(`${since.length} redriven, 0 not`);
     await waitUntil(async () => (await deliveryOf(second.event.orderId))?.status === "DELIVERED", 60_000);
     // Every copy was handled: the second event's first one delivered, each other one found delivered and dropped.
     await waitUntil(
@@ -96,6 +108,7 @@ describe("NotificationsDlq on the local system: listed, redriven, each event del
     expect(acceptedFor(second.event.orderId)).toHaveLength(1);
     expect((await call("GET", "/admin/notifications-dlq/depth")).body).toEqual({ depth: 0 });
     expect((await call("GET", "/admin/notifications-dlq")).body.messages).toEqual([]);
+    expect(dlqCli("list").stdout).toContain("NotificationsDlq is empty.");
     const audit = (await call("GET", "/admin/audit")).body.entries as { action: string; detail?: string }[];
     expect(audit.filter((entry) => entry.detail === "to NotificationsQueue")).toHaveLength(since.length);
   });
