@@ -7,6 +7,7 @@ import {
 import { type MetricPoint, type MetricsWindow, PERIOD_SECONDS } from "../domain/metrics-overview.ts";
 import type { MetricsSource } from "../ports.ts";
 import { guarded } from "./dependency-errors.ts";
+import { SdkAdapter } from "./sdk-adapter.ts";
 
 /** Where the functions' EMF metrics land: the namespace and the dimensions every one of them carries. */
 export interface EmfMetricsScope {
@@ -24,23 +25,15 @@ const MAX_QUERIES = 500;
  * GetMetricData call, paged by NextToken. IAM: cloudwatch:GetMetricData,
  * which takes no resource narrower than `*`.
  */
-export class CloudWatchMetricsSource implements MetricsSource {
-  readonly #client: CloudWatchClient;
-  readonly #scope: EmfMetricsScope;
-
-  constructor(client: CloudWatchClient, scope: EmfMetricsScope) {
-    this.#client = client;
-    this.#scope = scope;
-  }
-
+export class CloudWatchMetricsSource extends SdkAdapter<CloudWatchClient, EmfMetricsScope> implements MetricsSource {
   counts(names: readonly string[], window: MetricsWindow): Promise<Record<string, MetricPoint[]>> {
-    const dimensions = Object.entries(this.#scope.dimensions).map(([Name, Value]) => ({ Name, Value }));
+    const dimensions = Object.entries(this.target.dimensions).map(([Name, Value]) => ({ Name, Value }));
     const queries = names.map(
       (name): MetricDataQuery => ({
         Id: `q${names.indexOf(name)}`,
         Label: name,
         MetricStat: {
-          Metric: { Namespace: this.#scope.namespace, MetricName: name, Dimensions: dimensions },
+          Metric: { Namespace: this.target.namespace, MetricName: name, Dimensions: dimensions },
           Period: PERIOD_SECONDS,
           Stat: "Sum",
         },
@@ -76,7 +69,7 @@ export class CloudWatchMetricsSource implements MetricsSource {
       const points: Record<string, MetricPoint[]> = {};
       let token: string | undefined;
       do {
-        const page = await this.#client.send(
+        const page = await this.client.send(
           new GetMetricDataCommand({
             MetricDataQueries: queries,
             StartTime: window.from,

@@ -2,6 +2,7 @@ import { PublishBatchCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { OrderEvent } from "../domain/order-events.ts";
 import type { OrderEventPublisher } from "../ports.ts";
 import { guarded } from "./dependency-errors.ts";
+import { SdkAdapter } from "./sdk-adapter.ts";
 
 /** SNS takes at most ten messages per PublishBatch. */
 const BATCH = 10;
@@ -12,22 +13,14 @@ const BATCH = 10;
  * subscription filters). An entry SNS refuses fails the whole call, so the
  * caller's message is retried and every event is published again.
  */
-export class SnsOrderEventPublisher implements OrderEventPublisher {
-  readonly #client: SNSClient;
-  readonly #topicArn: string;
-
-  constructor(client: SNSClient, topicArn: string) {
-    this.#client = client;
-    this.#topicArn = topicArn;
-  }
-
+export class SnsOrderEventPublisher extends SdkAdapter<SNSClient, string> implements OrderEventPublisher {
   publish(events: OrderEvent[]): Promise<void> {
     return guarded("topic", "publish order events", async () => {
       for (let start = 0; start < events.length; start += BATCH) {
         const batch = events.slice(start, start + BATCH);
-        const output = await this.#client.send(
+        const output = await this.client.send(
           new PublishBatchCommand({
-            TopicArn: this.#topicArn,
+            TopicArn: this.target,
             PublishBatchRequestEntries: batch.map((event, i) => ({
               Id: String(i),
               Message: JSON.stringify(event),

@@ -9,6 +9,7 @@ import {
 import type { DeadLetter } from "../domain/dead-letter.ts";
 import type { DeadLetterQueue, DeadLetterStore } from "../ports.ts";
 import { guarded } from "./dependency-errors.ts";
+import { SdkAdapter } from "./sdk-adapter.ts";
 import { visibleMessages } from "./sqs-order-queue.ts";
 
 /** How long a listing or an action holds dead letters out of sight. */
@@ -33,17 +34,9 @@ function toDeadLetter(message: Message): DeadLetter {
  * `DeadLetterQueue` and `DeadLetterStore` over OrdersDlq. SQS cannot peek, so
  * listing receives messages with a short hold and releases them at once.
  */
-export class SqsDeadLetterQueue implements DeadLetterQueue, DeadLetterStore {
-  readonly #client: SQSClient;
-  readonly #queueUrl: string;
-
-  constructor(client: SQSClient, queueUrl: string) {
-    this.#client = client;
-    this.#queueUrl = queueUrl;
-  }
-
+export class SqsDeadLetterQueue extends SdkAdapter<SQSClient, string> implements DeadLetterQueue, DeadLetterStore {
   depth(): Promise<number> {
-    return guarded("queue", "read depth", () => visibleMessages(this.#client, this.#queueUrl));
+    return guarded("queue", "read depth", () => visibleMessages(this.client, this.target));
   }
 
   scan(max: number): Promise<DeadLetter[]> {
@@ -68,9 +61,9 @@ export class SqsDeadLetterQueue implements DeadLetterQueue, DeadLetterStore {
 
   release(letter: DeadLetter): Promise<void> {
     return guarded("queue", "release dead letter", async () => {
-      await this.#client.send(
+      await this.client.send(
         new ChangeMessageVisibilityCommand({
-          QueueUrl: this.#queueUrl,
+          QueueUrl: this.target,
           ReceiptHandle: letter.receiptHandle,
           VisibilityTimeout: 0,
         }),
@@ -80,9 +73,7 @@ export class SqsDeadLetterQueue implements DeadLetterQueue, DeadLetterStore {
 
   delete(letter: DeadLetter): Promise<void> {
     return guarded("queue", "delete dead letter", async () => {
-      await this.#client.send(
-        new DeleteMessageCommand({ QueueUrl: this.#queueUrl, ReceiptHandle: letter.receiptHandle }),
-      );
+      await this.client.send(new DeleteMessageCommand({ QueueUrl: this.target, ReceiptHandle: letter.receiptHandle }));
     });
   }
 
@@ -96,9 +87,9 @@ export class SqsDeadLetterQueue implements DeadLetterQueue, DeadLetterStore {
     const passed: DeadLetter[] = [];
     const seen = new Set<string>();
     while (held.length < max && held.length < enough) {
-      const { Messages = [] } = await this.#client.send(
+      const { Messages = [] } = await this.client.send(
         new ReceiveMessageCommand({
-          QueueUrl: this.#queueUrl,
+          QueueUrl: this.target,
           MaxNumberOfMessages: 10,
           VisibilityTimeout: HOLD_SECONDS,
           WaitTimeSeconds: 0,
@@ -120,9 +111,9 @@ export class SqsDeadLetterQueue implements DeadLetterQueue, DeadLetterStore {
   async #releaseAll(letters: DeadLetter[]): Promise<void> {
     for (let i = 0; i < letters.length; i += 10) {
       const chunk = letters.slice(i, i + 10);
-      await this.#client.send(
+      await this.client.send(
         new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: this.#queueUrl,
+          QueueUrl: this.target,
           Entries: chunk.map((letter, j) => ({
             Id: String(j),
             ReceiptHandle: letter.receiptHandle,

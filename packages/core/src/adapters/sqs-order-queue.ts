@@ -3,6 +3,7 @@ import type { OrderMessage } from "../domain/order.ts";
 import type { CancelMessage } from "../domain/queue-message.ts";
 import type { CancelRequests, MessageSender, OrderQueue } from "../ports.ts";
 import { guarded } from "./dependency-errors.ts";
+import { SdkAdapter } from "./sdk-adapter.ts";
 
 /** Visible messages only: the DLQ's depth as operators mean it. */
 export async function visibleMessages(client: SQSClient, queueUrl: string): Promise<number> {
@@ -13,20 +14,12 @@ export async function visibleMessages(client: SQSClient, queueUrl: string): Prom
 }
 
 /** `OrderQueue` over OrdersQueue. */
-export class SqsOrderQueue implements OrderQueue, MessageSender, CancelRequests {
-  readonly #client: SQSClient;
-  readonly #queueUrl: string;
-
-  constructor(client: SQSClient, queueUrl: string) {
-    this.#client = client;
-    this.#queueUrl = queueUrl;
-  }
-
+export class SqsOrderQueue extends SdkAdapter<SQSClient, string> implements OrderQueue, MessageSender, CancelRequests {
   enqueue(message: OrderMessage): Promise<void> {
     return guarded("queue", "enqueue order", async () => {
-      await this.#client.send(
+      await this.client.send(
         new SendMessageCommand({
-          QueueUrl: this.#queueUrl,
+          QueueUrl: this.target,
           MessageBody: JSON.stringify(message),
           // Attributes let operators and the console see whose message it is
           // without parsing the body.
@@ -46,9 +39,9 @@ export class SqsOrderQueue implements OrderQueue, MessageSender, CancelRequests 
 
   send(body: string, messageAttributes: Record<string, string>): Promise<string> {
     return guarded("queue", "send message", async () => {
-      const { MessageId } = await this.#client.send(
+      const { MessageId } = await this.client.send(
         new SendMessageCommand({
-          QueueUrl: this.#queueUrl,
+          QueueUrl: this.target,
           MessageBody: body,
           MessageAttributes: Object.fromEntries(
             Object.entries(messageAttributes).map(([name, value]) => [
@@ -65,7 +58,7 @@ export class SqsOrderQueue implements OrderQueue, MessageSender, CancelRequests 
 
   ping(): Promise<void> {
     return guarded("queue", "ping", async () => {
-      await visibleMessages(this.#client, this.#queueUrl);
+      await visibleMessages(this.client, this.target);
     });
   }
 }
