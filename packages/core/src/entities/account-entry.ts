@@ -1,4 +1,5 @@
 import type { EntityConfiguration, EntityItem } from "electrodb";
+import { globalIndexKeys, primaryKeys } from "./index-keys.ts";
 import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
@@ -21,15 +22,8 @@ export const accountEntrySchema = {
     reason: { type: "any" },
   },
   indexes: {
-    byTransfer: {
-      pk: { field: "pk", composite: ["accountId", "transferId"], casing: "none" },
-      sk: { field: "sk", composite: [], casing: "none" },
-    },
-    byAccount: {
-      index: "gsi1",
-      pk: { field: "gsi1pk", composite: ["accountId"], casing: "none" },
-      sk: { field: "gsi1sk", composite: ["at", "transferId"], casing: "none" },
-    },
+    byTransfer: primaryKeys(["accountId", "transferId"], []),
+    byAccount: globalIndexKeys("gsi1", ["accountId"], ["at", "transferId"]),
   },
 } as const;
 

@@ -1,4 +1,5 @@
 import type { EntityConfiguration, EntityItem } from "electrodb";
+import { primaryKeys } from "./index-keys.ts";
 import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /** One operator action on the DLQ. All entries share a partition, newest last. */
@@ -18,10 +19,7 @@ export const auditEntrySchema = {
     body: { type: "string" },
   },
   indexes: {
-    byTime: {
-      pk: { field: "pk", composite: [], casing: "none" },
-      sk: { field: "sk", composite: ["at", "auditId"], casing: "none" },
-    },
+    byTime: primaryKeys([], ["at", "auditId"]),
   },
 } as const;
 

@@ -1,4 +1,5 @@
 import type { EntityConfiguration } from "electrodb";
+import { primaryKeys } from "./index-keys.ts";
 import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
@@ -16,10 +17,7 @@ export const duplicateMarkerSchema = {
     receivedAt: { type: "string", required: true },
   },
   indexes: {
-    bySubmission: {
-      pk: { field: "pk", composite: ["duplicateOf"], casing: "none" },
-      sk: { field: "sk", composite: ["submissionId"], casing: "none" },
-    },
+    bySubmission: primaryKeys(["duplicateOf"], ["submissionId"]),
   },
 } as const;
 

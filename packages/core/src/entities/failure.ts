@@ -1,4 +1,5 @@
 import type { EntityConfiguration, EntityItem } from "electrodb";
+import { globalIndexKeys, primaryKeys } from "./index-keys.ts";
 import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
@@ -18,15 +19,8 @@ export const failureSchema = {
     submissionId: { type: "string" },
   },
   indexes: {
-    byMessage: {
-      pk: { field: "pk", composite: ["messageKey"], casing: "none" },
-      sk: { field: "sk", composite: [], casing: "none" },
-    },
-    byReason: {
-      index: "gsi1",
-      pk: { field: "gsi1pk", composite: ["code"], casing: "none" },
-      sk: { field: "gsi1sk", composite: ["lastFailedAt"], casing: "none" },
-    },
+    byMessage: primaryKeys(["messageKey"], []),
+    byReason: globalIndexKeys("gsi1", ["code"], ["lastFailedAt"]),
   },
 } as const;
 

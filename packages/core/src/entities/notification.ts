@@ -1,6 +1,7 @@
 import type { EntityConfiguration, EntityItem } from "electrodb";
 import { NOTIFICATION_STATUSES } from "../domain/notification.ts";
 import { ORDER_EVENT_TYPES } from "../domain/order-events.ts";
+import { primaryKeys } from "./index-keys.ts";
 import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
@@ -29,8 +30,7 @@ export const notificationSchema = {
   indexes: {
     byOrderId: {
       collection: "orderHistory",
-      pk: { field: "pk", composite: ["orderId"], casing: "none" },
-      sk: { field: "sk", composite: ["eventId"], casing: "none" },
+      ...primaryKeys(["orderId"], ["eventId"]),
     },
   },
 } as const;

@@ -1,5 +1,6 @@
 import type { EntityConfiguration, EntityItem } from "electrodb";
 import { CHANNELS } from "../domain/order.ts";
+import { primaryKeys } from "./index-keys.ts";
 import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
@@ -30,8 +31,7 @@ export const orderDuplicateSchema = {
   indexes: {
     byOrderId: {
       collection: "orderHistory",
-      pk: { field: "pk", composite: ["orderId"], casing: "none" },
-      sk: { field: "sk", composite: ["submissionId"], casing: "none" },
+      ...primaryKeys(["orderId"], ["submissionId"]),
     },
   },
 } as const;

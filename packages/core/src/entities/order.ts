@@ -1,6 +1,7 @@
 import type { EntityConfiguration, EntityItem } from "electrodb";
 import { receivedHourOf } from "../domain/order-search.ts";
 import { isListedAccount } from "../domain/validation.ts";
+import { globalIndexKeys, primaryKeys } from "./index-keys.ts";
 import { orderRecordAttributes } from "./order-record-attributes.ts";
 import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
@@ -8,8 +9,6 @@ import { prevalidatedEntity } from "./prevalidated-entity.ts";
  * The original record of an order id. Its sort key has no submission id, so a
  * conditional create on it lets exactly one submission become the original.
  */
-// Keys keep the case of their values (ElectroDB lowercases by default): order
-// ids are case-sensitive, and "Order-1" must not collide with "order-1".
 export const orderSchema = {
   model: { entity: "order", version: "1", service: "orders" },
   attributes: {
@@ -36,8 +35,7 @@ export const orderSchema = {
   indexes: {
     byOrderId: {
       collection: "orderHistory",
-      pk: { field: "pk", composite: ["orderId"], casing: "none" },
-      sk: { field: "sk", composite: [], casing: "none" },
+      ...primaryKeys(["orderId"], []),
     },
     /**
      * Sparse: only PENDING originals are in it, so SagaSweeper reads exactly the
@@ -45,10 +43,8 @@ export const orderSchema = {
      * that no one index partition takes every order's two index writes.
      */
     pendingByAge: {
-      index: "gsi1",
+      ...globalIndexKeys("gsi1", ["sweepShard"], ["receivedAt"]),
       condition: (attributes: Record<string, unknown>) => attributes.status === "PENDING",
-      pk: { field: "gsi1pk", composite: ["sweepShard"], casing: "none" },
-      sk: { field: "gsi1sk", composite: ["receivedAt"], casing: "none" },
     },
     /**
      * An account's orders as payer (`GET /accounts/{id}/orders`), newest first
@@ -59,19 +55,15 @@ export const orderSchema = {
      * a saga log) ever rewrites its index entry; the keys never change.
      */
     byPayer: {
-      index: "gsi2",
+      ...globalIndexKeys("gsi2", ["fromAccount"], ["receivedAt", "orderId"]),
       projection: "keys_only",
       condition: (attributes: Record<string, unknown>) => isListedAccount(attributes.fromAccount),
-      pk: { field: "gsi2pk", composite: ["fromAccount"], casing: "none" },
-      sk: { field: "gsi2sk", composite: ["receivedAt", "orderId"], casing: "none" },
     },
     /** The same for the account paid (`?role=payee`): an original with a well-formed `toAccount`. */
     byPayee: {
-      index: "gsi3",
+      ...globalIndexKeys("gsi3", ["toAccount"], ["receivedAt", "orderId"]),
       projection: "keys_only",
       condition: (attributes: Record<string, unknown>) => isListedAccount(attributes.toAccount),
-      pk: { field: "gsi3pk", composite: ["toAccount"], casing: "none" },
-      sk: { field: "gsi3sk", composite: ["receivedAt", "orderId"], casing: "none" },
     },
     /**
      * Every original by the hour it was received, newest first by querying it
@@ -83,10 +75,8 @@ export const orderSchema = {
      * submit throttle (50 a second).
      */
     byReceivedHour: {
-      index: "gsi4",
+      ...globalIndexKeys("gsi4", ["receivedHour"], ["receivedAt", "orderId"]),
       projection: "keys_only",
-      pk: { field: "gsi4pk", composite: ["receivedHour"], casing: "none" },
-      sk: { field: "gsi4sk", composite: ["receivedAt", "orderId"], casing: "none" },
     },
   },
 } as const;

@@ -1,4 +1,5 @@
 import type { EntityConfiguration, EntityItem } from "electrodb";
+import { primaryKeys } from "./index-keys.ts";
 import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
@@ -17,10 +18,7 @@ export const stockReservationSchema = {
     archivedAt: { type: "string", required: true },
   },
   indexes: {
-    byMarker: {
-      pk: { field: "pk", composite: ["sku", "markerKey"], casing: "none" },
-      sk: { field: "sk", composite: [], casing: "none" },
-    },
+    byMarker: primaryKeys(["sku", "markerKey"], []),
   },
 } as const;
 

@@ -1,4 +1,5 @@
 import type { EntityConfiguration, EntityItem } from "electrodb";
+import { primaryKeys } from "./index-keys.ts";
 import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
@@ -20,10 +21,7 @@ export const stockSchema = {
     updatedAt: { type: "string", required: true },
   },
   indexes: {
-    bySku: {
-      pk: { field: "pk", composite: ["sku"], casing: "none" },
-      sk: { field: "sk", composite: [], casing: "none" },
-    },
+    bySku: primaryKeys(["sku"], []),
   },
 } as const;
 

@@ -1,5 +1,6 @@
 import type { EntityConfiguration, EntityItem } from "electrodb";
 import { CIRCUIT_STATES } from "../domain/webhook-circuit.ts";
+import { primaryKeys } from "./index-keys.ts";
 import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
@@ -28,10 +29,7 @@ export const webhookCircuitSchema = {
     version: { type: "number", required: true },
   },
   indexes: {
-    byEndpoint: {
-      pk: { field: "pk", composite: ["endpoint"], casing: "none" },
-      sk: { field: "sk", composite: [], casing: "none" },
-    },
+    byEndpoint: primaryKeys(["endpoint"], []),
   },
 } as const;
 

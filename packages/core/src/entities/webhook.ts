@@ -1,4 +1,5 @@
 import type { EntityConfiguration, EntityItem } from "electrodb";
+import { primaryKeys } from "./index-keys.ts";
 import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
@@ -23,10 +24,7 @@ export const webhookSchema = {
     previousSecretUntil: { type: "string" },
   },
   indexes: {
-    byAccountId: {
-      pk: { field: "pk", composite: ["accountId"], casing: "none" },
-      sk: { field: "sk", composite: [], casing: "none" },
-    },
+    byAccountId: primaryKeys(["accountId"], []),
   },
 } as const;
 
