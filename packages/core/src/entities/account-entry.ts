@@ -1,6 +1,5 @@
-import type { EntityConfiguration, EntityItem } from "electrodb";
 import { globalIndexKeys, primaryKeys } from "./index-keys.ts";
-import { prevalidatedEntity } from "./prevalidated-entity.ts";
+import type { SchemaItem } from "./prevalidated-entity.ts";
 
 /**
  * A settled ledger entry, moved out of its account's item. An account item
@@ -27,8 +26,4 @@ export const accountEntrySchema = {
   },
 } as const;
 
-export function accountEntryEntity(config: EntityConfiguration) {
-  return prevalidatedEntity(accountEntrySchema, config);
-}
-
-export type AccountEntryItem = EntityItem<ReturnType<typeof accountEntryEntity>>;
+export type AccountEntryItem = SchemaItem<typeof accountEntrySchema>;

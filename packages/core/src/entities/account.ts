@@ -1,6 +1,5 @@
-import type { EntityConfiguration, EntityItem } from "electrodb";
 import { primaryKeys } from "./index-keys.ts";
-import { prevalidatedEntity } from "./prevalidated-entity.ts";
+import type { SchemaItem } from "./prevalidated-entity.ts";
 
 /**
  * One account and its ledger. `balance` is spendable cents; `held` is cents
@@ -28,8 +27,4 @@ export const accountSchema = {
   },
 } as const;
 
-export function accountEntity(config: EntityConfiguration) {
-  return prevalidatedEntity(accountSchema, config);
-}
-
-export type AccountItem = EntityItem<ReturnType<typeof accountEntity>>;
+export type AccountItem = SchemaItem<typeof accountSchema>;

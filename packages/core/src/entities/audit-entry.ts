@@ -1,6 +1,5 @@
-import type { EntityConfiguration, EntityItem } from "electrodb";
 import { primaryKeys } from "./index-keys.ts";
-import { prevalidatedEntity } from "./prevalidated-entity.ts";
+import type { SchemaItem } from "./prevalidated-entity.ts";
 
 /** One operator action on the DLQ. All entries share a partition, newest last. */
 export const auditEntrySchema = {
@@ -23,9 +22,5 @@ export const auditEntrySchema = {
   },
 } as const;
 
-export function auditEntryEntity(config: EntityConfiguration) {
-  return prevalidatedEntity(auditEntrySchema, config);
-}
-
 /** A stored item, as ElectroDB returns it. (Type only: no entity is built at import.) */
-export type AuditEntryItem = EntityItem<ReturnType<typeof auditEntryEntity>>;
+export type AuditEntryItem = SchemaItem<typeof auditEntrySchema>;

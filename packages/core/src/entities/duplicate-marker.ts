@@ -1,6 +1,4 @@
-import type { EntityConfiguration } from "electrodb";
 import { primaryKeys } from "./index-keys.ts";
-import { prevalidatedEntity } from "./prevalidated-entity.ts";
 
 /**
  * A duplicate submission past its order id's cap, kept as its id only, so
@@ -20,7 +18,3 @@ export const duplicateMarkerSchema = {
     bySubmission: primaryKeys(["duplicateOf"], ["submissionId"]),
   },
 } as const;
-
-export function duplicateMarkerEntity(config: EntityConfiguration) {
-  return prevalidatedEntity(duplicateMarkerSchema, config);
-}

@@ -1,6 +1,5 @@
-import type { EntityConfiguration, EntityItem } from "electrodb";
 import { globalIndexKeys, primaryKeys } from "./index-keys.ts";
-import { prevalidatedEntity } from "./prevalidated-entity.ts";
+import type { SchemaItem } from "./prevalidated-entity.ts";
 
 /**
  * Why a message failed, keyed by its stable identity (submission id or body
@@ -24,9 +23,5 @@ export const failureSchema = {
   },
 } as const;
 
-export function failureEntity(config: EntityConfiguration) {
-  return prevalidatedEntity(failureSchema, config);
-}
-
 /** A stored item, as ElectroDB returns it. (Type only: no entity is built at import.) */
-export type FailureItem = EntityItem<ReturnType<typeof failureEntity>>;
+export type FailureItem = SchemaItem<typeof failureSchema>;

@@ -1,8 +1,7 @@
-import type { EntityConfiguration, EntityItem } from "electrodb";
 import { NOTIFICATION_STATUSES } from "../domain/notification.ts";
 import { ORDER_EVENT_TYPES } from "../domain/order-events.ts";
 import { primaryKeys } from "./index-keys.ts";
-import { prevalidatedEntity } from "./prevalidated-entity.ts";
+import type { SchemaItem } from "./prevalidated-entity.ts";
 
 /**
  * The delivery of one order event to the payer's webhook, in the order's own
@@ -35,8 +34,4 @@ export const notificationSchema = {
   },
 } as const;
 
-export function notificationEntity(config: EntityConfiguration) {
-  return prevalidatedEntity(notificationSchema, config);
-}
-
-export type NotificationItem = EntityItem<ReturnType<typeof notificationEntity>>;
+export type NotificationItem = SchemaItem<typeof notificationSchema>;

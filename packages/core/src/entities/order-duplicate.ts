@@ -1,7 +1,6 @@
-import type { EntityConfiguration, EntityItem } from "electrodb";
 import { CHANNELS } from "../domain/order.ts";
 import { primaryKeys } from "./index-keys.ts";
-import { prevalidatedEntity } from "./prevalidated-entity.ts";
+import type { SchemaItem } from "./prevalidated-entity.ts";
 
 /**
  * A later submission of an order id that already has an original: one record
@@ -36,9 +35,5 @@ export const orderDuplicateSchema = {
   },
 } as const;
 
-export function orderDuplicateEntity(config: EntityConfiguration) {
-  return prevalidatedEntity(orderDuplicateSchema, config);
-}
-
 /** A stored item, as ElectroDB returns it. (Type only: no entity is built at import.) */
-export type OrderDuplicateItem = EntityItem<ReturnType<typeof orderDuplicateEntity>>;
+export type OrderDuplicateItem = SchemaItem<typeof orderDuplicateSchema>;

@@ -1,9 +1,8 @@
-import type { EntityConfiguration, EntityItem } from "electrodb";
 import { receivedHourOf } from "../domain/order-search.ts";
 import { isListedAccount } from "../domain/validation.ts";
 import { globalIndexKeys, primaryKeys } from "./index-keys.ts";
 import { orderRecordAttributes } from "./order-record-attributes.ts";
-import { prevalidatedEntity } from "./prevalidated-entity.ts";
+import type { SchemaItem } from "./prevalidated-entity.ts";
 
 /**
  * The original record of an order id. Its sort key has no submission id, so a
@@ -84,9 +83,5 @@ export const orderSchema = {
 /** How many index partitions hold the PENDING originals. */
 export const SWEEP_SHARDS = 8;
 
-export function orderEntity(config: EntityConfiguration) {
-  return prevalidatedEntity(orderSchema, config);
-}
-
 /** A stored item, as ElectroDB returns it. (Type only: no entity is built at import.) */
-export type OrderItem = EntityItem<ReturnType<typeof orderEntity>>;
+export type OrderItem = SchemaItem<typeof orderSchema>;

@@ -1,4 +1,4 @@
-import { Entity, type EntityConfiguration, type Schema } from "electrodb";
+import { Entity, type EntityConfiguration, type EntityItem, type Schema } from "electrodb";
 
 /**
  * An ElectroDB entity whose model is not validated again when it is built.
@@ -35,3 +35,6 @@ export function prevalidatedEntity<A extends string, F extends string, C extends
 ): Entity<A, F, C, S> {
   return new PrevalidatedEntity<A, F, C, S>(schema, config);
 }
+
+/** The item ElectroDB reads and writes for an entity built from this schema: `EntityItem` of that entity. */
+export type SchemaItem<S> = S extends Schema<infer A, infer F, infer C> ? EntityItem<Entity<A, F, C, S>> : never;

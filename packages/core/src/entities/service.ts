@@ -1,16 +1,17 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { accountEntity } from "./account.ts";
-import { accountEntryEntity } from "./account-entry.ts";
-import { auditEntryEntity } from "./audit-entry.ts";
-import { duplicateMarkerEntity } from "./duplicate-marker.ts";
-import { failureEntity } from "./failure.ts";
-import { notificationEntity } from "./notification.ts";
-import { orderEntity } from "./order.ts";
-import { orderDuplicateEntity } from "./order-duplicate.ts";
-import { stockEntity } from "./stock.ts";
-import { stockReservationEntity } from "./stock-reservation.ts";
-import { webhookEntity } from "./webhook.ts";
-import { webhookCircuitEntity } from "./webhook-circuit.ts";
+import { accountSchema } from "./account.ts";
+import { accountEntrySchema } from "./account-entry.ts";
+import { auditEntrySchema } from "./audit-entry.ts";
+import { duplicateMarkerSchema } from "./duplicate-marker.ts";
+import { failureSchema } from "./failure.ts";
+import { notificationSchema } from "./notification.ts";
+import { orderSchema } from "./order.ts";
+import { orderDuplicateSchema } from "./order-duplicate.ts";
+import { prevalidatedEntity } from "./prevalidated-entity.ts";
+import { stockSchema } from "./stock.ts";
+import { stockReservationSchema } from "./stock-reservation.ts";
+import { webhookSchema } from "./webhook.ts";
+import { webhookCircuitSchema } from "./webhook-circuit.ts";
 
 /** The client and table name a service was built with. */
 export interface TableBinding {
@@ -29,18 +30,18 @@ const bindings = new WeakMap<object, TableBinding>();
 export function ordersService(config: TableBinding) {
   const service = {
     entities: {
-      order: orderEntity(config),
-      orderDuplicate: orderDuplicateEntity(config),
-      duplicateMarker: duplicateMarkerEntity(config),
-      failure: failureEntity(config),
-      auditEntry: auditEntryEntity(config),
-      stock: stockEntity(config),
-      account: accountEntity(config),
-      accountEntry: accountEntryEntity(config),
-      stockReservation: stockReservationEntity(config),
-      notification: notificationEntity(config),
-      webhook: webhookEntity(config),
-      webhookCircuit: webhookCircuitEntity(config),
+      order: prevalidatedEntity(orderSchema, config),
+      orderDuplicate: prevalidatedEntity(orderDuplicateSchema, config),
+      duplicateMarker: prevalidatedEntity(duplicateMarkerSchema, config),
+      failure: prevalidatedEntity(failureSchema, config),
+      auditEntry: prevalidatedEntity(auditEntrySchema, config),
+      stock: prevalidatedEntity(stockSchema, config),
+      account: prevalidatedEntity(accountSchema, config),
+      accountEntry: prevalidatedEntity(accountEntrySchema, config),
+      stockReservation: prevalidatedEntity(stockReservationSchema, config),
+      notification: prevalidatedEntity(notificationSchema, config),
+      webhook: prevalidatedEntity(webhookSchema, config),
+      webhookCircuit: prevalidatedEntity(webhookCircuitSchema, config),
     },
   };
   bindings.set(service, { client: config.client, table: config.table });

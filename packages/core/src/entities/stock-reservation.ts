@@ -1,6 +1,5 @@
-import type { EntityConfiguration, EntityItem } from "electrodb";
 import { primaryKeys } from "./index-keys.ts";
-import { prevalidatedEntity } from "./prevalidated-entity.ts";
+import type { SchemaItem } from "./prevalidated-entity.ts";
 
 /**
  * A settled reservation marker, moved out of its sku's item: committed,
@@ -22,8 +21,4 @@ export const stockReservationSchema = {
   },
 } as const;
 
-export function stockReservationEntity(config: EntityConfiguration) {
-  return prevalidatedEntity(stockReservationSchema, config);
-}
-
-export type StockReservationItem = EntityItem<ReturnType<typeof stockReservationEntity>>;
+export type StockReservationItem = SchemaItem<typeof stockReservationSchema>;

@@ -1,6 +1,5 @@
-import type { EntityConfiguration, EntityItem } from "electrodb";
 import { primaryKeys } from "./index-keys.ts";
-import { prevalidatedEntity } from "./prevalidated-entity.ts";
+import type { SchemaItem } from "./prevalidated-entity.ts";
 
 /**
  * One sku's stock. `available = onHand − reserved` is kept as a counter,
@@ -25,8 +24,4 @@ export const stockSchema = {
   },
 } as const;
 
-export function stockEntity(config: EntityConfiguration) {
-  return prevalidatedEntity(stockSchema, config);
-}
-
-export type StockItem = EntityItem<ReturnType<typeof stockEntity>>;
+export type StockItem = SchemaItem<typeof stockSchema>;

@@ -1,7 +1,6 @@
-import type { EntityConfiguration, EntityItem } from "electrodb";
 import { CIRCUIT_STATES } from "../domain/webhook-circuit.ts";
 import { primaryKeys } from "./index-keys.ts";
-import { prevalidatedEntity } from "./prevalidated-entity.ts";
+import type { SchemaItem } from "./prevalidated-entity.ts";
 
 /**
  * The circuit breaker of one webhook endpoint (an account's URL), in a
@@ -33,8 +32,4 @@ export const webhookCircuitSchema = {
   },
 } as const;
 
-export function webhookCircuitEntity(config: EntityConfiguration) {
-  return prevalidatedEntity(webhookCircuitSchema, config);
-}
-
-export type WebhookCircuitItem = EntityItem<ReturnType<typeof webhookCircuitEntity>>;
+export type WebhookCircuitItem = SchemaItem<typeof webhookCircuitSchema>;

@@ -1,6 +1,5 @@
-import type { EntityConfiguration, EntityItem } from "electrodb";
 import { primaryKeys } from "./index-keys.ts";
-import { prevalidatedEntity } from "./prevalidated-entity.ts";
+import type { SchemaItem } from "./prevalidated-entity.ts";
 
 /**
  * An account's webhook. It shares the account's partition but is an item of
@@ -28,8 +27,4 @@ export const webhookSchema = {
   },
 } as const;
 
-export function webhookEntity(config: EntityConfiguration) {
-  return prevalidatedEntity(webhookSchema, config);
-}
-
-export type WebhookItem = EntityItem<ReturnType<typeof webhookEntity>>;
+export type WebhookItem = SchemaItem<typeof webhookSchema>;
