@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import { InvalidInputError } from "./errors.ts";
 import { toDetail } from "./validation.ts";
+import { wholeNumberParameter } from "./whole-number-parameter.ts";
 
 /**
  * The console's overview (`GET /admin/metrics`): the pipeline's metrics, a
@@ -36,16 +37,7 @@ export const MAX_MINUTES = 180;
 
 /** The query string. Strict: a misspelt parameter is a 400, not silently the default. */
 export const MetricsQuerySchema = z.strictObject({
-  minutes: z._default(
-    z.coerce
-      .number({ error: "minutes must be a number" })
-      .check(
-        z.refine(Number.isInteger, { error: "minutes must be a whole number" }),
-        z.gte(5, { error: "minutes must be at least 5" }),
-        z.lte(MAX_MINUTES, { error: `minutes must be at most ${MAX_MINUTES}` }),
-      ),
-    DEFAULT_MINUTES,
-  ),
+  minutes: wholeNumberParameter("minutes", { min: 5, max: MAX_MINUTES, fallback: DEFAULT_MINUTES }),
 });
 
 /** `GET /admin/metrics`'s query, read; InvalidInputError when it is not one. */

@@ -1,18 +1,10 @@
 import * as z from "zod/mini";
 import { InvalidInputError } from "./errors.ts";
+import { wholeNumberParameter } from "./whole-number-parameter.ts";
 
 /** A page's `limit` query parameter: a whole number from 1 to `max`, `fallback` when absent. */
 export function limitParameter(fallback: number, max: number) {
-  return z._default(
-    z.coerce
-      .number({ error: "limit must be a number" })
-      .check(
-        z.refine(Number.isInteger, { error: "limit must be a whole number" }),
-        z.gte(1, { error: "limit must be at least 1" }),
-        z.lte(max, { error: `limit must be at most ${max}` }),
-      ),
-    fallback,
-  );
+  return wholeNumberParameter("limit", { min: 1, max, fallback });
 }
 
 /** A page's `cursor` query parameter, as a previous page gave it (opaque; checked when decoded). */
