@@ -65,6 +65,19 @@ const requestContext = (resource: RegisteredResource): RequestContext => ({
 const arn = (service: string, rest: string, region = REGION) =>
   `arn:${PARTITION}:${service}:${region}:${ACCOUNT}:${rest}`;
 const api = (path: string) => `arn:${PARTITION}:apigateway:${REGION}::/apis${path}`;
+/**
+ * The needs of an HTTP API's child resource (a route, an authorizer, an integration): created by a POST on the API's
+ * collection of them, then read, changed and deleted by verb on its own path.
+ */
+const apiChild = (type: string, collection: string): Need[] => [
+  { type, arn: (r) => api(`/${r.inputs.apiId}/${collection}`), create: ["apigateway:POST"] },
+  {
+    type,
+    arn: (r) => api(`/${r.inputs.apiId}/${collection}/${r.state.id}`),
+    read: ["apigateway:GET"],
+    change: ["apigateway:PATCH", "apigateway:DELETE"],
+  },
+];
 const bucketArn = (r: RegisteredResource) => `arn:${PARTITION}:s3:::${r.inputs.bucket}`;
 /** Event source mappings are named by a UUID AWS assigns; the policy can only match them all. */
 const EVENT_SOURCE_MAPPING = arn("lambda", "event-source-mapping:00000000-0000-4000-8000-000000000000");
@@ -274,36 +287,10 @@ const NEEDS: Need[] = [
     arn: (r) => api(`/${r.inputs.apiId}`),
     read: ["apigateway:GET"],
   },
-  { type: TYPES.route, arn: (r) => api(`/${r.inputs.apiId}/routes`), create: ["apigateway:POST"] },
-  {
-    type: TYPES.route,
-    arn: (r) => api(`/${r.inputs.apiId}/routes/${r.state.id}`),
-    read: ["apigateway:GET"],
-    change: ["apigateway:PATCH", "apigateway:DELETE"],
-  },
-  {
-    // The JWT authorizer of callers' tokens (issue #16).
-    type: "aws:apigatewayv2/authorizer:Authorizer",
-    arn: (r) => api(`/${r.inputs.apiId}/authorizers`),
-    create: ["apigateway:POST"],
-  },
-  {
-    type: "aws:apigatewayv2/authorizer:Authorizer",
-    arn: (r) => api(`/${r.inputs.apiId}/authorizers/${r.state.id}`),
-    read: ["apigateway:GET"],
-    change: ["apigateway:PATCH", "apigateway:DELETE"],
-  },
-  {
-    type: "aws:apigatewayv2/integration:Integration",
-    arn: (r) => api(`/${r.inputs.apiId}/integrations`),
-    create: ["apigateway:POST"],
-  },
-  {
-    type: "aws:apigatewayv2/integration:Integration",
-    arn: (r) => api(`/${r.inputs.apiId}/integrations/${r.state.id}`),
-    read: ["apigateway:GET"],
-    change: ["apigateway:PATCH", "apigateway:DELETE"],
-  },
+  ...apiChild(TYPES.route, "routes"),
+  // The JWT authorizer of callers' tokens (issue #16).
+  ...apiChild("aws:apigatewayv2/authorizer:Authorizer", "authorizers"),
+  ...apiChild("aws:apigatewayv2/integration:Integration", "integrations"),
   {
     type: TYPES.topic,
     arn: (r) => r.state.arn as string,
