@@ -28,3 +28,12 @@ export function globalIndexKeys<
 >(index: Index, pk: Pk, sk: Sk) {
   return { index, pk: key(`${index}pk`, pk), sk: key(`${index}sk`, sk) } as const;
 }
+
+/**
+ * The primary index of an entity in an order's partition, the `orderHistory`
+ * collection (the original, its duplicates and its notifications): keyed by
+ * `orderId`, sorted by these attributes, so that one query reads them all.
+ */
+export function orderHistoryKeys<const Sk extends readonly string[]>(sk: Sk) {
+  return { collection: "orderHistory", ...primaryKeys(["orderId"], sk) } as const;
+}

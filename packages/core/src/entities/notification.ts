@@ -1,6 +1,6 @@
 import { NOTIFICATION_STATUSES } from "../domain/notification.ts";
 import { ORDER_EVENT_TYPES } from "../domain/order-events.ts";
-import { primaryKeys } from "./index-keys.ts";
+import { orderHistoryKeys } from "./index-keys.ts";
 import type { SchemaItem } from "./prevalidated-entity.ts";
 
 /**
@@ -27,10 +27,7 @@ export const notificationSchema = {
     waitingUntil: { type: "string" },
   },
   indexes: {
-    byOrderId: {
-      collection: "orderHistory",
-      ...primaryKeys(["orderId"], ["eventId"]),
-    },
+    byOrderId: orderHistoryKeys(["eventId"]),
   },
 } as const;
 

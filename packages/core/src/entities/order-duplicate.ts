@@ -1,6 +1,10 @@
-import { CHANNELS } from "../domain/order.ts";
-import { primaryKeys } from "./index-keys.ts";
+import { orderHistoryKeys } from "./index-keys.ts";
+import { orderRecordAttributes } from "./order-record-attributes.ts";
 import type { SchemaItem } from "./prevalidated-entity.ts";
+
+// The attributes a duplicate shares with an original (order-record-attributes.ts), defined once for both.
+const { orderId, submissionId, channel, submittedBy, isDuplicate, valid, sameAsOriginal, receivedAt, processedAt } =
+  orderRecordAttributes;
 
 /**
  * A later submission of an order id that already has an original: one record
@@ -14,24 +18,21 @@ import type { SchemaItem } from "./prevalidated-entity.ts";
 export const orderDuplicateSchema = {
   model: { entity: "orderDuplicate", version: "1", service: "orders" },
   attributes: {
-    orderId: { type: "string", required: true, readOnly: true },
-    submissionId: { type: "string", required: true, readOnly: true },
-    channel: { type: CHANNELS, required: true },
-    submittedBy: { type: "string", readOnly: true },
-    isDuplicate: { type: "boolean", required: true },
+    orderId,
+    submissionId,
+    channel,
+    submittedBy,
+    isDuplicate,
     status: { type: ["DUPLICATE"] as const, required: true },
-    valid: { type: "boolean", required: true },
-    sameAsOriginal: { type: "boolean" },
+    valid,
+    sameAsOriginal,
     /** sha256 of the payload's canonical JSON, base64url (absent on records written before the cap). */
     payloadHash: { type: "string" },
-    receivedAt: { type: "string", required: true },
-    processedAt: { type: "string", required: true },
+    receivedAt,
+    processedAt,
   },
   indexes: {
-    byOrderId: {
-      collection: "orderHistory",
-      ...primaryKeys(["orderId"], ["submissionId"]),
-    },
+    byOrderId: orderHistoryKeys(["submissionId"]),
   },
 } as const;
 

@@ -1,6 +1,6 @@
 import { receivedHourOf } from "../domain/order-search.ts";
 import { isListedAccount } from "../domain/validation.ts";
-import { globalIndexKeys, primaryKeys } from "./index-keys.ts";
+import { globalIndexKeys, orderHistoryKeys } from "./index-keys.ts";
 import { orderRecordAttributes } from "./order-record-attributes.ts";
 import type { SchemaItem } from "./prevalidated-entity.ts";
 
@@ -32,10 +32,7 @@ export const orderSchema = {
     },
   },
   indexes: {
-    byOrderId: {
-      collection: "orderHistory",
-      ...primaryKeys(["orderId"], []),
-    },
+    byOrderId: orderHistoryKeys([]),
     /**
      * Sparse: only PENDING originals are in it, so SagaSweeper reads exactly the
      * sagas still running, oldest first. Spread over SWEEP_SHARDS partitions so
