@@ -1,8 +1,10 @@
 import { CHANNELS, ORDER_STATUSES } from "../domain/order.ts";
 
+/** A small record of these properties: how ElectroDB types an object. */
+const mapOf = <const Properties>(properties: Properties) => ({ type: "map", properties }) as const;
+
 /** A list of small records, each a map of these properties: how ElectroDB types an array of objects. */
-const listOf = <const Properties>(properties: Properties) =>
-  ({ type: "list", items: { type: "map", properties } }) as const;
+const listOf = <const Properties>(properties: Properties) => ({ type: "list", items: mapOf(properties) }) as const;
 
 /**
  * The attributes shared by originals and duplicates: both are records of one
@@ -49,20 +51,14 @@ export const orderRecordAttributes = {
     at: { type: "string", required: true },
     detail: { type: "string" },
   }),
-  payment: {
-    type: "map",
-    properties: { status: { type: "string", required: true }, amountCents: { type: "number", required: true } },
-  },
+  payment: mapOf({ status: { type: "string", required: true }, amountCents: { type: "number", required: true } }),
   reservations: listOf({
     sku: { type: "string", required: true },
     quantity: { type: "number", required: true },
     status: { type: "string", required: true },
   }),
   resolvedAt: { type: "string" },
-  cancellation: {
-    type: "map",
-    properties: { reason: { type: "string", required: true }, requestedAt: { type: "string", required: true } },
-  },
+  cancellation: mapOf({ reason: { type: "string", required: true }, requestedAt: { type: "string", required: true } }),
   refunded: { type: "boolean" },
   /** PENDING originals only: which of the sweeper's index partitions holds them. */
   sweepShard: { type: "number" },
