@@ -1,6 +1,7 @@
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { DynamoNotificationLog } from "@orders/core/adapters/dynamo-notification-log";
 import { DynamoNotificationRecords } from "@orders/core/adapters/dynamo-notification-records";
+import { tableAccess } from "@orders/core/adapters/table-access";
 import { orderEventsOf } from "@orders/core/domain/order-events";
 import { ordersService } from "@orders/core/entities/service";
 import { anOrderRecord, apiEvent, lambdaContext, postJson } from "@orders/harness/factories";
@@ -9,7 +10,7 @@ import { describe, expect, inject, it } from "vitest";
 
 const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });
 const service = ordersService({ client: stage.clients.document, table: stage.resources.table });
-const log = new DynamoNotificationLog(service);
+const log = new DynamoNotificationLog(tableAccess(service));
 const records = new DynamoNotificationRecords(service);
 const { handler: list } = await import("@orders/functions/admin/list-notification-dead-letters");
 const { handler: redrive } = await import("@orders/functions/admin/redrive-notifications");

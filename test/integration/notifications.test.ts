@@ -1,6 +1,7 @@
 import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { DynamoNotificationLog } from "@orders/core/adapters/dynamo-notification-log";
 import { SnsOrderEventPublisher } from "@orders/core/adapters/sns-order-events";
+import { tableAccess } from "@orders/core/adapters/table-access";
 import { orderEventsOf, parseOrderEvent } from "@orders/core/domain/order-events";
 import { ordersService } from "@orders/core/entities/service";
 import { anOrderRecord } from "@orders/harness/factories";
@@ -9,7 +10,7 @@ import { describe, expect, inject, it } from "vitest";
 
 const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });
 const service = ordersService({ client: stage.clients.document, table: stage.resources.table });
-const log = new DynamoNotificationLog(service);
+const log = new DynamoNotificationLog(tableAccess(service));
 const { orderRepository } = await import("@orders/functions/composition/table");
 const repository = orderRepository();
 

@@ -4,6 +4,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { DynamoNotificationLog } from "@orders/core/adapters/dynamo-notification-log";
 import { DynamoWebhookCircuits } from "@orders/core/adapters/dynamo-webhook-circuits";
 import { SqsNotificationRequeue } from "@orders/core/adapters/sqs-notification-requeue";
+import { tableAccess } from "@orders/core/adapters/table-access";
 import { orderEventsOf, parseOrderEvent } from "@orders/core/domain/order-events";
 import { afterFailure, endpointKey, type WebhookCircuit } from "@orders/core/domain/webhook-circuit";
 import { ordersService } from "@orders/core/entities/service";
@@ -13,8 +14,8 @@ import { describe, expect, inject, it } from "vitest";
 
 const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });
 const service = ordersService({ client: stage.clients.document, table: stage.resources.table });
-const circuits = new DynamoWebhookCircuits(service);
-const log = new DynamoNotificationLog(service);
+const circuits = new DynamoWebhookCircuits(tableAccess(service));
+const log = new DynamoNotificationLog(tableAccess(service));
 /** The account the circuits belong to: each test has a URL of its own. */
 const ACCOUNT = "1111111";
 const POLICY = { failureThreshold: 2, coolDownSeconds: 30, maxCoolDownSeconds: 900, maxWaitHours: 72 };

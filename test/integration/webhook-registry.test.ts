@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { DynamoAccountLedger } from "@orders/core/adapters/dynamo-account-ledger";
 import { DynamoWebhookRegistry } from "@orders/core/adapters/dynamo-webhook-registry";
+import { tableAccess } from "@orders/core/adapters/table-access";
 import { DependencyError } from "@orders/core/domain/errors";
 import { ordersService } from "@orders/core/entities/service";
 import { apiEvent, lambdaContext } from "@orders/harness/factories";
@@ -10,7 +11,7 @@ import { describe, expect, inject, it } from "vitest";
 
 const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });
 const service = ordersService({ client: stage.clients.document, table: stage.resources.table });
-const registry = new DynamoWebhookRegistry(service);
+const registry = new DynamoWebhookRegistry(tableAccess(service));
 const ledger = new DynamoAccountLedger(service);
 
 /** A fresh 10-digit account id per test. */
@@ -160,7 +161,9 @@ describe("DynamoWebhookRegistry", () => {
   });
 
   it("turns a table error into DependencyError", async () => {
-    const broken = new DynamoWebhookRegistry(ordersService({ client: stage.clients.document, table: "no-such-table" }));
+    const broken = new DynamoWebhookRegistry(
+      tableAccess(ordersService({ client: stage.clients.document, table: "no-such-table" })),
+    );
     await expect(broken.find(uniqueAccountId())).rejects.toBeInstanceOf(DependencyError);
     await expect(
       broken.save(

@@ -29,6 +29,9 @@ export interface OrderHistory {
   notifications: NotificationRecord[];
 }
 
+/** The reads of an order every GET /orders/{id} and every delivery makes: `OrderRepository`'s, alone. */
+export type OrderReader = Pick<OrderRepository, "findOriginal" | "findHistory">;
+
 /** `OrderRepository.listByAccount`'s question. */
 export interface AccountOrdersQuery {
   accountId: string;

@@ -1,19 +1,24 @@
 import type { FailureRecord, FailureReport } from "../domain/dead-letter.ts";
-import type { OrdersService } from "../entities/service.ts";
 import type { FailureLog } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
+import type { TableAccess } from "./table-access.ts";
 
-/** `FailureLog` in the one table: one item per message, counting its attempts. */
+/**
+ * `FailureLog` in the one table: one item per message, counting its attempts.
+ * Written only when a message fails, so through the entity, which a queue
+ * handler then loads (`TableAccess`).
+ */
 export class DynamoFailureLog implements FailureLog {
-  readonly #service: OrdersService;
+  readonly #table: TableAccess;
 
-  constructor(service: OrdersService) {
-    this.#service = service;
+  constructor(table: TableAccess) {
+    this.#table = table;
   }
 
   record(report: FailureReport): Promise<void> {
     return guarded("table", "record failure", async () => {
-      await this.#service.entities.failure
+      const { failure } = await this.#table.entities();
+      await failure
         .upsert({
           messageKey: report.messageKey,
           code: report.code,
@@ -32,9 +37,8 @@ export class DynamoFailureLog implements FailureLog {
     return guarded("table", "read failures", async () => {
       const unique = [...new Set(messageKeys)];
       if (unique.length === 0) return new Map();
-      const { data } = await this.#service.entities.failure
-        .get(unique.map((messageKey) => ({ messageKey })))
-        .go(RAW_ERRORS);
+      const { failure } = await this.#table.entities();
+      const { data } = await failure.get(unique.map((messageKey) => ({ messageKey }))).go(RAW_ERRORS);
       return new Map(
         data.map((item) => [
           item.messageKey,

@@ -1,8 +1,11 @@
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { NotificationRecord } from "../domain/notification.ts";
 import type { OrderEvent } from "../domain/order-events.ts";
-import type { OrdersService } from "../entities/service.ts";
 import type { NotificationClaim, NotificationLog } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
+import { claimNotificationWrite, deliveredWrite, notificationKey, noWebhookWrite } from "./notification-writes.ts";
+import { readNotificationItem } from "./stored-items.ts";
+import type { TableAccess } from "./table-access.ts";
 
 const isRejected = (error: unknown) => (error as { name?: string }).name === "ConditionalCheckFailedException";
 
@@ -13,56 +16,55 @@ const toRecord = (item: object) => item as NotificationRecord;
  * `NotificationLog` in the one table: one item per (order, event), beside the
  * order. Each write is one conditional UpdateItem, so two deliveries of the
  * same event (SNS and SQS both deliver at least once) cannot both send.
+ * The writes of every delivery (the claim, the delivery, no webhook) and the
+ * reads are plain commands, as ElectroDB sends them (`notification-writes.ts`);
+ * a failed try and a deferral go through the entity.
  */
 export class DynamoNotificationLog implements NotificationLog {
-  readonly #service: OrdersService;
+  readonly #table: TableAccess;
 
-  constructor(service: OrdersService) {
-    this.#service = service;
+  constructor(table: TableAccess) {
+    this.#table = table;
+  }
+
+  /** The delivery's record as stored, read strongly consistent, or undefined. */
+  async #read(orderId: string, eventId: string): Promise<NotificationRecord | undefined> {
+    const { client, table } = this.#table.binding;
+    const { Item } = await client.send(
+      new GetCommand({ Key: notificationKey(orderId, eventId), TableName: table, ConsistentRead: true }),
+    );
+    const data = Item ? readNotificationItem(Item) : null;
+    return data ? toRecord(data) : undefined;
   }
 
   claim(event: OrderEvent, accountId: string, at: string, leaseUntil: string): Promise<NotificationClaim> {
-    const { notification } = this.#service.entities;
-    const key = { orderId: event.orderId, eventId: event.eventId };
+    const { client, table } = this.#table.binding;
     return guarded("table", "claim notification", async () => {
       try {
-        const { data } = await notification
-          .update(key)
-          .set({ type: event.type, accountId, occurredAt: event.occurredAt, status: "SENDING", leaseUntil })
-          .set({ lastAttemptAt: at })
-          .add({ attempts: 1 })
-          .remove(["waitingUntil"])
-          // New, or not delivered and not held by a live lease.
-          .where(
-            ({ status, leaseUntil: lease }, { notExists, ne, lt }) =>
-              `${notExists(status)} OR (${ne(status, "DELIVERED")} AND (${ne(status, "SENDING")} OR ${lt(lease, at)}))`,
-          )
-          .go({ ...RAW_ERRORS, response: "all_new" });
-        return { outcome: "claimed", attempts: data?.attempts ?? 1 };
+        const { Attributes } = await client.send(
+          new UpdateCommand(claimNotificationWrite(table, event, accountId, at, leaseUntil)),
+        );
+        const attempts = Attributes ? readNotificationItem(Attributes)?.attempts : undefined;
+        return { outcome: "claimed", attempts: (attempts as number | undefined) ?? 1 };
       } catch (error) {
         if (!isRejected(error)) throw error;
-        const { data } = await notification.get(key).go({ ...RAW_ERRORS, consistent: true });
-        if (!data) throw new Error("The notification vanished between the write and the read");
-        const record = toRecord(data);
+        const record = await this.#read(event.orderId, event.eventId);
+        if (!record) throw new Error("The notification vanished between the write and the read");
         return { outcome: record.status === "DELIVERED" ? "delivered" : "in-flight", record };
       }
     });
   }
 
   delivered(orderId: string, eventId: string, responseStatus: number, at: string): Promise<void> {
-    const { notification } = this.#service.entities;
+    const { client, table } = this.#table.binding;
     return guarded("table", "record delivery", async () => {
-      await notification
-        .patch({ orderId, eventId })
-        .set({ status: "DELIVERED", deliveredAt: at, responseStatus })
-        .remove(["leaseUntil", "lastError"])
-        .go(RAW_ERRORS);
+      await client.send(new UpdateCommand(deliveredWrite(table, orderId, eventId, responseStatus, at)));
     });
   }
 
   failed(orderId: string, eventId: string, error: string, at: string, final: boolean): Promise<void> {
-    const { notification } = this.#service.entities;
     return guarded("table", "record failed delivery", async () => {
+      const { notification } = await this.#table.entities();
       try {
         await notification
           .patch({ orderId, eventId })
@@ -83,9 +85,9 @@ export class DynamoNotificationLog implements NotificationLog {
     until: string,
     at: string,
   ): Promise<"waiting" | "delivered" | "in-flight"> {
-    const { notification } = this.#service.entities;
     const key = { orderId: event.orderId, eventId: event.eventId };
     return guarded("table", "record waiting notification", async () => {
+      const { notification } = await this.#table.entities();
       try {
         await notification
           .update(key)
@@ -101,22 +103,17 @@ export class DynamoNotificationLog implements NotificationLog {
         return "waiting";
       } catch (cause) {
         if (!isRejected(cause)) throw cause;
-        const { data } = await notification.get(key).go({ ...RAW_ERRORS, consistent: true });
-        return data?.status === "DELIVERED" ? "delivered" : "in-flight";
+        const record = await this.#read(event.orderId, event.eventId);
+        return record?.status === "DELIVERED" ? "delivered" : "in-flight";
       }
     });
   }
 
   noWebhook(event: OrderEvent, accountId: string, at: string): Promise<void> {
-    const { notification } = this.#service.entities;
+    const { client, table } = this.#table.binding;
     return guarded("table", "record no webhook", async () => {
       try {
-        await notification
-          .update({ orderId: event.orderId, eventId: event.eventId })
-          .set({ type: event.type, accountId, occurredAt: event.occurredAt, status: "NO_WEBHOOK", attempts: 0 })
-          .set({ lastAttemptAt: at })
-          .where(({ status }, { notExists, eq }) => `${notExists(status)} OR ${eq(status, "NO_WEBHOOK")}`)
-          .go(RAW_ERRORS);
+        await client.send(new UpdateCommand(noWebhookWrite(table, event, accountId, at)));
       } catch (cause) {
         // A webhook was set meanwhile and an attempt already went out: its record stands.
         if (!isRejected(cause)) throw cause;

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { type DuplicateOutcome, type DuplicateRecord, MAX_STORED_DUPLICATES } from "../domain/duplicates.ts";
 import type { SagaLogEntry } from "../domain/fulfilment.ts";
-import type { NotificationRecord } from "../domain/notification.ts";
 import type { Cancellation, OrderRecord, OrderResolution } from "../domain/order.ts";
 import type { ListingPosition } from "../domain/order-listing.ts";
 import { hoursOf, type OrderSearch, receivedHourOf } from "../domain/order-search.ts";
@@ -9,49 +8,8 @@ import { SWEEP_SHARDS } from "../entities/order.ts";
 import { bindingOf, type OrdersService, type TableBinding } from "../entities/service.ts";
 import type { AccountOrdersQuery, ClaimResult, OrderHistory, OrderRepository } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
-import { queryHistory } from "./history-query.ts";
+import { DynamoOrderReader, toRecord } from "./dynamo-order-reader.ts";
 import { claimWrite, resolveWrite, sendWrite } from "./table-writes.ts";
-
-type StoredOriginal = OrderRecord & {
-  sweepShard?: number;
-  duplicateIds?: string[];
-  duplicatesNotStored?: number;
-  receivedHour?: string;
-};
-
-/** Stored items and domain records share their attribute names; the index keys' parts and the duplicate tally are the table's. */
-function toRecord(item: object): OrderRecord {
-  const {
-    sweepShard: _shard,
-    duplicateIds: _ids,
-    duplicatesNotStored: _count,
-    receivedHour: _hour,
-    ...record
-  } = item as StoredOriginal;
-  return record as OrderRecord;
-}
-
-/** A duplicate's record; those written before the cap kept the payload instead of its hash. */
-function toDuplicate(
-  item: Pick<DuplicateRecord, "orderId" | "submissionId" | "channel" | "valid" | "receivedAt" | "processedAt"> &
-    Partial<Pick<DuplicateRecord, "submittedBy" | "sameAsOriginal" | "payloadHash">>,
-): DuplicateRecord {
-  const { orderId, submissionId, channel, submittedBy, valid, receivedAt, processedAt } = item;
-  const duplicate: DuplicateRecord = {
-    orderId,
-    submissionId,
-    channel,
-    ...(submittedBy ? { submittedBy } : {}),
-    isDuplicate: true,
-    status: "DUPLICATE",
-    valid,
-    sameAsOriginal: item.sameAsOriginal ?? false,
-    payloadHash: item.payloadHash ?? "",
-    receivedAt,
-    processedAt,
-  };
-  return duplicate;
-}
 
 /** Index entries read per step when a status filter skips some. */
 const FILTERED_STEP = 25;
@@ -72,10 +30,12 @@ export class DynamoOrderRepository implements OrderRepository {
   readonly #service: OrdersService;
   readonly #table: TableBinding;
   readonly #parse: (item: Record<string, unknown>) => OrderRecord | null;
+  readonly #reader: DynamoOrderReader;
 
   constructor(service: OrdersService) {
     this.#service = service;
     this.#table = bindingOf(service);
+    this.#reader = new DynamoOrderReader(this.#table);
     this.#parse = (item) => {
       const parsed = service.entities.order.parse({ Item: item })?.data;
       return parsed ? toRecord(parsed) : null;
@@ -83,11 +43,7 @@ export class DynamoOrderRepository implements OrderRepository {
   }
 
   findOriginal(orderId: string): Promise<OrderRecord | undefined> {
-    const { order } = this.#service.entities;
-    return guarded("table", "read original", async () => {
-      const { data } = await order.get({ orderId }).go(RAW_ERRORS);
-      return data ? toRecord(data) : undefined;
-    });
+    return this.#reader.findOriginal(orderId);
   }
 
   claimOriginal(record: OrderRecord): Promise<ClaimResult> {
@@ -150,21 +106,7 @@ export class DynamoOrderRepository implements OrderRepository {
   }
 
   findHistory(orderId: string): Promise<OrderHistory | undefined> {
-    return guarded("table", "read order", async () => {
-      const Items = await queryHistory(this.#table, orderId);
-      const { order, orderDuplicate, notification } = this.#service.entities;
-      const [original] = order.parse({ Items }).data;
-      if (!original) return undefined;
-      const duplicates = orderDuplicate
-        .parse({ Items })
-        .data.map(toDuplicate)
-        .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
-      const notifications = (notification.parse({ Items }).data as NotificationRecord[]).sort((a, b) =>
-        a.occurredAt.localeCompare(b.occurredAt),
-      );
-      const duplicatesNotStored = (original as StoredOriginal).duplicatesNotStored ?? 0;
-      return { original: toRecord(original), duplicates, duplicatesNotStored, notifications };
-    });
+    return this.#reader.findHistory(orderId);
   }
 
   resolve(

@@ -1,16 +1,23 @@
-import type { OrdersService } from "../entities/service.ts";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { WebhookItem } from "../entities/webhook.ts";
 import type { Webhook, WebhookRegistry } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
+import { webhookKey } from "./notification-writes.ts";
+import { readWebhookItem } from "./stored-items.ts";
+import type { TableAccess } from "./table-access.ts";
 
 const isRejected = (error: unknown) => (error as { name?: string }).name === "ConditionalCheckFailedException";
 
-/** `WebhookRegistry` over the one table: one small item per account, in the account's partition. */
+/**
+ * `WebhookRegistry` over the one table: one small item per account, in the
+ * account's partition. The read, which the Notifier makes on every delivery,
+ * is a plain GetItem (the one ElectroDB sends); a save goes through the entity.
+ */
 export class DynamoWebhookRegistry implements WebhookRegistry {
-  readonly #service: OrdersService;
+  readonly #table: TableAccess;
 
-  constructor(service: OrdersService) {
-    this.#service = service;
+  constructor(table: TableAccess) {
+    this.#table = table;
   }
 
   save(accountId: string, webhook: Webhook, replacing: Webhook | undefined): Promise<boolean> {
@@ -26,7 +33,8 @@ export class DynamoWebhookRegistry implements WebhookRegistry {
       try {
         // A put replaces the whole item, so a webhook saved without a previous secret drops the old one.
         // The secret is the version: random, never reused, so a save derived from a stale read is refused.
-        await this.#service.entities.webhook
+        const { webhook: entity } = await this.#table.entities();
+        await entity
           .put(item)
           .where((stored, { notExists, eq }) =>
             replacing ? eq(stored.secret, replacing.secret) : notExists(stored.secret),
@@ -41,9 +49,13 @@ export class DynamoWebhookRegistry implements WebhookRegistry {
   }
 
   find(accountId: string): Promise<Webhook | undefined> {
+    const { client, table } = this.#table.binding;
     return guarded("table", "read webhook", async () => {
-      const { data } = await this.#service.entities.webhook.get({ accountId }).go({ ...RAW_ERRORS, consistent: true });
-      return data ? toWebhook(data) : undefined;
+      const { Item } = await client.send(
+        new GetCommand({ Key: webhookKey(accountId), TableName: table, ConsistentRead: true }),
+      );
+      const data = Item ? readWebhookItem(Item) : null;
+      return data ? toWebhook(data as WebhookItem) : undefined;
     });
   }
 }

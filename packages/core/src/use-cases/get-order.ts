@@ -3,10 +3,10 @@ import type { Caller } from "../domain/caller.ts";
 import { InvalidInputError } from "../domain/errors.ts";
 import { OrderIdSchema } from "../domain/order.ts";
 import { toDetail } from "../domain/validation.ts";
-import type { OrderArchive, OrderHistory, OrderRepository } from "../ports.ts";
+import type { OrderArchive, OrderHistory, OrderReader } from "../ports.ts";
 
 export interface GetOrderDeps {
-  repository: OrderRepository;
+  repository: OrderReader;
   archive: OrderArchive;
 }
 

@@ -4,14 +4,14 @@ import { getOrder } from "@orders/core/use-cases/get-order";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { orderArchive } from "../composition/bucket.ts";
 import { logger } from "../composition/logger.ts";
+import { orderReader } from "../composition/order-reader.ts";
 import { adminToken } from "../composition/settings.ts";
-import { orderRepository } from "../composition/table.ts";
 import { authenticate, callerOf } from "../http/caller-auth.ts";
 import { httpErrors } from "../http/middleware.ts";
 import { orderLookupBody } from "../http/order-view.ts";
 import { type HttpResponse, json } from "../http/responses.ts";
 
-const deps = { repository: orderRepository(), archive: orderArchive() };
+const deps = { repository: orderReader(), archive: orderArchive() };
 
 /**
  * GET /orders/{id}: the original record, its duplicates, a download link, and

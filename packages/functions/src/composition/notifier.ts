@@ -5,15 +5,15 @@ import { SqsRetryScheduler } from "@orders/core/adapters/sqs-retry-scheduler";
 import type { RetryPolicy } from "@orders/core/domain/retry-policy";
 import type { CircuitPolicy } from "@orders/core/domain/webhook-circuit";
 import { Resource } from "sst";
+import { failureLog, lazyTable } from "./lazy-table.ts";
 import { once } from "./once.ts";
 import { sqsClient } from "./queues.ts";
 import { webhookPolicy } from "./settings.ts";
-import { failureLog, ordersTable } from "./table.ts";
 import { tracedWebhookSender } from "./traced-webhook-sender.ts";
 
 const settings = () => Resource.OrdersConfig.notifications;
 
-export const notificationLog = once(() => new DynamoNotificationLog(ordersTable()));
+export const notificationLog = once(() => new DynamoNotificationLog(lazyTable()));
 
 export const webhookSender = once(() =>
   tracedWebhookSender(new HttpsWebhookSender({ policy: webhookPolicy(), timeoutMs: settings().timeoutSeconds * 1000 })),

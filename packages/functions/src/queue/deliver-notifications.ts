@@ -1,6 +1,7 @@
 import { parseOrderEvent } from "@orders/core/domain/order-events";
 import { deliverNotification } from "@orders/core/use-cases/notify/deliver-notification";
 import type { Context, SQSRecord } from "aws-lambda";
+import { webhookCircuits, webhookRegistry } from "../composition/lazy-table.ts";
 import { logger } from "../composition/logger.ts";
 import {
   circuitPolicy,
@@ -10,13 +11,13 @@ import {
   notificationRetryPolicy,
   webhookSender,
 } from "../composition/notifier.ts";
-import { orderRepository, webhookCircuits, webhookRegistry } from "../composition/table.ts";
+import { orderReader } from "../composition/order-reader.ts";
 import { annotateOrder } from "../composition/tracing.ts";
 import { countNotifications } from "../metrics.ts";
 import { sqsBatchHandler } from "./batch-handler.ts";
 
 const deps = {
-  orders: orderRepository(),
+  orders: orderReader(),
   webhooks: webhookRegistry(),
   notifications: notificationLog(),
   sender: webhookSender(),

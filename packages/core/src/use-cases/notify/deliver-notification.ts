@@ -11,7 +11,7 @@ import type {
   Clock,
   NotificationLog,
   NotificationRequeue,
-  OrderRepository,
+  OrderReader,
   WebhookCircuits,
   WebhookRegistry,
   WebhookSender,
@@ -20,7 +20,7 @@ import { passCircuit, recordSendOutcome } from "./webhook-circuit-breaker.ts";
 
 export interface DeliverNotificationDeps {
   /** Where the order is read: the event delivered is the one its record implies, not the message's copy. */
-  orders: OrderRepository;
+  orders: OrderReader;
   webhooks: WebhookRegistry;
   notifications: NotificationLog;
   sender: WebhookSender;
@@ -145,7 +145,7 @@ async function wait(
  * be a read that lags the write that ended the order: retried, so a message
  * no order ever implies ends in NotificationsDlq with this reason.
  */
-async function impliedEvent(message: OrderEvent, orders: OrderRepository): Promise<OrderEvent> {
+async function impliedEvent(message: OrderEvent, orders: OrderReader): Promise<OrderEvent> {
   const history = await orders.findHistory(message.orderId);
   const event = history && orderEventsOf(history.original).find((implied) => implied.eventId === message.eventId);
   if (!event) throw new EventNotImpliedError(`Order ${message.orderId} implies no event ${message.eventId} (yet)`);

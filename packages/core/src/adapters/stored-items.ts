@@ -1,0 +1,153 @@
+import { orderRecordAttributes } from "../entities/order-record-attributes.ts";
+
+/** An attribute as the entities define it, as far as reading it back goes. */
+interface AttributeShape {
+  type: unknown;
+  properties?: Readonly<Record<string, AttributeShape>>;
+  items?: AttributeShape | string;
+}
+
+type Attributes = Readonly<Record<string, AttributeShape>>;
+
+/**
+ * Reads stored items back as ElectroDB's `entity.parse` does, without
+ * ElectroDB: the item must carry the entity's `__edb_e__`/`__edb_v__`
+ * markers; only the entity's attributes are kept (keys and markers dropped);
+ * a set comes back as an array; a map keeps only its declared properties and
+ * a list reads each of its elements so.
+ *
+ * Why: GET /orders/{id} and the Notifier read an order's history (and the
+ * Notifier the payer's webhook and its circuit) on every request, and
+ * ElectroDB cost them most of their init (its import and the
+ * entities built at each cold start: bench/cold-start.ts) for reads whose
+ * shape never changes. The entities stay the one definition of the items:
+ * test/unit/adapters/stored-items.test.ts checks these readers against each
+ * entity's own `parse`, attribute by attribute, and these attribute lists
+ * against the entities' schemas.
+ */
+function readValue(shape: AttributeShape, value: unknown): unknown {
+  if (shape.type === "set") return value instanceof Set ? Array.from(value) : value;
+  if (shape.type === "map") {
+    const map = value as Record<string, unknown>;
+    const read: Record<string, unknown> = {};
+    for (const [name, property] of Object.entries(shape.properties ?? {})) {
+      if (map[name] === undefined) continue;
+      const result = readValue(property, map[name]);
+      if (result !== undefined) read[name] = result;
+    }
+    return read;
+  }
+  if (shape.type === "list") {
+    const items = shape.items;
+    if (typeof items !== "object") return Array.from(value as unknown[]);
+    const read: unknown[] = [];
+    for (const element of value as unknown[]) {
+      const result = readValue(items, element);
+      if (result !== undefined) read.push(result);
+    }
+    return read;
+  }
+  return value;
+}
+
+function itemReader(entity: string, attributes: Attributes) {
+  return (item: Record<string, unknown>): Record<string, unknown> | null => {
+    if (item.__edb_e__ !== entity || item.__edb_v__ !== "1") return null;
+    const read: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(item)) {
+      const shape = attributes[name];
+      if (shape) read[name] = readValue(shape, value);
+    }
+    return read;
+  };
+}
+
+const flat = (names: readonly string[]): Attributes =>
+  Object.fromEntries(names.map((name) => [name, { type: "string" }]));
+
+/** The order entity's attributes (entities/order.ts): a record's, and the original's own. */
+export const ORDER_ATTRIBUTES: Attributes = {
+  ...orderRecordAttributes,
+  duplicateIds: { type: "set", items: "string" },
+  duplicatesNotStored: { type: "number" },
+  receivedHour: { type: "string" },
+};
+
+/** The orderDuplicate entity's attributes (entities/order-duplicate.ts): all scalars. */
+export const DUPLICATE_ATTRIBUTES = [
+  "orderId",
+  "submissionId",
+  "channel",
+  "submittedBy",
+  "isDuplicate",
+  "status",
+  "valid",
+  "sameAsOriginal",
+  "payloadHash",
+  "receivedAt",
+  "processedAt",
+] as const;
+
+/** The notification entity's attributes (entities/notification.ts): all scalars. */
+export const NOTIFICATION_ATTRIBUTES = [
+  "orderId",
+  "eventId",
+  "type",
+  "accountId",
+  "status",
+  "attempts",
+  "occurredAt",
+  "leaseUntil",
+  "lastAttemptAt",
+  "deliveredAt",
+  "responseStatus",
+  "lastError",
+  "waitingUntil",
+] as const;
+
+/** The webhook entity's attributes (entities/webhook.ts): all scalars. */
+export const WEBHOOK_ATTRIBUTES = [
+  "accountId",
+  "url",
+  "secret",
+  "updatedAt",
+  "previousSecret",
+  "previousSecretUntil",
+] as const;
+
+/** The webhookCircuit entity's attributes (entities/webhook-circuit.ts): all scalars. */
+export const CIRCUIT_ATTRIBUTES = [
+  "endpoint",
+  "accountId",
+  "url",
+  "state",
+  "consecutiveFailures",
+  "opens",
+  "openedAt",
+  "probeAt",
+  "probeLeaseUntil",
+  "updatedAt",
+  "version",
+] as const;
+
+/** An order's original as the order entity's `parse({ Item })` returns it, or null if the item is not one. */
+export const readOrderItem = itemReader("order", ORDER_ATTRIBUTES);
+/** A duplicate's record as the orderDuplicate entity's `parse` returns it, or null. */
+export const readDuplicateItem = itemReader("orderDuplicate", flat(DUPLICATE_ATTRIBUTES));
+/** A delivery's record as the notification entity's `parse` returns it, or null. */
+export const readNotificationItem = itemReader("notification", flat(NOTIFICATION_ATTRIBUTES));
+
+/** An account's webhook as the webhook entity's `parse` returns it, or null. */
+export const readWebhookItem = itemReader("webhook", flat(WEBHOOK_ATTRIBUTES));
+/** An endpoint's circuit as the webhookCircuit entity's `parse` returns it, or null. */
+export const readCircuitItem = itemReader("webhookCircuit", flat(CIRCUIT_ATTRIBUTES));
+
+/** Every item `read` recognises, in order: `entity.parse({ Items }).data`. */
+export function readItems<T>(items: Record<string, unknown>[], read: (item: Record<string, unknown>) => T | null): T[] {
+  const data: T[] = [];
+  for (const item of items) {
+    const parsed = read(item);
+    if (parsed !== null) data.push(parsed);
+  }
+  return data;
+}
