@@ -14,6 +14,9 @@ const service = ordersService({ client: stage.clients.document, table: stage.res
 const registry = new DynamoWebhookRegistry(tableAccess(service));
 const ledger = new DynamoAccountLedger(service);
 
+/** The webhook the registry tests save first, and rotate or replace. */
+const firstWebhook = { url: "https://hooks.example.com/a", secret: "whsec_one", updatedAt: "2026-03-01T00:00:00.000Z" };
+
 /** A fresh 10-digit account id per test. */
 const uniqueAccountId = () => String(randomInt(1_000_000_000, 9_999_999_999));
 
@@ -25,22 +28,20 @@ describe("DynamoWebhookRegistry", () => {
   it("saves a webhook and finds it again; a second save replaces it (a rotated secret)", async () => {
     // Arrange
     const accountId = uniqueAccountId();
-    const first = { url: "https://hooks.example.com/a", secret: "whsec_one", updatedAt: "2026-03-01T00:00:00.000Z" };
     const second = { url: "https://hooks.example.com/b", secret: "whsec_two", updatedAt: "2026-03-02T00:00:00.000Z" };
     // Act
-    const savedFirst = await registry.save(accountId, first, undefined);
+    const savedFirst = await registry.save(accountId, firstWebhook, undefined);
     const found = await registry.find(accountId);
-    const savedSecond = await registry.save(accountId, second, first);
+    const savedSecond = await registry.save(accountId, second, firstWebhook);
     // Assert
     expect([savedFirst, savedSecond]).toEqual([true, true]);
-    expect(found).toEqual(first);
+    expect(found).toEqual(firstWebhook);
     expect(await registry.find(accountId)).toEqual(second);
   });
 
   it("keeps the previous secret with its expiry, and a save without one drops it", async () => {
     // Arrange
     const accountId = uniqueAccountId();
-    const first = { url: "https://hooks.example.com/a", secret: "whsec_one", updatedAt: "2026-03-01T00:00:00.000Z" };
     const rotated = {
       url: "https://hooks.example.com/a",
       secret: "whsec_two",
@@ -53,8 +54,8 @@ describe("DynamoWebhookRegistry", () => {
       updatedAt: "2026-03-02T01:00:00.000Z",
     };
     // Act
-    await registry.save(accountId, first, undefined);
-    await registry.save(accountId, rotated, first);
+    await registry.save(accountId, firstWebhook, undefined);
+    await registry.save(accountId, rotated, firstWebhook);
     const found = await registry.find(accountId);
     await registry.save(accountId, revoked, rotated);
     // Assert
@@ -65,21 +66,20 @@ describe("DynamoWebhookRegistry", () => {
   it("saves only over the webhook it was derived from: a stale save is refused and changes nothing", async () => {
     // Arrange: two rotations both derived from the first webhook; the second to save must lose.
     const accountId = uniqueAccountId();
-    const first = { url: "https://hooks.example.com/a", secret: "whsec_one", updatedAt: "2026-03-01T00:00:00.000Z" };
     const winner = {
-      ...first,
+      ...firstWebhook,
       secret: "whsec_winner",
       previous: { secret: "whsec_one", until: "2026-03-02T00:00:00.000Z" },
     };
     const loser = {
-      ...first,
+      ...firstWebhook,
       secret: "whsec_loser",
       previous: { secret: "whsec_one", until: "2026-03-02T00:00:00.000Z" },
     };
-    await registry.save(accountId, first, undefined);
+    await registry.save(accountId, firstWebhook, undefined);
     // Act
-    const won = await registry.save(accountId, winner, first);
-    const lost = await registry.save(accountId, loser, first);
+    const won = await registry.save(accountId, winner, firstWebhook);
+    const lost = await registry.save(accountId, loser, firstWebhook);
     const overwrote = await registry.save(accountId, loser, undefined);
     // Assert
     expect([won, lost, overwrote]).toEqual([true, false, false]);
