@@ -17,9 +17,10 @@ import { describe, expect, inject, it } from "vitest";
 import { crashPoints } from "../helpers/crash-points.ts";
 
 const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });
-const { accountLedger, dynamoClient, orderRepository, ordersTable, stockLedger } = await import(
+const { accountLedger, dynamoClient, orderRepository, stockLedger } = await import(
   "@orders/functions/composition/table"
 );
+const { lazyTable } = await import("@orders/functions/composition/lazy-table");
 const { orderArchive } = await import("@orders/functions/composition/bucket");
 const { orderEvents } = await import("@orders/functions/composition/topic");
 
@@ -39,8 +40,8 @@ const crashes = crashPoints(client);
 const at = () => new Date().toISOString();
 /** Another process: its own adapters, which have read nothing yet, on the same table. */
 const anotherProcess = () => ({
-  accounts: new DynamoAccountLedger(ordersTable()),
-  stock: new DynamoStockLedger(ordersTable()),
+  accounts: new DynamoAccountLedger(lazyTable()),
+  stock: new DynamoStockLedger(lazyTable()),
 });
 
 let counter = 0;

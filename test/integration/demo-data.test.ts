@@ -6,6 +6,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoAccountLedger } from "@orders/core/adapters/dynamo-account-ledger";
 import { DynamoStockLedger } from "@orders/core/adapters/dynamo-stock-ledger";
+import { tableAccess } from "@orders/core/adapters/table-access";
 import { ordersService } from "@orders/core/entities/service";
 import { assertLoopback } from "@orders/harness/local-stage";
 import { beforeAll, describe, expect, inject, it } from "vitest";
@@ -33,8 +34,8 @@ beforeAll(async () => {
   // A stage of its own, with no accounts yet: the demo data is what opens them.
   ({ table } = await provision(clients, `demo-${randomUUID().slice(0, 8)}`));
   const service = ordersService({ client: DynamoDBDocumentClient.from(dynamo), table });
-  accounts = new DynamoAccountLedger(service);
-  stock = new DynamoStockLedger(service);
+  accounts = new DynamoAccountLedger(tableAccess(service));
+  stock = new DynamoStockLedger(tableAccess(service));
 });
 
 describe("the demo data npm start loads", () => {

@@ -12,7 +12,7 @@ import { describe, expect, inject, it } from "vitest";
 const stage = await localStage({ sqsS3Endpoint: inject("sqsS3Endpoint"), dynamoEndpoint: inject("dynamoEndpoint") });
 const service = ordersService({ client: stage.clients.document, table: stage.resources.table });
 const registry = new DynamoWebhookRegistry(tableAccess(service));
-const ledger = new DynamoAccountLedger(service);
+const ledger = new DynamoAccountLedger(tableAccess(service));
 
 /** The webhook the registry tests save first, and rotate or replace. */
 const firstWebhook = { url: "https://hooks.example.com/a", secret: "whsec_one", updatedAt: "2026-03-01T00:00:00.000Z" };

@@ -5,6 +5,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoAccountLedger } from "@orders/core/adapters/dynamo-account-ledger";
+import { tableAccess } from "@orders/core/adapters/table-access";
 import { ordersService } from "@orders/core/entities/service";
 import { type Endpoints, lambdaEnvironment, localCredentials } from "@orders/local/environment";
 import { type LocalResources, provision } from "@orders/local/provision";
@@ -58,7 +59,7 @@ export const DEMO_PAYER = "1111111";
 export const DEMO_PAYEE = "7777777";
 
 async function openDemoAccounts(client: DynamoDBDocumentClient, table: string): Promise<void> {
-  const ledger = new DynamoAccountLedger(ordersService({ client, table }));
+  const ledger = new DynamoAccountLedger(tableAccess(ordersService({ client, table })));
   const at = new Date().toISOString();
   await ledger.open(DEMO_PAYER, at);
   await ledger.open(DEMO_PAYEE, at);

@@ -2,6 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoAccountLedger } from "@orders/core/adapters/dynamo-account-ledger";
 import { DynamoStockLedger } from "@orders/core/adapters/dynamo-stock-ledger";
+import { tableAccess } from "@orders/core/adapters/table-access";
 import { StockNotFoundError } from "@orders/core/domain/errors";
 import { ordersService } from "@orders/core/entities/service";
 import { depositFunds } from "@orders/core/use-cases/accounts/deposit-funds";
@@ -57,8 +58,8 @@ export async function loadDemoData(target: { dynamoEndpoint: string; table: stri
     },
   });
   const service = ordersService({ client: DynamoDBDocumentClient.from(client), table: target.table });
-  const accounts = { accounts: new DynamoAccountLedger(service) };
-  const stock = { stock: new DynamoStockLedger(service) };
+  const accounts = { accounts: new DynamoAccountLedger(tableAccess(service)) };
+  const stock = { stock: new DynamoStockLedger(tableAccess(service)) };
   const opened: string[] = [];
   const stocked: string[] = [];
   try {

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { DynamoStockLedger } from "@orders/core/adapters/dynamo-stock-ledger";
+import { tableAccess } from "@orders/core/adapters/table-access";
 import { DependencyError } from "@orders/core/domain/errors";
 import { ordersService } from "@orders/core/entities/service";
 import { describe, expect, it } from "vitest";
@@ -10,7 +11,9 @@ import { mockedClients } from "../../helpers/mocked-clients.ts";
 const { dynamo } = mockedClients({ dynamo: DynamoDBDocumentClient });
 
 const ledger = () =>
-  new DynamoStockLedger(ordersService({ client: DynamoDBDocumentClient.from(new DynamoDBClient({})), table: "t" }));
+  new DynamoStockLedger(
+    tableAccess(ordersService({ client: DynamoDBDocumentClient.from(new DynamoDBClient({})), table: "t" })),
+  );
 
 /** The sku's item as a refused write returns it. */
 const refusedWith = (available: number) =>

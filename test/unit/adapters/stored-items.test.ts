@@ -1,26 +1,40 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { SWEEP_SHARDS } from "@orders/core/adapters/dynamo-order-repository";
 import {
+  ACCOUNT_ATTRIBUTES,
+  ACCOUNT_ENTRY_ATTRIBUTES,
   CIRCUIT_ATTRIBUTES,
   DUPLICATE_ATTRIBUTES,
   NOTIFICATION_ATTRIBUTES,
   ORDER_ATTRIBUTES,
+  readAccountItem,
   readCircuitItem,
   readDuplicateItem,
+  readEntryItem,
   readItems,
   readNotificationItem,
   readOrderItem,
+  readReservationItem,
+  readStockItem,
   readWebhookItem,
+  STOCK_ATTRIBUTES,
+  STOCK_RESERVATION_ATTRIBUTES,
   WEBHOOK_ATTRIBUTES,
 } from "@orders/core/adapters/stored-items";
+import { entryKey, reservationKey } from "@orders/core/adapters/table-writes";
 import { NOTIFICATION_STATUSES } from "@orders/core/domain/notification";
 import { CHANNELS, ORDER_STATUSES } from "@orders/core/domain/order";
 import { ORDER_EVENT_TYPES } from "@orders/core/domain/order-events";
 import { CIRCUIT_STATES } from "@orders/core/domain/webhook-circuit";
+import { accountSchema } from "@orders/core/entities/account";
+import { accountEntrySchema } from "@orders/core/entities/account-entry";
 import { notificationSchema } from "@orders/core/entities/notification";
-import { orderSchema } from "@orders/core/entities/order";
+import { SWEEP_SHARDS as ENTITY_SWEEP_SHARDS, orderSchema } from "@orders/core/entities/order";
 import { orderDuplicateSchema } from "@orders/core/entities/order-duplicate";
 import { ordersService } from "@orders/core/entities/service";
+import { stockSchema } from "@orders/core/entities/stock";
+import { stockReservationSchema } from "@orders/core/entities/stock-reservation";
 import { webhookSchema } from "@orders/core/entities/webhook";
 import { webhookCircuitSchema } from "@orders/core/entities/webhook-circuit";
 import fc from "fast-check";
@@ -150,6 +164,64 @@ const circuitItem = fc.record(
   { requiredKeys: ["__edb_e__", "__edb_v__"] },
 );
 
+const markerMap = fc.dictionary(
+  fc.stringMatching(/^[a-z0-9]{1,8}$/),
+  fc.oneof(text, fc.record({ s: text, a: fc.integer() })),
+);
+
+const stockItem = fc.record(
+  {
+    ...markers("stock"),
+    ...keys,
+    sku: text,
+    onHand: fc.integer(),
+    reserved: fc.integer(),
+    available: fc.integer(),
+    holds: markerMap,
+    gen: fc.nat(),
+    updatedAt: text,
+  },
+  { requiredKeys: ["__edb_e__", "__edb_v__"] },
+);
+
+const accountItem = fc.record(
+  {
+    ...markers("account"),
+    ...keys,
+    accountId: text,
+    balance: fc.integer(),
+    held: fc.integer(),
+    transfers: markerMap,
+    gen: fc.nat(),
+    archivedNet: fc.integer(),
+    archivedDeposits: fc.integer(),
+    createdAt: text,
+    updatedAt: text,
+  },
+  { requiredKeys: ["__edb_e__", "__edb_v__"] },
+);
+
+const reservationItem = fc.record(
+  { ...markers("stockReservation"), ...keys, sku: text, markerKey: text, marker: text, archivedAt: text },
+  { requiredKeys: ["__edb_e__", "__edb_v__"] },
+);
+
+const entryItem = fc.record(
+  {
+    ...markers("accountEntry"),
+    ...keys,
+    accountId: text,
+    transferId: text,
+    kind: fc.constantFrom("DEPOSIT", "DEBIT", "CREDIT"),
+    amountCents: fc.integer(),
+    status: fc.constantFrom("HELD", "POSTED", "VOIDED"),
+    at: text,
+    orderId: text,
+    reason: fc.jsonValue(),
+  },
+  { requiredKeys: ["__edb_e__", "__edb_v__"] },
+);
+
 /** Equal, key order included: the order of a JSON response's fields. */
 function expectSameItem(read: Record<string, unknown> | null, parsed: Record<string, unknown> | null): void {
   expect(read).toStrictEqual(parsed);
@@ -172,7 +244,21 @@ describe("stored items read without ElectroDB", () => {
     expect([...NOTIFICATION_ATTRIBUTES]).toEqual(Object.keys(notificationSchema.attributes));
     expect([...WEBHOOK_ATTRIBUTES]).toEqual(Object.keys(webhookSchema.attributes));
     expect([...CIRCUIT_ATTRIBUTES]).toEqual(Object.keys(webhookCircuitSchema.attributes));
-    for (const schema of [orderDuplicateSchema, notificationSchema, webhookSchema, webhookCircuitSchema]) {
+    expect([...STOCK_ATTRIBUTES]).toEqual(Object.keys(stockSchema.attributes));
+    expect([...ACCOUNT_ATTRIBUTES]).toEqual(Object.keys(accountSchema.attributes));
+    expect([...STOCK_RESERVATION_ATTRIBUTES]).toEqual(Object.keys(stockReservationSchema.attributes));
+    expect([...ACCOUNT_ENTRY_ATTRIBUTES]).toEqual(Object.keys(accountEntrySchema.attributes));
+    expect(SWEEP_SHARDS).toBe(ENTITY_SWEEP_SHARDS);
+    for (const schema of [
+      orderDuplicateSchema,
+      notificationSchema,
+      webhookSchema,
+      webhookCircuitSchema,
+      stockSchema,
+      accountSchema,
+      stockReservationSchema,
+      accountEntrySchema,
+    ]) {
       for (const attribute of Object.values(schema.attributes))
         expect(["map", "list", "set"]).not.toContain(attribute.type);
     }
@@ -207,6 +293,29 @@ describe("stored items read without ElectroDB", () => {
         expectSameItem(readCircuitItem(circuit), entities.webhookCircuit.parse({ Item: circuit })?.data ?? null);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("read the ledgers' items as their entities' parse does, under the keys their get reads", () => {
+    fc.assert(
+      fc.property(stockItem, accountItem, reservationItem, entryItem, (stock, account, reservation, entry) => {
+        expectSameItem(readStockItem(stock), entities.stock.parse({ Item: stock })?.data ?? null);
+        expectSameItem(readAccountItem(account), entities.account.parse({ Item: account })?.data ?? null);
+        expectSameItem(
+          readReservationItem(reservation),
+          entities.stockReservation.parse({ Item: reservation })?.data ?? null,
+        );
+        expectSameItem(readEntryItem(entry), entities.accountEntry.parse({ Item: entry })?.data ?? null);
+      }),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(text, text, (id, key) => {
+        expect(reservationKey(id, key)).toEqual(
+          entities.stockReservation.get({ sku: id, markerKey: key }).params().Key,
+        );
+        expect(entryKey(id, key)).toEqual(entities.accountEntry.get({ accountId: id, transferId: key }).params().Key);
+      }),
     );
   });
 

@@ -2,7 +2,8 @@ import { depositCents, ledgerTotalCents } from "../domain/consistency.ts";
 import { AccountNotFoundError } from "../domain/errors.ts";
 import type { OrderFailure } from "../domain/fulfilment.ts";
 import type { AccountItem } from "../entities/account.ts";
-import { bindingOf, type OrdersService, type TableBinding } from "../entities/service.ts";
+import type { AccountEntryItem } from "../entities/account-entry.ts";
+import type { TableBinding } from "../entities/service.ts";
 import type {
   AccountAudit,
   AccountLedger,
@@ -26,15 +27,19 @@ import {
 } from "./ledger-entries.ts";
 import { ACCOUNT_ARCHIVE_AT, ACCOUNT_MARKER_CAP, compactMarkers, MarkerFence } from "./ledger-fence.ts";
 import { markerKey } from "./marker-keys.ts";
+import { readAccountItem, readEntryItem } from "./stored-items.ts";
+import type { TableAccess } from "./table-access.ts";
 import {
   accountIdsRead,
   accountKey,
   addFundsWrite,
+  entryKey,
   type Fence,
   holdWrite,
   postWrite,
   removeMarkersWrite,
   sendBatchGet,
+  sendGet,
   sendWrite,
 } from "./table-writes.ts";
 
@@ -56,7 +61,7 @@ const settledOrRead = { ...rejectedOrRead, response: "all_new" } as const;
  * the rest goes through ElectroDB's builder.
  */
 export class DynamoAccountLedger implements AccountLedger {
-  readonly #service: OrdersService;
+  readonly #access: TableAccess;
   readonly #table: TableBinding;
   readonly #parse: (item: Record<string, unknown>) => AccountItem | null;
   readonly #markers: MarkerFence<AccountItem> = new MarkerFence<AccountItem>({
@@ -71,24 +76,22 @@ export class DynamoAccountLedger implements AccountLedger {
     compact: (item) => this.#compact(item.accountId, item),
   });
 
-  constructor(service: OrdersService) {
-    this.#service = service;
-    this.#table = bindingOf(service);
-    this.#parse = (item) => service.entities.account.parse({ Item: item })?.data ?? null;
+  constructor(table: TableAccess) {
+    this.#access = table;
+    this.#table = table.binding;
+    this.#parse = (item) => readAccountItem(item) as AccountItem | null;
   }
 
   async #read(accountId: string): Promise<AccountItem | null> {
-    const { data } = await this.#service.entities.account.get({ accountId }).go({ ...RAW_ERRORS, consistent: true });
+    const data = (await sendGet(this.#table, accountKey(accountId), readAccountItem)) as AccountItem | null;
     if (data) this.#markers.learn(accountId, data.gen);
     return data;
   }
 
   /** The transfer's archived entry, if archiving moved it out of the account's item. */
   async #archived(accountId: string, transferId: string): Promise<StoredEntry | undefined> {
-    const { data } = await this.#service.entities.accountEntry
-      .get({ accountId, transferId })
-      .go({ ...RAW_ERRORS, consistent: true });
-    return data ? archivedEntry(data) : undefined;
+    const data = await sendGet(this.#table, entryKey(accountId, transferId), readEntryItem);
+    return data ? archivedEntry(data as AccountEntryItem) : undefined;
   }
 
   /** The marker in the item, or else the archived entry: where a transfer that exists is found. */
@@ -109,13 +112,13 @@ export class DynamoAccountLedger implements AccountLedger {
 
   /** Archives settled entries of the item (see `compactMarkers`); how many it removed. */
   #compact(accountId: string, current: AccountItem): Promise<number> {
-    const { accountEntry } = this.#service.entities;
     const gen = current.gen ?? 0;
     return compactMarkers<StoredEntry>({
       markers: (current.transfers ?? {}) as Record<string, StoredEntry>,
       gen,
       settled: (entry) => entry.s !== "HELD",
       archive: async (markers) => {
+        const { accountEntry } = await this.#access.entities();
         let items = markers.map(([, entry]) => {
           const { orderId, ...rest } = ledgerEntry(entry);
           return {
@@ -209,9 +212,9 @@ export class DynamoAccountLedger implements AccountLedger {
     orderId: string,
     at: string,
   ): Promise<ResolveResult> {
-    const { account } = this.#service.entities;
     const key = markerKey(transferId);
     return guarded("table", "void payment", async () => {
+      const { account } = await this.#access.entities();
       for (let attempt = 0; attempt <= RACE_RETRIES; attempt++) {
         const voided = await account
           .patch({ accountId })
@@ -271,10 +274,10 @@ export class DynamoAccountLedger implements AccountLedger {
     orderId: string,
     at: string,
   ): Promise<{ status: "DEBITED" } | { status: "INSUFFICIENT"; available: number }> {
-    const { account } = this.#service.entities;
     const key = markerKey(transferId);
     const entry = stored({ transferId, kind: "DEBIT", amountCents, status: "POSTED", at, orderId });
     return guarded("table", "debit", async () => {
+      const { account } = await this.#access.entities();
       for (let attempt = 0; attempt <= RACE_RETRIES; attempt++) {
         const { fence, archived } = await this.#fence(accountId, transferId);
         if (archived) return { status: "DEBITED" };
@@ -346,8 +349,8 @@ export class DynamoAccountLedger implements AccountLedger {
   }
 
   open(accountId: string, at: string): Promise<boolean> {
-    const { account } = this.#service.entities;
     return guarded("table", "open account", async () => {
+      const { account } = await this.#access.entities();
       const item = { accountId, balance: 0, held: 0, transfers: {}, createdAt: at, updatedAt: at };
       const result = await account.create(item).go({ ...RAW_ERRORS, returnOnConditionCheckFailure: true });
       return !result.rejected;
@@ -356,7 +359,8 @@ export class DynamoAccountLedger implements AccountLedger {
 
   auditView(since?: string): Promise<AccountAudit[]> {
     return guarded("table", "read accounts for the audit", async () => {
-      const { data } = await this.#service.entities.account.scan.go({ ...RAW_ERRORS, pages: "all" });
+      const { account } = await this.#access.entities();
+      const { data } = await account.scan.go({ ...RAW_ERRORS, pages: "all" });
       const views: AccountAudit[] = [];
       // Eight accounts' archives at a time; an account with nothing archived has no archive to read.
       for (let i = 0; i < data.length; i += 8) {
@@ -374,7 +378,8 @@ export class DynamoAccountLedger implements AccountLedger {
    * include it yet.
    */
   async #auditOne(item: AccountItem, since: string | undefined): Promise<AccountAudit> {
-    const byAccount = this.#service.entities.accountEntry.query.byAccount({ accountId: item.accountId });
+    const { accountEntry } = await this.#access.entities();
+    const byAccount = accountEntry.query.byAccount({ accountId: item.accountId });
     const archived =
       (item.gen ?? 0) === 0
         ? []
@@ -434,7 +439,8 @@ export class DynamoAccountLedger implements AccountLedger {
     limit: number,
     after?: EntryPosition,
   ): Promise<{ entries: StoredEntry[]; full: boolean }> {
-    const query = this.#service.entities.accountEntry.query.byAccount({ accountId });
+    const { accountEntry } = await this.#access.entities();
+    const query = accountEntry.query.byAccount({ accountId });
     const ranged = after ? query.lt({ at: after.at, transferId: after.transferId }) : query;
     const { data } = await ranged.go({ ...RAW_ERRORS, order: "desc", limit, pages: 1 });
     return { entries: data.map(archivedEntry), full: data.length === limit };

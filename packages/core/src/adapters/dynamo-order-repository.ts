@@ -4,17 +4,25 @@ import type { SagaLogEntry } from "../domain/fulfilment.ts";
 import type { Cancellation, OrderRecord, OrderResolution } from "../domain/order.ts";
 import type { ListingPosition } from "../domain/order-listing.ts";
 import { hoursOf, type OrderSearch, receivedHourOf } from "../domain/order-search.ts";
-import { SWEEP_SHARDS } from "../entities/order.ts";
-import { bindingOf, type OrdersService, type TableBinding } from "../entities/service.ts";
+import type { TableBinding } from "../entities/service.ts";
 import type { AccountOrdersQuery, ClaimResult, OrderHistory, OrderRepository } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
 import { DynamoOrderReader, toRecord } from "./dynamo-order-reader.ts";
-import { claimWrite, resolveWrite, sendWrite } from "./table-writes.ts";
+import { readOrderItem } from "./stored-items.ts";
+import type { TableAccess } from "./table-access.ts";
+import { claimWrite, orderKey, resolveWrite, sendGet, sendWrite } from "./table-writes.ts";
 
 /** Index entries read per step when a status filter skips some. */
 const FILTERED_STEP = 25;
 /** At most this many orders are read back to fill one filtered page; then it ends short, with a cursor. */
 const MAX_EXAMINED = 200;
+
+/**
+ * How many index partitions hold the PENDING originals: entities/order.ts's
+ * `SWEEP_SHARDS`, which this module does not import (it would load ElectroDB);
+ * test/unit/adapters/stored-items.test.ts checks they agree.
+ */
+export const SWEEP_SHARDS = 8;
 
 /** Which index partition of PENDING originals holds this order: a stable hash of its id. */
 export function sweepShardOf(orderId: string): number {
@@ -24,22 +32,29 @@ export function sweepShardOf(orderId: string): number {
 /**
  * `OrderRepository` over the one DynamoDB table, through ElectroDB. The claim
  * and the resolve, which every order makes, send hand-built writes
- * (`table-writes.ts`).
+ * (`table-writes.ts`), and read what they return without it
+ * (`stored-items.ts`), so that the processor's init need not load ElectroDB:
+ * the rest reaches the entities through `TableAccess` when it runs.
  */
 export class DynamoOrderRepository implements OrderRepository {
-  readonly #service: OrdersService;
+  readonly #access: TableAccess;
   readonly #table: TableBinding;
   readonly #parse: (item: Record<string, unknown>) => OrderRecord | null;
   readonly #reader: DynamoOrderReader;
 
-  constructor(service: OrdersService) {
-    this.#service = service;
-    this.#table = bindingOf(service);
+  constructor(table: TableAccess) {
+    this.#access = table;
+    this.#table = table.binding;
     this.#reader = new DynamoOrderReader(this.#table);
     this.#parse = (item) => {
-      const parsed = service.entities.order.parse({ Item: item })?.data;
+      const parsed = readOrderItem(item);
       return parsed ? toRecord(parsed) : null;
     };
+  }
+
+  /** The original, read strongly consistent (ElectroDB's `order.get().go({ consistent: true })`). */
+  #readConsistent(orderId: string): Promise<OrderRecord | null> {
+    return sendGet(this.#table, orderKey(orderId), this.#parse);
   }
 
   findOriginal(orderId: string): Promise<OrderRecord | undefined> {
@@ -47,15 +62,13 @@ export class DynamoOrderRepository implements OrderRepository {
   }
 
   claimOriginal(record: OrderRecord): Promise<ClaimResult> {
-    const { order } = this.#service.entities;
     return guarded("table", "claim original", async () => {
       const item = { ...record, sweepShard: sweepShardOf(record.orderId) };
       const result = await sendWrite(this.#table, claimWrite(this.#table.table, item), this.#parse);
       if (!result.rejected) return { outcome: "claimed" };
       // DynamoDB returns the item that blocked the write; an emulator that
       // does not gets one strongly consistent read instead.
-      const existing =
-        result.data ?? (await order.get({ orderId: record.orderId }).go({ ...RAW_ERRORS, consistent: true })).data;
+      const existing = result.data ?? (await this.#readConsistent(record.orderId));
       if (!existing) throw new Error("The original vanished between the write and the read");
       return { outcome: "exists", existing: toRecord(existing) };
     });
@@ -76,9 +89,9 @@ export class DynamoOrderRepository implements OrderRepository {
    *    may fall short (the markers are the full list), never over.
    */
   saveDuplicate(record: DuplicateRecord): Promise<DuplicateOutcome> {
-    const { order, orderDuplicate, duplicateMarker } = this.#service.entities;
     const { orderId, submissionId } = record;
     return guarded("table", "save duplicate", async () => {
+      const { order, orderDuplicate, duplicateMarker } = await this.#access.entities();
       // ElectroDB types a value by its attribute (a set here); the cap compared with size() is a number.
       const cap = MAX_STORED_DUPLICATES as unknown as string[];
       const admitted = await order
@@ -114,7 +127,6 @@ export class DynamoOrderRepository implements OrderRepository {
     resolution: OrderResolution,
     from: "PENDING" | "CANCELLING" = "PENDING",
   ): Promise<OrderRecord> {
-    const { order } = this.#service.entities;
     return guarded("table", "resolve order", async () => {
       const { saga, failure, payment, ...fields } = resolution;
       // The order leaves the sparse PENDING index in this same write.
@@ -124,16 +136,15 @@ export class DynamoOrderRepository implements OrderRepository {
         return { ...record, ...fields, failure, payment, saga: [...(record.saga ?? []), ...saga] };
       }
       // Another run finished first: its end stands.
-      const existing =
-        result.data ?? (await order.get({ orderId: record.orderId }).go({ ...RAW_ERRORS, consistent: true })).data;
+      const existing = result.data ?? (await this.#readConsistent(record.orderId));
       if (!existing) throw new Error(`Order ${record.orderId} vanished`);
       return toRecord(existing);
     });
   }
 
   markCancelling(record: OrderRecord, cancellation: Cancellation): Promise<OrderRecord> {
-    const { order } = this.#service.entities;
     return guarded("table", "mark order cancelling", async () => {
+      const { order } = await this.#access.entities();
       const result = await order
         .patch({ orderId: record.orderId })
         .set({
@@ -156,8 +167,8 @@ export class DynamoOrderRepository implements OrderRepository {
   }
 
   appendSagaLog(orderId: string, entries: SagaLogEntry[]): Promise<void> {
-    const { order } = this.#service.entities;
     return guarded("table", "append saga log", async () => {
+      const { order } = await this.#access.entities();
       await order
         .patch({ orderId })
         .append({ saga: entries })
@@ -167,8 +178,8 @@ export class DynamoOrderRepository implements OrderRepository {
   }
 
   findPending(receivedBefore: string, limit: number): Promise<OrderRecord[]> {
-    const { order } = this.#service.entities;
     return guarded("table", "find pending orders", async () => {
+      const { order } = await this.#access.entities();
       const shards = Array.from({ length: SWEEP_SHARDS }, (_, sweepShard) => sweepShard);
       const pages = await Promise.all(
         shards.map((sweepShard) =>
@@ -197,7 +208,7 @@ export class DynamoOrderRepository implements OrderRepository {
    * the page ends short, with a position to go on from.
    */
   async #listByAccount(query: AccountOrdersQuery): Promise<{ orders: OrderRecord[]; next?: ListingPosition }> {
-    const { order } = this.#service.entities;
+    const { order } = await this.#access.entities();
     const orders: OrderRecord[] = [];
     let position = query.after;
     let examined = 0;
@@ -242,7 +253,7 @@ export class DynamoOrderRepository implements OrderRepository {
    * ends short with a position to go on from. An empty hour costs one query.
    */
   async #search(query: OrderSearch): Promise<{ orders: OrderRecord[]; next?: ListingPosition }> {
-    const { order } = this.#service.entities;
+    const { order } = await this.#access.entities();
     const orders: OrderRecord[] = [];
     let position = query.after;
     let examined = 0;
@@ -279,7 +290,8 @@ export class DynamoOrderRepository implements OrderRepository {
 
   ping(): Promise<void> {
     return guarded("table", "ping", async () => {
-      await this.#service.entities.order.get({ orderId: "health:probe" }).go(RAW_ERRORS);
+      const { order } = await this.#access.entities();
+      await order.get({ orderId: "health:probe" }).go(RAW_ERRORS);
     });
   }
 }

@@ -1,12 +1,23 @@
 import { StockBelowReservedError } from "../domain/errors.ts";
 import type { ReservationStatus } from "../domain/fulfilment.ts";
-import { bindingOf, type OrdersService, type TableBinding } from "../entities/service.ts";
+import type { TableBinding } from "../entities/service.ts";
 import type { StockItem } from "../entities/stock.ts";
 import type { ReserveResult, StockLedger, StockLevel } from "../ports.ts";
 import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
 import { compactMarkers, MarkerFence, STOCK_ARCHIVE_AT, STOCK_MARKER_CAP } from "./ledger-fence.ts";
 import { markerKey } from "./marker-keys.ts";
-import { commitWrite, type Fence, removeMarkersWrite, reserveWrite, sendWrite, stockKey } from "./table-writes.ts";
+import { readReservationItem, readStockItem } from "./stored-items.ts";
+import type { TableAccess } from "./table-access.ts";
+import {
+  commitWrite,
+  type Fence,
+  removeMarkersWrite,
+  reservationKey,
+  reserveWrite,
+  sendGet,
+  sendWrite,
+  stockKey,
+} from "./table-writes.ts";
 
 /**
  * A reservation marker as stored: its status's initial and the quantity, e.g.
@@ -79,7 +90,7 @@ const returnKey = (orderId: string) => markerKey(`return:${orderId}`);
  * builder.
  */
 export class DynamoStockLedger implements StockLedger {
-  readonly #service: OrdersService;
+  readonly #access: TableAccess;
   readonly #table: TableBinding;
   readonly #now: () => string;
   readonly #parse: (item: Record<string, unknown>) => StockItem | null;
@@ -96,25 +107,23 @@ export class DynamoStockLedger implements StockLedger {
     compact: (item) => this.#compact(item),
   });
 
-  constructor(service: OrdersService, now: () => string = () => new Date().toISOString()) {
-    this.#service = service;
-    this.#table = bindingOf(service);
+  constructor(table: TableAccess, now: () => string = () => new Date().toISOString()) {
+    this.#access = table;
+    this.#table = table.binding;
     this.#now = now;
-    this.#parse = (item) => service.entities.stock.parse({ Item: item })?.data ?? null;
+    this.#parse = (item) => readStockItem(item) as StockItem | null;
   }
 
   async #read(sku: string): Promise<StockItem | null> {
-    const { data } = await this.#service.entities.stock.get({ sku }).go({ ...RAW_ERRORS, consistent: true });
+    const data = (await sendGet(this.#table, stockKey(sku), readStockItem)) as StockItem | null;
     if (data) this.#markers.learn(sku, data.gen);
     return data;
   }
 
   /** A marker archiving moved out of the sku's item. */
   async #archived(sku: string, key: string): Promise<Hold | undefined> {
-    const { data } = await this.#service.entities.stockReservation
-      .get({ sku, markerKey: key })
-      .go({ ...RAW_ERRORS, consistent: true });
-    return data ? parsed(data.marker) : undefined;
+    const data = await sendGet(this.#table, reservationKey(sku, key), readReservationItem);
+    return data ? parsed(data.marker as StoredHold) : undefined;
   }
 
   /** The marker in the item, or else in the archive when the item was ever archived. */
@@ -131,13 +140,13 @@ export class DynamoStockLedger implements StockLedger {
 
   /** Archives settled markers of the item (see `compactMarkers`); how many it removed. */
   #compact(current: StockItem): Promise<number> {
-    const { stockReservation } = this.#service.entities;
     const { sku } = current;
     return compactMarkers<StoredHold>({
       markers: (current.holds ?? {}) as Record<string, StoredHold>,
       gen: current.gen ?? 0,
       settled: (marker) => parsed(marker).status !== "HELD",
       archive: async (markers) => {
+        const { stockReservation } = await this.#access.entities();
         const archivedAt = this.#now();
         let items = markers.map(([key, marker]) => ({ sku, markerKey: key, marker, archivedAt }));
         for (let attempt = 0; items.length > 0; attempt++) {
@@ -204,9 +213,9 @@ export class DynamoStockLedger implements StockLedger {
   }
 
   release(sku: string, orderId: string, quantity: number): Promise<ReservationStatus> {
-    const { stock } = this.#service.entities;
     const key = markerKey(orderId);
     return guarded("table", "release stock", async () => {
+      const { stock } = await this.#access.entities();
       for (let attempt = 0; attempt <= RACE_RETRIES; attempt++) {
         const at = this.#now();
         const released = await stock
@@ -255,10 +264,10 @@ export class DynamoStockLedger implements StockLedger {
   }
 
   restock(sku: string, orderId: string, quantity: number): Promise<ReservationStatus> {
-    const { stock } = this.#service.entities;
     const key = markerKey(orderId);
     const returned = returnKey(orderId);
     return guarded<ReservationStatus>("table", "restock", async () => {
+      const { stock } = await this.#access.entities();
       for (let attempt = 0; attempt <= RACE_RETRIES; attempt++) {
         // The read comes first: its `gen` fences the write below (see ledger-fence.ts).
         const current = await this.#read(sku);
@@ -299,10 +308,10 @@ export class DynamoStockLedger implements StockLedger {
     orderId: string,
     skus: string[],
   ): Promise<Map<string, { quantity: number; status: ReservationStatus }>> {
-    const { stock } = this.#service.entities;
     const key = markerKey(orderId);
     const returned = returnKey(orderId);
     return guarded("table", "read reservations", async () => {
+      const { stock } = await this.#access.entities();
       const found = new Map<string, { quantity: number; status: ReservationStatus }>();
       if (skus.length === 0) return found;
       const { data, unprocessed } = await stock
@@ -322,7 +331,8 @@ export class DynamoStockLedger implements StockLedger {
 
   all(): Promise<(StockLevel & { heldUnits: number; held: { key: string; quantity: number }[] })[]> {
     return guarded("table", "read all stock", async () => {
-      const { data } = await this.#service.entities.stock.scan.go({ ...RAW_ERRORS, pages: "all" });
+      const { stock } = await this.#access.entities();
+      const { data } = await stock.scan.go({ ...RAW_ERRORS, pages: "all" });
       return data.map((item) => {
         const held = Object.entries((item.holds ?? {}) as Record<string, StoredHold>)
           .map(([key, marker]) => ({ key, ...parsed(marker) }))
@@ -345,8 +355,8 @@ export class DynamoStockLedger implements StockLedger {
   }
 
   setOnHand(sku: string, onHand: number, at: string): Promise<StockLevel> {
-    const { stock } = this.#service.entities;
     return guarded("table", "set stock", async () => {
+      const { stock } = await this.#access.entities();
       for (let attempt = 0; attempt <= RACE_RETRIES; attempt++) {
         const current = await this.#read(sku);
         if (!current) {

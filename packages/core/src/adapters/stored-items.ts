@@ -17,7 +17,8 @@ type Attributes = Readonly<Record<string, AttributeShape>>;
  * a list reads each of its elements so.
  *
  * Why: GET /orders/{id} and the Notifier read an order's history (and the
- * Notifier the payer's webhook and its circuit) on every request, and
+ * Notifier the payer's webhook and its circuit; the processor the stock and
+ * account items its writes return) on every request, and
  * ElectroDB cost them most of their init (its import and the
  * entities built at each cold start: bench/cold-start.ts) for reads whose
  * shape never changes. The entities stay the one definition of the items:
@@ -130,6 +131,31 @@ export const CIRCUIT_ATTRIBUTES = [
   "version",
 ] as const;
 
+/** The ledgers' entities' attributes (entities/stock.ts, account.ts, stock-reservation.ts, account-entry.ts): scalars, and maps of markers typed `any`. */
+export const STOCK_ATTRIBUTES = ["sku", "onHand", "reserved", "available", "holds", "gen", "updatedAt"] as const;
+export const ACCOUNT_ATTRIBUTES = [
+  "accountId",
+  "balance",
+  "held",
+  "transfers",
+  "gen",
+  "archivedNet",
+  "archivedDeposits",
+  "createdAt",
+  "updatedAt",
+] as const;
+export const STOCK_RESERVATION_ATTRIBUTES = ["sku", "markerKey", "marker", "archivedAt"] as const;
+export const ACCOUNT_ENTRY_ATTRIBUTES = [
+  "accountId",
+  "transferId",
+  "kind",
+  "amountCents",
+  "status",
+  "at",
+  "orderId",
+  "reason",
+] as const;
+
 /** An order's original as the order entity's `parse({ Item })` returns it, or null if the item is not one. */
 export const readOrderItem = itemReader("order", ORDER_ATTRIBUTES);
 /** A duplicate's record as the orderDuplicate entity's `parse` returns it, or null. */
@@ -141,6 +167,15 @@ export const readNotificationItem = itemReader("notification", flat(NOTIFICATION
 export const readWebhookItem = itemReader("webhook", flat(WEBHOOK_ATTRIBUTES));
 /** An endpoint's circuit as the webhookCircuit entity's `parse` returns it, or null. */
 export const readCircuitItem = itemReader("webhookCircuit", flat(CIRCUIT_ATTRIBUTES));
+
+/** A sku's stock item as the stock entity's `parse` returns it, or null. */
+export const readStockItem = itemReader("stock", flat(STOCK_ATTRIBUTES));
+/** An account's item as the account entity's `parse` returns it, or null. */
+export const readAccountItem = itemReader("account", flat(ACCOUNT_ATTRIBUTES));
+/** An archived reservation as the stockReservation entity's `parse` returns it, or null. */
+export const readReservationItem = itemReader("stockReservation", flat(STOCK_RESERVATION_ATTRIBUTES));
+/** An archived ledger entry as the accountEntry entity's `parse` returns it, or null. */
+export const readEntryItem = itemReader("accountEntry", flat(ACCOUNT_ENTRY_ATTRIBUTES));
 
 /** Every item `read` recognises, in order: `entity.parse({ Items }).data`. */
 export function readItems<T>(items: Record<string, unknown>[], read: (item: Record<string, unknown>) => T | null): T[] {

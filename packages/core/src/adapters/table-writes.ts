@@ -1,6 +1,7 @@
 import {
   BatchGetCommand,
   type BatchGetCommandInput,
+  GetCommand,
   PutCommand,
   type PutCommandInput,
   UpdateCommand,
@@ -38,6 +39,15 @@ const SERVICE = "orders";
 export const stockKey = (sku: string) => ({ pk: `$${SERVICE}#sku_${sku}`, sk: "$stock_1" });
 export const accountKey = (accountId: string) => ({ pk: `$${SERVICE}#accountId_${accountId}`, sk: "$account_1" });
 export const orderKey = (orderId: string) => ({ pk: `$${SERVICE}#orderId_${orderId}`, sk: "$orderHistory#order_1" });
+/** An archived reservation's key and an archived ledger entry's, as ElectroDB writes them. */
+export const reservationKey = (sku: string, key: string) => ({
+  pk: `$${SERVICE}#sku_${sku}#markerKey_${key}`,
+  sk: "$stockReservation_1",
+});
+export const entryKey = (accountId: string, transferId: string) => ({
+  pk: `$${SERVICE}#accountId_${accountId}#transferId_${transferId}`,
+  sk: "$accountEntry_1",
+});
 
 /** The map key's expression name: ElectroDB keeps only letters and digits (marker keys have nothing else). */
 const nameOf = (mapKey: string) => `#${mapKey}`;
@@ -452,6 +462,21 @@ export async function sendWrite<T>(
     const returned = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
     return { rejected: true, data: returned ? parse(unmarshall(returned)) : null };
   }
+}
+
+/**
+ * Reads one item by key, strongly consistent (ElectroDB's `get().go({ consistent: true })`),
+ * and reads it back through `read`; null if there is none or it is not the entity's.
+ */
+export async function sendGet<T>(
+  binding: TableBinding,
+  key: { pk: string; sk: string },
+  read: (item: Record<string, unknown>) => T | null,
+): Promise<T | null> {
+  const { Item } = await binding.client.send(
+    new GetCommand({ Key: key, TableName: binding.table, ConsistentRead: true }),
+  );
+  return Item ? read(Item) : null;
 }
 
 /** Reads items by key; returns the items and how many keys DynamoDB left unprocessed. */

@@ -1,7 +1,6 @@
 import { parseOrderEvent } from "@orders/core/domain/order-events";
 import { deliverNotification } from "@orders/core/use-cases/notify/deliver-notification";
 import type { Context, SQSRecord } from "aws-lambda";
-import { webhookCircuits, webhookRegistry } from "../composition/lazy-table.ts";
 import { logger } from "../composition/logger.ts";
 import {
   circuitPolicy,
@@ -13,6 +12,7 @@ import {
 } from "../composition/notifier.ts";
 import { orderReader } from "../composition/order-reader.ts";
 import { annotateOrder } from "../composition/tracing.ts";
+import { webhookCircuits, webhookRegistry } from "../composition/webhooks.ts";
 import { countNotifications } from "../metrics.ts";
 import { sqsBatchHandler } from "./batch-handler.ts";
 

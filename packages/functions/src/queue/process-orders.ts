@@ -1,7 +1,7 @@
 import { parseQueueMessage } from "@orders/core/domain/queue-message";
+import { failureLog } from "../composition/lazy-table.ts";
 import { retryScheduler } from "../composition/queues.ts";
 import { retryPolicy } from "../composition/settings.ts";
-import { failureLog } from "../composition/table.ts";
 import { countFailure } from "../metrics.ts";
 import { sqsBatchHandler } from "./batch-handler.ts";
 import { handleMessage } from "./handle-message.ts";
