@@ -6,6 +6,7 @@ import {
   ACCOUNT_ENTRY_ATTRIBUTES,
   CIRCUIT_ATTRIBUTES,
   DUPLICATE_ATTRIBUTES,
+  FAILURE_ATTRIBUTES,
   NOTIFICATION_ATTRIBUTES,
   ORDER_ATTRIBUTES,
   readAccountItem,
@@ -29,6 +30,7 @@ import { ORDER_EVENT_TYPES } from "@orders/core/domain/order-events";
 import { CIRCUIT_STATES } from "@orders/core/domain/webhook-circuit";
 import { accountSchema } from "@orders/core/entities/account";
 import { accountEntrySchema } from "@orders/core/entities/account-entry";
+import { failureSchema } from "@orders/core/entities/failure";
 import { notificationSchema } from "@orders/core/entities/notification";
 import { SWEEP_SHARDS as ENTITY_SWEEP_SHARDS, orderSchema } from "@orders/core/entities/order";
 import { orderDuplicateSchema } from "@orders/core/entities/order-duplicate";
@@ -244,6 +246,7 @@ describe("stored items read without ElectroDB", () => {
     expect([...NOTIFICATION_ATTRIBUTES]).toEqual(Object.keys(notificationSchema.attributes));
     expect([...WEBHOOK_ATTRIBUTES]).toEqual(Object.keys(webhookSchema.attributes));
     expect([...CIRCUIT_ATTRIBUTES]).toEqual(Object.keys(webhookCircuitSchema.attributes));
+    expect([...FAILURE_ATTRIBUTES]).toEqual(Object.keys(failureSchema.attributes));
     expect([...STOCK_ATTRIBUTES]).toEqual(Object.keys(stockSchema.attributes));
     expect([...ACCOUNT_ATTRIBUTES]).toEqual(Object.keys(accountSchema.attributes));
     expect([...STOCK_RESERVATION_ATTRIBUTES]).toEqual(Object.keys(stockReservationSchema.attributes));
@@ -256,6 +259,7 @@ describe("stored items read without ElectroDB", () => {
       webhookCircuitSchema,
       stockSchema,
       accountSchema,
+      failureSchema,
       stockReservationSchema,
       accountEntrySchema,
     ]) {

@@ -1,50 +1,51 @@
+import { BatchGetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { FailureRecord, FailureReport } from "../domain/dead-letter.ts";
 import type { FailureLog } from "../ports.ts";
-import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
+import { guarded } from "./dependency-errors.ts";
+import { failuresRead, recordFailureWrite } from "./failure-writes.ts";
+import { readFailureItem } from "./stored-items.ts";
 import type { TableAccess } from "./table-access.ts";
 
 /**
  * `FailureLog` in the one table: one item per message, counting its attempts.
- * Written only when a message fails, so through the entity, which a queue
- * handler then loads (`TableAccess`).
+ * Plain commands, as ElectroDB sends them (`failure-writes.ts`): the queue
+ * handlers record failures without loading ElectroDB.
  */
 export class DynamoFailureLog implements FailureLog {
-  readonly #table: TableAccess;
+  readonly #table: Pick<TableAccess, "binding">;
 
-  constructor(table: TableAccess) {
+  constructor(table: Pick<TableAccess, "binding">) {
     this.#table = table;
   }
 
   record(report: FailureReport): Promise<void> {
+    const { client, table } = this.#table.binding;
     return guarded("table", "record failure", async () => {
-      const { failure } = await this.#table.entities();
-      await failure
-        .upsert({
-          messageKey: report.messageKey,
-          code: report.code,
-          message: report.message,
-          lastFailedAt: report.at,
-          ...(report.orderId ? { orderId: report.orderId } : {}),
-          ...(report.submissionId ? { submissionId: report.submissionId } : {}),
-        })
-        .ifNotExists({ firstFailedAt: report.at })
-        .add({ attempts: 1 })
-        .go(RAW_ERRORS);
+      await client.send(new UpdateCommand(recordFailureWrite(table, report)));
     });
   }
 
   find(messageKeys: string[]): Promise<Map<string, FailureRecord>> {
+    const { client, table } = this.#table.binding;
     return guarded("table", "read failures", async () => {
       const unique = [...new Set(messageKeys)];
-      if (unique.length === 0) return new Map();
-      const { failure } = await this.#table.entities();
-      const { data } = await failure.get(unique.map((messageKey) => ({ messageKey }))).go(RAW_ERRORS);
-      return new Map(
-        data.map((item) => [
-          item.messageKey,
-          { ...item, attempts: item.attempts ?? 1, firstFailedAt: item.firstFailedAt ?? item.lastFailedAt },
-        ]),
-      );
+      const found = new Map<string, FailureRecord>();
+      for (const read of failuresRead(table, unique)) {
+        const output = await client.send(new BatchGetCommand(read));
+        for (const stored of output.Responses?.[table] ?? []) {
+          const item = readFailureItem(stored) as
+            | (Omit<FailureRecord, "attempts" | "firstFailedAt"> &
+                Partial<Pick<FailureRecord, "attempts" | "firstFailedAt">>)
+            | null;
+          if (!item) continue;
+          found.set(item.messageKey, {
+            ...item,
+            attempts: item.attempts ?? 1,
+            firstFailedAt: item.firstFailedAt ?? item.lastFailedAt,
+          });
+        }
+      }
+      return found;
     });
   }
 }

@@ -2,8 +2,15 @@ import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { NotificationRecord } from "../domain/notification.ts";
 import type { OrderEvent } from "../domain/order-events.ts";
 import type { NotificationClaim, NotificationLog } from "../ports.ts";
-import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
-import { claimNotificationWrite, deliveredWrite, notificationKey, noWebhookWrite } from "./notification-writes.ts";
+import { guarded } from "./dependency-errors.ts";
+import {
+  claimNotificationWrite,
+  deliveredWrite,
+  failedWrite,
+  notificationKey,
+  noWebhookWrite,
+  waitingWrite,
+} from "./notification-writes.ts";
 import { readNotificationItem } from "./stored-items.ts";
 import type { TableAccess } from "./table-access.ts";
 
@@ -16,14 +23,13 @@ const toRecord = (item: object) => item as NotificationRecord;
  * `NotificationLog` in the one table: one item per (order, event), beside the
  * order. Each write is one conditional UpdateItem, so two deliveries of the
  * same event (SNS and SQS both deliver at least once) cannot both send.
- * The writes of every delivery (the claim, the delivery, no webhook) and the
- * reads are plain commands, as ElectroDB sends them (`notification-writes.ts`);
- * a failed try and a deferral go through the entity.
+ * Every write and read is a plain command, as ElectroDB sends it
+ * (`notification-writes.ts`), so that the Notifier does not load ElectroDB.
  */
 export class DynamoNotificationLog implements NotificationLog {
-  readonly #table: TableAccess;
+  readonly #table: Pick<TableAccess, "binding">;
 
-  constructor(table: TableAccess) {
+  constructor(table: Pick<TableAccess, "binding">) {
     this.#table = table;
   }
 
@@ -63,15 +69,11 @@ export class DynamoNotificationLog implements NotificationLog {
   }
 
   failed(orderId: string, eventId: string, error: string, at: string, final: boolean): Promise<void> {
+    const { client, table } = this.#table.binding;
+    const write = failedWrite(table, orderId, eventId, final ? "FAILED" : "RETRYING", error.slice(0, 500), at);
     return guarded("table", "record failed delivery", async () => {
-      const { notification } = await this.#table.entities();
       try {
-        await notification
-          .patch({ orderId, eventId })
-          .set({ status: final ? "FAILED" : "RETRYING", lastError: error.slice(0, 500), lastAttemptAt: at })
-          .remove(["leaseUntil"])
-          .where(({ status }, { ne }) => ne(status, "DELIVERED"))
-          .go(RAW_ERRORS);
+        await client.send(new UpdateCommand(write));
       } catch (cause) {
         // Delivered by another attempt meanwhile: that success stands.
         if (!isRejected(cause)) throw cause;
@@ -85,21 +87,11 @@ export class DynamoNotificationLog implements NotificationLog {
     until: string,
     at: string,
   ): Promise<"waiting" | "delivered" | "in-flight"> {
-    const key = { orderId: event.orderId, eventId: event.eventId };
+    const { client, table } = this.#table.binding;
     return guarded("table", "record waiting notification", async () => {
-      const { notification } = await this.#table.entities();
       try {
-        await notification
-          .update(key)
-          .set({ type: event.type, accountId, occurredAt: event.occurredAt, status: "WAITING", waitingUntil: until })
-          .add({ attempts: 0 })
-          .remove(["leaseUntil"])
-          // The claim's condition: new, or not delivered and not held by a live lease.
-          .where(
-            ({ status, leaseUntil: lease }, { notExists, ne, lt }) =>
-              `${notExists(status)} OR (${ne(status, "DELIVERED")} AND (${ne(status, "SENDING")} OR ${lt(lease, at)}))`,
-          )
-          .go(RAW_ERRORS);
+        // The claim's condition: new, or not delivered and not held by a live lease.
+        await client.send(new UpdateCommand(waitingWrite(table, event, accountId, until, at)));
         return "waiting";
       } catch (cause) {
         if (!isRejected(cause)) throw cause;

@@ -1,9 +1,9 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { endpointKey, type WebhookCircuit } from "../domain/webhook-circuit.ts";
 import type { WebhookCircuitItem } from "../entities/webhook-circuit.ts";
 import type { WebhookCircuits } from "../ports.ts";
-import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
-import { circuitKey } from "./notification-writes.ts";
+import { guarded } from "./dependency-errors.ts";
+import { circuitKey, circuitPut } from "./notification-writes.ts";
 import { readCircuitItem } from "./stored-items.ts";
 import type { TableAccess } from "./table-access.ts";
 
@@ -11,14 +11,14 @@ const isRejected = (error: unknown) => (error as { name?: string }).name === "Co
 
 /**
  * `WebhookCircuits` over the one table: one small item per account's URL, in
- * a partition of its own. The read, which the Notifier makes on every
- * delivery, is a plain GetItem (the one ElectroDB sends); a save, when the
- * circuit's state changes, goes through the entity.
+ * a partition of its own. The read (the Notifier's, on every delivery) and
+ * the save (when the circuit's state changes) are plain commands, as
+ * ElectroDB sends them (`notification-writes.ts`).
  */
 export class DynamoWebhookCircuits implements WebhookCircuits {
-  readonly #table: TableAccess;
+  readonly #table: Pick<TableAccess, "binding">;
 
-  constructor(table: TableAccess) {
+  constructor(table: Pick<TableAccess, "binding">) {
     this.#table = table;
   }
 
@@ -34,17 +34,11 @@ export class DynamoWebhookCircuits implements WebhookCircuits {
   }
 
   save(accountId: string, next: WebhookCircuit): Promise<boolean> {
-    const expected = next.version - 1;
     return guarded("table", "save webhook circuit", async () => {
       try {
         // A put replaces the whole item: fields the next state leaves out (probeAt, the lease) are gone.
-        const { webhookCircuit } = await this.#table.entities();
-        await webhookCircuit
-          .put({ endpoint: endpointKey(accountId, next.url), accountId, ...next })
-          .where((stored, { notExists, eq }) =>
-            expected === 0 ? notExists(stored.version) : eq(stored.version, expected),
-          )
-          .go({ ...RAW_ERRORS, response: "none" });
+        const { client, table } = this.#table.binding;
+        await client.send(new PutCommand(circuitPut(table, endpointKey(accountId, next.url), accountId, next)));
         return true;
       } catch (error) {
         if (isRejected(error)) return false;

@@ -1,8 +1,8 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { WebhookItem } from "../entities/webhook.ts";
 import type { Webhook, WebhookRegistry } from "../ports.ts";
-import { guarded, RAW_ERRORS } from "./dependency-errors.ts";
-import { webhookKey } from "./notification-writes.ts";
+import { guarded } from "./dependency-errors.ts";
+import { webhookKey, webhookPut } from "./notification-writes.ts";
 import { readWebhookItem } from "./stored-items.ts";
 import type { TableAccess } from "./table-access.ts";
 
@@ -10,13 +10,13 @@ const isRejected = (error: unknown) => (error as { name?: string }).name === "Co
 
 /**
  * `WebhookRegistry` over the one table: one small item per account, in the
- * account's partition. The read, which the Notifier makes on every delivery,
- * is a plain GetItem (the one ElectroDB sends); a save goes through the entity.
+ * account's partition. The read (the Notifier's, on every delivery) and the
+ * save are plain commands, as ElectroDB sends them (`notification-writes.ts`).
  */
 export class DynamoWebhookRegistry implements WebhookRegistry {
-  readonly #table: TableAccess;
+  readonly #table: Pick<TableAccess, "binding">;
 
-  constructor(table: TableAccess) {
+  constructor(table: Pick<TableAccess, "binding">) {
     this.#table = table;
   }
 
@@ -33,13 +33,8 @@ export class DynamoWebhookRegistry implements WebhookRegistry {
       try {
         // A put replaces the whole item, so a webhook saved without a previous secret drops the old one.
         // The secret is the version: random, never reused, so a save derived from a stale read is refused.
-        const { webhook: entity } = await this.#table.entities();
-        await entity
-          .put(item)
-          .where((stored, { notExists, eq }) =>
-            replacing ? eq(stored.secret, replacing.secret) : notExists(stored.secret),
-          )
-          .go({ ...RAW_ERRORS, response: "none" });
+        const { client, table } = this.#table.binding;
+        await client.send(new PutCommand(webhookPut(table, item, replacing?.secret)));
         return true;
       } catch (error) {
         if (isRejected(error)) return false;

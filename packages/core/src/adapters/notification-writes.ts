@@ -1,14 +1,14 @@
-import type { UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
+import type { PutCommandInput, UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { OrderEvent } from "../domain/order-events.ts";
+import type { WebhookCircuit } from "../domain/webhook-circuit.ts";
 
 /**
- * The Notifier's writes to a delivery's record on every delivery (the claim,
- * the delivery, the record of no webhook), built as ElectroDB builds them
- * for the notification entity, without it: the same key, identifiers, names,
- * values and conditions, so that the items stay ElectroDB's.
- * test/unit/adapters/notification-writes.test.ts checks each against
- * ElectroDB's own `.params()` for the same call. The rarer writes (a failed
- * try, a deferral) keep the entity's builder.
+ * The Notifier's writes (a delivery's record, a webhook, a circuit), built as
+ * ElectroDB builds them for those entities, without it: the same key,
+ * identifiers, names, values and conditions, so that the items stay
+ * ElectroDB's. test/unit/adapters/notification-writes.test.ts checks each
+ * against ElectroDB's own `.params()` for the same call. With these, nothing
+ * the Notifier runs needs ElectroDB, and its bundle leaves it out.
  */
 
 /** A delivery's key exactly as ElectroDB writes it (casing "none", version 1). */
@@ -161,5 +161,130 @@ export function noWebhookWrite(table: string, event: OrderEvent, accountId: stri
     TableName: table,
     Key: notificationKey(orderId, eventId),
     ConditionExpression: "attribute_not_exists(#status) OR #status = :status0",
+  };
+}
+
+/** Record a failed try: FAILED after the last, else RETRYING; the lease gone; unless it was delivered meanwhile. */
+export function failedWrite(
+  table: string,
+  orderId: string,
+  eventId: string,
+  status: "FAILED" | "RETRYING",
+  lastError: string,
+  at: string,
+): UpdateCommandInput {
+  const fields = setFields({ status, lastError, lastAttemptAt: at }, orderId, eventId);
+  return {
+    UpdateExpression: `SET ${fields.set} REMOVE #leaseUntil`,
+    ExpressionAttributeNames: {
+      "#pk": "pk",
+      "#sk": "sk",
+      "#status": "status",
+      "#lastError": "lastError",
+      "#lastAttemptAt": "lastAttemptAt",
+      "#leaseUntil": "leaseUntil",
+      "#orderId": "orderId",
+      "#eventId": "eventId",
+      "#__edb_e__": "__edb_e__",
+      "#__edb_v__": "__edb_v__",
+    },
+    ExpressionAttributeValues: { ":status0": "DELIVERED", ...fields.values },
+    TableName: table,
+    Key: notificationKey(orderId, eventId),
+    ConditionExpression: "attribute_exists(#pk) AND attribute_exists(#sk) AND #status <> :status0",
+  };
+}
+
+/** Record that the event waits for its endpoint's circuit, until `until`; the claim's condition. */
+export function waitingWrite(
+  table: string,
+  event: OrderEvent,
+  accountId: string,
+  until: string,
+  at: string,
+): UpdateCommandInput {
+  const { orderId, eventId } = event;
+  const fields = setFields(
+    { type: event.type, accountId, occurredAt: event.occurredAt, status: "WAITING", waitingUntil: until },
+    orderId,
+    eventId,
+  );
+  return {
+    UpdateExpression: `SET ${fields.set} REMOVE #leaseUntil ADD #attempts :attempts_u0`,
+    ExpressionAttributeNames: {
+      "#status": "status",
+      "#leaseUntil": "leaseUntil",
+      "#type": "type",
+      "#accountId": "accountId",
+      "#occurredAt": "occurredAt",
+      "#waitingUntil": "waitingUntil",
+      "#attempts": "attempts",
+      "#orderId": "orderId",
+      "#eventId": "eventId",
+      "#__edb_e__": "__edb_e__",
+      "#__edb_v__": "__edb_v__",
+    },
+    ExpressionAttributeValues: {
+      ":status0": "DELIVERED",
+      ":status1": "SENDING",
+      ":leaseUntil0": at,
+      ...fields.values,
+      ":attempts_u0": 0,
+    },
+    TableName: table,
+    Key: notificationKey(orderId, eventId),
+    ConditionExpression:
+      "attribute_not_exists(#status) OR (#status <> :status0 AND (#status <> :status1 OR #leaseUntil < :leaseUntil0))",
+  };
+}
+
+/** The attributes given, in order, without those left undefined: what ElectroDB's put writes of them. */
+function defined(fields: Record<string, unknown>): Record<string, unknown> {
+  const item: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(fields)) if (value !== undefined) item[name] = value;
+  return item;
+}
+
+/**
+ * Replace an endpoint's circuit with `next`, if the stored one is the version
+ * before it (or there is none, for version 1).
+ */
+export function circuitPut(table: string, endpoint: string, accountId: string, next: WebhookCircuit): PutCommandInput {
+  const expected = next.version - 1;
+  return {
+    Item: {
+      ...defined({ endpoint, accountId, ...next }),
+      ...circuitKey(endpoint),
+      __edb_e__: "webhookCircuit",
+      __edb_v__: "1",
+    },
+    TableName: table,
+    ReturnValues: "NONE",
+    ConditionExpression: expected === 0 ? "attribute_not_exists(#version)" : "#version = :version0",
+    ExpressionAttributeNames: { "#version": "version" },
+    ...(expected === 0 ? {} : { ExpressionAttributeValues: { ":version0": expected } }),
+  };
+}
+
+/** Replace an account's webhook, if its secret is still `replacing`'s (or there is none). */
+export function webhookPut(
+  table: string,
+  item: {
+    accountId: string;
+    url: string;
+    secret: string;
+    updatedAt: string;
+    previousSecret?: string;
+    previousSecretUntil?: string;
+  },
+  replacingSecret: string | undefined,
+): PutCommandInput {
+  return {
+    Item: { ...defined(item), ...webhookKey(item.accountId), __edb_e__: "webhook", __edb_v__: "1" },
+    TableName: table,
+    ReturnValues: "NONE",
+    ConditionExpression: replacingSecret === undefined ? "attribute_not_exists(#secret)" : "#secret = :secret0",
+    ExpressionAttributeNames: { "#secret": "secret" },
+    ...(replacingSecret === undefined ? {} : { ExpressionAttributeValues: { ":secret0": replacingSecret } }),
   };
 }

@@ -156,6 +156,18 @@ export const ACCOUNT_ENTRY_ATTRIBUTES = [
   "reason",
 ] as const;
 
+/** The failure entity's attributes (entities/failure.ts): all scalars. */
+export const FAILURE_ATTRIBUTES = [
+  "messageKey",
+  "code",
+  "message",
+  "attempts",
+  "firstFailedAt",
+  "lastFailedAt",
+  "orderId",
+  "submissionId",
+] as const;
+
 /** An order's original as the order entity's `parse({ Item })` returns it, or null if the item is not one. */
 export const readOrderItem = itemReader("order", ORDER_ATTRIBUTES);
 /** A duplicate's record as the orderDuplicate entity's `parse` returns it, or null. */
@@ -176,6 +188,9 @@ export const readAccountItem = itemReader("account", flat(ACCOUNT_ATTRIBUTES));
 export const readReservationItem = itemReader("stockReservation", flat(STOCK_RESERVATION_ATTRIBUTES));
 /** An archived ledger entry as the accountEntry entity's `parse` returns it, or null. */
 export const readEntryItem = itemReader("accountEntry", flat(ACCOUNT_ENTRY_ATTRIBUTES));
+
+/** A message's failure item as the failure entity's `parse` returns it, or null. */
+export const readFailureItem = itemReader("failure", flat(FAILURE_ATTRIBUTES));
 
 /** Every item `read` recognises, in order: `entity.parse({ Items }).data`. */
 export function readItems<T>(items: Record<string, unknown>[], read: (item: Record<string, unknown>) => T | null): T[] {

@@ -1,4 +1,3 @@
-import { DynamoFailureLog } from "@orders/core/adapters/dynamo-failure-log";
 import type { TableAccess } from "@orders/core/adapters/table-access";
 import type { OrdersService, ordersService } from "@orders/core/entities/service";
 import { tableBinding } from "./document-client.ts";
@@ -21,10 +20,11 @@ export function sharedService(make: typeof ordersService): OrdersService {
  * (`TableAccess`): ElectroDB is imported, and its entities built, the first
  * time a rarer path needs them. A dynamic import, so that esbuild bundles
  * `entities/service.ts` and ElectroDB as a lazy module: the init of the
- * handlers that import only this module (the processor, the Notifier) does
- * not evaluate them (bench/cold-start.ts). The adapters over it live in
- * small modules of their own (order-ledgers.ts, webhooks.ts), so that a
- * handler bundles only those it uses.
+ * handlers that import only this module (the processor) does
+ * not evaluate them (bench/cold-start.ts). The adapters over it live in a
+ * module of their own (order-ledgers.ts), so that a handler bundles only
+ * those it uses; those that never need the entities (webhooks.ts,
+ * failure-log.ts) are built on the binding alone, and bundle no ElectroDB.
  */
 export const lazyTable = once(
   (): TableAccess => ({
@@ -34,6 +34,3 @@ export const lazyTable = once(
     ),
   }),
 );
-
-/** Why each message failed: written only when one does. */
-export const failureLog = once(() => new DynamoFailureLog(lazyTable()));

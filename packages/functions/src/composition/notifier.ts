@@ -5,7 +5,8 @@ import { SqsRetryScheduler } from "@orders/core/adapters/sqs-retry-scheduler";
 import type { RetryPolicy } from "@orders/core/domain/retry-policy";
 import type { CircuitPolicy } from "@orders/core/domain/webhook-circuit";
 import { Resource } from "sst";
-import { failureLog, lazyTable } from "./lazy-table.ts";
+import { tableBinding } from "./document-client.ts";
+import { failureLog } from "./failure-log.ts";
 import { once } from "./once.ts";
 import { sqsClient } from "./queues.ts";
 import { webhookPolicy } from "./settings.ts";
@@ -13,7 +14,7 @@ import { tracedWebhookSender } from "./traced-webhook-sender.ts";
 
 const settings = () => Resource.OrdersConfig.notifications;
 
-export const notificationLog = once(() => new DynamoNotificationLog(lazyTable()));
+export const notificationLog = once(() => new DynamoNotificationLog({ binding: tableBinding() }));
 
 export const webhookSender = once(() =>
   tracedWebhookSender(new HttpsWebhookSender({ policy: webhookPolicy(), timeoutMs: settings().timeoutSeconds * 1000 })),

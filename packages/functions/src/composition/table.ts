@@ -5,8 +5,8 @@ import { dynamoClient } from "./document-client.ts";
 import { sharedService } from "./lazy-table.ts";
 import { once } from "./once.ts";
 
-// The adapters that load ElectroDB only on their rarer paths (lazy-table.ts), for the handlers that import them here.
-export { failureLog } from "./lazy-table.ts";
+// The adapters that load ElectroDB only on their rarer paths (lazy-table.ts), or never, for the handlers that import them here.
+export { failureLog } from "./failure-log.ts";
 export { accountLedger, orderRepository, stockLedger } from "./order-ledgers.ts";
 export { webhookCircuits, webhookRegistry } from "./webhooks.ts";
 export { dynamoClient };

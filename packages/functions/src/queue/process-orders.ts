@@ -1,5 +1,5 @@
 import { parseQueueMessage } from "@orders/core/domain/queue-message";
-import { failureLog } from "../composition/lazy-table.ts";
+import { failureLog } from "../composition/failure-log.ts";
 import { retryScheduler } from "../composition/queues.ts";
 import { retryPolicy } from "../composition/settings.ts";
 import { countFailure } from "../metrics.ts";
