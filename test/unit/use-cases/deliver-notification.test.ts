@@ -176,6 +176,44 @@ describe("delivering an order event", () => {
     expect(sender.received).toHaveLength(1);
   });
 
+  it("goes on when the circuit's state cannot be saved, and says so to warn: delivered, or retried", async () => {
+    // Arrange: every circuit write fails (its table throttled, say). The first payer's endpoint had failed twice,
+    // so its 2xx has a circuit to close; the second event's receiver answers 500.
+    const delivered = setup();
+    const failing = setup();
+    const payer = delivered.event.order.fromAccount;
+    delivered.circuits.circuits.set(InMemoryWebhookCircuits.key(payer, URL), {
+      url: URL,
+      state: "CLOSED",
+      consecutiveFailures: 2,
+      opens: 0,
+      updatedAt: "2026-12-02T11:59:00.000Z",
+      version: 2,
+    });
+    const warnings: { message: string; details: Record<string, unknown> }[] = [];
+    for (const { circuits } of [delivered, failing]) {
+      circuits.save = async () => {
+        throw new Error("throttled");
+      };
+    }
+    failing.sender.script.push(500);
+    const warn = (message: string, details: Record<string, unknown>) => warnings.push({ message, details });
+    // Act
+    const outcome = await deliverNotification(delivered.event, { ...delivered.deps, warn }, { final: false });
+    const retried = deliverNotification(failing.event, { ...failing.deps, warn }, { final: false });
+    // Assert
+    expect(outcome).toBe("DELIVERED");
+    expect(delivered.stored()).toMatchObject({ status: "DELIVERED" });
+    await expect(retried).rejects.toThrow("The webhook answered 500");
+    expect(failing.stored()).toMatchObject({ status: "RETRYING", attempts: 1 });
+    expect(
+      warnings.map(({ message, details }) => [message, details.eventId, (details.error as Error).message]),
+    ).toEqual([
+      ["webhook circuit not saved", delivered.event.eventId, "throttled"],
+      ["webhook circuit not saved", failing.event.eventId, "throttled"],
+    ]);
+  });
+
   it("never records a 2xx as the webhook's failure when writing DELIVERED fails", async () => {
     const { deps, event, sender, stored } = setup();
     deps.notifications.delivered = async () => {

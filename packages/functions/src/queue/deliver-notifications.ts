@@ -24,6 +24,7 @@ const deps = {
   circuits: webhookCircuits(),
   circuitPolicy: circuitPolicy(),
   requeue: notificationRequeue(),
+  warn: (message: string, details: Record<string, unknown>) => logger.warn(message, details),
 };
 
 async function deliverRecord(record: SQSRecord, attempt: number, context: Context): Promise<void> {

@@ -32,6 +32,12 @@ export interface DeliverNotificationDeps {
   clock?: Clock;
   /** How long one attempt holds the delivery: longer than the sender's timeout. */
   leaseSeconds: number;
+  /**
+   * Told of a failure that does not fail the delivery: the circuit's state
+   * not saved after a send. The circuit only advises and the next send's
+   * outcome corrects it, so the event goes on; this makes the failure seen.
+   */
+  warn?: (message: string, details: Record<string, unknown>) => void;
 }
 
 export interface DeliveryAttempt {
@@ -101,11 +107,13 @@ export async function deliverNotification(
     // never recorded as one; the retry finds the lease and waits it out, then sends once more.
     await recordDelivered(event, sent.status, deps, clock);
     // The circuit only advises: a write that fails here is corrected by the next send's outcome.
-    await recordSendOutcome(breaker, payer, webhook.url, true, clock.now()).catch(() => undefined);
+    await recordSendOutcome(breaker, payer, webhook.url, true, clock.now()).catch(unsaved(event, payer, deps));
     return "DELIVERED";
   }
   const failedAt = clock.now();
-  const circuit = await recordSendOutcome(breaker, payer, webhook.url, false, failedAt).catch(() => undefined);
+  const circuit = await recordSendOutcome(breaker, payer, webhook.url, false, failedAt).catch(
+    unsaved(event, payer, deps),
+  );
   const opened = circuit?.state === "OPEN" && circuit.probeAt !== undefined;
   const defer = opened && !waitedTooLong(event.occurredAt, failedAt, deps.circuitPolicy);
   await deps.notifications.failed(
@@ -117,6 +125,19 @@ export async function deliverNotification(
   );
   if (defer && circuit.probeAt) return wait(event, payer, new Date(circuit.probeAt), deps, failedAt);
   throw new NotificationNotDeliveredError(`Event ${event.eventId} was not delivered: ${sent.problem}`);
+}
+
+/** What a failed save of the circuit's state becomes: told to `warn`, and no circuit (the delivery goes on). */
+function unsaved(event: OrderEvent, payer: string, deps: DeliverNotificationDeps) {
+  return (error: unknown): undefined => {
+    deps.warn?.("webhook circuit not saved", {
+      orderId: event.orderId,
+      eventId: event.eventId,
+      accountId: payer,
+      error,
+    });
+    return undefined;
+  };
 }
 
 /**
