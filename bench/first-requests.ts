@@ -13,10 +13,10 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import { spawnSystem } from "@orders/harness/local-system";
 import { median, round } from "@orders/harness/stats";
 import { routes } from "../infra/manifest.ts";
+import { cliArgs } from "../scripts/cli/args.ts";
 
 export interface FirstRequestsResult {
   /** From the spawn to "orders is running". */
@@ -121,9 +121,20 @@ export async function firstRequests(repeat: number, delayMs = 0): Promise<FirstR
   };
 }
 
+const USAGE = `usage: node bench/first-requests.ts [options]
+
+  --repeat N   runs of npm start, medians over them (default 3)
+  --delay S    seconds to wait after "orders is running" before the first requests (default 0)
+
+Prints the figures as JSON (also a phase of npm run bench).`;
+
 if (import.meta.main) {
-  const { values } = parseArgs({
-    options: { repeat: { type: "string", default: "3" }, delay: { type: "string", default: "0" } },
+  const { values } = cliArgs("first-requests", USAGE, {
+    options: {
+      help: { type: "boolean", short: "h" },
+      repeat: { type: "string", default: "3" },
+      delay: { type: "string", default: "0" },
+    },
   });
   const result = await firstRequests(Math.max(1, Number(values.repeat)), Number(values.delay) * 1000);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

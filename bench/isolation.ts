@@ -13,12 +13,12 @@ import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { startInProcess } from "@orders/harness/in-process-system";
 import { median, pool, round } from "@orders/harness/stats";
 import type { Isolation } from "../packages/local/src/invokers.ts";
 import { FLOOD_RATE_LIMIT } from "../packages/local/src/rate-limit.ts";
 import { LocalTelemetry } from "../packages/local/src/telemetry.ts";
+import { cliArgs } from "../scripts/cli/args.ts";
 import { orderMix } from "./end-to-end.ts";
 
 export interface IsolationRun {
@@ -140,9 +140,19 @@ export function isolationCost(options: { orders: number; requests: number; repea
   };
 }
 
+const USAGE = `usage: node bench/isolation.ts [options]
+
+  --orders N     orders a run, flat out (default 2000)
+  --requests N   GET /openapi.json requests a run (default 2000)
+  --repeat N     pairs of runs, workers against in process (default 3)
+  --run MODE     one run alone, workers or none, printed as JSON (what the pairs spawn)
+
+Writes bench/results/isolation.json and prints the ratios.`;
+
 if (import.meta.main) {
-  const { values } = parseArgs({
+  const { values } = cliArgs("isolation", USAGE, {
     options: {
+      help: { type: "boolean", short: "h" },
       run: { type: "string" },
       orders: { type: "string", default: "2000" },
       requests: { type: "string", default: "2000" },

@@ -41,6 +41,20 @@ describe("the command-line scripts", () => {
     expect(wrong.stderr).not.toMatch(/\n\s+at /);
   });
 
+  // The bench's scripts the README runs with node directly.
+  it.each(["bench/first-requests.ts", "bench/isolation.ts"])(
+    "%s answers --help with its usage and exit 0, and an unknown option with exit 2",
+    (script) => {
+      const help = run(script, "--help");
+      expect(help.status).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^usage: node ${script} `));
+      const wrong = run(script, "--no-such-option");
+      expect(wrong.status).toBe(2);
+      expect(wrong.stderr).toContain("Unknown option '--no-such-option'");
+      expect(wrong.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
+
   it("call the API named by ORDERS_API_URL, else the local system on PORT, else port 3000", () => {
     expect(defaultApiUrl({ ORDERS_API_URL: "https://api.example.com" })).toBe("https://api.example.com");
     expect(defaultApiUrl({ PORT: "3100" })).toBe("http://localhost:3100");
