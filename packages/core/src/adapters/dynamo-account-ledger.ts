@@ -57,8 +57,10 @@ const settledOrRead = { ...rejectedOrRead, response: "all_new" } as const;
  * voided. Settled markers are archived as items of their own
  * (`accountEntry`), so the account item stays under 4 KB; every write that
  * adds a marker is fenced against that (`ledger-fence.ts`). The writes every
- * order makes (check, hold, post, credit) are hand-built (`table-writes.ts`);
- * the rest goes through ElectroDB's builder.
+ * order makes (check, hold, post, credit) are hand-built (`table-writes.ts`),
+ * and what they return, the consistent reads and the archive's reads are read
+ * back without ElectroDB (stored-items.ts); the rarer writes go through its
+ * entities, loaded on first use (`TableAccess`).
  */
 export class DynamoAccountLedger implements AccountLedger {
   readonly #access: TableAccess;

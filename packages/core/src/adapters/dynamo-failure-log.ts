@@ -1,10 +1,11 @@
-import { BatchGetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { FailureRecord, FailureReport } from "../domain/dead-letter.ts";
 import type { FailureLog } from "../ports.ts";
 import { guarded } from "./dependency-errors.ts";
 import { failuresRead, recordFailureWrite } from "./failure-writes.ts";
 import { readFailureItem } from "./stored-items.ts";
 import type { TableAccess } from "./table-access.ts";
+import { sendBatchGet } from "./table-writes.ts";
 
 /**
  * `FailureLog` in the one table: one item per message, counting its attempts.
@@ -26,13 +27,15 @@ export class DynamoFailureLog implements FailureLog {
   }
 
   find(messageKeys: string[]): Promise<Map<string, FailureRecord>> {
-    const { client, table } = this.#table.binding;
+    const { table } = this.#table.binding;
     return guarded("table", "read failures", async () => {
       const unique = [...new Set(messageKeys)];
       const found = new Map<string, FailureRecord>();
       for (const read of failuresRead(table, unique)) {
-        const output = await client.send(new BatchGetCommand(read));
-        for (const stored of output.Responses?.[table] ?? []) {
+        const { items, unprocessed } = await sendBatchGet(this.#table.binding, read);
+        // A key DynamoDB left unread (throttled) would show its message without its reason: refused, to be asked again.
+        if (unprocessed > 0) throw new Error(`${unprocessed} failure records were left unread`);
+        for (const stored of items) {
           const item = readFailureItem(stored) as
             | (Omit<FailureRecord, "attempts" | "firstFailedAt"> &
                 Partial<Pick<FailureRecord, "attempts" | "firstFailedAt">>)

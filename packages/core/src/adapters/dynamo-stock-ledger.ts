@@ -86,8 +86,10 @@ const returnKey = (orderId: string) => markerKey(`return:${orderId}`);
  * markers are archived as items of their own (`stockReservation`), so the
  * item stays under 4 KB; every write that adds a marker is fenced against
  * that (`ledger-fence.ts`). Reserve and commit, which every order makes, send
- * hand-built writes (`table-writes.ts`); the rest goes through ElectroDB's
- * builder.
+ * hand-built writes (`table-writes.ts`), and what they return and the
+ * consistent and archive reads are read back without ElectroDB
+ * (stored-items.ts); the rarer writes go through its entities, loaded on
+ * first use (`TableAccess`).
  */
 export class DynamoStockLedger implements StockLedger {
   readonly #access: TableAccess;

@@ -13,8 +13,8 @@ export const HISTORY_MEMBERS = ["order", "orderDuplicate", "notification"] as co
  * Why not ElectroDB's Service: building one checks every entity it joins
  * against ElectroDB's JSON Schema again, 10 to 20 ms of the cold start of
  * GET /orders/{id} and of the Notifier, which read a history on every request,
- * for a query whose shape never changes. The items are still read through the
- * entities (`parse`).
+ * for a query whose shape never changes. The items are read back as each
+ * entity's `parse` reads them (stored-items.ts).
  */
 export function historyQuery(table: string, orderId: string): QueryCommandInput {
   const values: Record<string, string> = { ":pk": orderKey(orderId).pk, ":sk1": "$orderHistory" };

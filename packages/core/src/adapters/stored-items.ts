@@ -51,6 +51,13 @@ function readValue(shape: AttributeShape, value: unknown): unknown {
   return value;
 }
 
+/**
+ * An item is the entity's only with its markers. That is stricter than
+ * `parse` on an item a write returns, which by ElectroDB's default
+ * (`ignoreOwnership`) also takes an item that has the entity's keys and no
+ * markers; every writer of this table sets them, so no such item exists, and
+ * one would read as nothing.
+ */
 function itemReader(entity: string, attributes: Attributes) {
   return (item: Record<string, unknown>): Record<string, unknown> | null => {
     if (item.__edb_e__ !== entity || item.__edb_v__ !== "1") return null;

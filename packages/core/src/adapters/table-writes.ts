@@ -442,7 +442,8 @@ export type WriteOutcome<T> = { rejected: false; data: T | null } | { rejected: 
 /**
  * Sends one conditional write. A failed condition is an outcome, not an
  * error: it comes back `rejected`, with the item DynamoDB returned (if it
- * did) read through the entity, as ElectroDB reads it. Any other error is
+ * did) read by the reader given (stored-items.ts), as the entity's `parse`
+ * reads it. Any other error is
  * thrown as the SDK threw it.
  */
 export async function sendWrite<T>(

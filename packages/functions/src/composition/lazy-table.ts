@@ -29,8 +29,25 @@ export function sharedService(make: typeof ordersService): OrdersService {
 export const lazyTable = once(
   (): TableAccess => ({
     binding: tableBinding(),
-    entities: once(() =>
+    entities: retriedOnFailure(() =>
       import("@orders/core/entities/service").then(({ ordersService }) => sharedService(ordersService).entities),
     ),
   }),
 );
+
+/**
+ * Loads once and keeps what loaded, but not a failure: a load that throws is
+ * tried again by the next caller, so that one bad moment does not fail every
+ * rare path of a warm instance until it is recycled. Callers at the same
+ * time share one load.
+ */
+export function retriedOnFailure<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
+}

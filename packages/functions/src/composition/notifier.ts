@@ -20,7 +20,7 @@ export const webhookSender = once(() =>
   tracedWebhookSender(new HttpsWebhookSender({ policy: webhookPolicy(), timeoutMs: settings().timeoutSeconds * 1000 })),
 );
 
-/** How each webhook endpoint's circuit breaker opens and closes (its state: `webhookCircuits` in table.ts). */
+/** How each webhook endpoint's circuit breaker opens and closes (its state: `webhookCircuits` in webhooks.ts). */
 export const circuitPolicy = once((): CircuitPolicy => ({ ...settings().circuit }));
 
 /** Where an event that waits for its endpoint's circuit goes back: NotificationsQueue, as a new message. */
