@@ -1,5 +1,6 @@
 import type { BatchGetCommandInput, UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { FailureReport } from "../domain/dead-letter.ts";
+import { attributeNames, setAssignments } from "./update-assignments.ts";
 
 /**
  * The failure log's writes and reads, built as ElectroDB builds them for the
@@ -28,17 +29,9 @@ export function recordFailureWrite(table: string, report: FailureReport): Update
     gsi1pk: `$orders#code_${report.code}`,
     gsi1sk: `$failure_1#lastFailedAt_${report.at}`,
   };
-  const set: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(fields)) {
-    set.push(`#${name} = :${name}_u0`);
-    names[`#${name}`] = name;
-    values[`:${name}_u0`] = value;
-  }
+  const { set, names, values } = setAssignments(fields);
   set.push("#firstFailedAt = if_not_exists(#firstFailedAt, :firstFailedAt_u0)");
-  names["#firstFailedAt"] = "firstFailedAt";
-  names["#attempts"] = "attempts";
+  Object.assign(names, attributeNames("firstFailedAt", "attempts"));
   values[":firstFailedAt_u0"] = report.at;
   values[":attempts_u0"] = 1;
   return {

@@ -1,6 +1,7 @@
 import type { PutCommandInput, UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { OrderEvent } from "../domain/order-events.ts";
 import type { WebhookCircuit } from "../domain/webhook-circuit.ts";
+import { attributeNames, setAssignments } from "./update-assignments.ts";
 
 /**
  * The Notifier's writes (a delivery's record, a webhook, a circuit), built as
@@ -29,17 +30,31 @@ function setFields(
   orderId: string,
   eventId: string,
 ): { set: string; names: Record<string, string>; values: Record<string, unknown> } {
-  const all: Record<string, unknown> = { ...fields, orderId, eventId, __edb_e__: "notification", __edb_v__: "1" };
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const set: string[] = [];
-  for (const [name, value] of Object.entries(all)) {
-    set.push(`#${name} = :${name}_u0`);
-    names[`#${name}`] = name;
-    values[`:${name}_u0`] = value;
-  }
+  const { set, names, values } = setAssignments({
+    ...fields,
+    orderId,
+    eventId,
+    __edb_e__: "notification",
+    __edb_v__: "1",
+  });
   return { set: set.join(", "), names, values };
 }
+
+/**
+ * The claim's condition, which recording WAITING takes too: the event is new,
+ * or neither delivered nor held by a lease still running at `at`.
+ */
+function claimable(at: string) {
+  return {
+    ConditionExpression:
+      "attribute_not_exists(#status) OR (#status <> :status0 AND (#status <> :status1 OR #leaseUntil < :leaseUntil0))",
+    names: attributeNames("status", "leaseUntil"),
+    values: { ":status0": "DELIVERED", ":status1": "SENDING", ":leaseUntil0": at },
+  };
+}
+
+/** The condition of a write to a delivery that must already be recorded. */
+const RECORDED = "attribute_exists(#pk) AND attribute_exists(#sk)";
 
 /**
  * Claim an event's delivery: SENDING under a lease, one more try, no longer
@@ -66,34 +81,15 @@ export function claimNotificationWrite(
     orderId,
     eventId,
   );
+  const condition = claimable(at);
   return {
     UpdateExpression: `SET ${fields.set} REMOVE #waitingUntil ADD #attempts :attempts_u0`,
-    ExpressionAttributeNames: {
-      "#status": "status",
-      "#leaseUntil": "leaseUntil",
-      "#type": "type",
-      "#accountId": "accountId",
-      "#occurredAt": "occurredAt",
-      "#lastAttemptAt": "lastAttemptAt",
-      "#attempts": "attempts",
-      "#waitingUntil": "waitingUntil",
-      "#orderId": "orderId",
-      "#eventId": "eventId",
-      "#__edb_e__": "__edb_e__",
-      "#__edb_v__": "__edb_v__",
-    },
-    ExpressionAttributeValues: {
-      ":status0": "DELIVERED",
-      ":status1": "SENDING",
-      ":leaseUntil0": at,
-      ...fields.values,
-      ":attempts_u0": 1,
-    },
+    ExpressionAttributeNames: { ...condition.names, ...fields.names, ...attributeNames("attempts", "waitingUntil") },
+    ExpressionAttributeValues: { ...condition.values, ...fields.values, ":attempts_u0": 1 },
     TableName: table,
     Key: notificationKey(orderId, eventId),
     ReturnValues: "ALL_NEW",
-    ConditionExpression:
-      "attribute_not_exists(#status) OR (#status <> :status0 AND (#status <> :status1 OR #leaseUntil < :leaseUntil0))",
+    ConditionExpression: condition.ConditionExpression,
   };
 }
 
@@ -109,22 +105,14 @@ export function deliveredWrite(
   return {
     UpdateExpression: `SET ${fields.set} REMOVE #leaseUntil, #lastError`,
     ExpressionAttributeNames: {
-      "#pk": "pk",
-      "#sk": "sk",
-      "#status": "status",
-      "#deliveredAt": "deliveredAt",
-      "#responseStatus": "responseStatus",
-      "#leaseUntil": "leaseUntil",
-      "#lastError": "lastError",
-      "#orderId": "orderId",
-      "#eventId": "eventId",
-      "#__edb_e__": "__edb_e__",
-      "#__edb_v__": "__edb_v__",
+      ...attributeNames("pk", "sk"),
+      ...fields.names,
+      ...attributeNames("leaseUntil", "lastError"),
     },
     ExpressionAttributeValues: fields.values,
     TableName: table,
     Key: notificationKey(orderId, eventId),
-    ConditionExpression: "attribute_exists(#pk) AND attribute_exists(#sk)",
+    ConditionExpression: RECORDED,
   };
 }
 
@@ -145,18 +133,7 @@ export function noWebhookWrite(table: string, event: OrderEvent, accountId: stri
   );
   return {
     UpdateExpression: `SET ${fields.set}`,
-    ExpressionAttributeNames: {
-      "#status": "status",
-      "#type": "type",
-      "#accountId": "accountId",
-      "#occurredAt": "occurredAt",
-      "#attempts": "attempts",
-      "#lastAttemptAt": "lastAttemptAt",
-      "#orderId": "orderId",
-      "#eventId": "eventId",
-      "#__edb_e__": "__edb_e__",
-      "#__edb_v__": "__edb_v__",
-    },
+    ExpressionAttributeNames: fields.names,
     ExpressionAttributeValues: { ":status0": "NO_WEBHOOK", ...fields.values },
     TableName: table,
     Key: notificationKey(orderId, eventId),
@@ -176,22 +153,11 @@ export function failedWrite(
   const fields = setFields({ status, lastError, lastAttemptAt: at }, orderId, eventId);
   return {
     UpdateExpression: `SET ${fields.set} REMOVE #leaseUntil`,
-    ExpressionAttributeNames: {
-      "#pk": "pk",
-      "#sk": "sk",
-      "#status": "status",
-      "#lastError": "lastError",
-      "#lastAttemptAt": "lastAttemptAt",
-      "#leaseUntil": "leaseUntil",
-      "#orderId": "orderId",
-      "#eventId": "eventId",
-      "#__edb_e__": "__edb_e__",
-      "#__edb_v__": "__edb_v__",
-    },
+    ExpressionAttributeNames: { ...attributeNames("pk", "sk"), ...fields.names, ...attributeNames("leaseUntil") },
     ExpressionAttributeValues: { ":status0": "DELIVERED", ...fields.values },
     TableName: table,
     Key: notificationKey(orderId, eventId),
-    ConditionExpression: "attribute_exists(#pk) AND attribute_exists(#sk) AND #status <> :status0",
+    ConditionExpression: `${RECORDED} AND #status <> :status0`,
   };
 }
 
@@ -209,32 +175,14 @@ export function waitingWrite(
     orderId,
     eventId,
   );
+  const condition = claimable(at);
   return {
     UpdateExpression: `SET ${fields.set} REMOVE #leaseUntil ADD #attempts :attempts_u0`,
-    ExpressionAttributeNames: {
-      "#status": "status",
-      "#leaseUntil": "leaseUntil",
-      "#type": "type",
-      "#accountId": "accountId",
-      "#occurredAt": "occurredAt",
-      "#waitingUntil": "waitingUntil",
-      "#attempts": "attempts",
-      "#orderId": "orderId",
-      "#eventId": "eventId",
-      "#__edb_e__": "__edb_e__",
-      "#__edb_v__": "__edb_v__",
-    },
-    ExpressionAttributeValues: {
-      ":status0": "DELIVERED",
-      ":status1": "SENDING",
-      ":leaseUntil0": at,
-      ...fields.values,
-      ":attempts_u0": 0,
-    },
+    ExpressionAttributeNames: { ...condition.names, ...fields.names, ...attributeNames("attempts") },
+    ExpressionAttributeValues: { ...condition.values, ...fields.values, ":attempts_u0": 0 },
     TableName: table,
     Key: notificationKey(orderId, eventId),
-    ConditionExpression:
-      "attribute_not_exists(#status) OR (#status <> :status0 AND (#status <> :status1 OR #leaseUntil < :leaseUntil0))",
+    ConditionExpression: condition.ConditionExpression,
   };
 }
 
