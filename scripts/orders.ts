@@ -78,11 +78,12 @@ switch (command) {
     const { status, body } = await client.send<{ id: string; status: string }>("POST", `/orders/${id}/cancel`, {
       reason: values.reason,
     });
-    out(
-      status === 202
-        ? `order ${body.id}: ${body.status}; the processor cancels it (show it in a moment)`
-        : `order ${body.id}: already ${body.status}, nothing changed`,
-    );
+    // A 202 may already say CANCELLED: the processor can finish before the request's own mark is read back.
+    const started =
+      body.status === "CANCELLED"
+        ? `order ${body.id}: CANCELLED`
+        : `order ${body.id}: ${body.status}; the processor cancels it (show it in a moment)`;
+    out(status === 202 ? started : `order ${body.id}: already ${body.status}, nothing changed`);
     break;
   }
   case "list":

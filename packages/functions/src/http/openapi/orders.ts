@@ -71,7 +71,11 @@ export const orderPaths = {
       body: { schema: CancelBodySchema, maxBytes: MAX_ADMIN_BODY_BYTES },
       dependency: "the table or the queue",
       responses: {
-        "202": answer("CANCELLING: the cancellation is queued", jsonContent(CancelAnswerSchema), ["Location"]),
+        "202": answer(
+          "The cancellation is queued: CANCELLING, or CANCELLED if the processor already finished it",
+          jsonContent(CancelAnswerSchema),
+          ["Location"],
+        ),
         "200": answer("Already CANCELLING or CANCELLED: nothing changed", jsonContent(CancelAnswerSchema), [
           "Location",
         ]),
