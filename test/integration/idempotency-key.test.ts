@@ -39,6 +39,20 @@ async function enqueued(orderId: string): Promise<number> {
   return count;
 }
 
+/** How many of submit's idempotency records are in progress. */
+async function inProgress(): Promise<number> {
+  const { Items = [] } = await stage.clients.document.send(
+    new QueryCommand({
+      TableName: stage.resources.table,
+      KeyConditionExpression: "pk = :pk",
+      FilterExpression: "#status = :running",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: { ":pk": "idempotency#submit-order", ":running": "INPROGRESS" },
+    }),
+  );
+  return Items.length;
+}
+
 describe("Idempotency-Key on POST /orders (Powertools idempotency on the one table)", () => {
   it("answers a repeat with the first answer, marked as replayed, and enqueues once", async () => {
     const order = anOrder();
@@ -103,9 +117,11 @@ describe("Idempotency-Key on POST /orders (Powertools idempotency on the one tab
   it("keeps the first request's record when a concurrent one is refused (Powertools #5675)", async () => {
     const order = anOrder();
     const key = aKey();
-    faults.set(["SQS:SendMessage@latency=300"]);
+    faults.set(["SQS:SendMessage@latency=1000"]);
     const slow = post(order, key);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The second request goes once the first one's record is written (not after a sleep, which a loaded machine
+    // can outrun): it is the only one in progress, this file's other requests having ended.
+    await expect.poll(inProgress, { timeout: 5_000, interval: 20 }).toBe(1);
     const refused = await post(order, key);
     const first = await slow;
     faults.set([]);

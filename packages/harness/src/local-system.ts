@@ -112,7 +112,8 @@ async function startOnce(args: string[], env: Record<string, string>): Promise<R
     stop: (signal = "SIGINT") =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);
-        child.once("exit", (code) => resolve(code));
+        // "close", not "exit": it comes after the child's last output has been read.
+        child.once("close", (code) => resolve(code));
         child.kill(signal);
       }),
   };

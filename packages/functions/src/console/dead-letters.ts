@@ -232,7 +232,19 @@ export function deadLettersTab(kit: Kit): Tab {
     }
   }
 
-  async function refresh(): Promise<void> {
+  // One request at a time against the DLQ from this page. A listing receives the letters it shows and releases
+  // them at its end, so a redrive sent while the page's own listing ran (the table reloads when the depth moves)
+  // would find them held and move nothing.
+  let turn: Promise<unknown> = Promise.resolve();
+  function inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const next = turn.then(work, work);
+    turn = next.catch(() => undefined);
+    return next;
+  }
+
+  const refresh = () => inTurn(load);
+
+  async function load(): Promise<void> {
     try {
       const query = state.reason ? `?reason=${encodeURIComponent(state.reason)}&limit=100` : "?limit=100";
       const page = await api<DlqPage>("GET", `/admin/dlq${query}`);
@@ -280,13 +292,15 @@ export function deadLettersTab(kit: Kit): Tab {
   }
 
   async function act(work: () => Promise<string>): Promise<void> {
-    try {
-      say(await work());
-      $("detail").hidden = true;
-      await refresh();
-    } catch (error) {
-      kit.failed("That did not work", error);
-    }
+    await inTurn(async () => {
+      try {
+        say(await work());
+        $("detail").hidden = true;
+        await load();
+      } catch (error) {
+        kit.failed("That did not work", error);
+      }
+    });
   }
 
   async function redrive(body: unknown): Promise<string> {
@@ -307,11 +321,14 @@ export function deadLettersTab(kit: Kit): Tab {
       errors.append(el("li", "The order is not valid JSON."));
       return;
     }
+    const letter = state.current;
     try {
-      await api("POST", `/admin/dlq/${state.current.messageId}/edit`, { order });
-      say(`Edited and redriven ${state.current.messageId}.`);
-      $("detail").hidden = true;
-      await refresh();
+      await inTurn(async () => {
+        await api("POST", `/admin/dlq/${letter.messageId}/edit`, { order });
+        say(`Edited and redriven ${letter.messageId}.`);
+        $("detail").hidden = true;
+        await load();
+      });
     } catch (error) {
       const details = ((error as { payload?: { details?: Detail[] } }).payload?.details ?? []) as Detail[];
       if (details.length === 0) errors.append(el("li", (error as Error).message));
@@ -335,7 +352,8 @@ export function deadLettersTab(kit: Kit): Tab {
   $("detail-dry-run").addEventListener("click", async () => {
     if (!state.current) return;
     try {
-      const verdict = await api<DryRun>("POST", `/admin/dlq/${state.current.messageId}/dry-run`);
+      const id = state.current.messageId;
+      const verdict = await inTurn(() => api<DryRun>("POST", `/admin/dlq/${id}/dry-run`));
       const errors = verdict.errors.map((error) => `${error.field}: ${error.message}`).join("; ");
       $("dry-run-result").replaceChildren(
         kit.fields("Dry run", [
