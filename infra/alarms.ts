@@ -146,12 +146,12 @@ export const notificationsDlqNotEmpty = alarm("NotificationsDlqNotEmptyAlarm", "
 });
 
 /**
- * A scheduled run that EventBridge Scheduler could not hand to its function,
- * even once: the function is missing, the schedule's role may not invoke it,
- * or Lambda kept refusing. The handler's own failures are its Errors alarm's.
+ * A scheduled run that never ran to its end: EventBridge Scheduler could not
+ * hand it to its function (the function missing, the schedule's role refused,
+ * Lambda kept refusing), or the function failed it after Lambda's retries.
  */
 export const schedulesDlqNotEmpty = alarm("SchedulesDlqNotEmptyAlarm", "schedules-dlq-not-empty", {
-  description: `Scheduled runs wait in SchedulesDlq: EventBridge Scheduler could not start ${schedules.map((s) => s.name).join(" or ")}. Each message's ERROR_CODE and ERROR_MESSAGE attributes say why and TARGET_ARN which; fix the cause, then purge the queue (the next runs take over).`,
+  description: `Scheduled runs of ${schedules.map((s) => s.name).join(" or ")} wait in SchedulesDlq. A run EventBridge Scheduler could not start carries ERROR_CODE, ERROR_MESSAGE and TARGET_ARN attributes; a run its function failed is Lambda's record, whose requestContext.functionArn says which, requestContext.condition why it stopped (RetriesExhausted, EventAgeExceeded) and responsePayload the error. Fix the cause, then purge the queue: the next runs take over.`,
   ...queueMetric("ApproximateNumberOfMessagesVisible", schedulesDlq.nodes.queue.name),
 });
 

@@ -76,7 +76,8 @@ export interface RouteSpec extends FunctionSpec {
 /**
  * A function run on a timer: an EventBridge Scheduler schedule
  * (`sst.aws.CronV2`) deployed, a plain timer in the local runtime, which
- * calls the function directly and so has no delivery to retry and no DLQ.
+ * calls the function directly and so has no delivery to retry (`delivery`),
+ * but keeps `failures` as Lambda does.
  */
 export interface ScheduleSpec extends FunctionSpec {
   /** The logical name of the function. */
@@ -92,6 +93,14 @@ export interface ScheduleSpec extends FunctionSpec {
    * (60 at the least), goes to `dlq`, never nowhere.
    */
   delivery: { retries: number; maxEventAgeSeconds: number; dlq: "SchedulesDlq" };
+  /**
+   * A run the function accepted and then failed (or that waited past
+   * `delivery.maxEventAgeSeconds`, throttled): Lambda tries it `retries` more
+   * times (its asynchronous invocation's own retries, 0 to 2), then sends the
+   * run's event and the error to `dlq`, an on-failure destination. A failed run
+   * is kept with its reason, not only counted by the function's Errors alarm.
+   */
+  failures: { retries: 0 | 1 | 2; dlq: "SchedulesDlq" };
 }
 
 export interface SubscriptionSpec extends FunctionSpec {
@@ -174,7 +183,11 @@ export const queues = {
     maxReceiveCount: ordersConfig.notifications.maxReceiveCount,
     visibilityTimeoutSeconds: 6 * NOTIFIER_TIMEOUT_SECONDS,
   },
-  /** The schedules' runs EventBridge Scheduler could not hand to their function (`ScheduleSpec.delivery`). */
+  /**
+   * The schedules' runs EventBridge Scheduler could not hand to their function
+   * (`ScheduleSpec.delivery`), and those their function failed
+   * (`ScheduleSpec.failures`).
+   */
   SchedulesDlq: { retentionDays: 14 },
 } as const;
 
@@ -226,6 +239,8 @@ export const schedules: readonly ScheduleSpec[] = [
     // A run is worth handing over until the next one is due (60 s, the least EventBridge Scheduler takes): a later
     // one would only race it. Two more tries, or fewer if the minute runs out first.
     delivery: { retries: 2, maxEventAgeSeconds: 60, dlq: "SchedulesDlq" },
+    // No retry of a failed run: Lambda's first comes a minute later, with the next run, which is the retry.
+    failures: { retries: 0, dlq: "SchedulesDlq" },
     // Kept for it: stuck sagas hold stock and funds until it runs. Two: a run may last its whole 60 s, into the
     // next minute's; a third at once is throttled (Lambda retries the asynchronous invocation) and raises its alarm.
     reservedConcurrency: 2,
@@ -240,6 +255,8 @@ export const schedules: readonly ScheduleSpec[] = [
     // Half the hour to hand a run over, more tries to do it in: a run later than that would come close to the
     // next one, which takes over (the audit reads everything each time); two missed runs raise its heartbeat.
     delivery: { retries: 10, maxEventAgeSeconds: 1_800, dlq: "SchedulesDlq" },
+    // Lambda's two retries (about a minute, then two, later): the next run is an hour away.
+    failures: { retries: 2, dlq: "SchedulesDlq" },
     // Hourly, at most 300 s a run: one, kept for it, so the audit runs whatever else floods the account.
     reservedConcurrency: 1,
     timeoutSeconds: 300,

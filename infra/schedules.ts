@@ -1,4 +1,4 @@
-import { schedules } from "./manifest.ts";
+import { type ScheduleSpec, schedules } from "./manifest.ts";
 import { deadLetterQueue, functionArgs } from "./queues.ts";
 
 /** `rate(1 minute)`, `rate(5 minutes)`: EventBridge wants the singular for 1. */
@@ -10,9 +10,35 @@ const rate = (minutes: number) => `rate(${minutes} ${minutes === 1 ? "minute" : 
  * carries the scheduler's reason (its ERROR_CODE and ERROR_MESSAGE
  * attributes) and the target's ARN. No queue policy: the scheduler sends with
  * the schedule's own role, which CronV2 grants `sqs:SendMessage` on this queue.
+ *
+ * And the runs a function failed, after Lambda's retries
+ * (`ScheduleSpec.failures`): Lambda's on-failure record, whose body holds the
+ * run's event (`requestPayload`), why it ended (`requestContext.condition`)
+ * and the error (`responsePayload`). Lambda sends it with the function's own
+ * role, which may send to this queue and to no other for it.
  */
 export const schedulesDlq = deadLetterQueue("SchedulesDlq");
 const deadLetterQueues = { SchedulesDlq: schedulesDlq };
+
+/** What a schedule's function is given besides `functionArgs`: its failed runs' destination, and leave to send there. */
+function failedRunsTo(schedule: ScheduleSpec) {
+  const dlq = deadLetterQueues[schedule.failures.dlq];
+  const args = functionArgs(schedule);
+  return {
+    ...args,
+    permissions: [...args.permissions, { actions: ["sqs:SendMessage"], resources: [dlq.arn] }],
+    // SST's Function creates its FunctionEventInvokeConfig only when `retries` is set.
+    retries: schedule.failures.retries,
+    transform: {
+      ...args.transform,
+      eventInvokeConfig: (config: aws.lambda.FunctionEventInvokeConfigArgs) => {
+        // Lambda's default is 6 hours: a run never waits longer than its schedule's hand-off allows.
+        config.maximumEventAgeInSeconds = schedule.delivery.maxEventAgeSeconds;
+        config.destinationConfig = { onFailure: { destination: dlq.arn } };
+      },
+    },
+  };
+}
 
 /**
  * One EventBridge Scheduler schedule per manifest entry, each function linked
@@ -27,7 +53,7 @@ export const crons = schedules.map(
       schedule.name,
       {
         schedule: rate(schedule.everyMinutes),
-        function: functionArgs(schedule),
+        function: failedRunsTo(schedule),
         retries: schedule.delivery.retries,
         dlq: deadLetterQueues[schedule.delivery.dlq].arn,
         transform: {

@@ -1,4 +1,4 @@
-import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startInProcess } from "@orders/harness/in-process-system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouteSpec, ScheduleSpec, SubscriptionSpec } from "../../infra/manifest.ts";
@@ -20,8 +20,15 @@ const sweeper: ScheduleSpec = {
   links: [],
   everyMinutes: 1,
   delivery: { retries: 0, maxEventAgeSeconds: 60, dlq: "SchedulesDlq" },
+  failures: { retries: 0, dlq: "SchedulesDlq" },
   timeoutSeconds: 5,
   memoryMb: 256,
+};
+const failing: ScheduleSpec = {
+  ...sweeper,
+  name: "TestFailingSchedule",
+  handler: `${FIXTURES}.failingSchedule`,
+  failures: { retries: 1, dlq: "SchedulesDlq" },
 };
 const slowProcessor: SubscriptionSpec = {
   name: "TestBatch",
@@ -46,7 +53,7 @@ beforeAll(async () => {
     manifest: {
       routes: [route("/slow", "slowRoute", 1), route("/crash", "crash"), route("/unlinked", "readUnlinked")],
       subscriptions: [slowProcessor],
-      schedules: [sweeper],
+      schedules: [sweeper, failing],
     },
     log: (line) => lines.push(line),
   });
@@ -112,6 +119,41 @@ describe("the local runtime runs each function as Lambda would", () => {
       resources: [expect.stringMatching(/^arn:aws:events:[a-z0-9-]+:\d{12}:rule\/TestSchedule$/)],
     });
     expect(result.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+
+  it("tries a failing scheduled run once more, then keeps it in SchedulesDlq with its error, as Lambda does", async () => {
+    // Arrange
+    const sqs = new SQSClient({ endpoint: system.emulators.sqsS3Endpoint, useQueueUrlAsEndpoint: false });
+    const receive = async () =>
+      (
+        await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: system.resources.schedulesDlq.url,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 1,
+          }),
+        )
+      ).Messages ?? [];
+    // Act: runs every second, each tried twice (a second apart here), then sent.
+    let kept: { Body?: string }[] = [];
+    const deadline = Date.now() + 15_000;
+    while (kept.length === 0 && Date.now() < deadline) kept = await receive();
+    // Assert
+    expect(kept.length).toBeGreaterThan(0);
+    const record = JSON.parse(kept[0]?.Body ?? "{}");
+    expect(record).toMatchObject({
+      requestContext: {
+        functionArn: expect.stringMatching(/:function:TestFailingSchedule:\$LATEST$/),
+        condition: "RetriesExhausted",
+        approximateInvokeCount: 2,
+      },
+      requestPayload: { "detail-type": "Scheduled Event", source: "aws.events" },
+      responsePayload: { errorType: "TypeError", errorMessage: "the table is unreachable" },
+    });
+    const id = record.requestPayload.id as string;
+    expect(lines).toContain("TestFailingSchedule scheduled run failed (try 2 of 2): the table is unreachable");
+    expect(lines).toContain("TestFailingSchedule scheduled run sent to SchedulesDlq after 2 tries");
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("counts a batch past its timeout as failed: its message is not deleted, and comes back", async () => {

@@ -115,6 +115,16 @@ const NEEDS: Need[] = [
     ],
   },
   {
+    // sst.aws.Function's `retries`, which the schedules set for their failed runs' destination
+    // (internal/service/lambda/function_event_invoke_config.go): Put creates and updates, Get reads it back,
+    // Delete. Authorised on the function.
+    type: TYPES.eventInvokeConfig,
+    arn: (r) => arn("lambda", `function:${r.inputs.functionName}`),
+    create: ["lambda:PutFunctionEventInvokeConfig"],
+    read: ["lambda:GetFunctionEventInvokeConfig"],
+    change: ["lambda:PutFunctionEventInvokeConfig", "lambda:DeleteFunctionEventInvokeConfig"],
+  },
+  {
     // Authorised on the function the statement is added to.
     type: "aws:lambda/permission:Permission",
     arn: (r) => String(r.inputs.function),

@@ -1,7 +1,7 @@
 import { TYPES } from "@orders/harness/preview/graph";
 import { loadGraph, STAGES } from "@orders/harness/preview/stages";
 import { describe, expect, it } from "vitest";
-import { ordersConfig, runtime } from "../../infra/manifest.ts";
+import { ordersConfig, runtime, schedules } from "../../infra/manifest.ts";
 import { declaredFunctions, deployedFunction, linkedArns } from "./app.ts";
 
 /** Actions that take no resource but "*": X-Ray's trace writes and reads, CloudWatch's metric reads. */
@@ -16,6 +16,11 @@ const RESOURCELESS = new Set([
 describe.each(STAGES)("functions on stage %s, as SST builds them", (stage) => {
   const graph = loadGraph(stage);
   const declared = declaredFunctions();
+  /** The queue a schedule's function sends its failed runs to; none for any other function. */
+  const failedRunsQueue = (spec: { handler: string }) => {
+    const schedule = schedules.find((s) => s.handler === spec.handler);
+    return schedule && (graph.one(TYPES.queue, `${schedule.failures.dlq}Queue`).state.arn as string);
+  };
 
   it("deploys exactly the functions the manifest declares", () => {
     // Arrange
@@ -59,11 +64,14 @@ describe.each(STAGES)("functions on stage %s, as SST builds them", (stage) => {
     // Arrange
     const { role } = deployedFunction(graph, spec);
     const allowed = spec.links.flatMap((link) => linkedArns(graph, link));
+    // A schedule's role may also send its failed runs to their destination (topology.test.ts checks that alone).
+    const destination = failedRunsQueue(spec);
     // Actions IAM defines no resource type for, on "*" alone, are checked action by action elsewhere (tracing.test.ts).
     const statements = graph
       .policyOf(role.name.replace(/Role$/, ""))
+      .filter((statement) => !(statement.Resource.join() === "*" && statement.Action.every((a) => RESOURCELESS.has(a))))
       .filter(
-        (statement) => !(statement.Resource.join() === "*" && statement.Action.every((a) => RESOURCELESS.has(a))),
+        (statement) => !(statement.Resource.join() === destination && statement.Action.join() === "sqs:SendMessage"),
       );
     // Act
     const granted = statements.flatMap((statement) => statement.Resource);

@@ -288,13 +288,42 @@ describe.each(STAGES)("the resource graph of stage %s", (stage) => {
     );
 
     it.each(schedules)(
-      "$name's function is linked as the manifest says, and its role has nothing on SchedulesDlq",
+      "$name's function is linked as the manifest says, and its role may only send to SchedulesDlq there",
       (spec) => {
         const { build, role } = deployedFunction(graph, spec);
         expect([...build.links].sort()).toEqual([...spec.links].sort());
-        expect(JSON.stringify(role.inputs.inlinePolicies)).not.toContain(schedulesDlq.state.arn as string);
+        const inline = (role.inputs.inlinePolicies as { policy: string }[] | undefined) ?? [];
+        const onDlq = inline
+          .flatMap((policy) => statementsOf(policy.policy))
+          .filter((statement) => JSON.stringify(statement.Resource).includes(schedulesDlq.state.arn as string));
+        expect(onDlq).toEqual([{ Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [schedulesDlq.state.arn] }]);
       },
     );
+
+    it.each(schedules)(
+      "$name sends a run it failed to SchedulesDlq after the manifest's retries, never older than its hand-off",
+      (spec) => {
+        // Arrange
+        const { fn } = deployedFunction(graph, spec);
+        // Act: Lambda's asynchronous invocation settings for the function (SST's eventInvokeConfig).
+        const configs = graph.ofType(TYPES.eventInvokeConfig).filter((c) => c.inputs.functionName === fn.state.name);
+        // Assert
+        expect(spec.failures.dlq).toBe("SchedulesDlq");
+        expect(configs.map((config) => config.inputs)).toEqual([
+          {
+            functionName: fn.state.name,
+            maximumRetryAttempts: spec.failures.retries,
+            maximumEventAgeInSeconds: spec.delivery.maxEventAgeSeconds,
+            destinationConfig: { onFailure: { destination: schedulesDlq.state.arn } },
+          },
+        ]);
+      },
+    );
+
+    it("gives only the schedules' functions a destination for failed runs", () => {
+      const names = schedules.map((spec) => deployedFunction(graph, spec).fn.state.name);
+      expect(graph.ofType(TYPES.eventInvokeConfig).map((config) => config.inputs.functionName)).toEqual(names);
+    });
   });
 
   describe("alarms and the dashboard", () => {

@@ -81,7 +81,13 @@ export function sampleQueueDepths(
   resources: LocalResources,
   everyMs = 10_000,
 ): () => void {
-  const queues = [resources.queue, resources.dlq, resources.notificationsQueue, resources.notificationsDlq];
+  const queues = [
+    resources.queue,
+    resources.dlq,
+    resources.notificationsQueue,
+    resources.notificationsDlq,
+    resources.schedulesDlq,
+  ];
   const sample = async () => {
     await Promise.all(
       queues.map(async ({ url }) => {

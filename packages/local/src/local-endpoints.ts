@@ -48,12 +48,13 @@ async function metricsEndpoint(_method: string, _body: Buffer, context: LocalEnd
     OrdersDlq: await queueDepth(context.sqs, context.resources.dlq.url),
     NotificationsQueue: await queueDepth(context.sqs, context.resources.notificationsQueue.url),
     NotificationsDlq: await queueDepth(context.sqs, context.resources.notificationsDlq.url),
+    SchedulesDlq: await queueDepth(context.sqs, context.resources.schedulesDlq.url),
   };
   return { status: 200, body: { counters: context.telemetry?.counters ?? {}, queues } };
 }
 
 async function queuesEndpoint(_method: string, _body: Buffer, context: LocalEndpointContext): Promise<LocalReply> {
-  const { queue, dlq, notificationsQueue, notificationsDlq, topicArn } = context.resources;
+  const { queue, dlq, notificationsQueue, notificationsDlq, schedulesDlq, topicArn } = context.resources;
   return {
     status: 200,
     body: {
@@ -62,6 +63,7 @@ async function queuesEndpoint(_method: string, _body: Buffer, context: LocalEndp
       OrdersDlq: dlq.url,
       NotificationsQueue: notificationsQueue.url,
       NotificationsDlq: notificationsDlq.url,
+      SchedulesDlq: schedulesDlq.url,
       OrderEvents: topicArn,
     },
   };

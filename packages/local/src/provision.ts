@@ -41,6 +41,8 @@ export interface LocalResources {
   dlq: QueueRef;
   notificationsQueue: QueueRef;
   notificationsDlq: QueueRef;
+  /** The schedules' failed runs (`ScheduleSpec.failures`). */
+  schedulesDlq: QueueRef;
   /** The OrderEvents topic. */
   topicArn: string;
 }
@@ -54,6 +56,7 @@ export function resourceNames(stage: string) {
     dlq: `orders-${stage}-OrdersDlq`,
     notificationsQueue: `orders-${stage}-NotificationsQueue`,
     notificationsDlq: `orders-${stage}-NotificationsDlq`,
+    schedulesDlq: `orders-${stage}-SchedulesDlq`,
     topic: `orders-${stage}-OrderEvents`,
   };
 }
@@ -221,7 +224,8 @@ async function ensureTopic(sns: SNSClient, name: string, subscriber: QueueRef): 
 /**
  * Creates what `infra/` declares, from the same manifest and table design:
  * the table, the bucket, OrdersQueue and NotificationsQueue redriving to
- * their DLQs, and the OrderEvents topic feeding NotificationsQueue.
+ * their DLQs, SchedulesDlq, and the OrderEvents topic feeding
+ * NotificationsQueue.
  * Idempotent: a restart on the same data finds everything in place.
  */
 export async function provision(
@@ -230,13 +234,14 @@ export async function provision(
   overrides: { visibilityTimeoutSeconds?: number | undefined } = {},
 ): Promise<LocalResources> {
   const names = resourceNames(stage);
-  const { OrdersDlq, OrdersQueue, NotificationsDlq, NotificationsQueue } = queues;
+  const { OrdersDlq, OrdersQueue, NotificationsDlq, NotificationsQueue, SchedulesDlq } = queues;
   const retention = (days: number) => ({ MessageRetentionPeriod: String(days * 86_400) });
-  const [, , dlq, notificationsDlq] = await Promise.all([
+  const [, , dlq, notificationsDlq, schedulesDlq] = await Promise.all([
     ensureTable(clients.dynamo, names.table),
     ensureBucket(clients.s3, names.bucket),
     ensureQueue(clients.sqs, names.dlq, retention(OrdersDlq.retentionDays)),
     ensureQueue(clients.sqs, names.notificationsDlq, retention(NotificationsDlq.retentionDays)),
+    ensureQueue(clients.sqs, names.schedulesDlq, retention(SchedulesDlq.retentionDays)),
   ]);
   const [queue, notificationsQueue] = await Promise.all([
     redriving(clients.sqs, names.queue, dlq, OrdersQueue, overrides.visibilityTimeoutSeconds),
@@ -249,5 +254,14 @@ export async function provision(
     ),
   ]);
   const topicArn = await ensureTopic(clients.sns, names.topic, notificationsQueue);
-  return { table: names.table, bucket: names.bucket, queue, dlq, notificationsQueue, notificationsDlq, topicArn };
+  return {
+    table: names.table,
+    bucket: names.bucket,
+    queue,
+    dlq,
+    notificationsQueue,
+    notificationsDlq,
+    schedulesDlq,
+    topicArn,
+  };
 }

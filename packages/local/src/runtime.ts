@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import {
   routes as manifestRoutes,
   schedules as manifestSchedules,
@@ -197,11 +197,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       onError: (error) => log(`${subscription.name}: ${(error as Error).message}`),
     });
   });
+  const failedRunQueues = { SchedulesDlq: resources.schedulesDlq };
   const scheduler = new Scheduler(
     schedules.map((spec) => ({
       fn: { name: spec.name, spec },
       invoker: invokers.get(spec.name),
       intervalMs: (options.scheduleSeconds ?? spec.everyMinutes * 60) * 1000,
+      retries: spec.failures.retries,
+      deadLetter: async (record) => {
+        const QueueUrl = failedRunQueues[spec.failures.dlq].url;
+        await clients.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(record) }));
+      },
     })),
     log,
   );

@@ -26,6 +26,7 @@ const env = functionEnvironment(
       dlq: { url: "http://127.0.0.1:1/0/iso-dlq", arn: "arn:aws:sqs:us-east-1:0:iso-dlq" },
       notificationsQueue: { url: "http://127.0.0.1:1/0/iso-n", arn: "arn:aws:sqs:us-east-1:0:iso-n" },
       notificationsDlq: { url: "http://127.0.0.1:1/0/iso-nd", arn: "arn:aws:sqs:us-east-1:0:iso-nd" },
+      schedulesDlq: { url: "http://127.0.0.1:1/0/iso-sd", arn: "arn:aws:sqs:us-east-1:0:iso-sd" },
       topicArn: "arn:aws:sns:us-east-1:0:iso-OrderEvents",
     },
     adminToken: "t0ken",

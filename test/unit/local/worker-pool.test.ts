@@ -24,6 +24,10 @@ const resources = {
     url: "http://127.0.0.1:1/000000000000/iso-notifications-dlq",
     arn: "arn:aws:sqs:us-east-1:000000000000:iso-notifications-dlq",
   },
+  schedulesDlq: {
+    url: "http://127.0.0.1:1/000000000000/iso-schedules-dlq",
+    arn: "arn:aws:sqs:us-east-1:000000000000:iso-schedules-dlq",
+  },
   topicArn: "arn:aws:sns:us-east-1:000000000000:iso-OrderEvents",
 };
 // Nothing listens there: a call that got past the fault switch would fail to connect, not succeed.

@@ -60,6 +60,7 @@ export const TYPES = {
   bucket: "aws:s3/bucket:Bucket",
   publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
   eventSourceMapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
+  eventInvokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
   alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
   dashboard: "aws:cloudwatch/dashboard:Dashboard",
   api: "aws:apigatewayv2/api:Api",
