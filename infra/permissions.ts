@@ -103,7 +103,7 @@ export const FUNCTION_USES: Record<string, Uses> = {
     OrdersDlq: ["receive", "delete"],
     OrdersQueue: ["send"],
   },
-  "admin/edit-dead-letter": { OrdersTable: ["put"], OrdersDlq: ["receive", "delete"], OrdersQueue: ["send"] },
+  "admin/edit-dead-letter": { OrdersTable: ["read", "put"], OrdersDlq: ["receive", "delete"], OrdersQueue: ["send"] },
   "admin/dry-run-dead-letter": { OrdersTable: ["read"], OrdersDlq: ["receive"] },
   "admin/discard-dead-letter": {
     OrdersTable: ["read", "put", "update", "archive"],

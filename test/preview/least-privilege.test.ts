@@ -161,6 +161,8 @@ const CALLS: Record<string, Call[]> = {
   ],
   "POST /admin/dlq/{id}/edit": [
     ...DLQ_TAKE,
+    sqs("ChangeMessageVisibility", "OrdersDlq"),
+    HISTORY,
     sqs("DeleteMessage", "OrdersDlq"),
     sqs("SendMessage", "OrdersQueue"),
     table("PutItem"),

@@ -1,6 +1,10 @@
-import type { DeadLetter } from "@orders/core/domain/dead-letter";
-import type { AuditLog, DeadLetterStore, MessageSender } from "@orders/core/ports";
+import type { AuditEntry, DeadLetter } from "@orders/core/domain/dead-letter";
+import { SubmissionRecordedError } from "@orders/core/domain/errors";
+import type { OrderValidator } from "@orders/core/domain/validation";
+import type { AuditLog, DeadLetterStore, MessageSender, OrderRepository } from "@orders/core/ports";
+import { editDeadLetter } from "@orders/core/use-cases/dlq/edit-dead-letter";
 import { redriveDeadLetters } from "@orders/core/use-cases/dlq/redrive-dead-letters";
+import { anOrder } from "@orders/harness/factories";
 import { describe, expect, it } from "vitest";
 
 function letter(messageId: string): DeadLetter {
@@ -78,5 +82,77 @@ describe("redriveDeadLetters", () => {
     expect(log.deleted).toEqual([]);
     expect(log.released).toEqual(["a"]);
     expect(log.audit).toEqual(["REDRIVE:FAILED"]);
+  });
+
+  it("audits a move before it deletes the letter: a failed audit leaves the letter in the DLQ", async () => {
+    // Arrange
+    const { deps, log } = setup(["a"]);
+    deps.audit.append = async () => {
+      throw new Error("table down");
+    };
+    // Act
+    const redriving = redriveDeadLetters({ ids: ["a"], actor: "test" }, deps);
+    // Assert: the copy went out (absorbed as a redelivery), the letter stays for the next redrive to audit.
+    await expect(redriving).rejects.toThrow("table down");
+    expect(log.sent).toHaveLength(1);
+    expect(log.deleted).toEqual([]);
+  });
+});
+
+describe("editDeadLetter", () => {
+  const submissionId = "0b7c9c1e-6a0e-4b5e-9d43-2f9f3c1a7e11";
+  const original = {
+    submissionId,
+    receivedAt: "2026-12-06T00:00:00.000Z",
+    channel: "web",
+    order: anOrder({ id: "o-1" }),
+  };
+  const corrected = anOrder({ id: "o-1", amount: 99.5 });
+  /** The setup above, with the letter's body a submission and the repository's history for it. */
+  function editSetup(recorded: boolean) {
+    const { deps, log } = setup(["a"]);
+    const body = JSON.stringify(original);
+    deps.deadLetters.take = async (wanted) => {
+      log.taken.push(...wanted);
+      return wanted.map((id) => ({ ...letter(id), body }));
+    };
+    const audited: AuditEntry[] = [];
+    deps.audit.append = async (entry) => void audited.push(entry);
+    const history = recorded
+      ? { original: { orderId: "o-1", submissionId, status: "PENDING", isDuplicate: false }, duplicates: [] }
+      : undefined;
+    const repository = { findHistory: async () => history } as unknown as Pick<OrderRepository, "findHistory">;
+    // Every order passes: the processor's rules have tests of their own (and the handler's 422 in dead-letter-numbers).
+    const validate = ((order: unknown) => ({ valid: true, order })) as OrderValidator;
+    return { deps: { ...deps, repository, validate }, log, audited };
+  }
+
+  it("redrives the corrected order under the same submission, and audits the body it replaced", async () => {
+    const { deps, log, audited } = editSetup(false);
+    const result = await editDeadLetter({ messageId: "a", order: corrected, actor: "op" }, deps);
+    expect(result).toMatchObject({ status: "REDRIVEN" });
+    expect(JSON.parse(log.sent[0] ?? "{}")).toEqual({ ...original, order: corrected });
+    expect(audited).toMatchObject([{ action: "EDIT", result: "OK", body: JSON.stringify(original) }]);
+    expect(log.deleted).toEqual(["a"]);
+  });
+
+  it("refuses a letter whose submission is recorded: the processor would run the record, not the edit", async () => {
+    const { deps, log, audited } = editSetup(true);
+    const editing = editDeadLetter({ messageId: "a", order: corrected, actor: "op" }, deps);
+    await expect(editing).rejects.toBeInstanceOf(SubmissionRecordedError);
+    expect(log.sent).toEqual([]);
+    expect(log.released).toEqual(["a"]);
+    expect(audited).toEqual([]);
+  });
+
+  it("fails when the edited message could not be sent, with the letter left in the DLQ", async () => {
+    const { deps, log } = editSetup(false);
+    deps.sender.send = async () => {
+      throw new Error("SQS down");
+    };
+    const editing = editDeadLetter({ messageId: "a", order: corrected, actor: "op" }, deps);
+    await expect(editing).rejects.toMatchObject({ code: "QUEUE_UNAVAILABLE" });
+    expect(log.deleted).toEqual([]);
+    expect(log.released).toEqual(["a"]);
   });
 });

@@ -51,7 +51,7 @@ export interface AuditEntry {
   submissionId?: string | undefined;
   result: "OK" | "FAILED";
   detail?: string | undefined;
-  /** Discards keep a copy of the body, so nothing is ever lost. */
+  /** Discards keep a copy of the body, and edits the body they replaced, so nothing is ever lost. */
   body?: string | undefined;
 }
 

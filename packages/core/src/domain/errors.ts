@@ -184,6 +184,16 @@ export class CancellationUnfinishedError extends DomainError {
   override readonly name = "CancellationUnfinishedError";
 }
 
+/**
+ * A dead letter whose submission is already recorded cannot be edited: the
+ * processor would take the edited copy as a redelivery of that record and
+ * run the recorded order, not the edit.
+ */
+export class SubmissionRecordedError extends DomainError {
+  readonly code = "SUBMISSION_RECORDED";
+  override readonly name = "SubmissionRecordedError";
+}
+
 /** A cancelled order's payee cannot cover the refund: the refund waits for funds. */
 export class RefundBlockedError extends DomainError {
   readonly code = "REFUND_BLOCKED";

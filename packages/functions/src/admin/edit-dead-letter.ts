@@ -2,15 +2,24 @@ import { EditRequestSchema, parseOrThrow } from "@orders/core/domain/admin";
 import { editDeadLetter } from "@orders/core/use-cases/dlq/edit-dead-letter";
 import { deadLetterQueue, orderQueue } from "../composition/queues.ts";
 import { orderValidator } from "../composition/settings.ts";
-import { auditLog } from "../composition/table.ts";
+import { auditLog, orderRepository } from "../composition/table.ts";
 import { adminRoute } from "../http/admin-route.ts";
 import { actorOf } from "../http/caller-auth.ts";
 import { json } from "../http/responses.ts";
 import { countDlqActions } from "../metrics.ts";
 
-const deps = { deadLetters: deadLetterQueue(), sender: orderQueue(), audit: auditLog(), validate: orderValidator() };
+const deps = {
+  deadLetters: deadLetterQueue(),
+  sender: orderQueue(),
+  audit: auditLog(),
+  validate: orderValidator(),
+  repository: orderRepository(),
+};
 
-/** POST /admin/dlq/{id}/edit `{order}`: 422 with reasons if invalid, else redrive the edited message. */
+/**
+ * POST /admin/dlq/{id}/edit `{order}`: 422 with reasons if invalid, 409 if the message's submission is recorded
+ * already, 503 if the send failed; else the edited message is redriven.
+ */
 export const handler = adminRoute({ body: true }, async (event) => {
   const { order } = parseOrThrow(EditRequestSchema, event.body, "The edit request");
   const messageId = event.pathParameters?.id ?? "";

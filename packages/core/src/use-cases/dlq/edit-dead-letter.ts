@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import * as z from "zod/mini";
-import { OrderRejectedError } from "../../domain/errors.ts";
+import { DependencyError, OrderRejectedError, SubmissionRecordedError } from "../../domain/errors.ts";
 import { ChannelSchema, type OrderMessage, OrderMessageSchema } from "../../domain/order.ts";
 import type { OrderValidator } from "../../domain/validation.ts";
-import type { Clock } from "../../ports.ts";
+import type { Clock, OrderRepository } from "../../ports.ts";
+import { recordedSubmission } from "./recorded-submission.ts";
 import { moveBack, type RedriveDeps, type RedriveResult } from "./redrive-dead-letters.ts";
 import { takeOne } from "./take-one.ts";
 
@@ -15,6 +16,8 @@ export interface EditDeadLetterInput {
 
 export interface EditDeadLetterDeps extends Omit<RedriveDeps, "sleep"> {
   validate: OrderValidator;
+  /** Whether the letter's submission is recorded already. */
+  repository: Pick<OrderRepository, "findHistory">;
 }
 
 /**
@@ -41,8 +44,12 @@ function correctedMessage(body: string, order: OrderMessage["order"], clock: Clo
 
 /**
  * Re-validates an edited order with the processor's own rules. If it breaks
- * any, nothing moves and the reasons come back (422). Otherwise the edited
- * message is redriven in place of the old one.
+ * any, nothing moves and the reasons come back (422). A letter whose
+ * submission is recorded already is refused (409): the edited copy keeps its
+ * submission id, so the processor would run the recorded order and drop the
+ * edit. Otherwise the edited message is redriven in place of the old one,
+ * whose body the audit keeps; a send that fails is an error (503), the letter
+ * left where it was.
  */
 export async function editDeadLetter(input: EditDeadLetterInput, deps: EditDeadLetterDeps): Promise<RedriveResult> {
   const verdict = deps.validate(input.order);
@@ -52,6 +59,22 @@ export async function editDeadLetter(input: EditDeadLetterInput, deps: EditDeadL
     });
   }
   const letter = await takeOne(input.messageId, deps.deadLetters);
+  const recorded = await recordedSubmission(letter.body, deps.repository).catch(async (error: unknown) => {
+    await deps.deadLetters.release(letter).catch(() => undefined);
+    throw error;
+  });
+  if (recorded) {
+    await deps.deadLetters.release(letter).catch(() => undefined);
+    throw new SubmissionRecordedError(
+      `Order ${recorded.orderId} was recorded from this message (${recorded.status}): ` +
+        "an edited copy would run that record, not the edit. Redrive it as it is, or discard it and submit the " +
+        "corrected order under a new id",
+    );
+  }
   const message = correctedMessage(letter.body, input.order as OrderMessage["order"], deps.clock);
-  return moveBack(letter, JSON.stringify(message), "EDIT", input.actor, deps);
+  const result = await moveBack(letter, JSON.stringify(message), "EDIT", input.actor, deps);
+  if (result.status === "FAILED") {
+    throw new DependencyError("queue", `The edited message was not sent (${result.error}); it is still in the DLQ`);
+  }
+  return result;
 }

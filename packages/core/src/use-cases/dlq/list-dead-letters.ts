@@ -1,14 +1,8 @@
-import {
-  type DeadLetterView,
-  messageKeyOf,
-  orderIdOf,
-  type SagaHolds,
-  submissionIdOf,
-} from "../../domain/dead-letter.ts";
-import type { DuplicateRecord } from "../../domain/duplicates.ts";
+import { type DeadLetterView, messageKeyOf, type SagaHolds } from "../../domain/dead-letter.ts";
 import { paymentTransferId } from "../../domain/fulfilment.ts";
-import { OrderIdSchema, type OrderRecord } from "../../domain/order.ts";
+import type { OrderRecord } from "../../domain/order.ts";
 import type { AccountLedger, DeadLetterStore, FailureLog, OrderRepository, StockLedger } from "../../ports.ts";
+import { recordedSubmission } from "./recorded-submission.ts";
 
 export interface ListDeadLettersInput {
   /** Only messages whose recorded reason has this code; `NONE` for those with none. */
@@ -38,19 +32,6 @@ export interface DeadLetterPage {
   cursor?: string | undefined;
 }
 
-/** The record this very submission produced, if processing got that far. */
-async function orderRecordOf(
-  body: string,
-  repository: OrderRepository,
-): Promise<OrderRecord | DuplicateRecord | undefined> {
-  const orderId = OrderIdSchema.safeParse(orderIdOf(body));
-  if (!orderId.success) return undefined;
-  const history = await repository.findHistory(orderId.data);
-  if (!history) return undefined;
-  const submissionId = submissionIdOf(body);
-  return [history.original, ...history.duplicates].find((record) => record.submissionId === submissionId);
-}
-
 /**
  * Lists the dead-letter queue without consuming it: each message with its
  * recorded failure reason and the order record it produced, if any. Oldest
@@ -74,7 +55,7 @@ export async function listDeadLetters(input: ListDeadLettersInput, deps: ListDea
   const page = matching.slice(start, start + input.limit);
   const messages = await Promise.all(
     page.map(async ({ receiptHandle: _, ...letter }) => {
-      const order = await orderRecordOf(letter.body, deps.repository);
+      const order = await recordedSubmission(letter.body, deps.repository);
       const holds = order && !order.isDuplicate ? await holdsOf(order, deps) : undefined;
       return { ...letter, order, ...(holds ? { holds } : {}) };
     }),

@@ -33,7 +33,11 @@ export const MAX_CALL_SECONDS = 20;
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Sends one held letter back as is, then deletes it; audits either way. Shared with edit. */
+/**
+ * Sends one held letter back (as is, or edited), audits it, then deletes it;
+ * a failed send is audited too. Shared with edit, whose audit entry keeps the
+ * body it replaced.
+ */
 export async function moveBack(
   letter: DeadLetter,
   body: string,
@@ -50,6 +54,8 @@ export async function moveBack(
     orderId: orderIdOf(body),
     submissionId: submissionIdOf(body),
     ...(deps.queue ? { detail: `to ${deps.queue}` } : {}),
+    // What an edit replaced is kept, as a discard keeps what it deletes.
+    ...(body === letter.body ? {} : { body: letter.body }),
   };
   let newMessageId: string;
   try {
@@ -62,8 +68,10 @@ export async function moveBack(
     await deps.audit.append({ ...entry, result: "FAILED", detail: `send to ${deps.queue ?? "OrdersQueue"} failed` });
     return { messageId: letter.messageId, status: "FAILED", error: (error as Error).message };
   }
-  await deps.deadLetters.delete(letter);
+  // Audited before the delete, as a discard is: if the audit fails, the letter stays (its copy already sent is
+  // absorbed as a redelivery), and the next redrive audits it; never a move without its entry.
   await deps.audit.append({ ...entry, newMessageId, result: "OK" });
+  await deps.deadLetters.delete(letter);
   return { messageId: letter.messageId, status: "REDRIVEN", newMessageId, orderId: entry.orderId };
 }
 

@@ -65,6 +65,9 @@ export const deadLetterPaths = {
         "200": answer("The redriven message", "object"),
         "400": error("Malformed message id or body (not {order: {...}})"),
         "404": notFound,
+        "409": error(
+          "SUBMISSION_RECORDED: the message's submission is recorded already, so the processor would run that record, not the edit",
+        ),
         "422": error("ORDER_REJECTED, with the reasons"),
       },
     }),
