@@ -127,6 +127,7 @@ interface NotificationLetter {
   event?: { orderId: string; eventId: string; type: string };
   accountId?: string;
   delivery?: { status: string; attempts: number; lastError?: string };
+  failure?: { code: string; message: string; attempts: number };
   problem?: string;
 }
 
@@ -157,9 +158,12 @@ async function notifications(subcommand: string | undefined, ids: string[]): Pro
       const what = letter.event
         ? `${letter.event.orderId}  ${letter.event.type}  payer ${letter.accountId ?? "-"}`
         : `not an order event: ${letter.problem ?? "unreadable"}`;
+      const { failure } = letter;
       const delivery = letter.delivery
         ? `${letter.delivery.status} ×${letter.delivery.attempts}  ${letter.delivery.lastError ?? ""}`
-        : "no delivery recorded";
+        : failure
+          ? `${failure.code} ×${failure.attempts}, none sent  ${failure.message}`
+          : "no delivery recorded";
       out(`${letter.messageId}  ${what}  ${delivery}`);
     }
     return;

@@ -56,6 +56,8 @@ describe("the console's Notifications DLQ and Webhooks tabs in a real browser", 
     // Assert
     await expect.poll(() => eventRows(page).count(), UI).toBeGreaterThanOrEqual(2);
     expect(await page.getByText("The webhook answered 500").count()).toBe(await eventRows(page).count());
+    // And the Notifier's own reason for its last tries, which failed before a send (the webhook could not be read).
+    expect(await page.getByText(/^TABLE_UNAVAILABLE: /).count()).toBe(await eventRows(page).count());
     expect(await sidewaysScroll(page)).toBe(0);
     await page.screenshot({ path: "test-results/console-notifications-390.png", fullPage: true });
 

@@ -24,6 +24,7 @@ interface Listed {
   event: { orderId: string; eventId: string; type: string };
   accountId: string;
   delivery?: { status: string; attempts: number; lastError?: string };
+  failure?: { code: string; attempts: number; message: string };
 }
 
 describe("NotificationsDlq on the local system: listed, redriven, each event delivered once", () => {
@@ -56,6 +57,8 @@ describe("NotificationsDlq on the local system: listed, redriven, each event del
         event: { type: "OrderConfirmed", eventId: expect.stringMatching(/^evt_/) },
         accountId: payer,
         delivery: { status: "RETRYING", attempts: expect.any(Number), lastError: "The webhook answered 500" },
+        // Its last tries failed before any send (the payer's webhook could not be read): the Notifier's own reason.
+        failure: { code: "TABLE_UNAVAILABLE", attempts: expect.any(Number), message: expect.any(String) },
       });
     }
     // The CLI lists the same: a line an event, with its order, payer, delivery status, tries and last error.

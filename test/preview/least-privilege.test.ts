@@ -178,7 +178,7 @@ const CALLS: Record<string, Call[]> = {
     PUBLISH,
   ],
   "GET /admin/audit": [query("auditEntry", "byTime")],
-  // The events' delivery records: one BatchGetItem a page.
+  // The events' delivery records and the Notifier's failure records: a BatchGetItem each a page.
   "GET /admin/notifications-dlq": [
     sqs("GetQueueAttributes", "NotificationsDlq"),
     ...takeFrom("NotificationsDlq"),

@@ -1,6 +1,7 @@
+import { type FailureRecord, messageKeyOf } from "@orders/core/domain/dead-letter";
 import type { NotificationRecord } from "@orders/core/domain/notification";
 import { orderEventsOf } from "@orders/core/domain/order-events";
-import type { NotificationRecords } from "@orders/core/ports";
+import type { FailureLog, NotificationRecords } from "@orders/core/ports";
 import { listNotificationDeadLetters } from "@orders/core/use-cases/notify/list-notification-dead-letters";
 import { redriveNotifications } from "@orders/core/use-cases/notify/redrive-notifications";
 import { anOrderRecord } from "@orders/harness/factories";
@@ -25,6 +26,27 @@ function recordsOf(records: NotificationRecord[]) {
     },
   };
   return { notifications, reads };
+}
+
+/** The failure log in memory: each recorded attempt adds to its message's record, as the table's does. */
+function failuresOf(): FailureLog & { reads: number } {
+  const records = new Map<string, FailureRecord>();
+  return {
+    reads: 0,
+    async record(report) {
+      const before = records.get(report.messageKey);
+      records.set(report.messageKey, {
+        ...report,
+        attempts: (before?.attempts ?? 0) + 1,
+        firstFailedAt: before?.firstFailedAt ?? report.at,
+        lastFailedAt: report.at,
+      });
+    },
+    async find(keys) {
+      this.reads++;
+      return new Map(keys.flatMap((key) => (records.has(key) ? [[key, records.get(key) as FailureRecord]] : [])));
+    },
+  };
 }
 
 function failedRecord(event: ReturnType<typeof anEvent>["event"], accountId: string): NotificationRecord {
@@ -52,7 +74,10 @@ describe("listNotificationDeadLetters", () => {
     ]);
     const { notifications, reads } = recordsOf([failedRecord(failed.event, "1111111")]);
     // Act
-    const page = await listNotificationDeadLetters({ limit: 50 }, { deadLetters: queues.deadLetters, notifications });
+    const page = await listNotificationDeadLetters(
+      { limit: 50 },
+      { deadLetters: queues.deadLetters, notifications, failures: failuresOf() },
+    );
     // Assert
     expect(page.depth).toBe(2);
     expect(page.messages).toEqual([
@@ -88,7 +113,10 @@ describe("listNotificationDeadLetters", () => {
     const queues = new InMemoryRedriveQueues([aDeadLetter("m-1", '{"hello":"world"}')]);
     const { notifications, reads } = recordsOf([]);
     // Act
-    const page = await listNotificationDeadLetters({ limit: 50 }, { deadLetters: queues.deadLetters, notifications });
+    const page = await listNotificationDeadLetters(
+      { limit: 50 },
+      { deadLetters: queues.deadLetters, notifications, failures: failuresOf() },
+    );
     // Assert
     expect(page.messages).toEqual([
       expect.objectContaining({
@@ -101,13 +129,47 @@ describe("listNotificationDeadLetters", () => {
     expect(reads).toEqual([]);
   });
 
+  it("shows the Notifier's recorded reason, the only one for a message that failed before any send", async () => {
+    // Arrange: an event the order does not imply (EVENT_NOT_IMPLIED), never sent, so no delivery record.
+    const stray = anEvent("3333333");
+    const queues = new InMemoryRedriveQueues([aDeadLetter("m-1", stray.body)]);
+    const failures = failuresOf();
+    for (const at of ["2026-12-05T10:00:00.000Z", "2026-12-05T10:05:00.000Z"]) {
+      await failures.record({
+        messageKey: messageKeyOf(stray.body),
+        code: "EVENT_NOT_IMPLIED",
+        message: "The order does not imply this event",
+        at,
+      });
+    }
+    // Act
+    const page = await listNotificationDeadLetters(
+      { limit: 50 },
+      { deadLetters: queues.deadLetters, notifications: recordsOf([]).notifications, failures },
+    );
+    // Assert: the reason, its tries and when, in one read of the log.
+    expect(page.messages[0]).not.toHaveProperty("delivery");
+    expect(page.messages[0]?.failure).toEqual({
+      code: "EVENT_NOT_IMPLIED",
+      message: "The order does not imply this event",
+      attempts: 2,
+      firstFailedAt: "2026-12-05T10:00:00.000Z",
+      lastFailedAt: "2026-12-05T10:05:00.000Z",
+    });
+    expect(failures.reads).toBe(1);
+  });
+
   it("pages through the queue with a cursor", async () => {
     // Arrange
     const letters = Array.from({ length: 5 }, (_, i) =>
       aDeadLetter(`m-${i}`, anEvent().body, `2026-12-05T10:00:0${i}.000Z`),
     );
     const queues = new InMemoryRedriveQueues(letters);
-    const deps = { deadLetters: queues.deadLetters, notifications: recordsOf([]).notifications };
+    const deps = {
+      deadLetters: queues.deadLetters,
+      notifications: recordsOf([]).notifications,
+      failures: failuresOf(),
+    };
     // Act
     const first = await listNotificationDeadLetters({ limit: 2 }, deps);
     const last = await listNotificationDeadLetters({ limit: 2, cursor: "4" }, deps);

@@ -20,6 +20,13 @@ interface Delivery {
   lastError?: string;
   lastAttemptAt?: string;
 }
+/** The Notifier's recorded reason: the only one when it failed before any send. */
+interface Failure {
+  code: string;
+  message: string;
+  attempts: number;
+  lastFailedAt: string;
+}
 interface NotificationLetter {
   messageId: string;
   sentAt: string;
@@ -27,6 +34,7 @@ interface NotificationLetter {
   event?: { orderId: string; eventId: string; type: string; occurredAt: string };
   accountId?: string;
   delivery?: Delivery;
+  failure?: Failure;
   problem?: string;
 }
 
@@ -54,7 +62,15 @@ export function notificationLettersTab(kit: Kit): Tab {
 
   function deliveryCell(letter: NotificationLetter): HTMLElement {
     const cell = el("div");
-    const delivery = letter.delivery;
+    const { delivery, failure } = letter;
+    const reason = failure ? `${failure.code}: ${failure.message}` : undefined;
+    if (!delivery && failure) {
+      const tries = `${failure.code} after ${failure.attempts} ${failure.attempts === 1 ? "try" : "tries"}, none sent`;
+      const when = el("div", "last try ", { class: "detail" });
+      when.append(kit.time(failure.lastFailedAt));
+      cell.append(el("strong", tries, { class: "bad" }), el("div", failure.message), when);
+      return cell;
+    }
     if (!delivery) {
       cell.append(el("span", "No attempt recorded", { class: "none" }));
       return cell;
@@ -64,6 +80,8 @@ export function notificationLettersTab(kit: Kit): Tab {
     cell.append(el("strong", tries, { class: delivered ? "good" : "bad" }));
     if (delivered) cell.append(el("div", "Delivered since: a redrive sends nothing.", { class: "detail" }));
     if (delivery.lastError) cell.append(el("div", delivery.lastError));
+    // The Notifier's own reason, when it is not the send's: it failed after the send (recording it, say).
+    if (reason && failure?.message !== delivery.lastError) cell.append(el("div", reason, { class: "detail" }));
     if (delivery.lastAttemptAt) {
       const when = el("div", "last try ", { class: "detail" });
       when.append(kit.time(delivery.lastAttemptAt));

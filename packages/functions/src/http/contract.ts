@@ -442,6 +442,20 @@ export const NotificationDeadLetterSchema = z
             "The event's delivery record: FAILED with the last error when its tries ran out; DELIVERED if a copy got through since (a redrive then sends nothing)",
         }),
     ),
+    failure: z.optional(
+      z
+        .object({
+          code: z.string(),
+          message: z.string(),
+          attempts: z.int(),
+          firstFailedAt: z.iso.datetime(),
+          lastFailedAt: z.iso.datetime(),
+        })
+        .register(z.globalRegistry, {
+          description:
+            "The Notifier's recorded reason: the only one when it failed before any send (EVENT_NOT_IMPLIED, TABLE_UNAVAILABLE), else its last",
+        }),
+    ),
     problem: z.optional(
       z.string().register(z.globalRegistry, { description: "Why the body is no order event (it would fail again)" }),
     ),

@@ -1,7 +1,7 @@
-import type { DeadLetter } from "../../domain/dead-letter.ts";
+import { type DeadLetter, type FailureRecord, messageKeyOf } from "../../domain/dead-letter.ts";
 import type { NotificationRecord } from "../../domain/notification.ts";
 import { type OrderEvent, parseOrderEvent } from "../../domain/order-events.ts";
-import type { DeadLetterStore, NotificationRecords } from "../../ports.ts";
+import type { DeadLetterStore, FailureLog, NotificationRecords } from "../../ports.ts";
 
 export interface ListNotificationDeadLettersInput {
   limit: number;
@@ -12,6 +12,8 @@ export interface ListNotificationDeadLettersInput {
 export interface ListNotificationDeadLettersDeps {
   deadLetters: DeadLetterStore;
   notifications: NotificationRecords;
+  /** Why the Notifier last failed each message, as it recorded it (by the body's key, as for OrdersDlq). */
+  failures: FailureLog;
   /** The most messages one listing reads from the queue. */
   scanMax?: number;
 }
@@ -33,6 +35,11 @@ export interface NotificationDeadLetterView {
   accountId?: string | undefined;
   /** The delivery record; absent when no attempt was ever recorded. */
   delivery?: DeliveryView | undefined;
+  /**
+   * The Notifier's own record of why the message failed: the one reason there is when it failed before any send
+   * (EVENT_NOT_IMPLIED, a table or queue error), and the last one when its sends failed.
+   */
+  failure?: Omit<FailureRecord, "messageKey" | "orderId" | "submissionId"> | undefined;
   /** Why the body is no order event: redriving it would only fail again. */
   problem?: string | undefined;
   /** The body itself, only when it is no order event, for the operator to see what it was. */
@@ -62,9 +69,21 @@ function deliveryOf(record: NotificationRecord): DeliveryView {
   return { status, attempts, lastError, lastAttemptAt, deliveredAt, responseStatus };
 }
 
-function viewOf(parsed: Parsed, records: Map<string, NotificationRecord>): NotificationDeadLetterView {
+function failureOf(record: FailureRecord | undefined): NotificationDeadLetterView["failure"] {
+  if (!record) return undefined;
+  const { code, message, attempts, firstFailedAt, lastFailedAt } = record;
+  return { code, message, attempts, firstFailedAt, lastFailedAt };
+}
+
+function viewOf(
+  parsed: Parsed,
+  records: Map<string, NotificationRecord>,
+  failures: Map<string, FailureRecord>,
+): NotificationDeadLetterView {
   const { messageId, sentAt, receiveCount, body } = parsed.letter;
-  if ("problem" in parsed) return { messageId, sentAt, receiveCount, problem: parsed.problem, body };
+  const failure = failureOf(failures.get(messageKeyOf(body)));
+  const reason = failure ? { failure } : {};
+  if ("problem" in parsed) return { messageId, sentAt, receiveCount, problem: parsed.problem, body, ...reason };
   const { orderId, eventId, type, occurredAt } = parsed.event;
   const record = records.get(keyOf(orderId, eventId));
   return {
@@ -74,13 +93,16 @@ function viewOf(parsed: Parsed, records: Map<string, NotificationRecord>): Notif
     event: { orderId, eventId, type, occurredAt },
     accountId: record?.accountId ?? parsed.event.order.fromAccount,
     ...(record ? { delivery: deliveryOf(record) } : {}),
+    ...reason,
   };
 }
 
 /**
  * Lists NotificationsDlq without consuming it: each order event waiting there
- * with its payer, and its delivery record's tries and last error (a record
- * that says DELIVERED tells the operator a redrive would send nothing).
+ * with its payer, its delivery record's tries and last error (a record that
+ * says DELIVERED tells the operator a redrive would send nothing), and the
+ * Notifier's recorded reason, which is the only one when it failed before
+ * any send.
  * Oldest first, paginated; the record reads are one batch per page.
  */
 export async function listNotificationDeadLetters(
@@ -98,10 +120,12 @@ export async function listNotificationDeadLetters(
       ? await deps.notifications.find(unique.map(({ orderId, eventId }) => ({ orderId, eventId })))
       : [];
   const records = new Map(found.map((record) => [keyOf(record.orderId, record.eventId), record]));
+  const failures =
+    page.length > 0 ? await deps.failures.find(page.map(({ letter }) => messageKeyOf(letter.body))) : new Map();
   const next = start + input.limit;
   return {
     depth: await deps.deadLetters.depth(),
-    messages: page.map((parsed) => viewOf(parsed, records)),
+    messages: page.map((parsed) => viewOf(parsed, records, failures)),
     ...(next < all.length ? { cursor: String(next) } : {}),
   };
 }
