@@ -159,8 +159,11 @@ async function notifications(subcommand: string | undefined, ids: string[]): Pro
         ? `${letter.event.orderId}  ${letter.event.type}  payer ${letter.accountId ?? "-"}`
         : `not an order event: ${letter.problem ?? "unreadable"}`;
       const { failure } = letter;
+      // The Notifier's own reason too, when it is not the send's (it failed after the send, or before any).
+      const reason =
+        failure && failure.message !== letter.delivery?.lastError ? `  (${failure.code}: ${failure.message})` : "";
       const delivery = letter.delivery
-        ? `${letter.delivery.status} ×${letter.delivery.attempts}  ${letter.delivery.lastError ?? ""}`
+        ? `${letter.delivery.status} ×${letter.delivery.attempts}  ${letter.delivery.lastError ?? ""}${reason}`
         : failure
           ? `${failure.code} ×${failure.attempts}, none sent  ${failure.message}`
           : "no delivery recorded";

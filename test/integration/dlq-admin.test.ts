@@ -184,7 +184,7 @@ describe("the DLQ admin API against the emulators", () => {
     // Assert: 409, and the letter is released at once, for a redrive or a discard.
     expect(status).toBe(409);
     expect(body.error).toBe("SUBMISSION_RECORDED");
-    expect(body.message).toContain(`Order ${failed[1]} was recorded from this message (PENDING)`);
+    expect(body.message).toContain(`Order ${failed[1]} was recorded from this message (as PENDING)`);
     expect((await deadLetters()).some((l) => l.messageId === letter.messageId)).toBe(true);
   });
 

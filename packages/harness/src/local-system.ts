@@ -83,6 +83,9 @@ export async function startSystem(
 
 async function startOnce(args: string[], env: Record<string, string>): Promise<RunningSystem> {
   const { process: child, dynamoEndpoint } = await spawnSystem(args, env);
+  // "close", not "exit": it comes after the child's last output has been read. Watched from the start, so that a
+  // child that has already ended is seen to have, however often stop() is called.
+  const closed = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
   let output = "";
   child.stdout.on("data", (chunk) => {
     output += chunk;
@@ -109,13 +112,10 @@ async function startOnce(args: string[], env: Record<string, string>): Promise<R
     dynamoEndpoint,
     process: child,
     output: () => output,
-    stop: (signal = "SIGINT") =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
-        // "close", not "exit": it comes after the child's last output has been read.
-        child.once("close", (code) => resolve(code));
-        child.kill(signal);
-      }),
+    stop: (signal = "SIGINT") => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return closed;
+    },
   };
 }
 

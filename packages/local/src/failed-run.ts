@@ -12,6 +12,11 @@ export interface FailedRun {
   error: Error;
   /** Every try, the first one included: Lambda's `approximateInvokeCount`. */
   tries: number;
+  /**
+   * Why it stopped: Lambda's `RetriesExhausted`, or, locally only, `RuntimeStopped` for a run that still had
+   * tries left when `npm start` stopped (deployed, Lambda would have tried it again).
+   */
+  condition: "RetriesExhausted" | "RuntimeStopped";
 }
 
 /** The error's type as Lambda names it: a worker's FunctionError carries the handler's own. */
@@ -25,7 +30,7 @@ export function failedRunRecord(run: FailedRun, now = new Date()) {
     requestContext: {
       requestId: randomUUID(),
       functionArn: `arn:aws:lambda:${region}:000000000000:function:${run.functionName}:$LATEST`,
-      condition: "RetriesExhausted",
+      condition: run.condition,
       approximateInvokeCount: run.tries,
     },
     requestPayload: run.event,

@@ -74,7 +74,8 @@ export class Scheduler {
       // Spent, or the runtime stops before the next try: either way the run is kept, with its error.
       if (tries <= schedule.retries) await this.#pause(retryDelayMs(schedule.intervalMs, tries));
       if (tries > schedule.retries || this.#stopped) {
-        return this.#deadLetter(schedule, { functionName: schedule.fn.name, event, error, tries });
+        const condition = tries > schedule.retries ? "RetriesExhausted" : "RuntimeStopped";
+        return this.#deadLetter(schedule, { functionName: schedule.fn.name, event, error, tries, condition });
       }
     }
   }

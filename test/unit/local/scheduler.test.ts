@@ -92,6 +92,7 @@ describe("the local scheduler's failed runs, as Lambda's asynchronous invocation
     await vi.advanceTimersByTimeAsync(INTERVAL_MS);
     await scheduler.stop();
     expect(deadLetters.map((record) => record.requestContext.approximateInvokeCount)).toEqual([1]);
+    expect(deadLetters[0]?.requestContext.condition).toBe("RuntimeStopped");
   });
 
   it("retries a minute apart at most, as Lambda does, and sooner on short local intervals", () => {

@@ -84,18 +84,24 @@ describe("redriveDeadLetters", () => {
     expect(log.audit).toEqual(["REDRIVE:FAILED"]);
   });
 
-  it("audits a move before it deletes the letter: a failed audit leaves the letter in the DLQ", async () => {
+  it("audits a move before it deletes the letter: a failed audit releases the letter, and the rest go on", async () => {
     // Arrange
-    const { deps, log } = setup(["a"]);
-    deps.audit.append = async () => {
-      throw new Error("table down");
+    const { deps, log } = setup(["a", "b"]);
+    const append = deps.audit.append;
+    deps.audit.append = async (entry) => {
+      if (entry.oldMessageId === "a") throw new Error("table down");
+      await append(entry);
     };
     // Act
-    const redriving = redriveDeadLetters({ ids: ["a"], actor: "test" }, deps);
-    // Assert: the copy went out (absorbed as a redelivery), the letter stays for the next redrive to audit.
-    await expect(redriving).rejects.toThrow("table down");
-    expect(log.sent).toHaveLength(1);
-    expect(log.deleted).toEqual([]);
+    const results = await redriveDeadLetters({ ids: ["a", "b"], actor: "test" }, deps);
+    // Assert: a's copy went out (absorbed as a redelivery) and a stays for the next redrive to audit; b moved.
+    expect(results).toMatchObject([
+      { messageId: "a", status: "FAILED", error: "sent as new-1 but not audited (table down): redrive it again" },
+      { messageId: "b", status: "REDRIVEN" },
+    ]);
+    expect(log.sent).toHaveLength(2);
+    expect(log.released).toEqual(["a"]);
+    expect(log.deleted).toEqual(["b"]);
   });
 });
 
@@ -109,7 +115,7 @@ describe("editDeadLetter", () => {
   };
   const corrected = anOrder({ id: "o-1", amount: 99.5 });
   /** The setup above, with the letter's body a submission and the repository's history for it. */
-  function editSetup(recorded: boolean) {
+  function editSetup(recorded: "no" | "this submission" | "another submission") {
     const { deps, log } = setup(["a"]);
     const body = JSON.stringify(original);
     deps.deadLetters.take = async (wanted) => {
@@ -118,9 +124,11 @@ describe("editDeadLetter", () => {
     };
     const audited: AuditEntry[] = [];
     deps.audit.append = async (entry) => void audited.push(entry);
-    const history = recorded
-      ? { original: { orderId: "o-1", submissionId, status: "PENDING", isDuplicate: false }, duplicates: [] }
-      : undefined;
+    const from = recorded === "this submission" ? submissionId : "5d1f3a9e-1b2c-4d3e-8f40-000000000001";
+    const history =
+      recorded === "no"
+        ? undefined
+        : { original: { orderId: "o-1", submissionId: from, status: "CONFIRMED", isDuplicate: false }, duplicates: [] };
     const repository = { findHistory: async () => history } as unknown as Pick<OrderRepository, "findHistory">;
     // Every order passes: the processor's rules have tests of their own (and the handler's 422 in dead-letter-numbers).
     const validate = ((order: unknown) => ({ valid: true, order })) as OrderValidator;
@@ -128,7 +136,7 @@ describe("editDeadLetter", () => {
   }
 
   it("redrives the corrected order under the same submission, and audits the body it replaced", async () => {
-    const { deps, log, audited } = editSetup(false);
+    const { deps, log, audited } = editSetup("no");
     const result = await editDeadLetter({ messageId: "a", order: corrected, actor: "op" }, deps);
     expect(result).toMatchObject({ status: "REDRIVEN" });
     expect(JSON.parse(log.sent[0] ?? "{}")).toEqual({ ...original, order: corrected });
@@ -136,17 +144,21 @@ describe("editDeadLetter", () => {
     expect(log.deleted).toEqual(["a"]);
   });
 
-  it("refuses a letter whose submission is recorded: the processor would run the record, not the edit", async () => {
-    const { deps, log, audited } = editSetup(true);
+  it.each([
+    ["this submission", "Order o-1 was recorded from this message (as CONFIRMED)"],
+    ["another submission", "Order o-1 is recorded already, from another submission (CONFIRMED)"],
+  ] as const)("refuses an edit the processor would not run: its order is recorded from %s", async (from, why) => {
+    const { deps, log, audited } = editSetup(from);
     const editing = editDeadLetter({ messageId: "a", order: corrected, actor: "op" }, deps);
     await expect(editing).rejects.toBeInstanceOf(SubmissionRecordedError);
+    await expect(editing).rejects.toThrow(why);
     expect(log.sent).toEqual([]);
     expect(log.released).toEqual(["a"]);
     expect(audited).toEqual([]);
   });
 
   it("fails when the edited message could not be sent, with the letter left in the DLQ", async () => {
-    const { deps, log } = editSetup(false);
+    const { deps, log } = editSetup("no");
     deps.sender.send = async () => {
       throw new Error("SQS down");
     };

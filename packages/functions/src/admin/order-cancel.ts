@@ -7,8 +7,9 @@ import { json } from "../http/responses.ts";
 const deps = { repository: orderRepository(), cancellations: orderQueue() };
 
 /**
- * POST /orders/{id}/cancel `{reason}`: 202 CANCELLING when this request started
- * the cancellation, 200 with the state when one was already under way or done,
+ * POST /orders/{id}/cancel `{reason}`: 202 when this request started the
+ * cancellation (CANCELLING, or CANCELLED if the processor finished it first),
+ * 200 with the state when one was already under way or done,
  * 409 for an order that ended otherwise.
  */
 export const handler = adminRoute({ body: true }, async (event) => {

@@ -232,17 +232,17 @@ export function deadLettersTab(kit: Kit): Tab {
     }
   }
 
-  // One request at a time against the DLQ from this page. A listing receives the letters it shows and releases
-  // them at its end, so a redrive sent while the page's own listing ran (the table reloads when the depth moves)
-  // would find them held and move nothing.
-  let turn: Promise<unknown> = Promise.resolve();
-  function inTurn<T>(work: () => Promise<T>): Promise<T> {
-    const next = turn.then(work, work);
-    turn = next.catch(() => undefined);
-    return next;
-  }
-
-  const refresh = () => inTurn(load);
+  // One request at a time against the DLQ from this tab (the table reloads when the depth moves), and at most one
+  // reload waiting: the ids an action moves are taken when it is clicked.
+  const inTurn = kit.oneAtATime();
+  let reloadWaiting: Promise<void> | undefined;
+  const refresh = () => {
+    reloadWaiting ??= inTurn(() => {
+      reloadWaiting = undefined;
+      return load();
+    });
+    return reloadWaiting;
+  };
 
   async function load(): Promise<void> {
     try {
@@ -341,13 +341,17 @@ export function deadLettersTab(kit: Kit): Tab {
     state.reason = $<HTMLSelectElement>("reason").value;
     void refresh();
   });
-  $("redrive-selected").addEventListener("click", () => void act(() => redrive({ ids: [...state.selected] })));
+  $("redrive-selected").addEventListener("click", () => {
+    const ids = [...state.selected];
+    void act(() => redrive({ ids }));
+  });
   $("redrive-all").addEventListener("click", () => {
     const rate = Number($<HTMLInputElement>("rate").value) || undefined;
     void act(() => redrive({ all: true, ...(rate ? { maxPerSecond: rate } : {}) }));
   });
   $("detail-redrive").addEventListener("click", () => {
-    if (state.current) void act(() => redrive({ ids: [state.current?.messageId] }));
+    const id = state.current?.messageId;
+    if (id) void act(() => redrive({ ids: [id] }));
   });
   $("detail-dry-run").addEventListener("click", async () => {
     if (!state.current) return;

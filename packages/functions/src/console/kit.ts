@@ -119,6 +119,15 @@ export function consoleKit(): Kit {
   const signIn = (token: string) => sessionStorage.setItem(TOKEN_KEY, token);
   const signedIn = () => Boolean(sessionStorage.getItem(TOKEN_KEY));
 
+  function oneAtATime() {
+    let turn: Promise<unknown> = Promise.resolve();
+    return <T>(work: () => Promise<T>): Promise<T> => {
+      const next = turn.then(work, work);
+      turn = next.catch(() => undefined);
+      return next;
+    };
+  }
+
   return {
     $,
     el,
@@ -135,6 +144,7 @@ export function consoleKit(): Kit {
     showLogin,
     signIn,
     signedIn,
+    oneAtATime,
     go: () => {},
   };
 }

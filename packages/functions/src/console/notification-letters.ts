@@ -47,6 +47,8 @@ interface NotificationLetter {
 export function notificationLettersTab(kit: Kit): Tab {
   const { $, el, api } = kit;
   const selected = new Set<string>();
+  // One NotificationsDlq request at a time: its listing holds the letters it shows, as OrdersDlq's does.
+  const inTurn = kit.oneAtATime();
 
   function eventCell(letter: NotificationLetter): HTMLElement {
     const cell = el("div");
@@ -114,7 +116,9 @@ export function notificationLettersTab(kit: Kit): Tab {
     $("nd-list").replaceChildren(...(letters.length > 0 ? [table] : []));
   }
 
-  async function refresh(): Promise<void> {
+  const refresh = () => inTurn(load);
+
+  async function load(): Promise<void> {
     try {
       const page = await api<{ depth: number; messages: NotificationLetter[] }>(
         "GET",
@@ -127,6 +131,11 @@ export function notificationLettersTab(kit: Kit): Tab {
   }
 
   async function redrive(body: unknown): Promise<void> {
+    await inTurn(() => send(body));
+    await refresh();
+  }
+
+  async function send(body: unknown): Promise<void> {
     try {
       const { results } = await api<{ results: { status: string }[] }>(
         "POST",
@@ -138,11 +147,13 @@ export function notificationLettersTab(kit: Kit): Tab {
     } catch (error) {
       kit.failed("The redrive failed", error);
     }
-    await refresh();
   }
 
   $("nd-refresh").addEventListener("click", () => void refresh());
-  $("nd-redrive-selected").addEventListener("click", () => void redrive({ ids: [...selected] }));
+  $("nd-redrive-selected").addEventListener("click", () => {
+    const ids = [...selected];
+    void redrive({ ids });
+  });
   $("nd-redrive-all").addEventListener("click", () => void redrive({ all: true }));
   return { open: () => void refresh() };
 }

@@ -39,6 +39,11 @@ export interface Kit {
   signIn(token: string): void;
   /** Whether this browser tab holds a token. */
   signedIn(): boolean;
+  /**
+   * A queue that runs the work given to it one at a time, in order: a DLQ's listing receives the letters it shows
+   * until it ends, so a redrive sent beside the tab's own listing would find them held and move nothing.
+   */
+  oneAtATime(): <T>(work: () => Promise<T>) => Promise<T>;
   /** Opens a tab, optionally on something (an order id for the Orders tab). Set by the shell. */
   go(tab: TabName, arg?: string): void;
 }

@@ -43,11 +43,32 @@ function correctedMessage(body: string, order: OrderMessage["order"], clock: Clo
 }
 
 /**
+ * Why the processor would not run an edited copy of this letter, if it would
+ * not: the letter's own submission is recorded (the copy keeps its submission
+ * id, so it is a redelivery of that record), or the edited order's id is
+ * recorded from another submission (the copy would be its duplicate).
+ */
+async function whyIgnored(
+  body: string,
+  editedId: string,
+  repository: EditDeadLetterDeps["repository"],
+): Promise<string | undefined> {
+  const own = await recordedSubmission(body, repository);
+  if (own) {
+    const as = own.isDuplicate ? "as a duplicate" : `as ${own.status}`;
+    return `Order ${own.orderId} was recorded from this message (${as}): an edited copy would be taken for it, not run`;
+  }
+  const history = await repository.findHistory(editedId);
+  if (history) {
+    return `Order ${editedId} is recorded already, from another submission (${history.original.status}): an edited copy would be stored as its duplicate, not run`;
+  }
+  return undefined;
+}
+
+/**
  * Re-validates an edited order with the processor's own rules. If it breaks
- * any, nothing moves and the reasons come back (422). A letter whose
- * submission is recorded already is refused (409): the edited copy keeps its
- * submission id, so the processor would run the recorded order and drop the
- * edit. Otherwise the edited message is redriven in place of the old one,
+ * any, nothing moves and the reasons come back (422). An edit the processor
+ * would not run (`whyIgnored`) is refused (409). Otherwise the edited message is redriven in place of the old one,
  * whose body the audit keeps; a send that fails is an error (503), the letter
  * left where it was.
  */
@@ -58,23 +79,23 @@ export async function editDeadLetter(input: EditDeadLetterInput, deps: EditDeadL
       details: verdict.errors,
     });
   }
+  const order = input.order as OrderMessage["order"];
   const letter = await takeOne(input.messageId, deps.deadLetters);
-  const recorded = await recordedSubmission(letter.body, deps.repository).catch(async (error: unknown) => {
+  const refusal = await whyIgnored(letter.body, order.id, deps.repository).catch(async (error: unknown) => {
     await deps.deadLetters.release(letter).catch(() => undefined);
     throw error;
   });
-  if (recorded) {
+  if (refusal) {
     await deps.deadLetters.release(letter).catch(() => undefined);
     throw new SubmissionRecordedError(
-      `Order ${recorded.orderId} was recorded from this message (${recorded.status}): ` +
-        "an edited copy would run that record, not the edit. Redrive it as it is, or discard it and submit the " +
-        "corrected order under a new id",
+      `${refusal}. Redrive it as it is, or discard it and submit the correction under a new id`,
     );
   }
-  const message = correctedMessage(letter.body, input.order as OrderMessage["order"], deps.clock);
+  const message = correctedMessage(letter.body, order, deps.clock);
   const result = await moveBack(letter, JSON.stringify(message), "EDIT", input.actor, deps);
   if (result.status === "FAILED") {
-    throw new DependencyError("queue", `The edited message was not sent (${result.error}); it is still in the DLQ`);
+    const message = `The edit did not complete: ${result.error}; the message is still in the DLQ`;
+    throw new DependencyError("queue", message, { cause: result.error });
   }
   return result;
 }

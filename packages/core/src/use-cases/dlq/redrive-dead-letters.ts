@@ -68,9 +68,15 @@ export async function moveBack(
     await deps.audit.append({ ...entry, result: "FAILED", detail: `send to ${deps.queue ?? "OrdersQueue"} failed` });
     return { messageId: letter.messageId, status: "FAILED", error: (error as Error).message };
   }
-  // Audited before the delete, as a discard is: if the audit fails, the letter stays (its copy already sent is
-  // absorbed as a redelivery), and the next redrive audits it; never a move without its entry.
-  await deps.audit.append({ ...entry, newMessageId, result: "OK" });
+  // Audited before the delete, as a discard is: if the audit fails, the letter is released and stays (its copy
+  // already sent is absorbed as a redelivery) for the next redrive to audit; never a move without its entry.
+  try {
+    await deps.audit.append({ ...entry, newMessageId, result: "OK" });
+  } catch (error) {
+    await deps.deadLetters.release(letter).catch(() => undefined);
+    const reason = `sent as ${newMessageId} but not audited (${(error as Error).message}): redrive it again`;
+    return { messageId: letter.messageId, status: "FAILED", error: reason };
+  }
   await deps.deadLetters.delete(letter);
   return { messageId: letter.messageId, status: "REDRIVEN", newMessageId, orderId: entry.orderId };
 }

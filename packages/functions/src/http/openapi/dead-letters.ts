@@ -69,6 +69,10 @@ export const deadLetterPaths = {
           "SUBMISSION_RECORDED: the message's submission is recorded already, so the processor would run that record, not the edit",
         ),
         "422": error("ORDER_REJECTED, with the reasons"),
+        "503": error(
+          "QUEUE_UNAVAILABLE: the edited message was not sent to OrdersQueue, or not audited; it stays in the DLQ; retry",
+          ["RetryAfter"],
+        ),
       },
     }),
   },
