@@ -129,19 +129,27 @@ describe("editDeadLetter", () => {
       recorded === "no"
         ? undefined
         : { original: { orderId: "o-1", submissionId: from, status: "CONFIRMED", isDuplicate: false }, duplicates: [] };
-    const repository = { findHistory: async () => history } as unknown as Pick<OrderRepository, "findHistory">;
+    const reads: string[] = [];
+    const repository = {
+      findHistory: async (orderId: string) => {
+        reads.push(orderId);
+        return history;
+      },
+    } as unknown as Pick<OrderRepository, "findHistory">;
     // Every order passes: the processor's rules have tests of their own (and the handler's 422 in dead-letter-numbers).
     const validate = ((order: unknown) => ({ valid: true, order })) as OrderValidator;
-    return { deps: { ...deps, repository, validate }, log, audited };
+    return { deps: { ...deps, repository, validate }, log, audited, reads };
   }
 
   it("redrives the corrected order under the same submission, and audits the body it replaced", async () => {
-    const { deps, log, audited } = editSetup("no");
+    const { deps, log, audited, reads } = editSetup("no");
     const result = await editDeadLetter({ messageId: "a", order: corrected, actor: "op" }, deps);
     expect(result).toMatchObject({ status: "REDRIVEN" });
     expect(JSON.parse(log.sent[0] ?? "{}")).toEqual({ ...original, order: corrected });
     expect(audited).toMatchObject([{ action: "EDIT", result: "OK", body: JSON.stringify(original) }]);
     expect(log.deleted).toEqual(["a"]);
+    // The order's history is read once: the edit keeps the letter's id.
+    expect(reads).toEqual(["o-1"]);
   });
 
   it.each([

@@ -17,8 +17,8 @@ const deps = {
 };
 
 /**
- * POST /admin/dlq/{id}/edit `{order}`: 422 with reasons if invalid, 409 if the message's submission is recorded
- * already, 503 if the send failed; else the edited message is redriven.
+ * POST /admin/dlq/{id}/edit `{order}`: 422 with reasons if invalid, 409 if the processor would not run the edit
+ * (its order, or the edited id, is recorded already), 503 if the send or the audit failed; else it is redriven.
  */
 export const handler = adminRoute({ body: true }, async (event) => {
   const { order } = parseOrThrow(EditRequestSchema, event.body, "The edit request");

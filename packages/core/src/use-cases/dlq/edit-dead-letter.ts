@@ -16,7 +16,7 @@ export interface EditDeadLetterInput {
 
 export interface EditDeadLetterDeps extends Omit<RedriveDeps, "sleep"> {
   validate: OrderValidator;
-  /** Whether the letter's submission is recorded already. */
+  /** Whether the letter's submission, or the edited order's id, is recorded already. */
   repository: Pick<OrderRepository, "findHistory">;
 }
 
@@ -53,12 +53,21 @@ async function whyIgnored(
   editedId: string,
   repository: EditDeadLetterDeps["repository"],
 ): Promise<string | undefined> {
-  const own = await recordedSubmission(body, repository);
+  // Each order's history is read once: the edited id is most often the letter's own.
+  const histories = new Map<string, ReturnType<typeof repository.findHistory>>();
+  const readOnce = {
+    findHistory(orderId: string) {
+      const history = histories.get(orderId) ?? repository.findHistory(orderId);
+      histories.set(orderId, history);
+      return history;
+    },
+  };
+  const own = await recordedSubmission(body, readOnce);
   if (own) {
     const as = own.isDuplicate ? "as a duplicate" : `as ${own.status}`;
     return `Order ${own.orderId} was recorded from this message (${as}): an edited copy would be taken for it, not run`;
   }
-  const history = await repository.findHistory(editedId);
+  const history = await readOnce.findHistory(editedId);
   if (history) {
     return `Order ${editedId} is recorded already, from another submission (${history.original.status}): an edited copy would be stored as its duplicate, not run`;
   }
@@ -68,9 +77,9 @@ async function whyIgnored(
 /**
  * Re-validates an edited order with the processor's own rules. If it breaks
  * any, nothing moves and the reasons come back (422). An edit the processor
- * would not run (`whyIgnored`) is refused (409). Otherwise the edited message is redriven in place of the old one,
- * whose body the audit keeps; a send that fails is an error (503), the letter
- * left where it was.
+ * would not run (`whyIgnored`) is refused (409). Otherwise the edited message
+ * is redriven in place of the old one, whose body the audit keeps; a send or
+ * an audit that fails is an error (503), the letter left where it was.
  */
 export async function editDeadLetter(input: EditDeadLetterInput, deps: EditDeadLetterDeps): Promise<RedriveResult> {
   const verdict = deps.validate(input.order);

@@ -66,7 +66,7 @@ export const deadLetterPaths = {
         "400": error("Malformed message id or body (not {order: {...}})"),
         "404": notFound,
         "409": error(
-          "SUBMISSION_RECORDED: the message's submission is recorded already, so the processor would run that record, not the edit",
+          "SUBMISSION_RECORDED: the processor would not run the edit: the message's order is recorded already, or the edited id is, from another submission",
         ),
         "422": error("ORDER_REJECTED, with the reasons"),
         "503": error(
